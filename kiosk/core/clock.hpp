@@ -1,0 +1,42 @@
+// The clock port. Time is an input like any other: the session reads it
+// through this interface so that tests and scenarios advance it by hand and
+// never sleep.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+
+namespace guichet {
+
+using Millis = std::chrono::milliseconds;
+
+class Clock {
+public:
+    virtual ~Clock() = default;
+    // Monotonic time, for timeouts. Never goes backwards.
+    virtual Millis monotonic() const = 0;
+    // Wall-clock time in seconds since the Unix epoch, for what is printed.
+    virtual std::int64_t unix_seconds() const = 0;
+};
+
+// A clock that only moves when told to. Used by unit tests and by the
+// headless scenario runner (`wait 31s`).
+class ManualClock final : public Clock {
+public:
+    explicit ManualClock(std::int64_t unix_start = 1767225600 /* 2026-01-01 */)
+        : m_unix_start(unix_start)
+    {
+    }
+    Millis monotonic() const override { return m_now; }
+    std::int64_t unix_seconds() const override
+    {
+        return m_unix_start + std::chrono::duration_cast<std::chrono::seconds>(m_now).count();
+    }
+    void advance(Millis delta) { m_now += delta; }
+
+private:
+    Millis m_now { 0 };
+    std::int64_t m_unix_start;
+};
+
+}

@@ -1,0 +1,49 @@
+// The ports: what the core needs from the outside world, as interfaces.
+// drivers/ and sync/ implement them; kiosk/main wires the implementations
+// in; tests use fakes. Nothing here knows about SQLite, CUPS or SDL.
+#pragma once
+
+#include "dossier.hpp"
+#include "receipt.hpp"
+#include "result.hpp"
+#include "tracking_code.hpp"
+
+#include <string_view>
+
+namespace guichet {
+
+// Where confirmed dossiers are kept until the central services acknowledge
+// them. save() returns only once the dossier is durable (on disk, synced):
+// the receipt is shown after, never before.
+class DossierStore {
+public:
+    virtual ~DossierStore() = default;
+    // Writes the dossier to the outbox in one transaction and returns the
+    // tracking code it was given. Error codes: "store.disk_full",
+    // "store.io", "store.corrupt", "store.busy".
+    virtual Result<TrackingCode> save(Dossier const& dossier) = 0;
+};
+
+// How a print job ended. Each value has one resident-facing sentence
+// (resident_message below); drivers map their own failures onto these.
+enum class PrintOutcome {
+    Printed,
+    OutOfPaper,
+    Jammed,
+    Offline,
+    Failed,
+};
+
+std::string_view to_string(PrintOutcome outcome);
+// The sentence the resident reads on the receipt screen.
+std::string_view resident_message(PrintOutcome outcome);
+
+// Prints receipts. submit() must not block the caller on the device: the
+// outcome comes back later as an intent::PrintFinished.
+class ReceiptPrinter {
+public:
+    virtual ~ReceiptPrinter() = default;
+    virtual void submit(Receipt const& receipt) = 0;
+};
+
+}

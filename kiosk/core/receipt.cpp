@@ -1,0 +1,34 @@
+#include "receipt.hpp"
+
+#include <cstdio>
+
+namespace guichet {
+
+Receipt make_receipt(ReceiptSettings const& settings, std::string demarche_title, std::string title,
+    std::string next_steps, TrackingCode code, std::int64_t confirmed_at)
+{
+    std::string url = settings.follow_url;
+    auto position = url.find("{code}");
+    if (position != std::string::npos)
+        url.replace(position, 6, code.text());
+    return Receipt {
+        settings.site_name,
+        std::move(demarche_title),
+        std::move(title),
+        confirmed_at,
+        std::move(code),
+        std::move(url),
+        std::move(next_steps),
+        settings.help_text,
+    };
+}
+
+std::string format_date_time_fr(std::tm const& local)
+{
+    char buffer[64];
+    std::snprintf(buffer, sizeof buffer, "%02d/%02d/%04d à %d h %02d", local.tm_mday, local.tm_mon + 1,
+        local.tm_year + 1900, local.tm_hour, local.tm_min);
+    return buffer;
+}
+
+}

@@ -1,0 +1,164 @@
+// The session state machine: one resident's visit, from the attract screen
+// to the wipe.
+//
+//   Attract ──activity──▶ Home ──start──▶ Step (page 1..n) ──next──▶ Review
+//      ▲                    │                  ◀──back/edit──          │
+//      │                    │                                       confirm
+//      │                    │                              (dossier written to
+//      │                    │                               the outbox first)
+//      └──── end: finish, or idle warning + countdown ◀──── Receipt ◀──┘
+//
+// Intents come in (touches, keyboard keys, time passing, a print job's end);
+// the UI reads the state back through the accessors. Ending a session wipes
+// everything personal it held.
+#pragma once
+
+#include "catalogue.hpp"
+#include "clock.hpp"
+#include "ports.hpp"
+#include "runner.hpp"
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <variant>
+
+namespace guichet {
+
+enum class Screen {
+    Attract,
+    Home,
+    Step,
+    Review,
+    Receipt,
+};
+
+std::string_view to_string(Screen screen);
+
+namespace intent {
+// Any touch, anywhere: wakes the kiosk from the attract screen and
+// postpones the idle warning. Once the warning shows, only an answer to it
+// (StillHere, EndSession) counts: a touch beside its buttons must not fall
+// through to the screen underneath.
+struct Activity { };
+// "Oui, je continue" on the idle warning.
+struct StillHere { };
+struct StartDemarche {
+    std::string demarche_id;
+};
+struct Choose {
+    std::string choice_id;
+};
+struct InsertText {
+    std::string text;
+};
+struct EraseLast { };
+struct Next { };
+struct Back { };
+struct EditPage {
+    std::size_t page_index;
+};
+struct Confirm { };
+// "Terminer" on the receipt, or "Abandonner" during a démarche.
+struct EndSession { };
+struct OpenHelp { };
+struct CloseHelp { };
+// Time has passed; the session reads the clock.
+struct Tick { };
+struct PrintFinished {
+    PrintOutcome outcome;
+};
+}
+
+using Intent = std::variant<intent::Activity, intent::StillHere, intent::StartDemarche, intent::Choose, intent::InsertText,
+    intent::EraseLast, intent::Next, intent::Back, intent::EditPage, intent::Confirm, intent::EndSession,
+    intent::OpenHelp, intent::CloseHelp, intent::Tick, intent::PrintFinished>;
+
+struct SessionConfig {
+    Millis idle_warning_after { 45'000 };
+    Millis idle_end_after { 30'000 };
+    ReceiptSettings receipt;
+};
+
+enum class PrintStatus {
+    Printing,
+    Printed,
+    Failed,
+};
+
+class Session {
+public:
+    Session(Catalogue const& catalogue, Clock const& clock, DossierStore& store, ReceiptPrinter& printer,
+        SessionConfig config);
+    ~Session();
+
+    void dispatch(Intent const& intent);
+
+    Catalogue const& catalogue() const { return m_catalogue; }
+    Screen screen() const { return m_screen; }
+    bool help_open() const { return m_help_open; }
+    bool idle_warning() const { return m_idle_warning_since.has_value(); }
+    // Whole seconds left before the wipe, while the warning is shown.
+    int idle_seconds_left() const;
+    // The démarche in progress (Step and Review), or nothing.
+    DemarcheRunner const* runner() const { return m_runner.get(); }
+    std::optional<Receipt> const& receipt() const { return m_receipt; }
+    PrintStatus print_status() const { return m_print_status; }
+    std::optional<PrintOutcome> print_outcome() const { return m_print_outcome; }
+    // Shown on the review screen when the dossier could not be written.
+    std::optional<std::string> const& save_error() const { return m_save_error; }
+    // The error code behind save_error(), for the log.
+    std::optional<std::string> const& save_error_code() const { return m_save_error_code; }
+
+    // When the session next needs a Tick without any input (idle warning,
+    // countdown second, wipe), or nothing when it can sleep until touched.
+    std::optional<Millis> next_deadline() const;
+    // Bumps on every visible change: the UI redraws when it moves.
+    std::uint64_t revision() const { return m_revision; }
+    // Bumps when a session ends: the UI drops whatever it cached.
+    std::uint64_t sessions_ended() const { return m_sessions_ended; }
+
+private:
+    void handle(intent::Activity const&);
+    void handle(intent::StillHere const&);
+    void handle(intent::StartDemarche const&);
+    void handle(intent::Choose const&);
+    void handle(intent::InsertText const&);
+    void handle(intent::EraseLast const&);
+    void handle(intent::Next const&);
+    void handle(intent::Back const&);
+    void handle(intent::EditPage const&);
+    void handle(intent::Confirm const&);
+    void handle(intent::EndSession const&);
+    void handle(intent::OpenHelp const&);
+    void handle(intent::CloseHelp const&);
+    void handle(intent::Tick const&);
+    void handle(intent::PrintFinished const&);
+
+    void end_session();
+    void go_home();
+    bool editing() const { return m_runner && (m_screen == Screen::Step || m_screen == Screen::Review); }
+
+    Catalogue const& m_catalogue;
+    Clock const& m_clock;
+    DossierStore& m_store;
+    ReceiptPrinter& m_printer;
+    SessionConfig m_config;
+
+    Screen m_screen { Screen::Attract };
+    bool m_help_open { false };
+    Millis m_last_activity { 0 };
+    std::optional<Millis> m_idle_warning_since;
+    std::unique_ptr<DemarcheRunner> m_runner;
+    bool m_returning_to_review { false };
+    std::optional<Receipt> m_receipt;
+    PrintStatus m_print_status { PrintStatus::Printing };
+    std::optional<PrintOutcome> m_print_outcome;
+    std::optional<std::string> m_save_error;
+    std::optional<std::string> m_save_error_code;
+    std::uint64_t m_revision { 0 };
+    std::uint64_t m_sessions_ended { 0 };
+};
+
+}

@@ -1,0 +1,141 @@
+// The composition root: reads the options, builds the real or simulated
+// devices, the store and the session, and hands them to the UI. It wires;
+// it decides nothing about démarches or screens.
+#include "drivers/print/receipt_device.hpp"
+#include "kiosk/core/log.hpp"
+#include "kiosk/core/session.hpp"
+#include "kiosk/main/catalogue_files.hpp"
+#include "kiosk/main/options.hpp"
+#include "kiosk/main/system_clock.hpp"
+#include "sync/sqlite_store.hpp"
+#include "ui/kiosk_ui.hpp"
+
+#include <cstdio>
+#include <ctime>
+#include <fstream>
+#include <mutex>
+#include <sstream>
+
+using namespace guichet;
+
+namespace {
+
+void log_to_stderr(LogLevel level, std::string_view component, std::string_view message)
+{
+    std::time_t now = std::time(nullptr);
+    std::tm local {};
+    localtime_r(&now, &local);
+    char stamp[32];
+    std::strftime(stamp, sizeof stamp, "%Y-%m-%dT%H:%M:%S", &local);
+    std::fprintf(stderr, "%s %s %.*s: %.*s\n", stamp, std::string(to_string(level)).c_str(), int(component.size()),
+        component.data(), int(message.size()), message.data());
+}
+
+// Print jobs end on the printer's worker thread; their outcome reaches the
+// session through the UI's queue. The UI exists only once the session does,
+// hence this small indirection.
+class PostBox {
+public:
+    void attach(ui::KioskUi* target)
+    {
+        std::lock_guard lock(m_mutex);
+        m_target = target;
+    }
+    void post(Intent intent)
+    {
+        std::lock_guard lock(m_mutex);
+        if (m_target)
+            m_target->post(std::move(intent));
+    }
+
+private:
+    std::mutex m_mutex;
+    ui::KioskUi* m_target { nullptr };
+};
+
+Result<std::unique_ptr<print::ReceiptDevice>> make_printer(std::string const& spec)
+{
+    if (spec.rfind("pdf:", 0) == 0 && spec.size() > 4)
+        return std::unique_ptr<print::ReceiptDevice>(new print::PdfFolderPrinter(spec.substr(4)));
+    return Error::make("options.invalid", "unknown printer '" + spec + "' (use pdf:DIR)");
+}
+
+int fail(std::string const& message)
+{
+    log(LogLevel::Error, "kiosk", message);
+    return 2;
+}
+
+}
+
+int main(int argc, char** argv)
+{
+    set_log_sink(log_to_stderr);
+    auto parsed = parse_options(argc, argv);
+    if (!parsed) {
+        std::fprintf(stderr, "kiosk: %s\n\n%s", parsed.error().detail.c_str(), usage());
+        return 2;
+    }
+    auto options = parsed.release_value();
+    if (options.help) {
+        std::fputs(usage(), stdout);
+        return 0;
+    }
+
+    // A démarche with an error is left out and reported; the kiosk serves
+    // the others.
+    auto catalogue = load_catalogue_files(options.catalogue);
+    for (auto const& error : catalogue.errors)
+        log(LogLevel::Error, "catalogue", error.to_string());
+    log(LogLevel::Info, "catalogue", std::to_string(catalogue.demarches.size()) + " démarche(s) loaded from " + options.catalogue.string());
+
+    auto store = SqliteStore::open(options.data / "kiosk.db");
+    if (!store)
+        return fail("cannot open the outbox in " + options.data.string() + ": " + store.error().code + " " + store.error().detail);
+
+    auto device = make_printer(options.printer);
+    if (!device)
+        return fail(device.error().detail);
+    PostBox postbox;
+    print::AsyncReceiptPrinter printer(*device.value(), [&postbox](PrintOutcome outcome) {
+        log(outcome == PrintOutcome::Printed ? LogLevel::Info : LogLevel::Warning, "print",
+            std::string("receipt ") + std::string(to_string(outcome)));
+        postbox.post(intent::PrintFinished { outcome });
+    });
+
+    SystemClock system_clock;
+    ManualClock manual_clock;
+    Clock const& clock = options.scenario ? static_cast<Clock const&>(manual_clock) : system_clock;
+    Session session(catalogue, clock, *store.value(), printer, options.session);
+
+    std::vector<ui::Action> scenario;
+    if (options.scenario) {
+        std::ifstream in(*options.scenario);
+        if (!in)
+            return fail("cannot read scenario " + options.scenario->string());
+        std::ostringstream text;
+        text << in.rdbuf();
+        auto actions = ui::parse_scenario(text.str());
+        if (!actions)
+            return fail(options.scenario->string() + ": " + actions.error().detail);
+        scenario = actions.release_value();
+        options.ui.headless = true;
+    }
+
+    auto created = ui::KioskUi::create(options.ui, session, clock);
+    if (!created)
+        return fail("cannot open the display: " + created.error().code + " " + created.error().detail);
+    auto& kiosk_ui = *created.value();
+    postbox.attach(&kiosk_ui);
+
+    int status = 0;
+    if (options.scenario) {
+        status = kiosk_ui.run_scenario(scenario, manual_clock);
+    } else if (options.bench_frames > 0) {
+        std::printf("frame-ms %.3f renderer %s\n", kiosk_ui.measure_frames(options.bench_frames), kiosk_ui.renderer_name());
+    } else if (!options.exit_after_first_frame) {
+        status = kiosk_ui.run();
+    }
+    postbox.attach(nullptr);
+    return status;
+}

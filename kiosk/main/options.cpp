@@ -1,0 +1,111 @@
+#include "kiosk/main/options.hpp"
+
+#include <charconv>
+#include <string_view>
+
+namespace guichet {
+
+char const* usage()
+{
+    return R"(Usage: kiosk [options]
+
+Devices
+  --printer pdf:DIR           receipts as PDF files in DIR (simulator; default pdf:var/receipts)
+Data
+  --catalogue DIR             démarches (*.json) to offer (default: the shipped catalogue)
+  --data DIR                  where the outbox database lives (default var/data)
+  --site NAME                 site name printed on receipts
+Display
+  --window WxH                window size (default 1920x1080)
+  --renderer auto|software|accelerated
+                              SDL renderer (auto: software unless a GPU render node exists)
+  --headless                  no display: SDL offscreen driver
+Session
+  --idle-warning SECONDS      idle time before "Êtes-vous toujours là ?" (default 45)
+  --idle-end SECONDS          countdown before the session is wiped (default 30)
+Automation
+  --scenario FILE             run a scenario (docs/scenarios.md) and exit 0 if it passes
+  --screenshots DIR           where the scenario's `screenshot` actions write PNGs
+  --report-first-frame        print "first-frame <monotonic ns>" when the first frame shows
+  --exit-after-first-frame    quit right after the first frame (benchmark)
+  --bench-frames N            render N frames, print the mean frame time, quit
+)";
+}
+
+namespace {
+
+Result<int> parse_int(std::string_view text, std::string_view option)
+{
+    int value = 0;
+    auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
+    if (error != std::errc() || end != text.data() + text.size() || value < 0)
+        return Error::make("options.invalid", std::string(option) + " needs a whole number, got '" + std::string(text) + "'");
+    return value;
+}
+
+}
+
+Result<KioskOptions> parse_options(int argc, char** argv)
+{
+    KioskOptions options;
+    options.catalogue = GUICHET_DEFAULT_CATALOGUE;
+    for (int i = 1; i < argc; ++i) {
+        std::string_view arg = argv[i];
+        auto value = [&]() -> Result<std::string_view> {
+            if (i + 1 >= argc)
+                return Error::make("options.missing", std::string(arg) + " needs a value");
+            return std::string_view(argv[++i]);
+        };
+        if (arg == "--help" || arg == "-h") {
+            options.help = true;
+        } else if (arg == "--headless") {
+            options.ui.headless = true;
+        } else if (arg == "--report-first-frame") {
+            options.ui.report_first_frame = true;
+        } else if (arg == "--exit-after-first-frame") {
+            options.exit_after_first_frame = true;
+        } else if (arg == "--catalogue") {
+            options.catalogue = GUICHET_TRY(value());
+        } else if (arg == "--data") {
+            options.data = GUICHET_TRY(value());
+        } else if (arg == "--printer") {
+            options.printer = GUICHET_TRY(value());
+        } else if (arg == "--site") {
+            options.session.receipt.site_name = GUICHET_TRY(value());
+        } else if (arg == "--scenario") {
+            options.scenario = std::filesystem::path(GUICHET_TRY(value()));
+        } else if (arg == "--screenshots") {
+            options.ui.screenshots = GUICHET_TRY(value());
+        } else if (arg == "--renderer") {
+            auto name = GUICHET_TRY(value());
+            if (name == "auto")
+                options.ui.renderer = ui::RendererChoice::Auto;
+            else if (name == "software")
+                options.ui.renderer = ui::RendererChoice::Software;
+            else if (name == "accelerated")
+                options.ui.renderer = ui::RendererChoice::Accelerated;
+            else
+                return Error::make("options.invalid", "--renderer is auto, software or accelerated");
+        } else if (arg == "--window") {
+            auto size = GUICHET_TRY(value());
+            auto x = size.find('x');
+            if (x == std::string_view::npos)
+                return Error::make("options.invalid", "--window is WIDTHxHEIGHT, like 1920x1080");
+            options.ui.width = GUICHET_TRY(parse_int(size.substr(0, x), "--window"));
+            options.ui.height = GUICHET_TRY(parse_int(size.substr(x + 1), "--window"));
+            if (options.ui.width < 640 || options.ui.height < 360)
+                return Error::make("options.invalid", "--window must be at least 640x360");
+        } else if (arg == "--idle-warning") {
+            options.session.idle_warning_after = Millis(1000LL * GUICHET_TRY(parse_int(GUICHET_TRY(value()), arg)));
+        } else if (arg == "--idle-end") {
+            options.session.idle_end_after = Millis(1000LL * GUICHET_TRY(parse_int(GUICHET_TRY(value()), arg)));
+        } else if (arg == "--bench-frames") {
+            options.bench_frames = GUICHET_TRY(parse_int(GUICHET_TRY(value()), arg));
+        } else {
+            return Error::make("options.unknown", "unknown option '" + std::string(arg) + "' (see --help)");
+        }
+    }
+    return options;
+}
+
+}

@@ -1,0 +1,38 @@
+#include "kiosk/core/utf8.hpp"
+
+#include <gtest/gtest.h>
+
+using namespace guichet;
+
+TEST(Utf8, CountsCharactersNotBytes)
+{
+    EXPECT_EQ(utf8::length("éclairage"), 9u);
+    EXPECT_EQ(utf8::length("œuvre"), 5u);
+    EXPECT_EQ(utf8::length(""), 0u);
+}
+
+TEST(Utf8, PopBackRemovesAWholeCharacter)
+{
+    std::string text = "rue é";
+    utf8::pop_back(text);
+    EXPECT_EQ(text, "rue ");
+    std::string empty;
+    utf8::pop_back(empty);
+    EXPECT_EQ(empty, "");
+}
+
+TEST(Utf8, ValidatesEncoding)
+{
+    EXPECT_TRUE(utf8::is_valid("Signaler un problème"));
+    EXPECT_FALSE(utf8::is_valid("\xC3"));         // cut in the middle
+    EXPECT_FALSE(utf8::is_valid("\xC0\xAF"));     // overlong '/'
+    EXPECT_FALSE(utf8::is_valid("\xED\xA0\x80")); // surrogate
+    EXPECT_FALSE(utf8::is_valid("\xFF"));
+}
+
+TEST(Utf8, WipeEmptiesTheString)
+{
+    std::string secret = "06 12 34 56 78";
+    wipe(secret);
+    EXPECT_TRUE(secret.empty());
+}

@@ -1,0 +1,214 @@
+#include "ui/canvas.hpp"
+
+#include <algorithm>
+#include <cfloat>
+#include <cmath>
+
+namespace guichet::ui {
+
+std::string icon_text(unsigned codepoint)
+{
+    std::string out;
+    if (codepoint < 0x800) {
+        out += static_cast<char>(0xC0 | (codepoint >> 6));
+        out += static_cast<char>(0x80 | (codepoint & 0x3F));
+    } else {
+        out += static_cast<char>(0xE0 | (codepoint >> 12));
+        out += static_cast<char>(0x80 | ((codepoint >> 6) & 0x3F));
+        out += static_cast<char>(0x80 | (codepoint & 0x3F));
+    }
+    return out;
+}
+
+Canvas::Canvas(ImDrawList* draw_list, Fonts const& fonts, FrameRecord& record, float scale, int layer)
+    : m_draw_list(draw_list)
+    , m_fonts(fonts)
+    , m_record(record)
+    , m_scale(scale)
+    , m_layer(layer)
+{
+}
+
+Rect Canvas::scaled(Rect rect) const
+{
+    return Rect { rect.x0 * m_scale, rect.y0 * m_scale, rect.x1 * m_scale, rect.y1 * m_scale };
+}
+
+void Canvas::fill(Rect rect, ImU32 colour, float rounding) const
+{
+    auto r = scaled(rect);
+    m_draw_list->AddRectFilled(ImVec2(r.x0, r.y0), ImVec2(r.x1, r.y1), colour, rounding * m_scale);
+}
+
+void Canvas::outline(Rect rect, ImU32 colour, float thickness, float rounding) const
+{
+    auto r = scaled(rect);
+    m_draw_list->AddRect(ImVec2(r.x0, r.y0), ImVec2(r.x1, r.y1), colour, rounding * m_scale, 0, thickness * m_scale);
+}
+
+float Canvas::text_width(ImFont* font, std::string_view text) const
+{
+    auto size = font->CalcTextSizeA(font->FontSize, FLT_MAX, 0, text.data(), text.data() + text.size());
+    return size.x / m_scale;
+}
+
+namespace {
+
+// Walks `text` line by line as ImGui would wrap it at `wrap` screen px,
+// calling emit(begin, end) for each line. Explicit newlines break lines too.
+template<typename Emit>
+void for_each_line(ImFont* font, std::string_view text, float wrap, Emit emit)
+{
+    char const* cursor = text.data();
+    char const* end = text.data() + text.size();
+    while (cursor < end) {
+        char const* newline = std::find(cursor, end, '\n');
+        char const* line_end = newline;
+        if (wrap > 0) {
+            char const* wrapped = font->CalcWordWrapPositionA(1.0f, cursor, newline, wrap);
+            if (wrapped == cursor)
+                wrapped = cursor + 1; // a word wider than the line: cut it
+            line_end = wrapped;
+        }
+        char const* visible_end = line_end;
+        while (visible_end > cursor && visible_end[-1] == ' ')
+            --visible_end;
+        emit(cursor, visible_end);
+        cursor = line_end;
+        while (cursor < end && *cursor == ' ')
+            ++cursor;
+        if (cursor < end && *cursor == '\n' && cursor == newline)
+            ++cursor;
+    }
+}
+
+}
+
+float Canvas::text_height(ImFont* font, std::string_view text, float width) const
+{
+    int lines = 0;
+    for_each_line(font, text, width * m_scale, [&](char const*, char const*) { ++lines; });
+    return std::max(lines, 1) * font->FontSize * 1.25f / m_scale;
+}
+
+float Canvas::text(ImFont* font, std::string_view text, float x, float y, float width, ImU32 colour, Align align)
+{
+    m_record.add_text(std::string(text));
+    float line_height = font->FontSize * 1.25f;
+    float screen_y = y * m_scale;
+    float wrap = width * m_scale;
+    int lines = 0;
+    for_each_line(font, text, wrap, [&](char const* begin, char const* end) {
+        float line_width = font->CalcTextSizeA(font->FontSize, FLT_MAX, 0, begin, end).x;
+        float screen_x = x * m_scale;
+        if (align == Align::Centre)
+            screen_x += (wrap - line_width) / 2;
+        else if (align == Align::Right)
+            screen_x += wrap - line_width;
+        m_draw_list->AddText(font, font->FontSize, ImVec2(std::floor(screen_x), std::floor(screen_y)), colour, begin,
+            end);
+        screen_y += line_height;
+        ++lines;
+    });
+    return std::max(lines, 1) * line_height / m_scale;
+}
+
+void Canvas::icon(unsigned codepoint, float cx, float cy, ImU32 colour, ImFont* font) const
+{
+    if (!font)
+        font = m_fonts.icon;
+    auto glyph = icon_text(codepoint);
+    auto size = font->CalcTextSizeA(font->FontSize, FLT_MAX, 0, glyph.c_str());
+    m_draw_list->AddText(font, font->FontSize,
+        ImVec2(std::floor(cx * m_scale - size.x / 2), std::floor(cy * m_scale - size.y / 2)), colour, glyph.c_str());
+}
+
+bool Canvas::hit_area(std::string const& id, std::string const& label, Rect rect, bool& held)
+{
+    m_record.add_widget(WidgetRecord { id, label, scaled(rect), m_layer });
+    auto r = scaled(rect);
+    ImGui::SetCursorScreenPos(ImVec2(r.x0, r.y0));
+    ImGui::PushID(id.c_str());
+    bool clicked = ImGui::InvisibleButton("##hit", ImVec2(r.x1 - r.x0, r.y1 - r.y0));
+    held = ImGui::IsItemActive() && ImGui::IsItemHovered();
+    ImGui::PopID();
+    return clicked;
+}
+
+bool Canvas::button(std::string const& id, std::string const& label, Rect rect, ButtonStyle style, unsigned icon,
+    Selected selected)
+{
+    bool held = false;
+    bool clicked = hit_area(id, label, rect, held);
+
+    ImU32 fill_colour = colour::surface;
+    ImU32 text_colour = colour::primary;
+    ImU32 border_colour = colour::primary;
+    float rounding = 12;
+    float border_width = 3;
+    ImFont* font = m_fonts.bold;
+    switch (style) {
+    case ButtonStyle::Primary:
+        fill_colour = held ? colour::primary_pressed : colour::primary;
+        text_colour = colour::on_primary;
+        border_width = 0;
+        break;
+    case ButtonStyle::Secondary:
+        fill_colour = held ? colour::primary_tint : colour::surface;
+        break;
+    case ButtonStyle::Key:
+        fill_colour = held ? colour::key_pressed : colour::key;
+        text_colour = colour::text;
+        border_colour = colour::border;
+        border_width = 2;
+        rounding = 10;
+        font = m_fonts.body;
+        break;
+    case ButtonStyle::Tile:
+        fill_colour = held || selected == Selected::Yes ? colour::primary_tint : colour::surface;
+        border_width = selected == Selected::Yes ? 8 : 3;
+        break;
+    }
+    fill(rect, fill_colour, rounding);
+    if (border_width > 0)
+        outline(rect, border_colour, border_width, rounding);
+
+    std::string content = icon ? icon_text(icon) + "  " + label : label;
+    float width = text_width(font, content);
+    float height = font->FontSize / m_scale;
+    float x = rect.x0 + (rect.x1 - rect.x0 - width) / 2;
+    float y = rect.y0 + (rect.y1 - rect.y0 - height) / 2;
+    m_draw_list->AddText(font, font->FontSize, ImVec2(std::floor(x * m_scale), std::floor(y * m_scale)), text_colour,
+        content.c_str());
+    return clicked;
+}
+
+bool Canvas::tile(std::string const& id, std::string const& label, std::string const& hint, unsigned pictogram,
+    Rect rect, Selected selected)
+{
+    bool held = false;
+    bool clicked = hit_area(id, label, rect, held);
+    bool on = selected == Selected::Yes;
+    fill(rect, held || on ? colour::primary_tint : colour::surface, 16);
+    outline(rect, colour::primary, on ? 8 : 3, 16);
+
+    float width = rect.x1 - rect.x0;
+    float icon_y = rect.y0 + (rect.y1 - rect.y0) * 0.32f;
+    icon(pictogram, (rect.x0 + rect.x1) / 2, icon_y, colour::primary);
+    float label_y = rect.y0 + (rect.y1 - rect.y0) * 0.58f;
+    float used = text(m_fonts.bold, label, rect.x0 + 16, label_y, width - 32, colour::text, Align::Centre);
+    if (!hint.empty())
+        text(m_fonts.body, hint, rect.x0 + 16, label_y + used + 4, width - 32, colour::text_muted, Align::Centre);
+    if (on) {
+        // A tick in the corner: the choice is visible without colour.
+        float cx = rect.x1 - 40, cy = rect.y0 + 40;
+        m_draw_list->AddCircleFilled(point(cx, cy), 30 * m_scale, colour::primary);
+        auto tick = icon_text(0xF00C);
+        auto size = m_fonts.bold->CalcTextSizeA(m_fonts.bold->FontSize, FLT_MAX, 0, tick.c_str());
+        m_draw_list->AddText(m_fonts.bold, m_fonts.bold->FontSize,
+            ImVec2(cx * m_scale - size.x / 2, cy * m_scale - size.y / 2), colour::on_primary, tick.c_str());
+    }
+    return clicked;
+}
+
+}

@@ -1,0 +1,82 @@
+// What the UI drew in the last frame: every interactive widget (id, visible
+// label, rectangle) and every text shown. Automation (scenarios now, the
+// remote mediator later) finds widgets here and touches their centre, so it
+// goes through the same hit-testing as a finger.
+#pragma once
+
+#include <string>
+#include <vector>
+
+namespace guichet::ui {
+
+struct Rect {
+    float x0, y0, x1, y1;
+    float centre_x() const { return (x0 + x1) / 2; }
+    float centre_y() const { return (y0 + y1) / 2; }
+};
+
+struct WidgetRecord {
+    std::string id;    // stable: "demarche:signalement-voie-publique", "key:é", "next"
+    std::string label; // what a person reads on it: "Continuer"
+    Rect rect;
+    int layer { 0 }; // 0 = screen, 1 = overlay (help, idle warning) above it
+};
+
+class FrameRecord {
+public:
+    void clear()
+    {
+        m_widgets.clear();
+        m_texts.clear();
+    }
+    void add_widget(WidgetRecord widget) { m_widgets.push_back(std::move(widget)); }
+    void add_text(std::string text) { m_texts.push_back(std::move(text)); }
+
+    std::vector<WidgetRecord> const& widgets() const { return m_widgets; }
+    std::vector<std::string> const& texts() const { return m_texts; }
+    int top_layer() const
+    {
+        int top = 0;
+        for (auto const& widget : m_widgets)
+            top = std::max(top, widget.layer);
+        return top;
+    }
+
+    // Touchable now: on the top layer only (an overlay hides what is under it).
+    WidgetRecord const* find_by_label(std::string const& label) const
+    {
+        int top = top_layer();
+        for (auto const& widget : m_widgets) {
+            if (widget.layer == top && widget.label == label)
+                return &widget;
+        }
+        return nullptr;
+    }
+    WidgetRecord const* find_by_id(std::string const& id) const
+    {
+        int top = top_layer();
+        for (auto const& widget : m_widgets) {
+            if (widget.layer == top && widget.id == id)
+                return &widget;
+        }
+        return nullptr;
+    }
+    bool shows_text(std::string const& needle) const
+    {
+        for (auto const& text : m_texts) {
+            if (text.find(needle) != std::string::npos)
+                return true;
+        }
+        for (auto const& widget : m_widgets) {
+            if (widget.label.find(needle) != std::string::npos)
+                return true;
+        }
+        return false;
+    }
+
+private:
+    std::vector<WidgetRecord> m_widgets;
+    std::vector<std::string> m_texts;
+};
+
+}

@@ -1,0 +1,116 @@
+#include "ui/keyboard.hpp"
+
+#include <array>
+
+namespace guichet::ui {
+
+namespace {
+
+// Each row is 12 units wide; "" marks a special key handled by name.
+struct Key {
+    char const* text;
+    float units;
+};
+
+constexpr float gap = 10;
+
+}
+
+std::string to_upper_letter(std::string const& letter)
+{
+    static constexpr std::array<std::pair<char const*, char const*>, 14> accents = { {
+        { "é", "É" }, { "è", "È" }, { "ê", "Ê" }, { "ë", "Ë" }, { "à", "À" }, { "â", "Â" }, { "ç", "Ç" },
+        { "ù", "Ù" }, { "û", "Û" }, { "ô", "Ô" }, { "î", "Î" }, { "ï", "Ï" }, { "œ", "Œ" }, { "æ", "Æ" },
+    } };
+    if (letter.size() == 1 && letter[0] >= 'a' && letter[0] <= 'z')
+        return std::string(1, static_cast<char>(letter[0] - 'a' + 'A'));
+    for (auto const& [lower, upper] : accents) {
+        if (letter == lower)
+            return upper;
+    }
+    return letter;
+}
+
+void Keyboard::reset()
+{
+    m_shift = Shift::Auto;
+}
+
+bool Keyboard::shifted(bool field_empty) const
+{
+    return m_shift == Shift::On || (m_shift == Shift::Auto && field_empty);
+}
+
+void Keyboard::draw_azerty(Canvas& canvas, Rect area, bool field_empty, std::vector<Intent>& out)
+{
+    static std::vector<std::vector<Key>> const rows = {
+        { { "1", 1 }, { "2", 1 }, { "3", 1 }, { "4", 1 }, { "5", 1 }, { "6", 1 }, { "7", 1 }, { "8", 1 }, { "9", 1 },
+            { "0", 1 }, { "'", 1 }, { "-", 1 } },
+        { { "a", 1 }, { "z", 1 }, { "e", 1 }, { "r", 1 }, { "t", 1 }, { "y", 1 }, { "u", 1 }, { "i", 1 }, { "o", 1 },
+            { "p", 1 }, { "", 2 } /* Effacer */ },
+        { { "q", 1 }, { "s", 1 }, { "d", 1 }, { "f", 1 }, { "g", 1 }, { "h", 1 }, { "j", 1 }, { "k", 1 }, { "l", 1 },
+            { "m", 1 }, { "é", 1 }, { "è", 1 } },
+        { { "", 2 } /* Maj */, { "w", 1 }, { "x", 1 }, { "c", 1 }, { "v", 1 }, { "b", 1 }, { "n", 1 }, { ",", 1 },
+            { ".", 1 }, { "à", 1 }, { "ç", 1 } },
+        { { "ê", 1 }, { "â", 1 }, { "ô", 1 }, { "î", 1 }, { " ", 6 }, { "ù", 1 }, { "ï", 1 } },
+    };
+    bool upper = shifted(field_empty);
+    float unit = (area.x1 - area.x0 + gap) / 12;
+    float row_height = (area.y1 - area.y0 - gap * (rows.size() - 1)) / rows.size();
+    for (std::size_t r = 0; r < rows.size(); ++r) {
+        float x = area.x0;
+        float y = area.y0 + r * (row_height + gap);
+        for (auto const& key : rows[r]) {
+            Rect rect { x, y, x + key.units * unit - gap, y + row_height };
+            x += key.units * unit;
+            std::string text = key.text;
+            if (text.empty() && r == 1) {
+                if (canvas.button("key:erase", "Effacer", rect, ButtonStyle::Secondary, 0x232B))
+                    out.emplace_back(intent::EraseLast {});
+                continue;
+            }
+            if (text.empty() && r == 3) {
+                bool on = upper;
+                if (canvas.button("key:shift", "Maj", rect, on ? ButtonStyle::Tile : ButtonStyle::Secondary, 0x21E7,
+                        on ? Selected::Yes : Selected::No))
+                    m_shift = on ? Shift::Off : Shift::On;
+                continue;
+            }
+            if (text == " ") {
+                if (canvas.button("key:space", "Espace", rect, ButtonStyle::Key))
+                    out.emplace_back(intent::InsertText { " " });
+                continue;
+            }
+            std::string shown = upper ? to_upper_letter(text) : text;
+            if (canvas.button("key:" + shown, shown, rect, ButtonStyle::Key)) {
+                out.emplace_back(intent::InsertText { shown });
+                // One capital, then back to small letters.
+                if (shown != text)
+                    m_shift = Shift::Off;
+            }
+        }
+    }
+}
+
+void Keyboard::draw_digits(Canvas& canvas, Rect area, std::vector<Intent>& out)
+{
+    static constexpr std::array<char const*, 12> keys = { "1", "2", "3", "4", "5", "6", "7", "8", "9", "", "0", "" };
+    float width = (area.x1 - area.x0 - 2 * gap) / 3;
+    float height = (area.y1 - area.y0 - 3 * gap) / 4;
+    for (std::size_t i = 0; i < keys.size(); ++i) {
+        float x = area.x0 + (i % 3) * (width + gap);
+        float y = area.y0 + (i / 3) * (height + gap);
+        Rect rect { x, y, x + width, y + height };
+        if (i == 9)
+            continue;
+        if (i == 11) {
+            if (canvas.button("key:erase", "Effacer", rect, ButtonStyle::Secondary, 0x232B))
+                out.emplace_back(intent::EraseLast {});
+            continue;
+        }
+        if (canvas.button(std::string("key:") + keys[i], keys[i], rect, ButtonStyle::Key))
+            out.emplace_back(intent::InsertText { keys[i] });
+    }
+}
+
+}

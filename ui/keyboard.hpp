@@ -1,0 +1,35 @@
+// The on-screen keyboards: AZERTY with the French accents, and a digit pad
+// for numbers. Keys emit the same intents a physical keyboard would; the
+// typed text lives in the session, never in the keyboard.
+#pragma once
+
+#include "kiosk/core/session.hpp"
+#include "ui/canvas.hpp"
+
+#include <vector>
+
+namespace guichet::ui {
+
+class Keyboard {
+public:
+    // `field_empty` turns the capital on for the first letter, as phones do.
+    void draw_azerty(Canvas& canvas, Rect area, bool field_empty, std::vector<Intent>& out);
+    void draw_digits(Canvas& canvas, Rect area, std::vector<Intent>& out);
+    void reset();
+
+private:
+    bool shifted(bool field_empty) const;
+
+    enum class Shift {
+        Auto, // capital for the first letter of a field only
+        On,
+        Off,
+    };
+    Shift m_shift { Shift::Auto };
+};
+
+// Upper case of a lower-case letter the keyboard has ("é" → "É"), or the
+// text itself.
+std::string to_upper_letter(std::string const& letter);
+
+}

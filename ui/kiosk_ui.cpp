@@ -1,0 +1,609 @@
+#include "ui/kiosk_ui.hpp"
+
+#include "kiosk/core/log.hpp"
+#include "ui/canvas.hpp"
+#include "ui/frame_record.hpp"
+#include "ui/pictograms.hpp"
+#include "ui/screens.hpp"
+
+#include <SDL.h>
+#include <imgui.h>
+#include <imgui_impl_sdlrenderer.h>
+#include <stb_image_write.h>
+
+#include <cfloat>
+#include <chrono>
+#include <cstdio>
+#include <ctime>
+#include <deque>
+#include <mutex>
+#include <thread>
+
+namespace guichet::ui {
+
+namespace {
+
+constexpr char const* font_regular = "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf";
+constexpr char const* font_bold = "/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf";
+constexpr char const* font_icons = "/usr/share/fonts/truetype/font-awesome/fontawesome-webfont.ttf";
+
+// French text needs Latin-1 and Latin Extended-A (œ), typographic quotes
+// and dashes, the ellipsis, the euro sign and the keyboard's ⇧ and ⌫.
+constexpr ImWchar text_ranges[] = {
+    0x0020, 0x017F, 0x2013, 0x2014, 0x2018, 0x201E, 0x2022, 0x2022, 0x2026, 0x2026, 0x202F, 0x202F,
+    0x20AC, 0x20AC, 0x21E7, 0x21E7, 0x232B, 0x232B, 0,
+};
+constexpr ImWchar huge_ranges[] = { 0x0020, 0x00FF, 0 };
+
+void log_error(std::string const& message)
+{
+    log(LogLevel::Error, "ui", message);
+}
+
+std::int64_t monotonic_ns()
+{
+    timespec now {};
+    clock_gettime(CLOCK_MONOTONIC, &now);
+    return std::int64_t(now.tv_sec) * 1'000'000'000 + now.tv_nsec;
+}
+
+bool has_gpu_render_node()
+{
+    return std::filesystem::exists("/dev/dri/renderD128");
+}
+
+}
+
+struct KioskUi::Impl {
+    UiOptions options;
+    Session& session;
+    Clock const& clock;
+    SDL_Window* window { nullptr };
+    SDL_Renderer* renderer { nullptr };
+    std::string renderer_name;
+    Fonts fonts;
+    float scale { 1 };
+    Screens screens;
+    FrameRecord record;
+    std::uint32_t wake_event { 0 };
+
+    // The pointer: touches and clicks become a queue of (position, down)
+    // steps applied one per frame, so that a tap shorter than a frame is
+    // still seen by ImGui as a press and then a release.
+    struct PointerStep {
+        ImVec2 position;
+        bool down;
+    };
+    std::deque<PointerStep> pointer_steps;
+    ImVec2 pointer_position { -FLT_MAX, -FLT_MAX };
+    bool pointer_down { false };
+
+    std::mutex posted_mutex;
+    std::vector<Intent> posted;
+
+    std::uint64_t drawn_revision { UINT64_MAX };
+    std::uint64_t seen_sessions_ended { 0 };
+    bool quit { false };
+    bool first_frame_done { false };
+    std::chrono::steady_clock::time_point last_frame_time { std::chrono::steady_clock::now() };
+
+    Impl(UiOptions o, Session& s, Clock const& c)
+        : options(std::move(o))
+        , session(s)
+        , clock(c)
+    {
+    }
+
+    ~Impl()
+    {
+        screens.wipe();
+        if (ImGui::GetCurrentContext()) {
+            ImGui_ImplSDLRenderer_Shutdown();
+            ImGui::DestroyContext();
+        }
+        if (renderer)
+            SDL_DestroyRenderer(renderer);
+        if (window)
+            SDL_DestroyWindow(window);
+        SDL_Quit();
+    }
+
+    Result<void> open();
+    Result<void> load_fonts();
+    void handle_event(SDL_Event const& event);
+    void render_frame(std::filesystem::path const* screenshot = nullptr);
+    void dispatch_posted();
+    bool needs_frame() const { return !pointer_steps.empty() || drawn_revision != session.revision(); }
+    void settle();
+    std::string describe_screen() const;
+
+    // Automation
+    Result<void> tap(WidgetRecord const& widget);
+    Result<void> tap_label(std::string const& label);
+    Result<void> type_text(std::string const& text);
+    Result<void> perform(Action const& action, ManualClock& clock);
+};
+
+Result<void> KioskUi::Impl::open()
+{
+    if (options.headless)
+        SDL_SetHint(SDL_HINT_VIDEODRIVER, "offscreen");
+    // Touches are handled as touches; SDL must not also turn them into
+    // mouse clicks, or every tap would count twice.
+    SDL_SetHint(SDL_HINT_TOUCH_MOUSE_EVENTS, "0");
+    SDL_SetHint(SDL_HINT_RENDER_VSYNC, "0");
+    SDL_SetHint(SDL_HINT_VIDEO_X11_NET_WM_BYPASS_COMPOSITOR, "0");
+    if (SDL_Init(SDL_INIT_VIDEO | SDL_INIT_EVENTS) != 0)
+        return Error::make("ui.sdl_init", SDL_GetError());
+
+    // A borderless window at (0,0) rather than SDL's fullscreen mode: with
+    // no window manager the latter waits ~100 ms for a mode switch.
+    window = SDL_CreateWindow("Guichet", 0, 0, options.width, options.height, SDL_WINDOW_BORDERLESS | SDL_WINDOW_SHOWN);
+    if (!window)
+        return Error::make("ui.window", SDL_GetError());
+
+    bool accelerated = options.renderer == RendererChoice::Accelerated
+        || (options.renderer == RendererChoice::Auto && !options.headless && has_gpu_render_node());
+    renderer = SDL_CreateRenderer(window, -1, accelerated ? SDL_RENDERER_ACCELERATED : SDL_RENDERER_SOFTWARE);
+    if (!renderer && accelerated) {
+        log(LogLevel::Warning, "ui", std::string("accelerated renderer unavailable, using software: ") + SDL_GetError());
+        renderer = SDL_CreateRenderer(window, -1, SDL_RENDERER_SOFTWARE);
+    }
+    if (!renderer)
+        return Error::make("ui.renderer", SDL_GetError());
+    SDL_RendererInfo info {};
+    SDL_GetRendererInfo(renderer, &info);
+    renderer_name = info.name ? info.name : "unknown";
+
+    int width = 0, height = 0;
+    SDL_GetRendererOutputSize(renderer, &width, &height);
+    scale = std::min(width / 1920.0f, height / 1080.0f);
+
+    IMGUI_CHECKVERSION();
+    ImGui::CreateContext();
+    auto& io = ImGui::GetIO();
+    io.IniFilename = nullptr; // nothing written to disk
+    io.LogFilename = nullptr;
+    io.DisplaySize = ImVec2(float(width), float(height));
+    io.MouseDrawCursor = false;
+    auto& style = ImGui::GetStyle();
+    style.WindowPadding = ImVec2(0, 0);
+    style.WindowBorderSize = 0;
+    style.WindowRounding = 0;
+
+    GUICHET_TRY(load_fonts());
+    if (!ImGui_ImplSDLRenderer_Init(renderer))
+        return Error::make("ui.imgui_renderer", "ImGui_ImplSDLRenderer_Init failed");
+
+    wake_event = SDL_RegisterEvents(1);
+    SDL_StartTextInput();
+    log(LogLevel::Info, "ui", "window " + std::to_string(width) + "x" + std::to_string(height) + ", renderer " + renderer_name);
+    return {};
+}
+
+Result<void> KioskUi::Impl::load_fonts()
+{
+    for (char const* path : { font_regular, font_bold, font_icons }) {
+        if (!std::filesystem::exists(path))
+            return Error::make("ui.font_missing", std::string("font not found: ") + path
+                    + " (install fonts-dejavu-core and fonts-font-awesome)");
+    }
+    auto& io = ImGui::GetIO();
+    // One oversample and snapped glyphs: big type does not need more, and
+    // the atlas builds faster (start-up time) and smaller (memory).
+    ImFontConfig config;
+    config.OversampleH = 1;
+    config.OversampleV = 1;
+    config.PixelSnapH = true;
+
+    static ImVector<ImWchar> icon_ranges;
+    if (icon_ranges.empty()) {
+        for (unsigned codepoint : all_glyphs()) {
+            icon_ranges.push_back(ImWchar(codepoint));
+            icon_ranges.push_back(ImWchar(codepoint));
+        }
+        icon_ranges.push_back(0);
+    }
+    ImFontConfig merge = config;
+    merge.MergeMode = true;
+    merge.GlyphMinAdvanceX = 34 * scale;
+
+    auto add = [&](char const* path, float size, ImFontConfig const* cfg, ImWchar const* ranges) {
+        return io.Fonts->AddFontFromFileTTF(path, size * scale, cfg, ranges);
+    };
+    fonts.body = add(font_regular, 34, &config, text_ranges);
+    add(font_icons, 32, &merge, icon_ranges.Data);
+    fonts.bold = add(font_bold, 34, &config, text_ranges);
+    add(font_icons, 32, &merge, icon_ranges.Data);
+    fonts.title = add(font_bold, 52, &config, text_ranges);
+    merge.GlyphMinAdvanceX = 52 * scale;
+    add(font_icons, 50, &merge, icon_ranges.Data);
+    fonts.huge = add(font_bold, 92, &config, huge_ranges);
+    fonts.icon = add(font_icons, 110, &config, icon_ranges.Data);
+    if (!fonts.body || !fonts.bold || !fonts.title || !fonts.huge || !fonts.icon)
+        return Error::make("ui.font_load", "a font file could not be loaded");
+    io.FontDefault = fonts.body;
+    return {};
+}
+
+void KioskUi::Impl::handle_event(SDL_Event const& event)
+{
+    auto to_screen = [&](float x, float y) { return ImVec2(x * ImGui::GetIO().DisplaySize.x, y * ImGui::GetIO().DisplaySize.y); };
+    switch (event.type) {
+    case SDL_QUIT:
+        quit = true;
+        break;
+    case SDL_FINGERDOWN:
+        pointer_steps.push_back({ to_screen(event.tfinger.x, event.tfinger.y), true });
+        break;
+    case SDL_FINGERMOTION:
+        pointer_steps.push_back({ to_screen(event.tfinger.x, event.tfinger.y), true });
+        break;
+    case SDL_FINGERUP:
+        pointer_steps.push_back({ to_screen(event.tfinger.x, event.tfinger.y), false });
+        // A finger that lifts leaves nothing hovering.
+        pointer_steps.push_back({ ImVec2(-FLT_MAX, -FLT_MAX), false });
+        break;
+    case SDL_MOUSEBUTTONDOWN:
+    case SDL_MOUSEBUTTONUP:
+        if (event.button.which == SDL_TOUCH_MOUSEID || event.button.button != SDL_BUTTON_LEFT)
+            break;
+        pointer_steps.push_back({ ImVec2(float(event.button.x), float(event.button.y)), event.type == SDL_MOUSEBUTTONDOWN });
+        break;
+    case SDL_MOUSEMOTION:
+        if (event.motion.which == SDL_TOUCH_MOUSEID)
+            break;
+        if (pointer_steps.empty())
+            pointer_position = ImVec2(float(event.motion.x), float(event.motion.y));
+        break;
+    case SDL_TEXTINPUT:
+        // A physical keyboard (or a scanner typing like one) types into
+        // the field on screen like the on-screen keys.
+        session.dispatch(intent::InsertText { event.text.text });
+        break;
+    case SDL_KEYDOWN:
+        if (event.key.keysym.sym == SDLK_BACKSPACE)
+            session.dispatch(intent::EraseLast {});
+        else if (event.key.keysym.sym == SDLK_RETURN || event.key.keysym.sym == SDLK_KP_ENTER)
+            session.dispatch(intent::Next {});
+        else if (event.key.keysym.sym == SDLK_ESCAPE)
+            session.dispatch(intent::Back {});
+        break;
+    case SDL_WINDOWEVENT:
+        if (event.window.event == SDL_WINDOWEVENT_EXPOSED)
+            drawn_revision = UINT64_MAX;
+        break;
+    default:
+        break;
+    }
+}
+
+void KioskUi::Impl::dispatch_posted()
+{
+    std::vector<Intent> intents;
+    {
+        std::lock_guard lock(posted_mutex);
+        intents.swap(posted);
+    }
+    for (auto const& intent : intents)
+        session.dispatch(intent);
+}
+
+void KioskUi::Impl::render_frame(std::filesystem::path const* screenshot)
+{
+    bool pressed_now = false;
+    if (!pointer_steps.empty()) {
+        auto step = pointer_steps.front();
+        pointer_steps.pop_front();
+        pressed_now = step.down && !pointer_down;
+        pointer_position = step.position;
+        pointer_down = step.down;
+    }
+
+    auto now = std::chrono::steady_clock::now();
+    auto& io = ImGui::GetIO();
+    io.DeltaTime = std::max(std::chrono::duration<float>(now - last_frame_time).count(), 0.001f);
+    last_frame_time = now;
+    ImGui_ImplSDLRenderer_NewFrame();
+    io.MousePos = pointer_position;
+    io.MouseDown[0] = pointer_down;
+    ImGui::NewFrame();
+
+    record.clear();
+    std::vector<Intent> intents;
+    auto const window_flags = ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_NoMove | ImGuiWindowFlags_NoSavedSettings
+        | ImGuiWindowFlags_NoBackground | ImGuiWindowFlags_NoScrollWithMouse | ImGuiWindowFlags_NoFocusOnAppearing;
+    ImGui::SetNextWindowPos(ImVec2(0, 0));
+    ImGui::SetNextWindowSize(io.DisplaySize);
+    ImGui::Begin("screen", nullptr, window_flags | ImGuiWindowFlags_NoBringToFrontOnFocus);
+    Canvas canvas(ImGui::GetWindowDrawList(), fonts, record, scale, 0);
+    screens.draw(canvas, session, intents);
+    ImGui::End();
+
+    if (screens.has_overlay(session)) {
+        ImGui::SetNextWindowPos(ImVec2(0, 0));
+        ImGui::SetNextWindowSize(io.DisplaySize);
+        ImGui::SetNextWindowFocus();
+        ImGui::Begin("overlay", nullptr, window_flags);
+        Canvas overlay(ImGui::GetWindowDrawList(), fonts, record, scale, 1);
+        screens.draw_overlay(overlay, session, intents);
+        ImGui::End();
+    }
+    ImGui::Render();
+
+    drawn_revision = session.revision();
+    SDL_SetRenderDrawColor(renderer, 0xF6, 0xF6, 0xF6, 0xFF);
+    SDL_RenderClear(renderer);
+    ImGui_ImplSDLRenderer_RenderDrawData(ImGui::GetDrawData());
+    if (screenshot) {
+        int width = int(io.DisplaySize.x), height = int(io.DisplaySize.y);
+        std::vector<unsigned char> pixels(std::size_t(width) * height * 4);
+        if (SDL_RenderReadPixels(renderer, nullptr, SDL_PIXELFORMAT_ABGR8888, pixels.data(), width * 4) != 0
+            || !stbi_write_png(screenshot->c_str(), width, height, 4, pixels.data(), width * 4))
+            log_error("screenshot failed: " + screenshot->string());
+    }
+    SDL_RenderPresent(renderer);
+
+    if (!first_frame_done) {
+        first_frame_done = true;
+        if (options.report_first_frame) {
+            std::printf("first-frame %lld\n", static_cast<long long>(monotonic_ns()));
+            std::fflush(stdout);
+        }
+    }
+
+    // The widgets of this frame have seen the press; only now may the
+    // touch wake the session, so that it cannot land on the next screen.
+    if (pressed_now)
+        session.dispatch(intent::Activity {});
+    for (auto const& intent : intents)
+        session.dispatch(intent);
+    if (session.sessions_ended() != seen_sessions_ended) {
+        seen_sessions_ended = session.sessions_ended();
+        screens.wipe();
+    }
+}
+
+KioskUi::KioskUi(std::unique_ptr<Impl> impl)
+    : m_impl(std::move(impl))
+{
+}
+
+KioskUi::~KioskUi() = default;
+
+Result<std::unique_ptr<KioskUi>> KioskUi::create(UiOptions options, Session& session, Clock const& clock)
+{
+    auto impl = std::make_unique<Impl>(std::move(options), session, clock);
+    GUICHET_TRY(impl->open());
+    return std::unique_ptr<KioskUi>(new KioskUi(std::move(impl)));
+}
+
+char const* KioskUi::renderer_name() const
+{
+    return m_impl->renderer_name.c_str();
+}
+
+void KioskUi::post(Intent intent)
+{
+    {
+        std::lock_guard lock(m_impl->posted_mutex);
+        m_impl->posted.push_back(std::move(intent));
+    }
+    SDL_Event event {};
+    event.type = m_impl->wake_event;
+    SDL_PushEvent(&event);
+}
+
+int KioskUi::run()
+{
+    auto& impl = *m_impl;
+    impl.render_frame();
+    while (!impl.quit) {
+        int timeout = -1;
+        if (impl.needs_frame()) {
+            timeout = 0;
+        } else if (auto deadline = impl.session.next_deadline()) {
+            auto wait = (*deadline - impl.clock.monotonic()).count();
+            timeout = int(std::clamp<long long>(wait, 0, 60'000));
+        }
+        SDL_Event event;
+        bool got = timeout < 0 ? SDL_WaitEvent(&event) : SDL_WaitEventTimeout(&event, timeout);
+        if (got) {
+            impl.handle_event(event);
+            while (SDL_PollEvent(&event))
+                impl.handle_event(event);
+        }
+        impl.dispatch_posted();
+        impl.session.dispatch(intent::Tick {});
+        if (impl.needs_frame())
+            impl.render_frame();
+    }
+    return 0;
+}
+
+// [SECTION] Automation: scenarios drive the window through real SDL events.
+
+void KioskUi::Impl::settle()
+{
+    // Render until every queued touch has been applied and the picture no
+    // longer changes; two quiet frames let ImGui finish hover/active state.
+    for (int quiet = 0, guard = 0; quiet < 2 && guard < 200; ++guard) {
+        SDL_Event event;
+        while (SDL_PollEvent(&event))
+            handle_event(event);
+        dispatch_posted();
+        session.dispatch(intent::Tick {});
+        bool busy = needs_frame();
+        render_frame();
+        quiet = busy ? 0 : quiet + 1;
+    }
+}
+
+std::string KioskUi::Impl::describe_screen() const
+{
+    std::string text = "screen '" + std::string(to_string(session.screen())) + "'; texts:";
+    for (auto const& t : record.texts())
+        text += "\n    \"" + t + "\"";
+    text += "\n  widgets:";
+    int top = record.top_layer();
+    for (auto const& w : record.widgets()) {
+        if (w.layer == top)
+            text += "\n    #" + w.id + " \"" + w.label + "\"";
+    }
+    return text;
+}
+
+Result<void> KioskUi::Impl::tap(WidgetRecord const& widget)
+{
+    auto const& size = ImGui::GetIO().DisplaySize;
+    SDL_Event event {};
+    event.tfinger.touchId = 1;
+    event.tfinger.fingerId = 0;
+    event.tfinger.x = widget.rect.centre_x() / size.x;
+    event.tfinger.y = widget.rect.centre_y() / size.y;
+    event.tfinger.pressure = 1;
+    event.tfinger.windowID = SDL_GetWindowID(window);
+    event.type = SDL_FINGERDOWN;
+    if (SDL_PushEvent(&event) < 0)
+        return Error::make("scenario.input", SDL_GetError());
+    event.type = SDL_FINGERUP;
+    if (SDL_PushEvent(&event) < 0)
+        return Error::make("scenario.input", SDL_GetError());
+    settle();
+    return {};
+}
+
+Result<void> KioskUi::Impl::tap_label(std::string const& label)
+{
+    auto const* widget = record.find_by_label(label);
+    if (!widget)
+        return Error::make("scenario.no_widget", "no widget labelled \"" + label + "\" on " + describe_screen());
+    return tap(*widget);
+}
+
+Result<void> KioskUi::Impl::type_text(std::string const& text)
+{
+    // One character at a time, through the keys a resident would touch.
+    std::size_t i = 0;
+    while (i < text.size()) {
+        std::size_t length = 1;
+        auto lead = static_cast<unsigned char>(text[i]);
+        if (lead >= 0xF0)
+            length = 4;
+        else if (lead >= 0xE0)
+            length = 3;
+        else if (lead >= 0xC0)
+            length = 2;
+        std::string character = text.substr(i, length);
+        i += length;
+        if (character == " ") {
+            GUICHET_TRY(tap_label("Espace"));
+            continue;
+        }
+        if (auto const* key = record.find_by_label(character)) {
+            GUICHET_TRY(tap(*key));
+            continue;
+        }
+        // The key shows the other case: switch case with "Maj", then type.
+        if (record.find_by_label("Maj")) {
+            GUICHET_TRY(tap_label("Maj"));
+            if (auto const* key = record.find_by_label(character)) {
+                GUICHET_TRY(tap(*key));
+                continue;
+            }
+        }
+        return Error::make("scenario.no_key", "no key types \"" + character + "\" on " + describe_screen());
+    }
+    return {};
+}
+
+Result<void> KioskUi::Impl::perform(Action const& action, ManualClock& manual_clock)
+{
+    switch (action.kind) {
+    case ActionKind::Tap: {
+        if (!action.by_id)
+            return tap_label(action.argument);
+        auto const* widget = record.find_by_id(action.argument);
+        if (!widget)
+            return Error::make("scenario.no_widget", "no widget #" + action.argument + " on " + describe_screen());
+        return tap(*widget);
+    }
+    case ActionKind::Type:
+        return type_text(action.argument);
+    case ActionKind::Expect:
+    case ActionKind::ExpectNot: {
+        bool want = action.kind == ActionKind::Expect;
+        // Some outcomes arrive from another thread (a print job): give them
+        // a bounded moment before deciding.
+        auto give_up = std::chrono::steady_clock::now() + std::chrono::seconds(5);
+        while (true) {
+            settle();
+            if (record.shows_text(action.argument) == want)
+                return {};
+            if (!want || std::chrono::steady_clock::now() > give_up)
+                break;
+            std::this_thread::sleep_for(std::chrono::milliseconds(10));
+        }
+        return Error::make("scenario.expect", std::string(want ? "expected" : "did not expect") + " \""
+                + action.argument + "\" on " + describe_screen());
+    }
+    case ActionKind::ExpectScreen:
+        settle();
+        if (to_string(session.screen()) == action.argument)
+            return {};
+        return Error::make("scenario.expect", "expected screen '" + action.argument + "', found " + describe_screen());
+    case ActionKind::Wait: {
+        // Time moves the way it would for a waiting kiosk: to each deadline
+        // the session asked for, then to the end of the wait.
+        auto end = manual_clock.monotonic() + action.duration;
+        while (manual_clock.monotonic() < end) {
+            auto step = end - manual_clock.monotonic();
+            if (auto deadline = session.next_deadline(); deadline && *deadline > manual_clock.monotonic())
+                step = std::min(step, *deadline - manual_clock.monotonic());
+            manual_clock.advance(step);
+            session.dispatch(intent::Tick {});
+        }
+        settle();
+        return {};
+    }
+    case ActionKind::Screenshot: {
+        if (options.screenshots.empty())
+            return {};
+        std::error_code error;
+        std::filesystem::create_directories(options.screenshots, error);
+        auto path = options.screenshots / (action.argument + ".png");
+        settle();
+        render_frame(&path);
+        return {};
+    }
+    }
+    return {};
+}
+
+int KioskUi::run_scenario(std::vector<Action> const& actions, ManualClock& manual_clock)
+{
+    auto& impl = *m_impl;
+    impl.settle();
+    for (auto const& action : actions) {
+        auto result = impl.perform(action, manual_clock);
+        if (!result) {
+            std::fprintf(stderr, "scenario failed at line %d: %s\n", action.line, result.error().detail.c_str());
+            return 1;
+        }
+    }
+    std::printf("scenario passed: %zu actions\n", actions.size());
+    return 0;
+}
+
+double KioskUi::measure_frames(int frames)
+{
+    auto& impl = *m_impl;
+    impl.settle();
+    auto start = std::chrono::steady_clock::now();
+    for (int i = 0; i < frames; ++i)
+        impl.render_frame();
+    auto elapsed = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
+    return frames > 0 ? elapsed / frames : 0;
+}
+
+}

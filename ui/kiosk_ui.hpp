@@ -1,0 +1,67 @@
+// The kiosk's window: SDL2 + Dear ImGui, event-driven (the process sleeps
+// in SDL_WaitEventTimeout until a touch, a posted intent or the session's
+// next deadline), and the headless scenario runner that drives the same
+// window through real SDL touch events.
+#pragma once
+
+#include "kiosk/core/result.hpp"
+#include "kiosk/core/session.hpp"
+#include "ui/scenario.hpp"
+
+#include <filesystem>
+#include <memory>
+
+namespace guichet::ui {
+
+enum class RendererChoice {
+    // Software unless the machine has a GPU render node: on a machine
+    // without one, SDL's OpenGL renderer runs on Mesa's llvmpipe, which
+    // costs hundreds of milliseconds and tens of megabytes to start.
+    Auto,
+    Software,
+    Accelerated,
+};
+
+struct UiOptions {
+    int width { 1920 };
+    int height { 1080 };
+    RendererChoice renderer { RendererChoice::Auto };
+    // SDL's offscreen video driver: no display needed (tests, CI).
+    bool headless { false };
+    std::filesystem::path screenshots;
+    // Print "first-frame <CLOCK_MONOTONIC ns>" on stdout once the first
+    // frame is presented (read by the benchmark).
+    bool report_first_frame { false };
+};
+
+class KioskUi {
+public:
+    static Result<std::unique_ptr<KioskUi>> create(UiOptions options, Session& session, Clock const& clock);
+    ~KioskUi();
+
+    // Queues an intent from another thread (a print job ending) and wakes
+    // the loop. The intent is dispatched on the UI thread.
+    void post(Intent intent);
+
+    // The interactive loop; returns the process exit code when the window
+    // closes or the process is asked to stop.
+    int run();
+
+    // Runs a scenario against the live UI; the clock only moves on `wait`.
+    // Returns 0 when every action succeeded, else prints why and returns 1.
+    int run_scenario(std::vector<Action> const& actions, ManualClock& clock);
+
+    // Renders `frames` full frames of the current screen and returns the
+    // mean time of one, in milliseconds (for the benchmark).
+    double measure_frames(int frames);
+
+    char const* renderer_name() const;
+
+    struct Impl;
+
+private:
+    explicit KioskUi(std::unique_ptr<Impl> impl);
+    std::unique_ptr<Impl> m_impl;
+};
+
+}

@@ -1,0 +1,129 @@
+#include "ui/scenario.hpp"
+
+#include <charconv>
+
+namespace guichet::ui {
+
+namespace {
+
+Error line_error(int line, std::string const& what)
+{
+    return Error::make("scenario.syntax", "line " + std::to_string(line) + ": " + what);
+}
+
+// Reads a quoted string ("..." with \" and \\ escapes) or a bare word, and
+// what follows it.
+Result<std::string> read_argument(std::string_view& rest, int line)
+{
+    while (!rest.empty() && rest.front() == ' ')
+        rest.remove_prefix(1);
+    if (rest.empty())
+        return line_error(line, "an argument is missing");
+    std::string value;
+    if (rest.front() == '"') {
+        rest.remove_prefix(1);
+        while (true) {
+            if (rest.empty())
+                return line_error(line, "a closing quote is missing");
+            char c = rest.front();
+            rest.remove_prefix(1);
+            if (c == '"')
+                break;
+            if (c == '\\' && !rest.empty()) {
+                value.push_back(rest.front());
+                rest.remove_prefix(1);
+                continue;
+            }
+            value.push_back(c);
+        }
+    } else {
+        while (!rest.empty() && rest.front() != ' ' && rest.front() != '#') {
+            value.push_back(rest.front());
+            rest.remove_prefix(1);
+        }
+    }
+    while (!rest.empty() && rest.front() == ' ')
+        rest.remove_prefix(1);
+    if (!rest.empty() && rest.front() != '#')
+        return line_error(line, "unexpected text after the argument: " + std::string(rest));
+    return value;
+}
+
+Result<Millis> parse_duration(std::string const& text, int line)
+{
+    std::int64_t amount = 0;
+    auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), amount);
+    std::string_view unit(end, text.data() + text.size() - end);
+    if (error != std::errc() || amount < 0)
+        return line_error(line, "a duration is a number and a unit, like 31s or 500ms");
+    if (unit == "ms")
+        return Millis(amount);
+    if (unit == "s")
+        return Millis(amount * 1000);
+    if (unit == "min")
+        return Millis(amount * 60'000);
+    return line_error(line, "unknown duration unit '" + std::string(unit) + "' (ms, s or min)");
+}
+
+}
+
+Result<std::vector<Action>> parse_scenario(std::string_view text)
+{
+    std::vector<Action> actions;
+    int line_number = 0;
+    while (!text.empty()) {
+        auto newline = text.find('\n');
+        std::string_view line = text.substr(0, newline);
+        text = newline == std::string_view::npos ? std::string_view {} : text.substr(newline + 1);
+        ++line_number;
+        if (!line.empty() && line.back() == '\r')
+            line.remove_suffix(1);
+        while (!line.empty() && (line.front() == ' ' || line.front() == '\t'))
+            line.remove_prefix(1);
+        if (line.empty() || line.front() == '#')
+            continue;
+
+        auto space = line.find(' ');
+        std::string_view command = line.substr(0, space);
+        std::string_view rest = space == std::string_view::npos ? std::string_view {} : line.substr(space);
+
+        Action action { ActionKind::Tap, {}, false, Millis(0), line_number };
+        if (command == "tap")
+            action.kind = ActionKind::Tap;
+        else if (command == "type")
+            action.kind = ActionKind::Type;
+        else if (command == "expect")
+            action.kind = ActionKind::Expect;
+        else if (command == "expect-not")
+            action.kind = ActionKind::ExpectNot;
+        else if (command == "expect-screen")
+            action.kind = ActionKind::ExpectScreen;
+        else if (command == "wait")
+            action.kind = ActionKind::Wait;
+        else if (command == "screenshot")
+            action.kind = ActionKind::Screenshot;
+        else
+            return line_error(line_number, "unknown action '" + std::string(command) + "'");
+
+        bool bare_id = action.kind == ActionKind::Tap && rest.find_first_not_of(' ') != std::string_view::npos
+            && rest[rest.find_first_not_of(' ')] == '#';
+        if (bare_id) {
+            rest.remove_prefix(rest.find_first_not_of(' ') + 1);
+            action.by_id = true;
+        }
+        auto argument = read_argument(rest, line_number);
+        if (!argument)
+            return argument.release_error();
+        action.argument = argument.release_value();
+        if (action.kind == ActionKind::Wait) {
+            auto duration = parse_duration(action.argument, line_number);
+            if (!duration)
+                return duration.release_error();
+            action.duration = duration.value();
+        }
+        actions.push_back(std::move(action));
+    }
+    return actions;
+}
+
+}

@@ -1,0 +1,36 @@
+// Scenario files: the action vocabulary written down, one action a line.
+// Tests, the demo and (later) a remote mediator drive the kiosk with these
+// actions. Format in docs/scenarios.md.
+#pragma once
+
+#include "kiosk/core/clock.hpp"
+#include "kiosk/core/result.hpp"
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace guichet::ui {
+
+enum class ActionKind {
+    Tap,          // tap "Label" or tap #widget-id
+    Type,         // type "text", key by key on the on-screen keyboard
+    Expect,       // expect "text": visible on the current screen
+    ExpectNot,    // expect-not "text": not visible
+    ExpectScreen, // expect-screen review
+    Wait,         // wait 31s: advance the kiosk's clock
+    Screenshot,   // screenshot name: DIR/name.png
+};
+
+struct Action {
+    ActionKind kind;
+    std::string argument;
+    bool by_id { false }; // tap #id
+    Millis duration { 0 };
+    int line { 0 };
+};
+
+// Parses a whole scenario; an error names the line and what is wrong.
+Result<std::vector<Action>> parse_scenario(std::string_view text);
+
+}
