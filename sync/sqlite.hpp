@@ -1,0 +1,99 @@
+// Thin RAII wrappers over the SQLite C API, private to the sync module: a
+// connection, a prepared statement and a transaction guard, and the one place
+// where SQLite result codes become the store's error codes.
+//
+// Only pointers to SQLite types appear here, so code that includes the
+// store's header does not need <sqlite3.h>: SQLite stays a private
+// dependency of kiosk_sync.
+#pragma once
+
+#include "kiosk/core/result.hpp"
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <string_view>
+
+struct sqlite3;
+struct sqlite3_stmt;
+
+namespace guichet::sqlite {
+
+struct ConnectionCloser {
+    void operator()(sqlite3* connection) const;
+};
+
+// Owns an open connection; closing it finalizes nothing on our behalf, so
+// every Statement must be destroyed before its Connection.
+using Connection = std::unique_ptr<sqlite3, ConnectionCloser>;
+
+// Maps a SQLite result code to a store error. `operation` says what we were
+// doing ("insert outbox row"); the detail never quotes SQL values, so no
+// personal data can reach a log through it.
+Error error_from(int result_code, std::string_view operation);
+
+// Runs SQL that takes no parameters (schema scripts, pragmas that return no
+// row, transaction control).
+Result<void> execute(sqlite3* connection, char const* sql, std::string_view operation);
+
+enum class Step {
+    Row,
+    Done,
+};
+
+class Statement {
+public:
+    static Result<Statement> prepare(sqlite3* connection, std::string_view sql, std::string_view operation);
+
+    Statement(Statement&& other) noexcept;
+    Statement& operator=(Statement&&) = delete;
+    Statement(Statement const&) = delete;
+    Statement& operator=(Statement const&) = delete;
+    ~Statement();
+
+    // Parameters are numbered from 1, as in the SQL text (?1, ?2, ...).
+    // Text is copied by SQLite, so the caller may wipe its string after.
+    Result<void> bind(int index, std::int64_t value);
+    Result<void> bind(int index, std::string_view text);
+
+    Result<Step> step();
+
+    // Columns are numbered from 0.
+    std::int64_t int64_column(int index) const;
+    std::string text_column(int index) const;
+
+private:
+    Statement(sqlite3_stmt* statement, std::string_view operation);
+
+    sqlite3_stmt* m_statement { nullptr };
+    std::string m_operation;
+};
+
+// Runs a query expected to return exactly one row and reads its first column.
+Result<std::int64_t> query_int64(sqlite3* connection, std::string_view sql, std::string_view operation);
+Result<std::string> query_text(sqlite3* connection, std::string_view sql, std::string_view operation);
+
+// A write transaction. BEGIN IMMEDIATE takes the write lock up front, so a
+// busy database is reported before any work is done rather than at COMMIT.
+// A transaction that is destroyed without a successful commit() is rolled
+// back, so every early return leaves the database as it was.
+class Transaction {
+public:
+    static Result<Transaction> begin_immediate(sqlite3* connection, std::string_view operation);
+
+    Transaction(Transaction&& other) noexcept;
+    Transaction& operator=(Transaction&&) = delete;
+    Transaction(Transaction const&) = delete;
+    Transaction& operator=(Transaction const&) = delete;
+    ~Transaction();
+
+    Result<void> commit();
+
+private:
+    Transaction(sqlite3* connection, std::string_view operation);
+
+    sqlite3* m_connection { nullptr };
+    std::string m_operation;
+};
+
+}

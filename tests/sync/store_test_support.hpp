@@ -1,0 +1,54 @@
+// Helpers shared by the sync tests: a scratch directory, a raw SQLite
+// connection to look inside the store's file without going through the
+// store, and sample dossiers.
+#pragma once
+
+#include "kiosk/core/dossier.hpp"
+
+#include <cstdint>
+#include <filesystem>
+#include <string>
+
+struct sqlite3;
+
+namespace guichet::testing {
+
+// A fresh directory under the test temp dir, removed with its contents.
+class ScratchDirectory {
+public:
+    ScratchDirectory();
+    ~ScratchDirectory();
+    ScratchDirectory(ScratchDirectory const&) = delete;
+    ScratchDirectory& operator=(ScratchDirectory const&) = delete;
+
+    std::filesystem::path const& path() const { return m_path; }
+
+private:
+    std::filesystem::path m_path;
+};
+
+// A connection that does not configure anything, so what it reads is what
+// the file says. Failures are reported through GoogleTest's ADD_FAILURE.
+class RawDatabase {
+public:
+    explicit RawDatabase(std::filesystem::path const& path);
+    ~RawDatabase();
+    RawDatabase(RawDatabase const&) = delete;
+    RawDatabase& operator=(RawDatabase const&) = delete;
+
+    void execute(std::string const& sql);
+    std::int64_t query_int64(std::string const& sql);
+    std::string query_text(std::string const& sql);
+
+    std::int64_t code_key() { return query_int64("SELECT value FROM kiosk_state WHERE key = 'code_key'"); }
+
+private:
+    sqlite3* m_connection { nullptr };
+};
+
+// A dossier like the ones the session saves, with personal answers.
+Dossier sample_dossier(std::string const& name = "Camille Durand");
+
+std::string read_file(std::filesystem::path const& path);
+
+}
