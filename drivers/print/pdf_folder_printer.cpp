@@ -1,0 +1,69 @@
+// The receipt printer simulator: receipts become PDF files in a folder.
+#include "receipt_device.hpp"
+
+#include <string>
+#include <system_error>
+#include <utility>
+
+namespace guichet::print {
+
+namespace {
+
+// Past this many copies of one receipt, something is looping.
+constexpr int max_copies = 99;
+
+std::filesystem::path file_for(std::filesystem::path const& folder, TrackingCode const& code, int copy)
+{
+    if (copy == 1)
+        return folder / (code.text() + ".pdf");
+    return folder / (code.text() + "-" + std::to_string(copy) + ".pdf");
+}
+
+}
+
+PdfFolderPrinter::PdfFolderPrinter(std::filesystem::path folder, PaperLayout layout)
+    : m_folder(std::move(folder))
+    , m_layout(layout)
+{
+}
+
+PrintOutcome PdfFolderPrinter::print(Receipt const& receipt)
+{
+    try {
+        std::error_code error;
+        std::filesystem::create_directories(m_folder, error);
+        if (error) {
+            m_last_error = Error::make("print.io", "create folder: " + error.message());
+            return PrintOutcome::Failed;
+        }
+        // Only this printer writes into its folder, one job at a time, so
+        // the free name found here is still free when the file is renamed.
+        for (int copy = 1; copy <= max_copies; ++copy) {
+            std::filesystem::path file = file_for(m_folder, receipt.code, copy);
+            bool const taken = std::filesystem::exists(file, error);
+            if (error) {
+                m_last_error = Error::make("print.io", "look for a free name: " + error.message());
+                return PrintOutcome::Failed;
+            }
+            if (taken)
+                continue;
+            Result<void> written = render_receipt_pdf(receipt, m_layout, file);
+            if (!written) {
+                m_last_error = written.release_error();
+                return PrintOutcome::Failed;
+            }
+            m_last_file = std::move(file);
+            m_last_error = {};
+            return PrintOutcome::Printed;
+        }
+        m_last_error = Error::make("print.io", "too many copies of one receipt");
+        return PrintOutcome::Failed;
+    } catch (...) {
+        // Path arithmetic may throw std::bad_alloc; a simulator that cannot
+        // print must say Failed like any printer, not crash the kiosk.
+        m_last_error = Error::make("print.io", "unexpected exception");
+        return PrintOutcome::Failed;
+    }
+}
+
+}
