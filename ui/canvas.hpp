@@ -47,6 +47,8 @@ public:
 
     void fill(Rect rect, ImU32 colour, float rounding = 0) const;
     void outline(Rect rect, ImU32 colour, float thickness, float rounding = 0) const;
+    // A filled box with a border of `border` design px inside its rectangle.
+    void box(Rect rect, ImU32 fill_colour, ImU32 border_colour, float border, float rounding = 0) const;
 
     // Draws text wrapped to `width` (design px; 0 = no wrap), aligned within
     // it, and returns the height used in design px. Recorded for automation.

@@ -132,6 +132,11 @@ Result<void> KioskUi::Impl::open()
     // mouse clicks, or every tap would count twice.
     SDL_SetHint(SDL_HINT_TOUCH_MOUSE_EVENTS, "0");
     SDL_SetHint(SDL_HINT_RENDER_VSYNC, "0");
+    // With the software renderer, SDL would otherwise back the window's
+    // surface with an OpenGL texture (Mesa's swrast where there is no GPU):
+    // that costs more than the drawing itself.
+    if (options.renderer != RendererChoice::Accelerated)
+        SDL_SetHint(SDL_HINT_FRAMEBUFFER_ACCELERATION, "0");
     SDL_SetHint(SDL_HINT_VIDEO_X11_NET_WM_BYPASS_COMPOSITOR, "0");
     if (SDL_Init(SDL_INIT_VIDEO | SDL_INIT_EVENTS) != 0)
         return Error::make("ui.sdl_init", SDL_GetError());
@@ -332,7 +337,8 @@ void KioskUi::Impl::render_frame(std::filesystem::path const* screenshot)
     ImGui::Render();
 
     drawn_revision = session.revision();
-    SDL_SetRenderDrawColor(renderer, 0xF6, 0xF6, 0xF6, 0xFF);
+    ImU32 clear = screens.background(session);
+    SDL_SetRenderDrawColor(renderer, clear & 0xFF, (clear >> 8) & 0xFF, (clear >> 16) & 0xFF, 0xFF);
     SDL_RenderClear(renderer);
     ImGui_ImplSDLRenderer_RenderDrawData(ImGui::GetDrawData());
     if (screenshot) {

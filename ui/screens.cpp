@@ -39,9 +39,13 @@ void Screens::wipe()
     m_qr_width = 0;
 }
 
+ImU32 Screens::background(Session const& session) const
+{
+    return session.screen() == Screen::Attract ? colour::primary : colour::background;
+}
+
 void Screens::draw(Canvas& screen, Session const& session, std::vector<Intent>& out)
 {
-    screen.fill(Rect { 0, 0, screen_width, screen_height }, colour::background);
     switch (session.screen()) {
     case Screen::Attract:
         attract(screen, out);
@@ -118,7 +122,6 @@ void Screens::top_bar(Canvas& canvas, Session const& session, std::vector<Intent
 
 void Screens::attract(Canvas& canvas, std::vector<Intent>& out)
 {
-    canvas.fill(Rect { 0, 0, screen_width, screen_height }, colour::primary);
     canvas.text(canvas.fonts().huge, "Bonjour", 0, 250, screen_width, colour::on_primary, Align::Centre);
     canvas.text(canvas.fonts().title, "Faites vos démarches ici, simplement.", 0, 400, screen_width,
         colour::on_primary, Align::Centre);
@@ -163,8 +166,7 @@ void Screens::error_line(Canvas& canvas, std::string const& message, float x, fl
 
 void Screens::text_field(Canvas& canvas, Field const& field, std::string const& value, Rect box)
 {
-    canvas.fill(box, colour::surface, 8);
-    canvas.outline(box, colour::primary, 4, 8);
+    canvas.box(box, colour::surface, colour::primary, 4, 8);
     float inner_width = box.x1 - box.x0 - 60;
     if (value.empty()) {
         if (!field.hint.empty())
@@ -352,8 +354,7 @@ void Screens::receipt(Canvas& canvas, Session const& session, std::vector<Intent
             spaced += ' ';
         spaced += c;
     }
-    canvas.fill(Rect { margin, 340, 1240, 490 }, colour::surface, 12);
-    canvas.outline(Rect { margin, 340, 1240, 490 }, colour::primary, 4, 12);
+    canvas.box(Rect { margin, 340, 1240, 490 }, colour::surface, colour::primary, 4, 12);
     canvas.text(canvas.fonts().huge, spaced, margin, 355, 1160, colour::primary, Align::Centre);
 
     canvas.text(canvas.fonts().body, receipt.next_steps, margin, 530, 1160);

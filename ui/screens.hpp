@@ -14,6 +14,10 @@ namespace guichet::ui {
 
 class Screens {
 public:
+    // The colour the whole screen is cleared with before drawing. Large
+    // flat areas are cheap as a clear and expensive as triangles in SDL's
+    // software renderer, so screens do not paint their own background.
+    ImU32 background(Session const& session) const;
     // The current screen (layer 0).
     void draw(Canvas& canvas, Session const& session, std::vector<Intent>& out);
     // The help or idle-warning panel above it (layer 1), if any.

@@ -42,7 +42,8 @@ public:
 
     T& value() & { return std::get<T>(m_state); }
     T const& value() const& { return std::get<T>(m_state); }
-    T&& value() && { return std::get<T>(std::move(m_state)); }
+    // By value: `for (auto& x : f().value())` must not read a destroyed temporary.
+    T value() && { return std::get<T>(std::move(m_state)); }
     T release_value() { return std::get<T>(std::move(m_state)); }
 
     Error const& error() const { return std::get<Error>(m_state); }
