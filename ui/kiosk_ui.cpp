@@ -114,7 +114,7 @@ struct KioskUi::Impl {
     void render_frame(std::filesystem::path const* screenshot = nullptr);
     void dispatch_posted();
     bool needs_frame() const { return !pointer_steps.empty() || drawn_revision != session.revision(); }
-    void settle();
+    Result<void> settle();
     std::string describe_screen() const;
 
     // Automation
@@ -429,11 +429,17 @@ int KioskUi::run()
 
 // [SECTION] Automation: scenarios drive the window through real SDL events.
 
-void KioskUi::Impl::settle()
+Result<void> KioskUi::Impl::settle()
 {
     // Render until every queued touch has been applied and the picture no
     // longer changes; two quiet frames let ImGui finish hover/active state.
-    for (int quiet = 0, guard = 0; quiet < 2 && guard < 200; ++guard) {
+    // A screen that never settles would keep a real kiosk drawing (and
+    // burning a core) forever: that is a failure, not a slow test.
+    constexpr int limit = 200;
+    for (int quiet = 0, frames = 0; quiet < 2; ++frames) {
+        if (frames == limit)
+            return Error::make("scenario.busy", "the screen never stops changing (" + std::to_string(limit)
+                    + " frames): something bumps the session's revision on every tick");
         SDL_Event event;
         while (SDL_PollEvent(&event))
             handle_event(event);
@@ -443,6 +449,7 @@ void KioskUi::Impl::settle()
         render_frame();
         quiet = busy ? 0 : quiet + 1;
     }
+    return {};
 }
 
 std::string KioskUi::Impl::describe_screen() const
@@ -475,8 +482,7 @@ Result<void> KioskUi::Impl::tap(WidgetRecord const& widget)
     event.type = SDL_FINGERUP;
     if (SDL_PushEvent(&event) < 0)
         return Error::make("scenario.input", SDL_GetError());
-    settle();
-    return {};
+    return settle();
 }
 
 Result<void> KioskUi::Impl::tap_label(std::string const& label)
@@ -543,7 +549,7 @@ Result<void> KioskUi::Impl::perform(Action const& action, ManualClock& manual_cl
         // a bounded moment before deciding.
         auto give_up = std::chrono::steady_clock::now() + std::chrono::seconds(5);
         while (true) {
-            settle();
+            GUICHET_TRY(settle());
             if (record.shows_text(action.argument) == want)
                 return {};
             if (!want || std::chrono::steady_clock::now() > give_up)
@@ -554,7 +560,7 @@ Result<void> KioskUi::Impl::perform(Action const& action, ManualClock& manual_cl
                 + action.argument + "\" on " + describe_screen());
     }
     case ActionKind::ExpectScreen:
-        settle();
+        GUICHET_TRY(settle());
         if (to_string(session.screen()) == action.argument)
             return {};
         return Error::make("scenario.expect", "expected screen '" + action.argument + "', found " + describe_screen());
@@ -569,8 +575,7 @@ Result<void> KioskUi::Impl::perform(Action const& action, ManualClock& manual_cl
             manual_clock.advance(step);
             session.dispatch(intent::Tick {});
         }
-        settle();
-        return {};
+        return settle();
     }
     case ActionKind::Screenshot: {
         if (options.screenshots.empty())
@@ -578,7 +583,7 @@ Result<void> KioskUi::Impl::perform(Action const& action, ManualClock& manual_cl
         std::error_code error;
         std::filesystem::create_directories(options.screenshots, error);
         auto path = options.screenshots / (action.argument + ".png");
-        settle();
+        GUICHET_TRY(settle());
         render_frame(&path);
         return {};
     }
@@ -589,7 +594,10 @@ Result<void> KioskUi::Impl::perform(Action const& action, ManualClock& manual_cl
 int KioskUi::run_scenario(std::vector<Action> const& actions, ManualClock& manual_clock)
 {
     auto& impl = *m_impl;
-    impl.settle();
+    if (auto settled = impl.settle(); !settled) {
+        std::fprintf(stderr, "scenario failed before it started: %s\n", settled.error().detail.c_str());
+        return 1;
+    }
     for (auto const& action : actions) {
         auto result = impl.perform(action, manual_clock);
         if (!result) {
@@ -604,7 +612,7 @@ int KioskUi::run_scenario(std::vector<Action> const& actions, ManualClock& manua
 double KioskUi::measure_frames(int frames)
 {
     auto& impl = *m_impl;
-    impl.settle();
+    (void)impl.settle();
     auto start = std::chrono::steady_clock::now();
     for (int i = 0; i < frames; ++i)
         impl.render_frame();

@@ -283,10 +283,17 @@ void Session::handle(intent::Tick const&)
         return;
     auto now = m_clock.monotonic();
     if (m_idle_warning_since) {
-        if (now - *m_idle_warning_since >= m_config.idle_end_after)
+        if (now - *m_idle_warning_since >= m_config.idle_end_after) {
             end_session();
-        else
-            ++m_revision; // the countdown moved
+            return;
+        }
+        // Redraw only when the countdown shows another number: a tick that
+        // changes nothing must not cost a frame.
+        int left = idle_seconds_left();
+        if (left != m_shown_seconds_left) {
+            m_shown_seconds_left = left;
+            ++m_revision;
+        }
         return;
     }
     if (now - m_last_activity < m_config.idle_warning_after)
@@ -297,6 +304,7 @@ void Session::handle(intent::Tick const&)
         m_help_open = false;
     } else {
         m_idle_warning_since = now;
+        m_shown_seconds_left = idle_seconds_left();
     }
     ++m_revision;
 }

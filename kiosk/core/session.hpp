@@ -150,6 +150,7 @@ private:
     bool m_help_open { false };
     Millis m_last_activity { 0 };
     std::optional<Millis> m_idle_warning_since;
+    int m_shown_seconds_left { 0 };
     std::unique_ptr<DemarcheRunner> m_runner;
     bool m_returning_to_review { false };
     std::optional<Receipt> m_receipt;

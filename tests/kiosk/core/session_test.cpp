@@ -290,6 +290,21 @@ TEST_F(SessionTest, HelpOpensOverAnyScreenAndBackClosesIt)
     EXPECT_EQ(session.screen(), Screen::Step);
 }
 
+TEST_F(SessionTest, CountdownRedrawsOncePerSecondNotOncePerTick)
+{
+    start();
+    wait(45s);
+    ASSERT_TRUE(session.idle_warning());
+    auto before = session.revision();
+    session.dispatch(intent::Tick {});
+    session.dispatch(intent::Tick {});
+    wait(300ms);
+    EXPECT_EQ(session.revision(), before);
+    wait(700ms);
+    EXPECT_EQ(session.revision(), before + 1);
+    EXPECT_EQ(session.idle_seconds_left(), 29);
+}
+
 TEST_F(SessionTest, RevisionMovesOnEveryVisibleChange)
 {
     auto before = session.revision();

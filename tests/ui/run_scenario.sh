@@ -1,0 +1,70 @@
+#!/usr/bin/env bash
+# Runs one scenario against the real kiosk, headless, in a fresh data folder,
+# then checks what the scenario cannot see on screen:
+#   --outbox N              the outbox holds exactly N dossiers
+#   --answer FIELD=VALUE    the (single) dossier has this answer
+#   --receipt               a receipt PDF was printed and bears the dossier's code
+#   --catalogue DIR         run with this catalogue instead of the shipped one
+#   --broken-catalogue      run with the shipped catalogue plus a malformed file
+# Usage: run_scenario.sh KIOSK SCENARIO WORKDIR [checks...]
+set -euo pipefail
+kiosk=$1 scenario=$2 work=$3
+shift 3
+rm -rf "$work"
+mkdir -p "$work/data" "$work/receipts" "$work/screenshots"
+source_dir=$(cd "$(dirname "$0")/../.." && pwd)
+
+extra=()
+checks=("$@")
+for ((i = 0; i < ${#checks[@]}; i++)); do
+  case ${checks[i]} in
+    --catalogue) extra+=(--catalogue "${checks[i + 1]}") ;;
+    --broken-catalogue)
+      mkdir -p "$work/catalogue"
+      cp "$source_dir"/kiosk/catalogue/*.json "$work/catalogue/"
+      printf '{ "format": 1, "id": "cassee", "pages": [ { "id": "p" ' > "$work/catalogue/zz-cassee.json"
+      extra+=(--catalogue "$work/catalogue") ;;
+  esac
+done
+
+set +e
+"$kiosk" --headless --scenario "$scenario" --screenshots "$work/screenshots" \
+  --data "$work/data" --printer "pdf:$work/receipts" "${extra[@]}" >"$work/stdout" 2>"$work/stderr"
+status=$?
+set -e
+cat "$work/stdout"
+if [[ $status -ne 0 ]]; then
+  cat "$work/stderr" >&2
+  exit 1
+fi
+
+fail() { echo "check failed: $*" >&2; exit 1; }
+db="$work/data/kiosk.db"
+payloads() { sqlite3 "$db" "SELECT payload FROM outbox ORDER BY id"; }
+
+for ((i = 0; i < ${#checks[@]}; i++)); do
+  case ${checks[i]} in
+    --outbox)
+      want=${checks[i + 1]}
+      got=$(sqlite3 "$db" "SELECT COUNT(*) FROM outbox")
+      [[ "$got" == "$want" ]] || fail "outbox holds $got dossier(s), expected $want"
+      echo "check: outbox holds $got dossier(s)" ;;
+    --answer)
+      pair=${checks[i + 1]}
+      field=${pair%%=*} value=${pair#*=}
+      got=$(sqlite3 "$db" "SELECT json_extract(payload, '\$.answers.$field') FROM outbox")
+      [[ "$got" == "$value" ]] || fail "answer $field is '$got', expected '$value'"
+      echo "check: answer $field = $value" ;;
+    --receipt)
+      code=$(sqlite3 "$db" "SELECT tracking_code FROM outbox")
+      [[ -n "$code" ]] || fail "no dossier, so no code to find on a receipt"
+      pdf="$work/receipts/$code.pdf"
+      [[ -f "$pdf" ]] || fail "no receipt $code.pdf in $work/receipts: $(ls "$work/receipts")"
+      text=$(pdftotext "$pdf" - | tr -d ' \n-')
+      [[ "$text" == *"$code"* ]] || fail "receipt does not bear the code $code"
+      echo "check: receipt $code.pdf bears its code" ;;
+    --catalogue-error)
+      grep -q "${checks[i + 1]}" "$work/stderr" || fail "no catalogue error '${checks[i + 1]}' in the log"
+      echo "check: the log names the catalogue error" ;;
+  esac
+done
