@@ -1,0 +1,30 @@
+# The two commands of the README: `make demo` and `make test`. Both install
+# what is missing (apt), then build.
+BUILD ?= build
+CMAKE_FLAGS ?= -DCMAKE_BUILD_TYPE=RelWithDebInfo
+
+.PHONY: deps build test unit demo bench clean
+
+deps:
+	@scripts/install-deps.sh
+
+build: deps
+	@cmake -S . -B $(BUILD) -G Ninja $(CMAKE_FLAGS) >/dev/null
+	@cmake --build $(BUILD)
+
+# Every tier: unit, integration (real tools), ui (headless scenarios), arch.
+test: build
+	@cd $(BUILD) && ctest --output-on-failure -j2
+
+# The quick tier only.
+unit: build
+	@cd $(BUILD) && ctest --output-on-failure -j2 -L unit
+
+demo: build
+	@scripts/demo.sh $(BUILD)
+
+bench: build
+	@tests/bench/kiosk_bench.sh $(BUILD)
+
+clean:
+	rm -rf $(BUILD) var

@@ -1,0 +1,35 @@
+#!/usr/bin/env bash
+# Installs the Debian 12 packages Guichet needs to build, test and run its
+# demo. Installs only what is missing, so a second run costs a second.
+set -euo pipefail
+
+packages=(
+  # toolchain
+  build-essential cmake ninja-build ccache pkg-config
+  # libraries
+  libsdl2-dev libimgui-dev libstb-dev nlohmann-json3-dev libsqlite3-dev
+  libqrencode-dev libcairo2-dev libgtest-dev
+  # fonts the kiosk and its receipts load by path
+  fonts-dejavu-core fonts-font-awesome
+  # tests: read receipts back, decode QR codes, look inside the outbox
+  poppler-utils zbar-tools sqlite3
+  # demo and benchmark where there is no display
+  xvfb xauth x11-utils
+)
+
+missing=()
+for package in "${packages[@]}"; do
+  status=$(dpkg-query -W -f='${Status}' "$package" 2>/dev/null || true)
+  [[ "$status" == "install ok installed" ]] || missing+=("$package")
+done
+[[ ${#missing[@]} -eq 0 ]] && exit 0
+
+echo "install-deps: installing ${missing[*]}"
+sudo=()
+if [[ $(id -u) -ne 0 ]]; then
+  command -v sudo >/dev/null || { echo "install-deps: run as root or install sudo" >&2; exit 1; }
+  sudo=(sudo)
+fi
+export DEBIAN_FRONTEND=noninteractive
+"${sudo[@]}" apt-get update -qq
+"${sudo[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}"
