@@ -66,7 +66,9 @@ void Canvas::fill(Rect rect, ImU32 colour, float rounding) const
     };
     for (auto const& corner : corners) {
         m_draw_list->PathLineTo(ImVec2(corner.x, corner.y));
-        m_draw_list->PathArcTo(ImVec2(corner.x, corner.y), radius, corner.from, corner.from + quarter, 6);
+        // Half a pixel in: the anti-aliased fringe straddles the path, and
+        // must not spill past the straight edges beside it.
+        m_draw_list->PathArcTo(ImVec2(corner.x, corner.y), radius - 0.5f, corner.from, corner.from + quarter, 6);
         m_draw_list->PathFillConvex(colour);
     }
 }

@@ -5,6 +5,7 @@
 #include "ui/frame_record.hpp"
 #include "ui/pictograms.hpp"
 #include "ui/screens.hpp"
+#include "ui/software_renderer.hpp"
 
 #include <SDL.h>
 #include <imgui.h>
@@ -61,6 +62,7 @@ struct KioskUi::Impl {
     SDL_Window* window { nullptr };
     SDL_Renderer* renderer { nullptr };
     std::string renderer_name;
+    bool software { true };
     Fonts fonts;
     float scale { 1 };
     Screens screens;
@@ -159,6 +161,7 @@ Result<void> KioskUi::Impl::open()
     SDL_RendererInfo info {};
     SDL_GetRendererInfo(renderer, &info);
     renderer_name = info.name ? info.name : "unknown";
+    software = (info.flags & SDL_RENDERER_SOFTWARE) != 0;
 
     int width = 0, height = 0;
     SDL_GetRendererOutputSize(renderer, &width, &height);
@@ -340,7 +343,10 @@ void KioskUi::Impl::render_frame(std::filesystem::path const* screenshot)
     ImU32 clear = screens.background(session);
     SDL_SetRenderDrawColor(renderer, clear & 0xFF, (clear >> 8) & 0xFF, (clear >> 16) & 0xFF, 0xFF);
     SDL_RenderClear(renderer);
-    ImGui_ImplSDLRenderer_RenderDrawData(ImGui::GetDrawData());
+    if (software)
+        render_draw_data_software(renderer, ImGui::GetDrawData());
+    else
+        ImGui_ImplSDLRenderer_RenderDrawData(ImGui::GetDrawData());
     if (screenshot) {
         int width = int(io.DisplaySize.x), height = int(io.DisplaySize.y);
         std::vector<unsigned char> pixels(std::size_t(width) * height * 4);
@@ -398,6 +404,11 @@ void KioskUi::post(Intent intent)
     SDL_Event event {};
     event.type = m_impl->wake_event;
     SDL_PushEvent(&event);
+}
+
+void KioskUi::show_first_frame()
+{
+    m_impl->render_frame();
 }
 
 int KioskUi::run()

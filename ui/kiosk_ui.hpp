@@ -46,6 +46,8 @@ public:
     // The interactive loop; returns the process exit code when the window
     // closes or the process is asked to stop.
     int run();
+    // Shows the first frame and returns (benchmark of start-up).
+    void show_first_frame();
 
     // Runs a scenario against the live UI; the clock only moves on `wait`.
     // Returns 0 when every action succeeded, else prints why and returns 1.

@@ -5,6 +5,7 @@
 
 #include <qrencode.h>
 
+#include <cmath>
 #include <ctime>
 
 namespace guichet::ui {
@@ -327,15 +328,17 @@ void Screens::qr_code(Canvas& canvas, std::string const& text, float x, float y,
     canvas.fill(Rect { x, y, x + size, y + size }, colour::surface);
     if (m_qr_width == 0)
         return;
-    // Four modules of quiet zone all around, as scanners expect.
-    float module = size / (m_qr_width + 8);
+    // Whole screen pixels per module, four modules of quiet zone all
+    // around: fractional modules leave hairlines that upset phone scanners.
+    float module = std::floor(size * canvas.scale() / float(m_qr_width + 8));
+    float origin_x = std::floor(x * canvas.scale() + (size * canvas.scale() - module * m_qr_width) / 2);
+    float origin_y = std::floor(y * canvas.scale() + (size * canvas.scale() - module * m_qr_width) / 2);
     for (int row = 0; row < m_qr_width; ++row) {
         for (int column = 0; column < m_qr_width; ++column) {
             if (!m_qr_modules[static_cast<std::size_t>(row) * m_qr_width + column])
                 continue;
-            float mx = x + (column + 4) * module;
-            float my = y + (row + 4) * module;
-            canvas.fill(Rect { mx, my, mx + module, my + module }, colour::text);
+            ImVec2 top_left(origin_x + column * module, origin_y + row * module);
+            canvas.draw_list()->AddRectFilled(top_left, ImVec2(top_left.x + module, top_left.y + module), colour::text);
         }
     }
 }

@@ -131,7 +131,9 @@ int main(int argc, char** argv)
     int status = 0;
     if (options.scenario) {
         status = kiosk_ui.run_scenario(scenario, manual_clock);
-    } else if (options.bench_frames == 0 && !options.exit_after_first_frame) {
+    } else if (options.exit_after_first_frame) {
+        kiosk_ui.show_first_frame();
+    } else if (options.bench_frames == 0) {
         status = kiosk_ui.run();
     }
     // After a scenario, the benchmark measures the screen it ended on.

@@ -63,6 +63,13 @@ for ((i = 0; i < ${#checks[@]}; i++)); do
       text=$(pdftotext "$pdf" - | tr -d ' \n-')
       [[ "$text" == *"$code"* ]] || fail "receipt does not bear the code $code"
       echo "check: receipt $code.pdf bears its code" ;;
+    --qr-on-screen)
+      # The QR code on the receipt screen, decoded as a phone would.
+      shot=$work/screenshots/${checks[i + 1]}.png
+      code=$(sqlite3 "$db" "SELECT tracking_code FROM outbox")
+      url=$(zbarimg -q --raw "$shot" 2>/dev/null | head -n 1)
+      [[ "$url" == *"/$code" ]] || fail "QR code on screen reads '$url', expected the follow URL of $code"
+      echo "check: on-screen QR code opens $url" ;;
     --catalogue-error)
       grep -q "${checks[i + 1]}" "$work/stderr" || fail "no catalogue error '${checks[i + 1]}' in the log"
       echo "check: the log names the catalogue error" ;;

@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# The dependency rule of docs/architecture.md, checked on #include lines:
+#   kiosk/core  includes no SDL, imgui, PC/SC, CUPS, curl, SQLite, cairo or
+#               qrencode header, and nothing from ui/, drivers/, sync/, kiosk/main
+#   ui/         includes nothing from drivers/ or sync/, nor their libraries
+#   drivers/    includes nothing from ui/ or sync/
+#   sync/       includes nothing from ui/ or drivers/
+# Usage: check_dependencies.sh ROOT. Prints every violation; exit 1 if any.
+set -uo pipefail
+root=${1:?usage: check_dependencies.sh ROOT}
+status=0
+
+check() {
+  local dir=$1 pattern=$2 why=$3
+  [[ -d "$root/$dir" ]] || return 0
+  local hits
+  hits=$(grep -rnE --include='*.cpp' --include='*.hpp' --include='*.h' --include='*.c' \
+    "^[[:space:]]*#[[:space:]]*include[[:space:]]*[<\"]($pattern)" "$root/$dir")
+  if [[ -n "$hits" ]]; then
+    while IFS= read -r line; do
+      echo "${line#"$root"/}: $why"
+    done <<<"$hits"
+    status=1
+  fi
+}
+
+libraries='SDL|imgui|winscard|PCSC/|pcsclite|cups/|curl/|sqlite3|cairo|qrencode'
+check kiosk/core "$libraries|ui/|drivers/|sync/|kiosk/main/" "kiosk/core is pure C++: no device, display, network or database header"
+check ui "drivers/|sync/|sqlite3|cups/|curl/|winscard|PCSC/|cairo" "ui/ reads the session and emits intents; it never reaches a driver or the store"
+check drivers "ui/|sync/|SDL|imgui" "drivers/ implement ports; they do not know the UI or the store"
+check sync "ui/|drivers/|SDL|imgui" "sync/ implements ports; it does not know the UI or the drivers"
+
+[[ $status -eq 0 ]] && echo "dependency rule: no violation under $root"
+exit $status

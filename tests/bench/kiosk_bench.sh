@@ -1,0 +1,15 @@
+#!/usr/bin/env bash
+# Prints the kiosk's figures (docs/benchmarks.md): launch to first frame,
+# peak RSS, idle CPU, mean frame time. Under Xvfb where there is no display.
+set -euo pipefail
+build=${1:-build}
+cd "$(dirname "$0")/../.."
+work=$(mktemp -d)
+trap 'rm -rf "$work"; [[ -n "${xvfb:-}" ]] && kill $xvfb 2>/dev/null || true' EXIT
+if [[ -z "${DISPLAY:-}" ]]; then
+  Xvfb :98 -screen 0 1920x1080x24 -nolisten tcp >/dev/null 2>&1 &
+  xvfb=$!
+  export DISPLAY=:98
+  for _ in $(seq 50); do xdpyinfo >/dev/null 2>&1 && break; sleep 0.1; done
+fi
+"$build/tests/bench/kiosk_bench" "$build/kiosk/main/kiosk" tests/bench/scenarios "$work"
