@@ -37,39 +37,30 @@ Rect Canvas::scaled(Rect rect) const
 void Canvas::fill(Rect rect, ImU32 colour, float rounding) const
 {
     auto r = scaled(rect);
-    float radius = std::floor(std::min(rounding * m_scale, std::min(r.x1 - r.x0, r.y1 - r.y0) / 2));
+    r = Rect { std::round(r.x0), std::round(r.y0), std::round(r.x1), std::round(r.y1) };
+    int radius = int(std::min(std::round(rounding * m_scale), std::floor(std::min(r.x1 - r.x0, r.y1 - r.y0) / 2)));
     if (radius < 1) {
         m_draw_list->AddRectFilled(ImVec2(r.x0, r.y0), ImVec2(r.x1, r.y1), colour);
         return;
     }
-    // ImGui fills a rounded rectangle as one triangle fan whose long thin
-    // triangles SDL's software renderer must draw pixel by pixel. Three
-    // axis-aligned quads (which it fills like rectangles) and four small
-    // corner fans cost a fraction of that. The quads are drawn without
-    // anti-aliasing and reach one pixel into the corners, so that the
-    // corners' anti-aliased fringe falls on the same colour: no seam.
-    auto flags = m_draw_list->Flags;
-    m_draw_list->Flags &= ~ImDrawListFlags_AntiAliasedFill;
-    m_draw_list->AddRectFilled(ImVec2(r.x0 + radius - 1, r.y0), ImVec2(r.x1 - radius + 1, r.y1), colour);
-    m_draw_list->AddRectFilled(ImVec2(r.x0, r.y0 + radius - 1), ImVec2(r.x0 + radius, r.y1 - radius + 1), colour);
-    m_draw_list->AddRectFilled(ImVec2(r.x1 - radius, r.y0 + radius - 1), ImVec2(r.x1, r.y1 - radius + 1), colour);
-    m_draw_list->Flags = flags;
-    struct Corner {
-        float x, y, from;
-    };
-    constexpr float quarter = 3.14159265f / 2;
-    Corner const corners[] = {
-        { r.x0 + radius, r.y0 + radius, 2 * quarter },
-        { r.x1 - radius, r.y0 + radius, 3 * quarter },
-        { r.x1 - radius, r.y1 - radius, 0 },
-        { r.x0 + radius, r.y1 - radius, quarter },
-    };
-    for (auto const& corner : corners) {
-        m_draw_list->PathLineTo(ImVec2(corner.x, corner.y));
-        // Half a pixel in: the anti-aliased fringe straddles the path, and
-        // must not spill past the straight edges beside it.
-        m_draw_list->PathArcTo(ImVec2(corner.x, corner.y), radius - 0.5f, corner.from, corner.from + quarter, 6);
-        m_draw_list->PathFillConvex(colour);
+    auto const& masks = m_fonts.corners;
+    if (!masks.ready || radius > CornerMasks::max_radius) {
+        m_draw_list->AddRectFilled(ImVec2(r.x0, r.y0), ImVec2(r.x1, r.y1), colour, float(radius));
+        return;
+    }
+    // Three rectangles and four corner images: all axis-aligned quads,
+    // which the software renderer fills or blits without rasterising a
+    // single triangle (ImGui's own rounded rectangle is a fan of them).
+    float k = float(radius);
+    m_draw_list->AddRectFilled(ImVec2(r.x0 + k, r.y0), ImVec2(r.x1 - k, r.y1), colour);
+    m_draw_list->AddRectFilled(ImVec2(r.x0, r.y0 + k), ImVec2(r.x0 + k, r.y1 - k), colour);
+    m_draw_list->AddRectFilled(ImVec2(r.x1 - k, r.y0 + k), ImVec2(r.x1, r.y1 - k), colour);
+    ImVec2 const corners[4] = { { r.x0, r.y0 }, { r.x1 - k, r.y0 }, { r.x1 - k, r.y1 - k }, { r.x0, r.y1 - k } };
+    auto texture = ImGui::GetIO().Fonts->TexID;
+    for (int i = 0; i < 4; ++i) {
+        auto const& uv = masks.uv[radius][i];
+        m_draw_list->AddImage(texture, corners[i], ImVec2(corners[i].x + k, corners[i].y + k), ImVec2(uv.x, uv.y),
+            ImVec2(uv.z, uv.w), colour);
     }
 }
 

@@ -12,7 +12,9 @@
 #include <imgui_impl_sdlrenderer.h>
 #include <stb_image_write.h>
 
+#include <algorithm>
 #include <cfloat>
+#include <cmath>
 #include <chrono>
 #include <cstdio>
 #include <ctime>
@@ -100,7 +102,10 @@ struct KioskUi::Impl {
     {
         screens.wipe();
         if (ImGui::GetCurrentContext()) {
-            ImGui_ImplSDLRenderer_Shutdown();
+            if (font_texture)
+                SDL_DestroyTexture(font_texture);
+            else
+                ImGui_ImplSDLRenderer_Shutdown();
             ImGui::DestroyContext();
         }
         if (renderer)
@@ -112,6 +117,9 @@ struct KioskUi::Impl {
 
     Result<void> open();
     Result<void> load_fonts();
+    Result<void> create_font_texture();
+    void bake_corner_masks();
+    SDL_Texture* font_texture { nullptr };
     void handle_event(SDL_Event const& event);
     void render_frame(std::filesystem::path const* screenshot = nullptr);
     void dispatch_posted();
@@ -180,12 +188,71 @@ Result<void> KioskUi::Impl::open()
     style.WindowRounding = 0;
 
     GUICHET_TRY(load_fonts());
-    if (!ImGui_ImplSDLRenderer_Init(renderer))
+    if (software) {
+        GUICHET_TRY(create_font_texture());
+    } else if (!ImGui_ImplSDLRenderer_Init(renderer)) {
         return Error::make("ui.imgui_renderer", "ImGui_ImplSDLRenderer_Init failed");
+    }
 
     wake_event = SDL_RegisterEvents(1);
     SDL_StartTextInput();
     log(LogLevel::Info, "ui", "window " + std::to_string(width) + "x" + std::to_string(height) + ", renderer " + renderer_name);
+    return {};
+}
+
+void KioskUi::Impl::bake_corner_masks()
+{
+    auto& atlas = *ImGui::GetIO().Fonts;
+    int ids[CornerMasks::max_radius + 1][4];
+    for (int radius = 1; radius <= CornerMasks::max_radius; ++radius) {
+        for (int corner = 0; corner < 4; ++corner)
+            ids[radius][corner] = atlas.AddCustomRectRegular(radius, radius);
+    }
+    atlas.Build();
+    unsigned char* pixels = nullptr;
+    int width = 0, height = 0;
+    atlas.GetTexDataAsRGBA32(&pixels, &width, &height);
+    for (int radius = 1; radius <= CornerMasks::max_radius; ++radius) {
+        for (int corner = 0; corner < 4; ++corner) {
+            auto const* rect = atlas.GetCustomRectByIndex(ids[radius][corner]);
+            // The disc's centre sits at the inner corner of the square.
+            float cx = (corner == 0 || corner == 3) ? float(radius) : 0.0f;
+            float cy = (corner == 0 || corner == 1) ? float(radius) : 0.0f;
+            for (int y = 0; y < radius; ++y) {
+                for (int x = 0; x < radius; ++x) {
+                    float dx = x + 0.5f - cx, dy = y + 0.5f - cy;
+                    float coverage = std::clamp(float(radius) - std::sqrt(dx * dx + dy * dy) + 0.5f, 0.0f, 1.0f);
+                    unsigned char* pixel = pixels + ((rect->Y + y) * width + rect->X + x) * 4;
+                    pixel[0] = pixel[1] = pixel[2] = 255;
+                    pixel[3] = static_cast<unsigned char>(coverage * 255 + 0.5f);
+                }
+            }
+            ImVec2 uv0, uv1;
+            atlas.CalcCustomRectUV(rect, &uv0, &uv1);
+            fonts.corners.uv[radius][corner] = ImVec4(uv0.x, uv0.y, uv1.x, uv1.y);
+        }
+    }
+    fonts.corners.ready = true;
+}
+
+Result<void> KioskUi::Impl::create_font_texture()
+{
+    // The software path keeps its own atlas texture, in the window's
+    // channel order (ARGB on an XRGB surface) so that SDL blits glyphs with
+    // a specialised blitter rather than its generic per-pixel one. The atlas
+    // is white with alpha, so no channel needs swapping.
+    unsigned char* pixels = nullptr;
+    int width = 0, height = 0;
+    ImGui::GetIO().Fonts->GetTexDataAsRGBA32(&pixels, &width, &height);
+    font_texture = SDL_CreateTexture(renderer, SDL_PIXELFORMAT_ARGB8888, SDL_TEXTUREACCESS_STATIC, width, height);
+    if (!font_texture)
+        return Error::make("ui.font_texture", SDL_GetError());
+    SDL_UpdateTexture(font_texture, nullptr, pixels, width * 4);
+    SDL_SetTextureBlendMode(font_texture, SDL_BLENDMODE_BLEND);
+    ImGui::GetIO().Fonts->SetTexID(font_texture);
+    // The atlas lives in the texture now; ImGui's copy is not needed.
+    ImGui::GetIO().Fonts->ClearTexData();
+    log(LogLevel::Info, "ui", "font atlas " + std::to_string(width) + "x" + std::to_string(height));
     return {};
 }
 
@@ -231,6 +298,7 @@ Result<void> KioskUi::Impl::load_fonts()
     if (!fonts.body || !fonts.bold || !fonts.title || !fonts.huge || !fonts.icon)
         return Error::make("ui.font_load", "a font file could not be loaded");
     io.FontDefault = fonts.body;
+    bake_corner_masks();
     return {};
 }
 
@@ -312,7 +380,8 @@ void KioskUi::Impl::render_frame(std::filesystem::path const* screenshot)
     auto& io = ImGui::GetIO();
     io.DeltaTime = std::max(std::chrono::duration<float>(now - last_frame_time).count(), 0.001f);
     last_frame_time = now;
-    ImGui_ImplSDLRenderer_NewFrame();
+    if (!software)
+        ImGui_ImplSDLRenderer_NewFrame();
     io.MousePos = pointer_position;
     io.MouseDown[0] = pointer_down;
     ImGui::NewFrame();

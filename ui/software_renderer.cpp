@@ -75,7 +75,7 @@ private:
         }
         if (!m_texture || a.uv.y != b.uv.y || b.uv.x != c.uv.x || c.uv.y != d.uv.y || d.uv.x != a.uv.x)
             return false;
-        // A glyph: copy its rectangle of the atlas, tinted.
+        // A glyph or a corner mask: copy its rectangle of the atlas, tinted.
         flush();
         SDL_Rect source { int(a.uv.x * m_texture_width + 0.5f), int(a.uv.y * m_texture_height + 0.5f), 0, 0 };
         source.w = int(c.uv.x * m_texture_width + 0.5f) - source.x;
@@ -97,10 +97,7 @@ private:
         m_pending_solid = solid;
         for (int k = 0; k < 3; ++k) {
             auto const& v = vertices[idx[k]];
-            // SDL's software rasteriser samples triangles half a pixel
-            // up-left of where it fills rectangles; shift them to meet.
-            m_pending.push_back(SDL_Vertex {
-                SDL_FPoint { v.pos.x + 0.5f, v.pos.y + 0.5f }, to_sdl(v.col), SDL_FPoint { v.uv.x, v.uv.y } });
+            m_pending.push_back(SDL_Vertex { SDL_FPoint { v.pos.x, v.pos.y }, to_sdl(v.col), SDL_FPoint { v.uv.x, v.uv.y } });
         }
     }
 

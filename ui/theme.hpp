@@ -33,8 +33,20 @@ inline constexpr ImU32 warning_tint = rgb(0xFF, 0xE9, 0xE6);
 inline constexpr ImU32 scrim = rgb(0x16, 0x16, 0x16, 0xB0);
 }
 
+// Anti-aliased quarter discs baked into the font atlas, one per radius in
+// screen pixels and per corner (top-left, top-right, bottom-right,
+// bottom-left), as texture coordinates (u0, v0, u1, v1). Rounded corners are
+// drawn as these little images: on the software renderer a blit costs far
+// less than the triangles of an arc.
+struct CornerMasks {
+    static constexpr int max_radius = 32;
+    ImVec4 uv[max_radius + 1][4] {};
+    bool ready { false };
+};
+
 // Fonts, built once at start-up from Debian's font packages.
 struct Fonts {
+    CornerMasks corners;
     ImFont* body { nullptr };  // 34 px at 1080p
     ImFont* bold { nullptr };  // 34 px bold
     ImFont* title { nullptr }; // 52 px bold
