@@ -1,8 +1,11 @@
 #include "ui/canvas.hpp"
 
+#include "kiosk/core/utf8.hpp"
+
 #include <algorithm>
 #include <cfloat>
 #include <cmath>
+#include <vector>
 
 namespace guichet::ui {
 
@@ -148,6 +151,41 @@ float Canvas::text(ImFont* font, std::string_view text, float x, float y, float 
         ++lines;
     });
     return std::max(lines, 1) * line_height / m_scale;
+}
+
+ImVec2 Canvas::text_tail(ImFont* font, std::string_view text, float x, float y, float width, int max_lines, ImU32 colour)
+{
+    std::vector<std::string_view> lines;
+    for_each_line(font, text, width * m_scale,
+        [&](char const* begin, char const* end) { lines.emplace_back(begin, std::size_t(end - begin)); });
+    if (lines.empty())
+        return ImVec2(x, y);
+    std::size_t first = lines.size() > std::size_t(max_lines) ? lines.size() - max_lines : 0;
+    float line_height = font->FontSize * 1.25f / m_scale;
+    float line_y = y;
+    std::string shown;
+    for (std::size_t i = first; i < lines.size(); ++i) {
+        auto const& line = lines[i];
+        m_draw_list->AddText(font, font->FontSize, ImVec2(std::floor(x * m_scale), std::floor(line_y * m_scale)),
+            colour, line.data(), line.data() + line.size());
+        shown.append(line).append(i + 1 < lines.size() ? " " : "");
+        line_y += line_height;
+    }
+    m_record.add_text(shown);
+    return ImVec2(x + text_width(font, lines.back()), line_y - line_height);
+}
+
+void Canvas::text_line(ImFont* font, std::string_view text, float x, float y, float width, ImU32 colour)
+{
+    std::string line(text.substr(0, text.find('\n')));
+    if (line.size() == text.size() && text_width(font, line) <= width) {
+        this->text(font, line, x, y, 0, colour);
+        return;
+    }
+    std::string const ellipsis = "…";
+    while (!line.empty() && text_width(font, line + ellipsis) > width)
+        utf8::pop_back(line);
+    this->text(font, line + ellipsis, x, y, 0, colour);
 }
 
 void Canvas::icon(unsigned codepoint, float cx, float cy, ImU32 colour, ImFont* font) const

@@ -55,6 +55,14 @@ public:
     float text(ImFont* font, std::string_view text, float x, float y, float width = 0, ImU32 colour = colour::text,
         Align align = Align::Left);
     float text_height(ImFont* font, std::string_view text, float width) const;
+    // The last `max_lines` lines of `text` wrapped to `width`, as a text box
+    // scrolled to its end shows them. Returns where the text ends (design
+    // px), for a caret.
+    ImVec2 text_tail(ImFont* font, std::string_view text, float x, float y, float width, int max_lines,
+        ImU32 colour = colour::text);
+    // One line, cut with "…" where it would pass `width`. What is recorded
+    // for automation is what is visible.
+    void text_line(ImFont* font, std::string_view text, float x, float y, float width, ImU32 colour = colour::text);
     float text_width(ImFont* font, std::string_view text) const;
     // A pictogram from the icon font, centred on (cx, cy). Not recorded: it
     // carries no text.

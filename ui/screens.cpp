@@ -175,37 +175,24 @@ void Screens::text_field(Canvas& canvas, Field const& field, std::string const& 
         canvas.fill(Rect { box.x0 + 28, box.y0 + 24, box.x0 + 32, box.y0 + 74 }, colour::primary);
         return;
     }
-    std::string shown = field.type == FieldType::Phone ? display_value(field, value) : value;
-    if (field.type == FieldType::Phone && !normalize_french_phone(value))
-        shown = value;
-    float used = canvas.text(canvas.fonts().body, shown, box.x0 + 30, box.y0 + 28, inner_width);
-    // A caret after the text, drawn still: a blinking one would wake the
-    // kiosk twice a second for nothing.
+    std::string shown = value;
+    if (field.type == FieldType::Phone && normalize_french_phone(value))
+        shown = display_value(field, value);
+    // The box shows as many lines as fit, scrolled to the end where the
+    // resident is typing. A caret after the text, drawn still: a blinking
+    // one would wake the kiosk twice a second for nothing.
     float line_height = canvas.fonts().body->FontSize * 1.25f / canvas.scale();
-    float last_line_y = box.y0 + 28 + used - line_height;
-    auto* font = canvas.fonts().body;
-    std::string last_line = shown;
-    // Width of the text after the last wrap, measured the way canvas wraps.
-    float wrap = inner_width * canvas.scale();
-    char const* cursor = shown.c_str();
-    char const* end = cursor + shown.size();
-    while (cursor < end) {
-        char const* next = font->CalcWordWrapPositionA(1.0f, cursor, end, wrap);
-        if (next == cursor)
-            next = cursor + 1;
-        if (next >= end) {
-            last_line.assign(cursor, end);
-            break;
-        }
-        cursor = next;
-        while (cursor < end && *cursor == ' ')
-            ++cursor;
-    }
-    float caret_x = box.x0 + 30 + canvas.text_width(canvas.fonts().body, last_line) + 4;
-    canvas.fill(Rect { caret_x, last_line_y - 4, caret_x + 4, last_line_y + 46 }, colour::primary);
+    int max_lines = std::max(1, int((box.y1 - box.y0 - 28) / line_height));
+    auto end_of_text = canvas.text_tail(canvas.fonts().body, shown, box.x0 + 30, box.y0 + 28, inner_width, max_lines);
+    canvas.fill(Rect { end_of_text.x + 4, end_of_text.y, end_of_text.x + 8, end_of_text.y + 42 }, colour::primary);
     if (field.type != FieldType::Phone) {
-        auto count = std::to_string(utf8::length(value)) + " / " + std::to_string(field.max_length);
-        canvas.text(canvas.fonts().body, count, box.x1 - 260, box.y1 + 8, 250, colour::text_muted, Align::Right);
+        // At the limit the keys stop typing: say why, in red.
+        auto length = utf8::length(value);
+        bool full = length >= field.max_length;
+        auto count = std::string(full ? "C'est le maximum : " : "") + std::to_string(length) + " / "
+            + std::to_string(field.max_length);
+        canvas.text(canvas.fonts().body, count, box.x1 - 700, box.y1 + 8, 690, full ? colour::error : colour::text_muted,
+            Align::Right);
     }
 }
 
@@ -288,19 +275,22 @@ void Screens::review(Canvas& canvas, Session const& session, std::vector<Intent>
     canvas.text(canvas.fonts().body, "Si tout est juste, touchez « Confirmer ». Sinon, touchez « Modifier ».", margin,
         245, screen_width - 2 * margin, colour::text_muted);
 
-    float y = 310;
+    // Four answers fit above the confirm button with "Modifier" buttons of
+    // full touch height (120 px). A démarche with more pages will need the
+    // review split over screens (démarche-engine issue).
+    float y = 300;
     auto lines = runner.summary();
-    float row_height = lines.size() > 4 ? 110 : 130;
+    constexpr float row_height = 150;
     for (auto const& line : lines) {
-        Rect row { margin, y, screen_width - margin, y + row_height - 16 };
+        Rect row { margin, y, screen_width - margin, y + row_height - 12 };
         canvas.fill(row, colour::surface, 8);
-        canvas.text(canvas.fonts().bold, line.label, row.x0 + 30, y + 14, 500);
+        canvas.text(canvas.fonts().bold, line.label, row.x0 + 30, y + 20, 500);
         if (line.value.empty())
-            canvas.text(canvas.fonts().body, "Non renseigné", row.x0 + 30, y + 60, 1200, colour::text_muted);
+            canvas.text(canvas.fonts().body, "Non renseigné", row.x0 + 30, y + 70, 1200, colour::text_muted);
         else
-            canvas.text(canvas.fonts().body, line.value, row.x0 + 30, y + 60, 1300);
+            canvas.text_line(canvas.fonts().body, line.value, row.x0 + 30, y + 70, 1300);
         auto const& page = runner.demarche().pages[line.page_index];
-        if (canvas.button("edit:" + page.id, "Modifier", Rect { row.x1 - 300, y + 12, row.x1 - 20, row.y1 - 12 },
+        if (canvas.button("edit:" + page.id, "Modifier", Rect { row.x1 - 320, y + 9, row.x1 - 20, y + 129 },
                 ButtonStyle::Secondary, glyph::edit))
             out.emplace_back(intent::EditPage { line.page_index });
         y += row_height;
