@@ -96,8 +96,7 @@ namespace {
 
 // Walks `text` line by line as ImGui would wrap it at `wrap` screen px,
 // calling emit(begin, end) for each line. Explicit newlines break lines too.
-template<typename Emit>
-void for_each_line(ImFont* font, std::string_view text, float wrap, Emit emit)
+template<typename Emit> void for_each_line(ImFont* font, std::string_view text, float wrap, Emit emit)
 {
     char const* cursor = text.data();
     char const* end = text.data() + text.size();
@@ -145,15 +144,16 @@ float Canvas::text(ImFont* font, std::string_view text, float x, float y, float 
             screen_x += (wrap - line_width) / 2;
         else if (align == Align::Right)
             screen_x += wrap - line_width;
-        m_draw_list->AddText(font, font->FontSize, ImVec2(std::floor(screen_x), std::floor(screen_y)), colour, begin,
-            end);
+        m_draw_list->AddText(
+            font, font->FontSize, ImVec2(std::floor(screen_x), std::floor(screen_y)), colour, begin, end);
         screen_y += line_height;
         ++lines;
     });
     return std::max(lines, 1) * line_height / m_scale;
 }
 
-ImVec2 Canvas::text_tail(ImFont* font, std::string_view text, float x, float y, float width, int max_lines, ImU32 colour)
+ImVec2 Canvas::text_tail(
+    ImFont* font, std::string_view text, float x, float y, float width, int max_lines, ImU32 colour)
 {
     std::vector<std::string_view> lines;
     for_each_line(font, text, width * m_scale,
@@ -210,8 +210,8 @@ bool Canvas::hit_area(std::string const& id, std::string const& label, Rect rect
     return clicked;
 }
 
-bool Canvas::button(std::string const& id, std::string const& label, Rect rect, ButtonStyle style, unsigned icon,
-    Selected selected)
+bool Canvas::button(
+    std::string const& id, std::string const& label, Rect rect, ButtonStyle style, unsigned icon, Selected selected)
 {
     bool held = false;
     bool clicked = hit_area(id, label, rect, held);
@@ -251,8 +251,8 @@ bool Canvas::button(std::string const& id, std::string const& label, Rect rect, 
     float height = font->FontSize / m_scale;
     float x = rect.x0 + (rect.x1 - rect.x0 - width) / 2;
     float y = rect.y0 + (rect.y1 - rect.y0 - height) / 2;
-    m_draw_list->AddText(font, font->FontSize, ImVec2(std::floor(x * m_scale), std::floor(y * m_scale)), text_colour,
-        content.c_str());
+    m_draw_list->AddText(
+        font, font->FontSize, ImVec2(std::floor(x * m_scale), std::floor(y * m_scale)), text_colour, content.c_str());
     return clicked;
 }
 

@@ -21,10 +21,10 @@ enum class Align {
 };
 
 enum class ButtonStyle {
-    Primary,   // the one action that moves the démarche forward
+    Primary, // the one action that moves the démarche forward
     Secondary, // back, help, edit
-    Key,       // on-screen keyboard
-    Tile,      // a pictogram tile (démarche, choice)
+    Key, // on-screen keyboard
+    Tile, // a pictogram tile (démarche, choice)
 };
 
 enum class Selected {
@@ -58,8 +58,8 @@ public:
     // The last `max_lines` lines of `text` wrapped to `width`, as a text box
     // scrolled to its end shows them. Returns where the text ends (design
     // px), for a caret.
-    ImVec2 text_tail(ImFont* font, std::string_view text, float x, float y, float width, int max_lines,
-        ImU32 colour = colour::text);
+    ImVec2 text_tail(
+        ImFont* font, std::string_view text, float x, float y, float width, int max_lines, ImU32 colour = colour::text);
     // One line, cut with "…" where it would pass `width`. What is recorded
     // for automation is what is visible.
     void text_line(ImFont* font, std::string_view text, float x, float y, float width, ImU32 colour = colour::text);
@@ -70,8 +70,8 @@ public:
 
     // A touchable button. Returns true on the frame it is released over
     // (a tap). `icon` is 0 for none.
-    bool button(std::string const& id, std::string const& label, Rect rect, ButtonStyle style,
-        unsigned icon = 0, Selected selected = Selected::No);
+    bool button(std::string const& id, std::string const& label, Rect rect, ButtonStyle style, unsigned icon = 0,
+        Selected selected = Selected::No);
 
     // A tile with a big pictogram, a label and an optional hint line.
     bool tile(std::string const& id, std::string const& label, std::string const& hint, unsigned pictogram, Rect rect,

@@ -16,7 +16,7 @@ struct Rect {
 };
 
 struct WidgetRecord {
-    std::string id;    // stable: "demarche:signalement-voie-publique", "key:é", "next"
+    std::string id; // stable: "demarche:signalement-voie-publique", "key:é", "next"
     std::string label; // what a person reads on it: "Continuer"
     Rect rect;
     int layer { 0 }; // 0 = screen, 1 = overlay (help, idle warning) above it

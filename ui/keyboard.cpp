@@ -19,8 +19,20 @@ constexpr float gap = 10;
 std::string to_upper_letter(std::string const& letter)
 {
     static constexpr std::array<std::pair<char const*, char const*>, 14> accents = { {
-        { "é", "É" }, { "è", "È" }, { "ê", "Ê" }, { "ë", "Ë" }, { "à", "À" }, { "â", "Â" }, { "ç", "Ç" },
-        { "ù", "Ù" }, { "û", "Û" }, { "ô", "Ô" }, { "î", "Î" }, { "ï", "Ï" }, { "œ", "Œ" }, { "æ", "Æ" },
+        { "é", "É" },
+        { "è", "È" },
+        { "ê", "Ê" },
+        { "ë", "Ë" },
+        { "à", "À" },
+        { "â", "Â" },
+        { "ç", "Ç" },
+        { "ù", "Ù" },
+        { "û", "Û" },
+        { "ô", "Ô" },
+        { "î", "Î" },
+        { "ï", "Ï" },
+        { "œ", "Œ" },
+        { "æ", "Æ" },
     } };
     if (letter.size() == 1 && letter[0] >= 'a' && letter[0] <= 'z')
         return std::string(1, static_cast<char>(letter[0] - 'a' + 'A'));

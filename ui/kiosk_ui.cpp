@@ -14,8 +14,8 @@
 
 #include <algorithm>
 #include <cfloat>
-#include <cmath>
 #include <chrono>
+#include <cmath>
 #include <cstdio>
 #include <ctime>
 #include <deque>
@@ -33,8 +33,25 @@ constexpr char const* font_icons = "/usr/share/fonts/truetype/font-awesome/fonta
 // French text needs Latin-1 and Latin Extended-A (œ), typographic quotes
 // and dashes, the ellipsis, the euro sign and the keyboard's ⇧ and ⌫.
 constexpr ImWchar text_ranges[] = {
-    0x0020, 0x017F, 0x2013, 0x2014, 0x2018, 0x201E, 0x2022, 0x2022, 0x2026, 0x2026, 0x202F, 0x202F,
-    0x20AC, 0x20AC, 0x21E7, 0x21E7, 0x232B, 0x232B, 0,
+    0x0020,
+    0x017F,
+    0x2013,
+    0x2014,
+    0x2018,
+    0x201E,
+    0x2022,
+    0x2022,
+    0x2026,
+    0x2026,
+    0x202F,
+    0x202F,
+    0x20AC,
+    0x20AC,
+    0x21E7,
+    0x21E7,
+    0x232B,
+    0x232B,
+    0,
 };
 constexpr ImWchar huge_ranges[] = { 0x0020, 0x00FF, 0 };
 
@@ -161,7 +178,8 @@ Result<void> KioskUi::Impl::open()
         || (options.renderer == RendererChoice::Auto && !options.headless && has_gpu_render_node());
     renderer = SDL_CreateRenderer(window, -1, accelerated ? SDL_RENDERER_ACCELERATED : SDL_RENDERER_SOFTWARE);
     if (!renderer && accelerated) {
-        log(LogLevel::Warning, "ui", std::string("accelerated renderer unavailable, using software: ") + SDL_GetError());
+        log(LogLevel::Warning, "ui",
+            std::string("accelerated renderer unavailable, using software: ") + SDL_GetError());
         renderer = SDL_CreateRenderer(window, -1, SDL_RENDERER_SOFTWARE);
     }
     if (!renderer)
@@ -196,7 +214,8 @@ Result<void> KioskUi::Impl::open()
 
     wake_event = SDL_RegisterEvents(1);
     SDL_StartTextInput();
-    log(LogLevel::Info, "ui", "window " + std::to_string(width) + "x" + std::to_string(height) + ", renderer " + renderer_name);
+    log(LogLevel::Info, "ui",
+        "window " + std::to_string(width) + "x" + std::to_string(height) + ", renderer " + renderer_name);
     return {};
 }
 
@@ -260,8 +279,8 @@ Result<void> KioskUi::Impl::load_fonts()
 {
     for (char const* path : { font_regular, font_bold, font_icons }) {
         if (!std::filesystem::exists(path))
-            return Error::make("ui.font_missing", std::string("font not found: ") + path
-                    + " (install fonts-dejavu-core and fonts-font-awesome)");
+            return Error::make("ui.font_missing",
+                std::string("font not found: ") + path + " (install fonts-dejavu-core and fonts-font-awesome)");
     }
     auto& io = ImGui::GetIO();
     // One oversample and snapped glyphs: big type does not need more, and
@@ -304,7 +323,8 @@ Result<void> KioskUi::Impl::load_fonts()
 
 void KioskUi::Impl::handle_event(SDL_Event const& event)
 {
-    auto to_screen = [&](float x, float y) { return ImVec2(x * ImGui::GetIO().DisplaySize.x, y * ImGui::GetIO().DisplaySize.y); };
+    auto to_screen
+        = [&](float x, float y) { return ImVec2(x * ImGui::GetIO().DisplaySize.x, y * ImGui::GetIO().DisplaySize.y); };
     switch (event.type) {
     case SDL_QUIT:
         quit = true;
@@ -324,7 +344,8 @@ void KioskUi::Impl::handle_event(SDL_Event const& event)
     case SDL_MOUSEBUTTONUP:
         if (event.button.which == SDL_TOUCH_MOUSEID || event.button.button != SDL_BUTTON_LEFT)
             break;
-        pointer_steps.push_back({ ImVec2(float(event.button.x), float(event.button.y)), event.type == SDL_MOUSEBUTTONDOWN });
+        pointer_steps.push_back(
+            { ImVec2(float(event.button.x), float(event.button.y)), event.type == SDL_MOUSEBUTTONDOWN });
         break;
     case SDL_MOUSEMOTION:
         if (event.motion.which == SDL_TOUCH_MOUSEID)
@@ -518,7 +539,8 @@ Result<void> KioskUi::Impl::settle()
     constexpr int limit = 200;
     for (int quiet = 0, frames = 0; quiet < 2; ++frames) {
         if (frames == limit)
-            return Error::make("scenario.busy", "the screen never stops changing (" + std::to_string(limit)
+            return Error::make("scenario.busy",
+                "the screen never stops changing (" + std::to_string(limit)
                     + " frames): something bumps the session's revision on every tick");
         SDL_Event event;
         while (SDL_PollEvent(&event))
@@ -636,8 +658,8 @@ Result<void> KioskUi::Impl::perform(Action const& action, ManualClock& manual_cl
                 break;
             std::this_thread::sleep_for(std::chrono::milliseconds(10));
         }
-        return Error::make("scenario.expect", std::string(want ? "expected" : "did not expect") + " \""
-                + action.argument + "\" on " + describe_screen());
+        return Error::make("scenario.expect",
+            std::string(want ? "expected" : "did not expect") + " \"" + action.argument + "\" on " + describe_screen());
     }
     case ActionKind::ExpectScreen:
         GUICHET_TRY(settle());

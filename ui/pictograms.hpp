@@ -10,21 +10,21 @@
 namespace guichet::ui {
 
 namespace glyph {
-inline constexpr unsigned help = 0xF059;        // question-circle
-inline constexpr unsigned back = 0xF060;        // arrow-left
-inline constexpr unsigned next = 0xF061;        // arrow-right
-inline constexpr unsigned check = 0xF00C;       // check
+inline constexpr unsigned help = 0xF059; // question-circle
+inline constexpr unsigned back = 0xF060; // arrow-left
+inline constexpr unsigned next = 0xF061; // arrow-right
+inline constexpr unsigned check = 0xF00C; // check
 inline constexpr unsigned check_circle = 0xF058; // check-circle
-inline constexpr unsigned warning = 0xF071;     // exclamation-triangle
-inline constexpr unsigned error = 0xF06A;       // exclamation-circle
-inline constexpr unsigned hand = 0xF25A;        // hand-pointer-o
-inline constexpr unsigned print = 0xF02F;       // print
-inline constexpr unsigned edit = 0xF040;        // pencil
-inline constexpr unsigned clock = 0xF017;       // clock-o
-inline constexpr unsigned people = 0xF0C0;      // users
-inline constexpr unsigned close = 0xF00D;       // times
-inline constexpr unsigned phone = 0xF095;       // phone
-inline constexpr unsigned document = 0xF0F6;    // file-text-o
+inline constexpr unsigned warning = 0xF071; // exclamation-triangle
+inline constexpr unsigned error = 0xF06A; // exclamation-circle
+inline constexpr unsigned hand = 0xF25A; // hand-pointer-o
+inline constexpr unsigned print = 0xF02F; // print
+inline constexpr unsigned edit = 0xF040; // pencil
+inline constexpr unsigned clock = 0xF017; // clock-o
+inline constexpr unsigned people = 0xF0C0; // users
+inline constexpr unsigned close = 0xF00D; // times
+inline constexpr unsigned phone = 0xF095; // phone
+inline constexpr unsigned document = 0xF0F6; // file-text-o
 }
 
 // The glyph for a catalogue pictogram name; a neutral document for a name

@@ -13,13 +13,13 @@
 namespace guichet::ui {
 
 enum class ActionKind {
-    Tap,          // tap "Label" or tap #widget-id
-    Type,         // type "text", key by key on the on-screen keyboard
-    Expect,       // expect "text": visible on the current screen
-    ExpectNot,    // expect-not "text": not visible
+    Tap, // tap "Label" or tap #widget-id
+    Type, // type "text", key by key on the on-screen keyboard
+    Expect, // expect "text": visible on the current screen
+    ExpectNot, // expect-not "text": not visible
     ExpectScreen, // expect-screen review
-    Wait,         // wait 31s: advance the kiosk's clock
-    Screenshot,   // screenshot name: DIR/name.png
+    Wait, // wait 31s: advance the kiosk's clock
+    Screenshot, // screenshot name: DIR/name.png
 };
 
 struct Action {

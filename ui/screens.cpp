@@ -124,8 +124,8 @@ void Screens::top_bar(Canvas& canvas, Session const& session, std::vector<Intent
 void Screens::attract(Canvas& canvas, std::vector<Intent>& out)
 {
     canvas.text(canvas.fonts().huge, "Bonjour", 0, 250, screen_width, colour::on_primary, Align::Centre);
-    canvas.text(canvas.fonts().title, "Faites vos démarches ici, simplement.", 0, 400, screen_width,
-        colour::on_primary, Align::Centre);
+    canvas.text(canvas.fonts().title, "Faites vos démarches ici, simplement.", 0, 400, screen_width, colour::on_primary,
+        Align::Centre);
     canvas.icon(glyph::hand, 960, 610, colour::on_primary);
     // The whole screen starts the session: no need to aim.
     if (canvas.button("start", "Touchez l'écran pour commencer", Rect { 560, 760, 1360, 900 }, ButtonStyle::Secondary))
@@ -139,8 +139,8 @@ void Screens::home(Canvas& canvas, Session const& session, std::vector<Intent>& 
     auto const& demarches = session.catalogue().demarches;
     if (demarches.empty()) {
         canvas.text(canvas.fonts().bold,
-            "Aucune démarche n'est disponible sur cette borne pour le moment. Adressez-vous à l'accueil.", margin,
-            420, screen_width - 2 * margin, colour::error);
+            "Aucune démarche n'est disponible sur cette borne pour le moment. Adressez-vous à l'accueil.", margin, 420,
+            screen_width - 2 * margin, colour::error);
         return;
     }
     float tile_width = 540, tile_height = 420, gap = 40;
@@ -191,8 +191,8 @@ void Screens::text_field(Canvas& canvas, Field const& field, std::string const& 
         bool full = length >= field.max_length;
         auto count = std::string(full ? "C'est le maximum : " : "") + std::to_string(length) + " / "
             + std::to_string(field.max_length);
-        canvas.text(canvas.fonts().body, count, box.x1 - 700, box.y1 + 8, 690, full ? colour::error : colour::text_muted,
-            Align::Right);
+        canvas.text(canvas.fonts().body, count, box.x1 - 700, box.y1 + 8, 690,
+            full ? colour::error : colour::text_muted, Align::Right);
     }
 }
 
@@ -390,10 +390,10 @@ void Screens::idle_warning(Canvas& canvas, Session const& session, std::vector<I
     int left = session.idle_seconds_left();
     std::string countdown = "Sans réponse, vos réponses seront effacées dans " + std::to_string(left)
         + (left > 1 ? " secondes." : " seconde.");
-    canvas.text(canvas.fonts().body, countdown, panel.x0 + 60, 490, panel.x1 - panel.x0 - 120, colour::text,
-        Align::Centre);
-    if (canvas.button("idle:continue", "Oui, je continue", Rect { 420, 700, 1000, 840 }, ButtonStyle::Primary,
-            glyph::check))
+    canvas.text(
+        canvas.fonts().body, countdown, panel.x0 + 60, 490, panel.x1 - panel.x0 - 120, colour::text, Align::Centre);
+    if (canvas.button(
+            "idle:continue", "Oui, je continue", Rect { 420, 700, 1000, 840 }, ButtonStyle::Primary, glyph::check))
         out.emplace_back(intent::StillHere {});
     if (canvas.button("idle:end", "J'ai fini", Rect { 1040, 700, 1500, 840 }, ButtonStyle::Secondary, glyph::close))
         out.emplace_back(intent::EndSession {});
@@ -405,13 +405,13 @@ void Screens::help(Canvas& canvas, std::vector<Intent>& out)
     Rect panel { 360, 200, 1560, 880 };
     canvas.fill(panel, colour::surface, 20);
     canvas.icon(glyph::people, 960, 310, colour::primary);
-    canvas.text(canvas.fonts().title, "Besoin d'aide ?", panel.x0, 400, panel.x1 - panel.x0, colour::text,
-        Align::Centre);
+    canvas.text(
+        canvas.fonts().title, "Besoin d'aide ?", panel.x0, 400, panel.x1 - panel.x0, colour::text, Align::Centre);
     canvas.text(canvas.fonts().body,
         "Un agent de l'accueil peut vous aider. Allez le voir : vos réponses restent sur l'écran.", panel.x0 + 80, 490,
         panel.x1 - panel.x0 - 160, colour::text, Align::Centre);
-    if (canvas.button("help:close", "Revenir à ma démarche", Rect { 610, 700, 1310, 840 }, ButtonStyle::Primary,
-            glyph::back))
+    if (canvas.button(
+            "help:close", "Revenir à ma démarche", Rect { 610, 700, 1310, 840 }, ButtonStyle::Primary, glyph::back))
         out.emplace_back(intent::CloseHelp {});
 }
 

@@ -97,7 +97,8 @@ private:
         m_pending_solid = solid;
         for (int k = 0; k < 3; ++k) {
             auto const& v = vertices[idx[k]];
-            m_pending.push_back(SDL_Vertex { SDL_FPoint { v.pos.x, v.pos.y }, to_sdl(v.col), SDL_FPoint { v.uv.x, v.uv.y } });
+            m_pending.push_back(
+                SDL_Vertex { SDL_FPoint { v.pos.x, v.pos.y }, to_sdl(v.col), SDL_FPoint { v.uv.x, v.uv.y } });
         }
     }
 
@@ -109,8 +110,8 @@ private:
         // atlas for every pixel. Their anti-aliased fringes fade to alpha 0,
         // so they must blend, whatever the last rectangle fill set.
         SDL_SetRenderDrawBlendMode(m_renderer, SDL_BLENDMODE_BLEND);
-        SDL_RenderGeometry(m_renderer, m_pending_solid ? nullptr : m_texture, m_pending.data(), int(m_pending.size()),
-            nullptr, 0);
+        SDL_RenderGeometry(
+            m_renderer, m_pending_solid ? nullptr : m_texture, m_pending.data(), int(m_pending.size()), nullptr, 0);
         m_pending.clear();
     }
 

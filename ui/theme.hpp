@@ -47,11 +47,11 @@ struct CornerMasks {
 // Fonts, built once at start-up from Debian's font packages.
 struct Fonts {
     CornerMasks corners;
-    ImFont* body { nullptr };  // 34 px at 1080p
-    ImFont* bold { nullptr };  // 34 px bold
+    ImFont* body { nullptr }; // 34 px at 1080p
+    ImFont* bold { nullptr }; // 34 px bold
     ImFont* title { nullptr }; // 52 px bold
-    ImFont* huge { nullptr };  // 92 px bold: the tracking code
-    ImFont* icon { nullptr };  // 110 px pictograms
+    ImFont* huge { nullptr }; // 92 px bold: the tracking code
+    ImFont* icon { nullptr }; // 110 px pictograms
 };
 
 }

@@ -237,7 +237,8 @@ Field read_field(Reader& reader, Json const& json, std::string const& path)
     if (auto type = parse_field_type(type_text))
         field.type = *type;
     else if (!type_text.empty())
-        reader.error(path + ".type", "unknown field type '" + type_text + "' (expected text, long_text, phone or choice)");
+        reader.error(
+            path + ".type", "unknown field type '" + type_text + "' (expected text, long_text, phone or choice)");
     field.label = reader.string(json, path, "label");
     field.hint = reader.string(json, path, "hint", false);
     field.required = reader.boolean(json, path, "required", true);

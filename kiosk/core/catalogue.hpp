@@ -17,9 +17,9 @@ namespace guichet {
 
 enum class FieldType {
     ShortText, // one line on the AZERTY keyboard
-    LongText,  // a few lines on the AZERTY keyboard
-    Phone,     // French phone number on the digit pad
-    Choice,    // one of several pictogram tiles
+    LongText, // a few lines on the AZERTY keyboard
+    Phone, // French phone number on the digit pad
+    Choice, // one of several pictogram tiles
 };
 
 struct ChoiceOption {
@@ -57,13 +57,13 @@ struct Field {
 
 struct Page {
     std::string id;
-    std::string title;       // the one question this screen asks
+    std::string title; // the one question this screen asks
     std::string instruction; // one short sentence saying what to do
     std::vector<Field> fields;
 };
 
 struct ReceiptTemplate {
-    std::string title;      // "Votre signalement est enregistré"
+    std::string title; // "Votre signalement est enregistré"
     std::string next_steps; // what happens next, in plain words
 };
 

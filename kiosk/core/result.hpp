@@ -16,17 +16,16 @@ namespace guichet {
 // What went wrong, for the log and the technician. Resident-facing messages
 // are chosen elsewhere, from the code, never from `detail`.
 struct Error {
-    std::string code;    // stable, machine-readable: "store.disk_full"
-    std::string detail;  // for logs; must never contain personal data
+    std::string code; // stable, machine-readable: "store.disk_full"
+    std::string detail; // for logs; must never contain personal data
 
     static Error make(std::string code, std::string detail = {})
     {
-        return Error{std::move(code), std::move(detail)};
+        return Error { std::move(code), std::move(detail) };
     }
 };
 
-template<typename T>
-class [[nodiscard]] Result {
+template<typename T> class [[nodiscard]] Result {
 public:
     Result(T value)
         : m_state(std::move(value))
@@ -53,10 +52,9 @@ private:
     std::variant<T, Error> m_state;
 };
 
-struct Unit {};
+struct Unit { };
 
-template<>
-class [[nodiscard]] Result<void> {
+template<> class [[nodiscard]] Result<void> {
 public:
     Result() = default;
     Result(Error error)
@@ -78,10 +76,10 @@ private:
 
 }
 
-#define GUICHET_TRY(expression)                           \
-    ({                                                    \
-        auto _guichet_result = (expression);              \
-        if (!_guichet_result.ok())                        \
-            return _guichet_result.release_error();       \
-        _guichet_result.release_value();                  \
+#define GUICHET_TRY(expression)                                                                                        \
+    ({                                                                                                                 \
+        auto _guichet_result = (expression);                                                                           \
+        if (!_guichet_result.ok())                                                                                     \
+            return _guichet_result.release_error();                                                                    \
+        _guichet_result.release_value();                                                                               \
     })

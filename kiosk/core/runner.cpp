@@ -82,11 +82,11 @@ std::optional<std::string> validate_field(Field const& field, std::string_view r
     }
     auto length = utf8::length(value);
     if (length < field.min_length)
-        return replace_count(field.messages.too_short.value_or("C'est un peu court. Écrivez au moins {n} lettres."),
-            field.min_length);
+        return replace_count(
+            field.messages.too_short.value_or("C'est un peu court. Écrivez au moins {n} lettres."), field.min_length);
     if (length > field.max_length)
-        return replace_count(field.messages.too_long.value_or("C'est trop long. Écrivez {n} lettres au plus."),
-            field.max_length);
+        return replace_count(
+            field.messages.too_long.value_or("C'est trop long. Écrivez {n} lettres au plus."), field.max_length);
     return std::nullopt;
 }
 

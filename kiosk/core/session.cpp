@@ -36,8 +36,8 @@ std::string_view to_string(Screen screen)
     return "unknown";
 }
 
-Session::Session(Catalogue const& catalogue, Clock const& clock, DossierStore& store, ReceiptPrinter& printer,
-    SessionConfig config)
+Session::Session(
+    Catalogue const& catalogue, Clock const& clock, DossierStore& store, ReceiptPrinter& printer, SessionConfig config)
     : m_catalogue(catalogue)
     , m_clock(clock)
     , m_store(store)
@@ -54,7 +54,8 @@ Session::~Session()
 
 void Session::dispatch(Intent const& intent)
 {
-    bool is_time = std::holds_alternative<intent::Tick>(intent) || std::holds_alternative<intent::PrintFinished>(intent);
+    bool is_time
+        = std::holds_alternative<intent::Tick>(intent) || std::holds_alternative<intent::PrintFinished>(intent);
     bool is_raw_touch = std::holds_alternative<intent::Activity>(intent);
     if (is_raw_touch) {
         if (!m_idle_warning_since)

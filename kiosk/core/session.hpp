@@ -71,9 +71,9 @@ struct PrintFinished {
 };
 }
 
-using Intent = std::variant<intent::Activity, intent::StillHere, intent::StartDemarche, intent::Choose, intent::InsertText,
-    intent::EraseLast, intent::Next, intent::Back, intent::EditPage, intent::Confirm, intent::EndSession,
-    intent::OpenHelp, intent::CloseHelp, intent::Tick, intent::PrintFinished>;
+using Intent = std::variant<intent::Activity, intent::StillHere, intent::StartDemarche, intent::Choose,
+    intent::InsertText, intent::EraseLast, intent::Next, intent::Back, intent::EditPage, intent::Confirm,
+    intent::EndSession, intent::OpenHelp, intent::CloseHelp, intent::Tick, intent::PrintFinished>;
 
 struct SessionConfig {
     Millis idle_warning_after { 45'000 };

@@ -87,11 +87,13 @@ int main(int argc, char** argv)
     auto catalogue = load_catalogue_files(options.catalogue);
     for (auto const& error : catalogue.errors)
         log(LogLevel::Error, "catalogue", error.to_string());
-    log(LogLevel::Info, "catalogue", std::to_string(catalogue.demarches.size()) + " démarche(s) loaded from " + options.catalogue.string());
+    log(LogLevel::Info, "catalogue",
+        std::to_string(catalogue.demarches.size()) + " démarche(s) loaded from " + options.catalogue.string());
 
     auto store = SqliteStore::open(options.data / "kiosk.db");
     if (!store)
-        return fail("cannot open the outbox in " + options.data.string() + ": " + store.error().code + " " + store.error().detail);
+        return fail("cannot open the outbox in " + options.data.string() + ": " + store.error().code + " "
+            + store.error().detail);
 
     auto device = make_printer(options.printer);
     if (!device)
@@ -138,7 +140,8 @@ int main(int argc, char** argv)
     }
     // After a scenario, the benchmark measures the screen it ended on.
     if (options.bench_frames > 0 && status == 0)
-        std::printf("frame-ms %.3f renderer %s\n", kiosk_ui.measure_frames(options.bench_frames), kiosk_ui.renderer_name());
+        std::printf(
+            "frame-ms %.3f renderer %s\n", kiosk_ui.measure_frames(options.bench_frames), kiosk_ui.renderer_name());
     postbox.attach(nullptr);
     return status;
 }

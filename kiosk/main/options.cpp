@@ -39,7 +39,8 @@ Result<int> parse_int(std::string_view text, std::string_view option)
     int value = 0;
     auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
     if (error != std::errc() || end != text.data() + text.size() || value < 0)
-        return Error::make("options.invalid", std::string(option) + " needs a whole number, got '" + std::string(text) + "'");
+        return Error::make(
+            "options.invalid", std::string(option) + " needs a whole number, got '" + std::string(text) + "'");
     return value;
 }
 

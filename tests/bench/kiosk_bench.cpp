@@ -175,8 +175,8 @@ int main(int argc, char** argv)
         kill(child.pid, SIGTERM);
         close(child.out);
         waitpid(child.pid, nullptr, 0);
-        std::printf("  idle CPU over %.1f s: %.2f %% of one core   PSS while idle: %.1f MB\n", seconds, percent,
-            pss / 1024.0);
+        std::printf(
+            "  idle CPU over %.1f s: %.2f %% of one core   PSS while idle: %.1f MB\n", seconds, percent, pss / 1024.0);
     }
 
     // [SECTION] Mean frame time, software renderer, on three screens.

@@ -124,8 +124,8 @@ TEST_F(SessionTest, PrinterFailureKeepsTheCodeOnScreen)
     EXPECT_EQ(session.print_status(), PrintStatus::Failed);
     EXPECT_EQ(session.print_outcome(), PrintOutcome::OutOfPaper);
     EXPECT_TRUE(session.receipt());
-    EXPECT_NE(std::string(resident_message(PrintOutcome::OutOfPaper)).find("Prenez une photo de ce code"),
-        std::string::npos);
+    EXPECT_NE(
+        std::string(resident_message(PrintOutcome::OutOfPaper)).find("Prenez une photo de ce code"), std::string::npos);
 }
 
 TEST_F(SessionTest, StoreFailureKeepsTheAnswersAndSaysWhatToDo)

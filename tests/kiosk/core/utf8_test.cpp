@@ -24,8 +24,8 @@ TEST(Utf8, PopBackRemovesAWholeCharacter)
 TEST(Utf8, ValidatesEncoding)
 {
     EXPECT_TRUE(utf8::is_valid("Signaler un problème"));
-    EXPECT_FALSE(utf8::is_valid("\xC3"));         // cut in the middle
-    EXPECT_FALSE(utf8::is_valid("\xC0\xAF"));     // overlong '/'
+    EXPECT_FALSE(utf8::is_valid("\xC3")); // cut in the middle
+    EXPECT_FALSE(utf8::is_valid("\xC0\xAF")); // overlong '/'
     EXPECT_FALSE(utf8::is_valid("\xED\xA0\x80")); // surrogate
     EXPECT_FALSE(utf8::is_valid("\xFF"));
 }
