@@ -45,21 +45,11 @@ public:
     // Touchable now: on the top layer only (an overlay hides what is under it).
     WidgetRecord const* find_by_label(std::string const& label) const
     {
-        int top = top_layer();
-        for (auto const& widget : m_widgets) {
-            if (widget.layer == top && widget.label == label)
-                return &widget;
-        }
-        return nullptr;
+        return find_on_top([&](WidgetRecord const& widget) { return widget.label == label; });
     }
     WidgetRecord const* find_by_id(std::string const& id) const
     {
-        int top = top_layer();
-        for (auto const& widget : m_widgets) {
-            if (widget.layer == top && widget.id == id)
-                return &widget;
-        }
-        return nullptr;
+        return find_on_top([&](WidgetRecord const& widget) { return widget.id == id; });
     }
     bool shows_text(std::string const& needle) const
     {
@@ -75,6 +65,16 @@ public:
     }
 
 private:
+    template<typename Predicate> WidgetRecord const* find_on_top(Predicate matches) const
+    {
+        int top = top_layer();
+        for (auto const& widget : m_widgets) {
+            if (widget.layer == top && matches(widget))
+                return &widget;
+        }
+        return nullptr;
+    }
+
     std::vector<WidgetRecord> m_widgets;
     std::vector<std::string> m_texts;
 };
