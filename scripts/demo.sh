@@ -22,4 +22,5 @@ if [[ -z "${DISPLAY:-}" ]]; then
   echo "demo: receipts printed so far:"; ls -1 var/receipts
 fi
 echo "demo: kiosk running on $DISPLAY; close the window or press Ctrl-C to stop"
-exec "${kiosk[@]}"
+# Not exec: the trap must stop Xvfb after the kiosk has closed its window.
+"${kiosk[@]}"
