@@ -135,14 +135,20 @@ void Screens::attract(Canvas& canvas, std::vector<Intent>& out)
 void Screens::home(Canvas& canvas, Session const& session, std::vector<Intent>& out)
 {
     canvas.text(canvas.fonts().title, "Que voulez-vous faire ?", margin, 200, screen_width - 2 * margin);
-    canvas.text(canvas.fonts().body, "Touchez une image.", margin, 280, screen_width - 2 * margin, colour::text_muted);
     auto const& demarches = session.catalogue().demarches;
+    if (session.out_of_service()) {
+        error_line(canvas,
+            "Cette borne ne peut pas enregistrer de démarche pour le moment. Un agent de l'accueil peut vous aider.",
+            margin, 360, screen_width - 2 * margin);
+        return;
+    }
     if (demarches.empty()) {
         canvas.text(canvas.fonts().bold,
             "Aucune démarche n'est disponible sur cette borne pour le moment. Adressez-vous à l'accueil.", margin, 420,
             screen_width - 2 * margin, colour::error);
         return;
     }
+    canvas.text(canvas.fonts().body, "Touchez une image.", margin, 280, screen_width - 2 * margin, colour::text_muted);
     float tile_width = 540, tile_height = 420, gap = 40;
     for (std::size_t i = 0; i < demarches.size(); ++i) {
         auto const& demarche = demarches[i];

@@ -104,6 +104,14 @@ void Session::handle(intent::Activity const&)
     }
 }
 
+void Session::set_out_of_service(bool out_of_service)
+{
+    if (m_out_of_service == out_of_service)
+        return;
+    m_out_of_service = out_of_service;
+    ++m_revision;
+}
+
 void Session::handle(intent::StillHere const&)
 {
     // dispatch() has already taken the warning down and restarted the
@@ -112,7 +120,7 @@ void Session::handle(intent::StillHere const&)
 
 void Session::handle(intent::StartDemarche const& start)
 {
-    if (m_screen != Screen::Home)
+    if (m_screen != Screen::Home || m_out_of_service)
         return;
     auto const* demarche = m_catalogue.find(start.demarche_id);
     if (!demarche)

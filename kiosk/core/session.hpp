@@ -95,6 +95,12 @@ public:
 
     void dispatch(Intent const& intent);
 
+    // The kiosk cannot keep a dossier (its outbox did not open): the home
+    // screen says so and no démarche starts, rather than letting a resident
+    // answer every question for nothing.
+    void set_out_of_service(bool out_of_service);
+    bool out_of_service() const { return m_out_of_service; }
+
     Catalogue const& catalogue() const { return m_catalogue; }
     Screen screen() const { return m_screen; }
     bool help_open() const { return m_help_open; }
@@ -147,6 +153,7 @@ private:
     SessionConfig m_config;
 
     Screen m_screen { Screen::Attract };
+    bool m_out_of_service { false };
     bool m_help_open { false };
     Millis m_last_activity { 0 };
     std::optional<Millis> m_idle_warning_since;

@@ -14,6 +14,7 @@
 #include <ctime>
 #include <fstream>
 #include <mutex>
+#include <optional>
 #include <sstream>
 
 using namespace guichet;
@@ -60,6 +61,20 @@ Result<std::unique_ptr<print::ReceiptDevice>> make_printer(std::string const& sp
     return Error::make("options.invalid", "unknown printer '" + spec + "' (use pdf:DIR)");
 }
 
+// Stands in for the outbox when it could not be opened: every save fails
+// with the reason it did not open.
+class UnavailableStore final : public DossierStore {
+public:
+    explicit UnavailableStore(Error error)
+        : m_error(std::move(error))
+    {
+    }
+    Result<TrackingCode> save(Dossier const&) override { return m_error; }
+
+private:
+    Error m_error;
+};
+
 int fail(std::string const& message)
 {
     log(LogLevel::Error, "kiosk", message);
@@ -90,10 +105,20 @@ int main(int argc, char** argv)
     log(LogLevel::Info, "catalogue",
         std::to_string(catalogue.demarches.size()) + " démarche(s) loaded from " + options.catalogue.string());
 
-    auto store = SqliteStore::open(options.data / "kiosk.db");
-    if (!store)
-        return fail("cannot open the outbox in " + options.data.string() + ": " + store.error().code + " "
-            + store.error().detail);
+    // Without an outbox the kiosk stays up and says it is out of service:
+    // a dead screen tells the resident nothing, and the technician finds
+    // the reason in the log.
+    std::unique_ptr<DossierStore> store;
+    std::optional<Error> store_error;
+    if (auto opened = SqliteStore::open(options.data / "kiosk.db")) {
+        store = opened.release_value();
+    } else {
+        store_error = opened.release_error();
+        log(LogLevel::Error, "store",
+            "cannot open the outbox in " + options.data.string() + ": " + store_error->code + " " + store_error->detail
+                + "; the kiosk is out of service");
+        store = std::make_unique<UnavailableStore>(*store_error);
+    }
 
     auto device = make_printer(options.printer);
     if (!device)
@@ -109,7 +134,8 @@ int main(int argc, char** argv)
     // Scenarios move time by hand, from now: receipts still carry a real date.
     ManualClock manual_clock(system_clock.unix_seconds());
     Clock const& clock = options.scenario ? static_cast<Clock const&>(manual_clock) : system_clock;
-    Session session(catalogue, clock, *store.value(), printer, options.session);
+    Session session(catalogue, clock, *store, printer, options.session);
+    session.set_out_of_service(store_error.has_value());
 
     std::vector<ui::Action> scenario;
     if (options.scenario) {

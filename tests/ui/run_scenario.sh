@@ -6,6 +6,8 @@
 #   --receipt               a receipt PDF was printed and bears the dossier's code
 #   --catalogue DIR         run with this catalogue instead of the shipped one
 #   --broken-catalogue      run with the shipped catalogue plus a malformed file
+#   --broken-printer        print into a folder that cannot be created
+#   --broken-data           keep the outbox in a folder that cannot be created
 # Usage: run_scenario.sh KIOSK SCENARIO WORKDIR [checks...]
 set -euo pipefail
 kiosk=$1 scenario=$2 work=$3
@@ -15,6 +17,8 @@ mkdir -p "$work/data" "$work/receipts" "$work/screenshots"
 source_dir=$(cd "$(dirname "$0")/../.." && pwd)
 
 extra=()
+printer="pdf:$work/receipts"
+data="$work/data"
 checks=("$@")
 for ((i = 0; i < ${#checks[@]}; i++)); do
   case ${checks[i]} in
@@ -24,12 +28,14 @@ for ((i = 0; i < ${#checks[@]}; i++)); do
       cp "$source_dir"/kiosk/catalogue/*.json "$work/catalogue/"
       printf '{ "format": 1, "id": "cassee", "pages": [ { "id": "p" ' > "$work/catalogue/zz-cassee.json"
       extra+=(--catalogue "$work/catalogue") ;;
+    --broken-printer) printer="pdf:/dev/null/receipts" ;;
+    --broken-data) data=/dev/null/data ;;
   esac
 done
 
 set +e
 "$kiosk" --headless --scenario "$scenario" --screenshots "$work/screenshots" \
-  --data "$work/data" --printer "pdf:$work/receipts" "${extra[@]}" >"$work/stdout" 2>"$work/stderr"
+  --data "$data" --printer "$printer" "${extra[@]}" >"$work/stdout" 2>"$work/stderr"
 status=$?
 set -e
 cat "$work/stdout"

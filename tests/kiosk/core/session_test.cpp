@@ -80,6 +80,17 @@ TEST_F(SessionTest, StartsOnTheAttractScreenAndWakesOnATouch)
     EXPECT_EQ(session.screen(), Screen::Home);
 }
 
+TEST_F(SessionTest, OutOfServiceStartsNoDemarche)
+{
+    session.set_out_of_service(true);
+    start();
+    EXPECT_EQ(session.screen(), Screen::Home);
+    EXPECT_EQ(session.runner(), nullptr);
+    session.set_out_of_service(false);
+    session.dispatch(intent::StartDemarche { "signalement-voie-publique" });
+    EXPECT_EQ(session.screen(), Screen::Step);
+}
+
 TEST_F(SessionTest, UnknownDemarcheStaysHome)
 {
     session.dispatch(intent::Activity {});
