@@ -52,7 +52,15 @@ Result<KioskOptions> parse_options(int argc, char** argv)
     options.catalogue = GUICHET_DEFAULT_CATALOGUE;
     for (int i = 1; i < argc; ++i) {
         std::string_view arg = argv[i];
+        // Both "--printer pdf:DIR" and "--printer=pdf:DIR".
+        std::optional<std::string_view> inline_value;
+        if (auto equals = arg.find('='); arg.starts_with("--") && equals != std::string_view::npos) {
+            inline_value = arg.substr(equals + 1);
+            arg = arg.substr(0, equals);
+        }
         auto value = [&]() -> Result<std::string_view> {
+            if (inline_value)
+                return *inline_value;
             if (i + 1 >= argc)
                 return Error::make("options.missing", std::string(arg) + " needs a value");
             return std::string_view(argv[++i]);

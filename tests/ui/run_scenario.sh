@@ -4,6 +4,7 @@
 #   --outbox N              the outbox holds exactly N dossiers
 #   --answer FIELD=VALUE    the (single) dossier has this answer
 #   --receipt               a receipt PDF was printed and bears the dossier's code
+#   --no-personal-in-log    no answer of any dossier, nor its code, appears in the log
 #   --catalogue DIR         run with this catalogue instead of the shipped one
 #   --broken-catalogue      run with the shipped catalogue plus a malformed file
 #   --broken-printer        print into a folder that cannot be created
@@ -76,6 +77,17 @@ for ((i = 0; i < ${#checks[@]}; i++)); do
       url=$(zbarimg -q --raw "$shot" 2>/dev/null | head -n 1)
       [[ "$url" == *"/$code" ]] || fail "QR code on screen reads '$url', expected the follow URL of $code"
       echo "check: on-screen QR code opens $url" ;;
+    --no-personal-in-log)
+      secrets=$(sqlite3 "$db" "SELECT tracking_code FROM outbox UNION ALL
+                               SELECT value FROM outbox, json_each(outbox.payload, '\$.answers')")
+      [[ -n "$secrets" ]] || fail "no dossier to look for in the log"
+      while IFS= read -r secret; do
+        [[ ${#secret} -ge 4 ]] || continue # too short to mean anything
+        if grep -qiF -- "$secret" "$work/stderr" "$work/stdout"; then
+          fail "the log contains a personal value or a tracking code"
+        fi
+      done <<<"$secrets"
+      echo "check: nothing personal in the log" ;;
     --catalogue-error)
       grep -q "${checks[i + 1]}" "$work/stderr" || fail "no catalogue error '${checks[i + 1]}' in the log"
       echo "check: the log names the catalogue error" ;;
