@@ -99,6 +99,28 @@ struct KioskUi::Impl {
     ImVec2 pointer_position { -FLT_MAX, -FLT_MAX };
     bool pointer_down { false };
 
+    // A second tap of a double tap must not act on the screen the first one
+    // opened ("Confirmer" then "Terminer" at the same place would end the
+    // session before the code is read). Touches still queued when the
+    // screen changes are dropped, and a press within touch_guard of a new
+    // screen appearing is ignored until its finger lifts.
+    static constexpr Millis touch_guard { 400 };
+    struct ScreenKey {
+        Screen screen;
+        std::size_t page;
+        bool help;
+        bool idle_warning;
+        bool operator==(ScreenKey const&) const = default;
+    };
+    ScreenKey shown_screen { Screen::Attract, 0, false, false };
+    Millis screen_shown_at { 0 };
+    bool swallowing_touch { false };
+    ScreenKey current_screen() const
+    {
+        return ScreenKey { session.screen(), session.runner() ? session.runner()->page_index() : 0, session.help_open(),
+            session.idle_warning() };
+    }
+
     std::mutex posted_mutex;
     std::vector<Intent> posted;
 
@@ -140,12 +162,18 @@ struct KioskUi::Impl {
     void handle_event(SDL_Event const& event);
     void render_frame(std::filesystem::path const* screenshot = nullptr);
     void dispatch_posted();
+    void note_screen_change();
     bool needs_frame() const { return !pointer_steps.empty() || drawn_revision != session.revision(); }
     Result<void> settle();
     std::string describe_screen() const;
 
     // Automation
-    Result<void> tap(WidgetRecord const& widget);
+    enum class Pace {
+        Person, // the clock moves half a second before the tap
+        Immediate, // right after the previous one: the second tap of a double tap
+    };
+    Result<void> tap(WidgetRecord const& widget, Pace pace = Pace::Person);
+    ManualClock* manual_clock { nullptr };
     Result<void> tap_label(std::string const& label);
     Result<void> type_text(std::string const& text);
     Result<void> perform(Action const& action, ManualClock& clock);
@@ -375,6 +403,18 @@ void KioskUi::Impl::handle_event(SDL_Event const& event)
     }
 }
 
+void KioskUi::Impl::note_screen_change()
+{
+    auto now_showing = current_screen();
+    if (now_showing == shown_screen)
+        return;
+    shown_screen = now_showing;
+    screen_shown_at = clock.monotonic();
+    pointer_steps.clear();
+    pointer_down = false;
+    pointer_position = ImVec2(-FLT_MAX, -FLT_MAX);
+}
+
 void KioskUi::Impl::dispatch_posted()
 {
     std::vector<Intent> intents;
@@ -384,6 +424,7 @@ void KioskUi::Impl::dispatch_posted()
     }
     for (auto const& intent : intents)
         session.dispatch(intent);
+    note_screen_change();
 }
 
 void KioskUi::Impl::render_frame(std::filesystem::path const* screenshot)
@@ -392,9 +433,19 @@ void KioskUi::Impl::render_frame(std::filesystem::path const* screenshot)
     if (!pointer_steps.empty()) {
         auto step = pointer_steps.front();
         pointer_steps.pop_front();
-        pressed_now = step.down && !pointer_down;
-        pointer_position = step.position;
-        pointer_down = step.down;
+        bool new_press = step.down && !pointer_down && !swallowing_touch;
+        if (new_press && clock.monotonic() - screen_shown_at < touch_guard)
+            swallowing_touch = true;
+        if (swallowing_touch) {
+            if (!step.down)
+                swallowing_touch = false;
+            pointer_position = ImVec2(-FLT_MAX, -FLT_MAX);
+            pointer_down = false;
+        } else {
+            pressed_now = new_press;
+            pointer_position = step.position;
+            pointer_down = step.down;
+        }
     }
 
     auto now = std::chrono::steady_clock::now();
@@ -460,6 +511,7 @@ void KioskUi::Impl::render_frame(std::filesystem::path const* screenshot)
         session.dispatch(intent::Activity {});
     for (auto const& intent : intents)
         session.dispatch(intent);
+    note_screen_change();
     if (session.sessions_ended() != seen_sessions_ended) {
         seen_sessions_ended = session.sessions_ended();
         screens.wipe();
@@ -568,8 +620,12 @@ std::string KioskUi::Impl::describe_screen() const
     return text;
 }
 
-Result<void> KioskUi::Impl::tap(WidgetRecord const& widget)
+Result<void> KioskUi::Impl::tap(WidgetRecord const& widget, Pace pace)
 {
+    // A person takes a moment between two taps; the kiosk's clock moves by
+    // as much (which also lets the touch guard of a new screen pass).
+    if (pace == Pace::Person && manual_clock)
+        manual_clock->advance(Millis(500));
     auto const& size = ImGui::GetIO().DisplaySize;
     SDL_Event event {};
     event.tfinger.touchId = 1;
@@ -634,13 +690,19 @@ Result<void> KioskUi::Impl::type_text(std::string const& text)
 Result<void> KioskUi::Impl::perform(Action const& action, ManualClock& manual_clock)
 {
     switch (action.kind) {
-    case ActionKind::Tap: {
-        if (!action.by_id)
-            return tap_label(action.argument);
-        auto const* widget = record.find_by_id(action.argument);
+    case ActionKind::Tap:
+    case ActionKind::DoubleTap: {
+        auto const* widget = action.by_id ? record.find_by_id(action.argument) : record.find_by_label(action.argument);
         if (!widget)
-            return Error::make("scenario.no_widget", "no widget #" + action.argument + " on " + describe_screen());
-        return tap(*widget);
+            return Error::make("scenario.no_widget",
+                "no widget " + std::string(action.by_id ? "#" : "labelled \"") + action.argument
+                    + (action.by_id ? "" : "\"") + " on " + describe_screen());
+        // Copy: the record is rebuilt by the frames the tap renders.
+        auto target = *widget;
+        GUICHET_TRY(tap(target));
+        if (action.kind == ActionKind::DoubleTap)
+            GUICHET_TRY(tap(target, Pace::Immediate));
+        return {};
     }
     case ActionKind::Type:
         return type_text(action.argument);
@@ -696,6 +758,7 @@ Result<void> KioskUi::Impl::perform(Action const& action, ManualClock& manual_cl
 int KioskUi::run_scenario(std::vector<Action> const& actions, ManualClock& manual_clock)
 {
     auto& impl = *m_impl;
+    impl.manual_clock = &manual_clock;
     if (auto settled = impl.settle(); !settled) {
         std::fprintf(stderr, "scenario failed before it started: %s\n", settled.error().detail.c_str());
         return 1;

@@ -90,6 +90,8 @@ Result<std::vector<Action>> parse_scenario(std::string_view text)
         Action action { ActionKind::Tap, {}, false, Millis(0), line_number };
         if (command == "tap")
             action.kind = ActionKind::Tap;
+        else if (command == "double-tap")
+            action.kind = ActionKind::DoubleTap;
         else if (command == "type")
             action.kind = ActionKind::Type;
         else if (command == "expect")
@@ -105,8 +107,9 @@ Result<std::vector<Action>> parse_scenario(std::string_view text)
         else
             return line_error(line_number, "unknown action '" + std::string(command) + "'");
 
-        bool bare_id = action.kind == ActionKind::Tap && rest.find_first_not_of(' ') != std::string_view::npos
-            && rest[rest.find_first_not_of(' ')] == '#';
+        bool taps = action.kind == ActionKind::Tap || action.kind == ActionKind::DoubleTap;
+        bool bare_id
+            = taps && rest.find_first_not_of(' ') != std::string_view::npos && rest[rest.find_first_not_of(' ')] == '#';
         if (bare_id) {
             rest.remove_prefix(rest.find_first_not_of(' ') + 1);
             action.by_id = true;
@@ -115,6 +118,8 @@ Result<std::vector<Action>> parse_scenario(std::string_view text)
         if (!argument)
             return argument.release_error();
         action.argument = argument.release_value();
+        if (action.argument.empty())
+            return line_error(line_number, "an empty argument matches everything: say what to look for");
         if (action.kind == ActionKind::Wait) {
             auto duration = parse_duration(action.argument, line_number);
             if (!duration)

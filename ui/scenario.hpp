@@ -14,6 +14,7 @@ namespace guichet::ui {
 
 enum class ActionKind {
     Tap, // tap "Label" or tap #widget-id
+    DoubleTap, // double-tap "Label": a second tap right after the first
     Type, // type "text", key by key on the on-screen keyboard
     Expect, // expect "text": visible on the current screen
     ExpectNot, // expect-not "text": not visible
