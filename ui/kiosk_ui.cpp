@@ -19,6 +19,7 @@
 #include <cstdio>
 #include <ctime>
 #include <deque>
+#include <fstream>
 #include <mutex>
 #include <thread>
 
@@ -69,7 +70,8 @@ std::int64_t monotonic_ns()
 
 bool has_gpu_render_node()
 {
-    return std::filesystem::exists("/dev/dri/renderD128");
+    std::error_code error;
+    return std::filesystem::exists("/dev/dri/renderD128", error);
 }
 
 }
@@ -141,9 +143,11 @@ struct KioskUi::Impl {
     {
         screens.wipe();
         if (ImGui::GetCurrentContext()) {
+            // Only what open() got as far as setting up: the backend
+            // asserts when shut down without having started.
             if (font_texture)
                 SDL_DestroyTexture(font_texture);
-            else
+            if (backend_initialised)
                 ImGui_ImplSDLRenderer_Shutdown();
             ImGui::DestroyContext();
         }
@@ -159,6 +163,7 @@ struct KioskUi::Impl {
     Result<void> create_font_texture();
     void bake_corner_masks();
     SDL_Texture* font_texture { nullptr };
+    bool backend_initialised { false };
     void handle_event(SDL_Event const& event);
     void render_frame(std::filesystem::path const* screenshot = nullptr);
     void dispatch_posted();
@@ -236,8 +241,10 @@ Result<void> KioskUi::Impl::open()
     GUICHET_TRY(load_fonts());
     if (software) {
         GUICHET_TRY(create_font_texture());
-    } else if (!ImGui_ImplSDLRenderer_Init(renderer)) {
-        return Error::make("ui.imgui_renderer", "ImGui_ImplSDLRenderer_Init failed");
+    } else {
+        if (!ImGui_ImplSDLRenderer_Init(renderer))
+            return Error::make("ui.imgui_renderer", "ImGui_ImplSDLRenderer_Init failed");
+        backend_initialised = true;
     }
 
     wake_event = SDL_RegisterEvents(1);
@@ -305,10 +312,15 @@ Result<void> KioskUi::Impl::create_font_texture()
 
 Result<void> KioskUi::Impl::load_fonts()
 {
-    for (char const* path : { font_regular, font_bold, font_icons }) {
-        if (!std::filesystem::exists(path))
+    // ImGui asserts (and aborts) on a font it cannot read: check first, and
+    // say which package to install.
+    std::string const regular = (options.font_root / (font_regular + 1)).string();
+    std::string const bold = (options.font_root / (font_bold + 1)).string();
+    std::string const icons = (options.font_root / (font_icons + 1)).string();
+    for (auto const& path : { regular, bold, icons }) {
+        if (!std::ifstream(path, std::ios::binary).good())
             return Error::make("ui.font_missing",
-                std::string("font not found: ") + path + " (install fonts-dejavu-core and fonts-font-awesome)");
+                "font not found or unreadable: " + path + " (install fonts-dejavu-core and fonts-font-awesome)");
     }
     auto& io = ImGui::GetIO();
     // One oversample and snapped glyphs: big type does not need more, and
@@ -330,18 +342,18 @@ Result<void> KioskUi::Impl::load_fonts()
     merge.MergeMode = true;
     merge.GlyphMinAdvanceX = 34 * scale;
 
-    auto add = [&](char const* path, float size, ImFontConfig const* cfg, ImWchar const* ranges) {
-        return io.Fonts->AddFontFromFileTTF(path, size * scale, cfg, ranges);
+    auto add = [&](std::string const& path, float size, ImFontConfig const* cfg, ImWchar const* ranges) {
+        return io.Fonts->AddFontFromFileTTF(path.c_str(), size * scale, cfg, ranges);
     };
-    fonts.body = add(font_regular, 34, &config, text_ranges);
-    add(font_icons, 32, &merge, icon_ranges.Data);
-    fonts.bold = add(font_bold, 34, &config, text_ranges);
-    add(font_icons, 32, &merge, icon_ranges.Data);
-    fonts.title = add(font_bold, 52, &config, text_ranges);
+    fonts.body = add(regular, 34, &config, text_ranges);
+    add(icons, 32, &merge, icon_ranges.Data);
+    fonts.bold = add(bold, 34, &config, text_ranges);
+    add(icons, 32, &merge, icon_ranges.Data);
+    fonts.title = add(bold, 52, &config, text_ranges);
     merge.GlyphMinAdvanceX = 52 * scale;
-    add(font_icons, 50, &merge, icon_ranges.Data);
-    fonts.huge = add(font_bold, 92, &config, huge_ranges);
-    fonts.icon = add(font_icons, 110, &config, icon_ranges.Data);
+    add(icons, 50, &merge, icon_ranges.Data);
+    fonts.huge = add(bold, 92, &config, huge_ranges);
+    fonts.icon = add(icons, 110, &config, icon_ranges.Data);
     if (!fonts.body || !fonts.bold || !fonts.title || !fonts.huge || !fonts.icon)
         return Error::make("ui.font_load", "a font file could not be loaded");
     io.FontDefault = fonts.body;

@@ -29,6 +29,9 @@ struct UiOptions {
     // SDL's offscreen video driver: no display needed (tests, CI).
     bool headless { false };
     std::filesystem::path screenshots;
+    // Prefix of the fonts' Debian paths (/usr/share/fonts/...): "/" on a
+    // kiosk; tests point it elsewhere to see a missing font handled.
+    std::filesystem::path font_root { "/" };
     // Print "first-frame <CLOCK_MONOTONIC ns>" on stdout once the first
     // frame is presented (read by the benchmark).
     bool report_first_frame { false };

@@ -152,7 +152,7 @@ int main(int argc, char** argv)
 
     auto created = ui::KioskUi::create(options.ui, session, clock);
     if (!created)
-        return fail("cannot open the display: " + created.error().code + " " + created.error().detail);
+        return fail("cannot start the screen: " + created.error().code + " " + created.error().detail);
     auto& kiosk_ui = *created.value();
     postbox.attach(&kiosk_ui);
 

@@ -20,6 +20,7 @@ Display
   --renderer auto|software|accelerated
                               SDL renderer (auto: software unless a GPU render node exists)
   --headless                  no display: SDL offscreen driver
+  --font-root DIR             look for Debian's font paths under DIR (default /)
 Session
   --idle-warning SECONDS      idle time before "Êtes-vous toujours là ?" (default 45)
   --idle-end SECONDS          countdown before the session is wiped (default 30)
@@ -83,6 +84,8 @@ Result<KioskOptions> parse_options(int argc, char** argv)
             options.session.receipt.site_name = GUICHET_TRY(value());
         } else if (arg == "--scenario") {
             options.scenario = std::filesystem::path(GUICHET_TRY(value()));
+        } else if (arg == "--font-root") {
+            options.ui.font_root = GUICHET_TRY(value());
         } else if (arg == "--screenshots") {
             options.ui.screenshots = GUICHET_TRY(value());
         } else if (arg == "--renderer") {
