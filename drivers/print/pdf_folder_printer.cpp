@@ -1,6 +1,8 @@
 // The receipt printer simulator: receipts become PDF files in a folder.
 #include "receipt_device.hpp"
 
+#include "kiosk/core/log.hpp"
+
 #include <string>
 #include <system_error>
 #include <utility>
@@ -28,6 +30,15 @@ PdfFolderPrinter::PdfFolderPrinter(std::filesystem::path folder, PaperLayout lay
 }
 
 PrintOutcome PdfFolderPrinter::print(Receipt const& receipt)
+{
+    auto outcome = write_receipt(receipt);
+    // The resident is told on screen; the technician needs the reason.
+    if (outcome != PrintOutcome::Printed)
+        log(LogLevel::Warning, "print", "PDF printer: " + m_last_error.code + ": " + m_last_error.detail);
+    return outcome;
+}
+
+PrintOutcome PdfFolderPrinter::write_receipt(Receipt const& receipt)
 {
     try {
         std::error_code error;

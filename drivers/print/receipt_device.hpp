@@ -44,6 +44,8 @@ public:
     Error const& last_error() const { return m_last_error; }
 
 private:
+    PrintOutcome write_receipt(Receipt const& receipt);
+
     std::filesystem::path m_folder;
     PaperLayout m_layout;
     std::filesystem::path m_last_file;

@@ -1,5 +1,7 @@
 #include "session.hpp"
 
+#include "log.hpp"
+
 namespace guichet {
 
 namespace {
@@ -245,6 +247,8 @@ void Session::handle(intent::Confirm const&)
     auto saved = m_store.save(dossier);
     dossier.wipe();
     if (!saved) {
+        // Codes and details name files and SQLite errors, never answers.
+        log(LogLevel::Error, "store", "dossier not saved: " + saved.error().code + ": " + saved.error().detail);
         m_save_error_code = saved.error().code;
         m_save_error = resident_message_for_store_error(saved.error().code);
         return;

@@ -1,3 +1,4 @@
+#include "kiosk/core/log.hpp"
 #include "kiosk/core/session.hpp"
 
 #include <gtest/gtest.h>
@@ -143,7 +144,16 @@ TEST_F(SessionTest, StoreFailureKeepsTheAnswersAndSaysWhatToDo)
 {
     fill_to_review();
     store.fail_with = "store.disk_full";
+    std::vector<std::string> logged;
+    set_log_sink([&](LogLevel, std::string_view component, std::string_view message) {
+        logged.push_back(std::string(component) + ": " + std::string(message));
+    });
     session.dispatch(intent::Confirm {});
+    set_log_sink(nullptr);
+    // The technician learns why; the log learns nothing the resident typed.
+    ASSERT_EQ(logged.size(), 1u);
+    EXPECT_NE(logged[0].find("store: dossier not saved: store.disk_full"), std::string::npos) << logged[0];
+    EXPECT_EQ(logged[0].find("12 rue de la Paix"), std::string::npos);
     EXPECT_EQ(session.screen(), Screen::Review);
     ASSERT_TRUE(session.save_error());
     EXPECT_NE(session.save_error()->find("Vos réponses sont gardées"), std::string::npos);
