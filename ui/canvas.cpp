@@ -212,7 +212,13 @@ ImVec2 Canvas::text_tail(
         line_y += line_height;
     }
     m_record.add_text(shown);
-    return ImVec2(x + text_width(font, lines.back()), line_y - line_height);
+    // Wrapping drops trailing spaces, but a typed space must move the
+    // caret, or the resident taps "Espace" again. Kept inside the box.
+    std::size_t trailing = 0;
+    while (trailing < text.size() && text[text.size() - 1 - trailing] == ' ')
+        ++trailing;
+    float end_x = x + text_width(font, lines.back()) + text_width(font, std::string(trailing, ' '));
+    return ImVec2(std::min(end_x, x + width), line_y - line_height);
 }
 
 void Canvas::text_line(ImFont* font, std::string_view text, float x, float y, float width, ImU32 colour)

@@ -4,6 +4,9 @@
 // goes through the same hit-testing as a finger.
 #pragma once
 
+#include "kiosk/core/utf8.hpp"
+
+#include <algorithm>
 #include <string>
 #include <vector>
 
@@ -24,8 +27,14 @@ struct WidgetRecord {
 
 class FrameRecord {
 public:
+    // Every frame: the texts may be answers (the field being typed, the
+    // review), so they are overwritten, not just forgotten.
     void clear()
     {
+        for (auto& widget : m_widgets)
+            wipe(widget.label);
+        for (auto& text : m_texts)
+            wipe(text);
         m_widgets.clear();
         m_texts.clear();
     }

@@ -394,11 +394,17 @@ void KioskUi::Impl::handle_event(SDL_Event const& event)
             pointer_position = ImVec2(float(event.motion.x), float(event.motion.y));
         break;
     case SDL_TEXTINPUT:
+        // Under the help panel or the idle warning the field is not in
+        // play; the warning is answered by its buttons only.
+        if (screens.has_overlay(session))
+            break;
         // A physical keyboard (or a scanner typing like one) types into
         // the field on screen like the on-screen keys.
         session.dispatch(intent::InsertText { event.text.text });
         break;
     case SDL_KEYDOWN:
+        if (screens.has_overlay(session))
+            break;
         if (event.key.keysym.sym == SDLK_BACKSPACE)
             session.dispatch(intent::EraseLast {});
         else if (event.key.keysym.sym == SDLK_RETURN || event.key.keysym.sym == SDLK_KP_ENTER)

@@ -1,5 +1,7 @@
 #include "receipt.hpp"
 
+#include "utf8.hpp"
+
 #include <cstdio>
 
 namespace guichet {
@@ -21,6 +23,12 @@ Receipt make_receipt(ReceiptSettings const& settings, std::string demarche_title
         std::move(next_steps),
         settings.help_text,
     };
+}
+
+void Receipt::wipe()
+{
+    code.wipe();
+    guichet::wipe(follow_url);
 }
 
 std::string format_date_time_fr(std::tm const& local)

@@ -28,6 +28,9 @@ struct Receipt {
     std::string follow_url;
     std::string next_steps;
     std::string help_text;
+
+    // Overwrites the code and the link that contains it.
+    void wipe();
 };
 
 Receipt make_receipt(ReceiptSettings const& settings, std::string demarche_title, std::string title,

@@ -129,7 +129,14 @@ std::string const& DemarcheRunner::answer(std::string_view field_id) const
 
 std::string& DemarcheRunner::current_value()
 {
-    return m_answers[field().id];
+    auto& value = m_answers[field().id];
+    // Room for the longest answer from the start (4 bytes a character at
+    // most): a string that grows frees its old buffer without wiping it,
+    // leaving copies of what was typed in freed memory.
+    std::size_t longest = (field().type == FieldType::Phone ? 20 : field().max_length) * 4;
+    if (value.capacity() < longest)
+        value.reserve(longest);
+    return value;
 }
 
 void DemarcheRunner::insert_text(std::string_view text)

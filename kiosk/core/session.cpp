@@ -231,6 +231,7 @@ void Session::handle(intent::Confirm const&)
         // Cannot happen through the screens, which validate each page, but a
         // catalogue or a mediator could get here: show the page to fix.
         m_runner->go_to(*invalid);
+        m_returning_to_review = true;
         m_screen = Screen::Step;
         m_runner->validate_current();
         return;
@@ -342,6 +343,8 @@ void Session::end_session()
 {
     // The runner's destructor overwrites every answer.
     m_runner.reset();
+    if (m_receipt)
+        m_receipt->wipe();
     m_receipt.reset();
     m_save_error.reset();
     m_save_error_code.reset();

@@ -1,5 +1,7 @@
 #include "tracking_code.hpp"
 
+#include "utf8.hpp"
+
 #include <array>
 
 namespace guichet {
@@ -93,6 +95,11 @@ std::optional<TrackingCode> TrackingCode::parse(std::string_view input)
     if (check_character(std::string_view(text).substr(0, length - 1)) != text.back())
         return std::nullopt;
     return TrackingCode(std::move(text));
+}
+
+void TrackingCode::wipe()
+{
+    guichet::wipe(m_text);
 }
 
 std::string TrackingCode::display() const

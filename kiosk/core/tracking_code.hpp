@@ -39,6 +39,8 @@ public:
     static char check_character(std::string_view payload);
 
     bool operator==(TrackingCode const&) const = default;
+    // Overwrites the code (end of session).
+    void wipe();
 
 private:
     explicit TrackingCode(std::string text)

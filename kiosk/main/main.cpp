@@ -10,6 +10,8 @@
 #include "sync/sqlite_store.hpp"
 #include "ui/kiosk_ui.hpp"
 
+#include <sys/stat.h>
+
 #include <cstdio>
 #include <ctime>
 #include <fstream>
@@ -86,6 +88,9 @@ int fail(std::string const& message)
 int main(int argc, char** argv)
 {
     set_log_sink(log_to_stderr);
+    // Everything the kiosk writes (outbox, receipts) is for the kiosk's
+    // user alone: the outbox holds dossiers until they leave.
+    umask(077);
     auto parsed = parse_options(argc, argv);
     if (!parsed) {
         std::fprintf(stderr, "kiosk: %s\n\n%s", parsed.error().detail.c_str(), usage());

@@ -117,6 +117,9 @@ Result<KioskOptions> parse_options(int argc, char** argv)
             return Error::make("options.unknown", "unknown option '" + std::string(arg) + "' (see --help)");
         }
     }
+    // Shorter delays would warn the resident before they can read a screen.
+    if (options.session.idle_warning_after < Millis(5000) || options.session.idle_end_after < Millis(5000))
+        return Error::make("options.invalid", "--idle-warning and --idle-end must be at least 5 seconds");
     return options;
 }
 

@@ -161,6 +161,19 @@ TEST_F(RunnerTest, FirstInvalidPageFindsWhatIsMissing)
     EXPECT_EQ(runner.first_invalid_page(), 1u);
 }
 
+TEST_F(RunnerTest, TypingNeverMovesTheAnswerToANewBuffer)
+{
+    // A string that grows frees its old buffer unwiped; the answer must
+    // stay in one buffer from the first letter to the last.
+    runner.choose("voirie");
+    ASSERT_TRUE(runner.next());
+    runner.insert_text("1");
+    char const* buffer = runner.answer("lieu").data();
+    for (int i = 0; i < 119; ++i)
+        runner.insert_text("é");
+    EXPECT_EQ(runner.answer("lieu").data(), buffer);
+}
+
 TEST_F(RunnerTest, WipeForgetsEveryAnswer)
 {
     runner.choose("proprete");

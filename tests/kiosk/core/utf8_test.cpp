@@ -30,9 +30,20 @@ TEST(Utf8, ValidatesEncoding)
     EXPECT_FALSE(utf8::is_valid("\xFF"));
 }
 
-TEST(Utf8, WipeEmptiesTheString)
+TEST(Utf8, WipeOverwritesEveryByteOfTheBuffer)
 {
-    std::string secret = "06 12 34 56 78";
-    wipe(secret);
-    EXPECT_TRUE(secret.empty());
+    for (std::string secret : { std::string("06 12 34 56 78"), std::string(200, 'x') + "Lampadaire éteint" }) {
+        secret.reserve(secret.size() + 50); // room past the end must be clean too
+        wipe(secret);
+        EXPECT_TRUE(secret.empty());
+        // clear() keeps the buffer; every byte of it must be zero.
+        for (std::size_t i = 0; i < secret.capacity(); ++i)
+            ASSERT_EQ(secret.data()[i], '\0') << "byte " << i;
+    }
+}
+
+TEST(Utf8, RejectsCodePointsPastUnicode)
+{
+    EXPECT_FALSE(utf8::is_valid("\xF4\x90\x80\x80")); // U+110000
+    EXPECT_TRUE(utf8::is_valid("\xF4\x8F\xBF\xBF")); // U+10FFFF
 }
