@@ -302,6 +302,26 @@ bool Canvas::button(
     return clicked;
 }
 
+bool Canvas::wide_tile(
+    std::string const& id, std::string const& label, std::string const& hint, unsigned pictogram, Rect rect)
+{
+    bool held = false;
+    bool clicked = hit_area(id, label, rect, held);
+    box(rect, held ? colour::primary_tint : colour::surface, colour::primary, 3, 16);
+    float icon_width = 190;
+    icon(pictogram, rect.x0 + icon_width / 2 + 10, (rect.y0 + rect.y1) / 2, colour::primary);
+    float text_x = rect.x0 + icon_width + 10;
+    float text_width = rect.x1 - 24 - text_x;
+    float height = text_height(m_fonts.bold, label, text_width);
+    if (!hint.empty())
+        height += 8 + text_height(m_fonts.body, hint, text_width);
+    float y = (rect.y0 + rect.y1 - height) / 2;
+    y += text(m_fonts.bold, label, text_x, y, text_width);
+    if (!hint.empty())
+        text(m_fonts.body, hint, text_x, y + 8, text_width, colour::text_muted);
+    return clicked;
+}
+
 bool Canvas::tile(std::string const& id, std::string const& label, std::string const& hint, unsigned pictogram,
     Rect rect, Selected selected)
 {

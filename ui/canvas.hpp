@@ -73,6 +73,10 @@ public:
     bool button(std::string const& id, std::string const& label, Rect rect, ButtonStyle style, unsigned icon = 0,
         Selected selected = Selected::No);
 
+    // A wide tile: the pictogram on the left, the label and the hint
+    // beside it (home screen).
+    bool wide_tile(
+        std::string const& id, std::string const& label, std::string const& hint, unsigned pictogram, Rect rect);
     // A tile with a big pictogram, a label and an optional hint line.
     bool tile(std::string const& id, std::string const& label, std::string const& hint, unsigned pictogram, Rect rect,
         Selected selected = Selected::No);

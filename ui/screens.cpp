@@ -149,12 +149,14 @@ void Screens::home(Canvas& canvas, Session const& session, std::vector<Intent>& 
         return;
     }
     canvas.text(canvas.fonts().body, "Touchez une image.", margin, 280, screen_width - 2 * margin, colour::text_muted);
-    float tile_width = 540, tile_height = 420, gap = 40;
-    for (std::size_t i = 0; i < demarches.size(); ++i) {
+    // Two rows of three. More démarches wait for the themes and life
+    // situations of the démarche-engine issue; kiosk/main logs the excess.
+    float tile_width = 540, tile_height = 300, gap = 40;
+    for (std::size_t i = 0; i < std::min<std::size_t>(demarches.size(), 6); ++i) {
         auto const& demarche = demarches[i];
         float x = margin + (i % 3) * (tile_width + gap);
         float y = 360 + (i / 3) * (tile_height + gap);
-        if (canvas.tile("demarche:" + demarche.id, demarche.short_title, demarche.description,
+        if (canvas.wide_tile("demarche:" + demarche.id, demarche.short_title, demarche.description,
                 pictogram_glyph(demarche.pictogram), Rect { x, y, x + tile_width, y + tile_height }))
             out.emplace_back(intent::StartDemarche { demarche.id });
     }

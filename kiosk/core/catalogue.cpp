@@ -96,6 +96,19 @@ public:
         return value;
     }
 
+    // A text shown in a box of fixed size: longer would spill out of it,
+    // and easy-to-read French keeps such texts short anyway.
+    std::string short_text(
+        Json const& object, std::string const& path, char const* key, std::size_t max_characters, bool required)
+    {
+        auto value = string(object, path, key, required);
+        if (utf8::length(value) > max_characters)
+            error(path + "." + key,
+                "too long for the screen: " + std::to_string(max_characters) + " characters at most, found "
+                    + std::to_string(utf8::length(value)));
+        return value;
+    }
+
     std::string identifier(Json const& object, std::string const& path, char const* key)
     {
         auto value = string(object, path, key);
@@ -198,8 +211,8 @@ ChoiceOption read_choice(Reader& reader, Json const& json, std::string const& pa
     }
     reader.check_keys(json, path, { "id", "label", "hint", "pictogram" });
     choice.id = reader.identifier(json, path, "id");
-    choice.label = reader.string(json, path, "label");
-    choice.hint = reader.string(json, path, "hint", false);
+    choice.label = reader.short_text(json, path, "label", 24, true);
+    choice.hint = reader.short_text(json, path, "hint", 40, false);
     choice.pictogram = reader.string(json, path, "pictogram");
     return choice;
 }
@@ -256,6 +269,9 @@ Field read_field(Reader& reader, Json const& json, std::string const& path)
     if (choices && field.type == FieldType::Choice) {
         if (choices->size() < 2)
             reader.error(path + ".choices", "a choice needs at least 2 options");
+        if (choices->size() > max_choices)
+            reader.error(path + ".choices",
+                "at most " + std::to_string(max_choices) + " options in format 1 (one row of tiles on the screen)");
         std::set<std::string> seen;
         for (std::size_t i = 0; i < choices->size(); ++i) {
             auto choice_path = element(path, "choices", i);
@@ -327,10 +343,10 @@ std::optional<Demarche> load_demarche(CatalogueSource const& source, std::vector
     demarche.id = reader.identifier(json, root, "id");
     demarche.version = reader.string(json, root, "version");
     demarche.title = reader.string(json, root, "title");
-    demarche.short_title = reader.string(json, root, "short_title", false);
+    demarche.short_title = reader.short_text(json, root, "short_title", 30, false);
     if (demarche.short_title.empty())
         demarche.short_title = demarche.title;
-    demarche.description = reader.string(json, root, "description", false);
+    demarche.description = reader.short_text(json, root, "description", 90, false);
     demarche.pictogram = reader.string(json, root, "pictogram");
     demarche.theme = reader.identifier(json, root, "theme");
 
@@ -339,6 +355,10 @@ std::optional<Demarche> load_demarche(CatalogueSource const& source, std::vector
     if (auto const* pages = reader.array(json, root, "pages")) {
         if (pages->empty())
             reader.error("$.pages", "a démarche needs at least one page");
+        if (pages->size() > max_pages)
+            reader.error("$.pages",
+                "at most " + std::to_string(max_pages)
+                    + " pages in format 1 (the review screen shows that many answers)");
         for (std::size_t i = 0; i < pages->size(); ++i) {
             auto page_path = element(root, "pages", i);
             auto page = read_page(reader, (*pages)[i], page_path, field_ids);

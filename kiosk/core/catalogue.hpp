@@ -94,6 +94,11 @@ struct CatalogueSource {
     std::string text;
 };
 
+// Format 1's limits, set by what one screen shows without scrolling: the
+// review lists one answer per page, a choice is one row of tiles.
+inline constexpr std::size_t max_pages = 4;
+inline constexpr std::size_t max_choices = 5;
+
 struct Catalogue {
     std::vector<Demarche> demarches;
     std::vector<LoadError> errors;

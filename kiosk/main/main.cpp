@@ -107,6 +107,9 @@ int main(int argc, char** argv)
     auto catalogue = load_catalogue_files(options.catalogue);
     for (auto const& error : catalogue.errors)
         log(LogLevel::Error, "catalogue", error.to_string());
+    if (catalogue.demarches.size() > 6)
+        log(LogLevel::Warning, "catalogue",
+            "the home screen shows 6 démarches; the others are not offered (themes come later)");
     log(LogLevel::Info, "catalogue",
         std::to_string(catalogue.demarches.size()) + " démarche(s) loaded from " + options.catalogue.string());
 

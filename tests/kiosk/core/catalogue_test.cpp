@@ -135,6 +135,33 @@ TEST(Catalogue, DuplicateFieldIdsAcrossPagesAreErrors)
     EXPECT_TRUE(has_error(errors_of(json), "$.pages[2].fields[0].id", "duplicate field id 'lieu'"));
 }
 
+TEST(Catalogue, MoreThanTheScreenShowsIsRefused)
+{
+    auto json = shipped_json();
+    json["pages"].push_back(json["pages"][1]);
+    json["pages"][4]["id"] = "encore";
+    json["pages"][4]["fields"][0]["id"] = "encore";
+    EXPECT_TRUE(has_error(errors_of(json), "$.pages", "at most 4 pages"));
+    json = shipped_json();
+    auto extra = json["pages"][0]["fields"][0]["choices"][0];
+    extra["id"] = "autre";
+    json["pages"][0]["fields"][0]["choices"].push_back(extra);
+    EXPECT_TRUE(has_error(errors_of(json), "$.pages[0].fields[0].choices", "at most 5 options"));
+}
+
+TEST(Catalogue, TextsLongerThanTheirBoxAreRefused)
+{
+    auto json = shipped_json();
+    json["description"] = std::string(91, 'e');
+    EXPECT_TRUE(has_error(errors_of(json), "$.description", "90 characters at most, found 91"));
+    json = shipped_json();
+    json["pages"][0]["fields"][0]["choices"][0]["label"] = "Propreté des rues et places";
+    EXPECT_TRUE(has_error(errors_of(json), "$.pages[0].fields[0].choices[0].label", "24 characters at most"));
+    // Counted in characters: 24 accented letters are 48 bytes and fit.
+    json["pages"][0]["fields"][0]["choices"][0]["label"] = "éééééééééééééééééééééééé";
+    EXPECT_TRUE(errors_of(json).empty());
+}
+
 TEST(Catalogue, WrongFormatVersionIsRefused)
 {
     auto json = shipped_json();
