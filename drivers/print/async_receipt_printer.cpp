@@ -7,7 +7,7 @@
 
 namespace guichet::print {
 
-AsyncReceiptPrinter::AsyncReceiptPrinter(ReceiptDevice& device, std::function<void(PrintOutcome)> on_finished)
+AsyncReceiptPrinter::AsyncReceiptPrinter(ReceiptDevice& device, OnFinished on_finished)
     : m_device(device)
     , m_on_finished(std::move(on_finished))
     , m_worker([this] { run(); })
@@ -25,11 +25,11 @@ AsyncReceiptPrinter::~AsyncReceiptPrinter()
     m_worker.join();
 }
 
-void AsyncReceiptPrinter::submit(Receipt const& receipt)
+void AsyncReceiptPrinter::submit(Receipt const& receipt, PrintJobId job)
 {
     {
         std::lock_guard lock(m_mutex);
-        m_queue.push_back(receipt);
+        m_queue.emplace_back(job, receipt);
     }
     m_wake.notify_one();
 }
@@ -38,7 +38,7 @@ void AsyncReceiptPrinter::run()
 {
     for (;;) {
         // Receipt has no empty state (a TrackingCode is always valid).
-        std::optional<Receipt> job;
+        std::optional<std::pair<PrintJobId, Receipt>> job;
         {
             std::unique_lock lock(m_mutex);
             m_wake.wait(lock, [this] { return m_stopping || !m_queue.empty(); });
@@ -51,12 +51,12 @@ void AsyncReceiptPrinter::run()
         // An exception escaping a thread ends the process; a printer driver
         // that throws must cost one receipt, not the kiosk.
         try {
-            outcome = m_device.print(*job);
+            outcome = m_device.print(job->second);
         } catch (...) {
             outcome = PrintOutcome::Failed;
         }
         if (m_on_finished)
-            m_on_finished(outcome);
+            m_on_finished(job->first, outcome);
     }
 }
 

@@ -55,7 +55,7 @@ private:
 // Adapts a blocking device to the core's non-blocking ReceiptPrinter port.
 // submit() queues a copy of the receipt and returns at once; a worker thread
 // prints the jobs one at a time, in the order submitted, and calls
-// on_finished(outcome) on that worker thread as each ends: the caller posts
+// on_finished(job, outcome) on that worker thread as each ends: the caller posts
 // it back to the UI thread. on_finished must not throw nor destroy the
 // adapter. A device that throws counts as PrintOutcome::Failed.
 //
@@ -65,22 +65,23 @@ private:
 // the worker thread has ended.
 class AsyncReceiptPrinter final : public ReceiptPrinter {
 public:
-    AsyncReceiptPrinter(ReceiptDevice& device, std::function<void(PrintOutcome)> on_finished);
+    using OnFinished = std::function<void(PrintJobId, PrintOutcome)>;
+    AsyncReceiptPrinter(ReceiptDevice& device, OnFinished on_finished);
     ~AsyncReceiptPrinter() override;
 
     AsyncReceiptPrinter(AsyncReceiptPrinter const&) = delete;
     AsyncReceiptPrinter& operator=(AsyncReceiptPrinter const&) = delete;
 
-    void submit(Receipt const& receipt) override;
+    void submit(Receipt const& receipt, PrintJobId job) override;
 
 private:
     void run();
 
     ReceiptDevice& m_device;
-    std::function<void(PrintOutcome)> m_on_finished;
+    OnFinished m_on_finished;
     std::mutex m_mutex;
     std::condition_variable m_wake;
-    std::deque<Receipt> m_queue;
+    std::deque<std::pair<PrintJobId, Receipt>> m_queue;
     bool m_stopping { false };
     // Last, so that it starts once everything it uses is initialised.
     std::thread m_worker;

@@ -8,6 +8,7 @@
 #include "result.hpp"
 #include "tracking_code.hpp"
 
+#include <cstdint>
 #include <string_view>
 
 namespace guichet {
@@ -38,12 +39,16 @@ std::string_view to_string(PrintOutcome outcome);
 // The sentence the resident reads on the receipt screen.
 std::string_view resident_message(PrintOutcome outcome);
 
+// Names a print job, so that an outcome that comes back late is matched
+// with its own receipt and never with the next resident's.
+using PrintJobId = std::uint64_t;
+
 // Prints receipts. submit() must not block the caller on the device: the
-// outcome comes back later as an intent::PrintFinished.
+// outcome comes back later as an intent::PrintFinished with the same job id.
 class ReceiptPrinter {
 public:
     virtual ~ReceiptPrinter() = default;
-    virtual void submit(Receipt const& receipt) = 0;
+    virtual void submit(Receipt const& receipt, PrintJobId job) = 0;
 };
 
 }

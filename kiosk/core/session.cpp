@@ -87,8 +87,12 @@ std::optional<Millis> Session::next_deadline() const
 {
     if (m_screen == Screen::Attract)
         return std::nullopt;
-    if (!m_idle_warning_since)
-        return m_last_activity + m_config.idle_warning_after;
+    if (!m_idle_warning_since) {
+        auto idle = m_last_activity + m_config.idle_warning_after;
+        if (m_screen == Screen::Receipt && m_print_status == PrintStatus::Printing)
+            return std::min(idle, m_print_started + m_config.print_timeout);
+        return idle;
+    }
     // While the countdown shows, wake at each whole second so it moves, and
     // exactly at the end.
     auto end = *m_idle_warning_since + m_config.idle_end_after;
@@ -265,7 +269,8 @@ void Session::handle(intent::Confirm const&)
     m_screen = Screen::Receipt;
     m_print_status = PrintStatus::Printing;
     m_print_outcome.reset();
-    m_printer.submit(*m_receipt);
+    m_print_started = m_clock.monotonic();
+    m_printer.submit(*m_receipt, ++m_print_job);
 }
 
 void Session::handle(intent::EndSession const&)
@@ -296,6 +301,13 @@ void Session::handle(intent::Tick const&)
     if (m_screen == Screen::Attract)
         return;
     auto now = m_clock.monotonic();
+    if (m_screen == Screen::Receipt && m_print_status == PrintStatus::Printing
+        && now - m_print_started >= m_config.print_timeout) {
+        log(LogLevel::Warning, "print", "no answer from the printer in time; the resident is told to ask the desk");
+        m_print_status = PrintStatus::Failed;
+        m_print_outcome = PrintOutcome::Failed;
+        ++m_revision;
+    }
     if (m_idle_warning_since) {
         if (now - *m_idle_warning_since >= m_config.idle_end_after) {
             end_session();
@@ -325,7 +337,9 @@ void Session::handle(intent::Tick const&)
 
 void Session::handle(intent::PrintFinished const& finished)
 {
-    if (m_screen != Screen::Receipt)
+    // A late answer about an earlier resident's receipt changes nothing on
+    // this one's screen.
+    if (m_screen != Screen::Receipt || finished.job != m_print_job)
         return;
     m_print_outcome = finished.outcome;
     m_print_status = finished.outcome == PrintOutcome::Printed ? PrintStatus::Printed : PrintStatus::Failed;

@@ -67,6 +67,7 @@ struct CloseHelp { };
 // Time has passed; the session reads the clock.
 struct Tick { };
 struct PrintFinished {
+    PrintJobId job;
     PrintOutcome outcome;
 };
 }
@@ -78,6 +79,9 @@ using Intent = std::variant<intent::Activity, intent::StillHere, intent::StartDe
 struct SessionConfig {
     Millis idle_warning_after { 45'000 };
     Millis idle_end_after { 30'000 };
+    // A printer that has not answered by then has failed, as far as the
+    // resident is concerned: they get the way forward on screen.
+    Millis print_timeout { 30'000 };
     ReceiptSettings receipt;
 };
 
@@ -162,6 +166,8 @@ private:
     bool m_returning_to_review { false };
     std::optional<Receipt> m_receipt;
     PrintStatus m_print_status { PrintStatus::Printing };
+    PrintJobId m_print_job { 0 };
+    Millis m_print_started { 0 };
     std::optional<PrintOutcome> m_print_outcome;
     std::optional<std::string> m_save_error;
     std::optional<std::string> m_save_error_code;

@@ -132,10 +132,10 @@ int main(int argc, char** argv)
     if (!device)
         return fail(device.error().detail);
     PostBox postbox;
-    print::AsyncReceiptPrinter printer(*device.value(), [&postbox](PrintOutcome outcome) {
+    print::AsyncReceiptPrinter printer(*device.value(), [&postbox](PrintJobId job, PrintOutcome outcome) {
         log(outcome == PrintOutcome::Printed ? LogLevel::Info : LogLevel::Warning, "print",
             std::string("receipt ") + std::string(to_string(outcome)));
-        postbox.post(intent::PrintFinished { outcome });
+        postbox.post(intent::PrintFinished { job, outcome });
     });
 
     SystemClock system_clock;

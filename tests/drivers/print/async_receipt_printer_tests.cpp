@@ -79,13 +79,20 @@ public:
 // Collects what on_finished reports, from the worker thread.
 class Outcomes {
 public:
-    std::function<void(PrintOutcome)> callback()
+    AsyncReceiptPrinter::OnFinished callback()
     {
-        return [this](PrintOutcome outcome) {
+        return [this](PrintJobId job, PrintOutcome outcome) {
             std::lock_guard lock(m_mutex);
+            m_jobs.push_back(job);
             m_outcomes.push_back(outcome);
             m_changed.notify_all();
         };
+    }
+
+    std::vector<PrintJobId> jobs()
+    {
+        std::lock_guard lock(m_mutex);
+        return m_jobs;
     }
 
     bool wait_for(std::size_t count)
@@ -104,6 +111,7 @@ private:
     std::mutex m_mutex;
     std::condition_variable m_changed;
     std::vector<PrintOutcome> m_outcomes;
+    std::vector<PrintJobId> m_jobs;
 };
 
 TEST(AsyncReceiptPrinter, SubmitReturnsWhileTheDeviceIsStillPrinting)
@@ -112,7 +120,7 @@ TEST(AsyncReceiptPrinter, SubmitReturnsWhileTheDeviceIsStillPrinting)
     Outcomes outcomes;
     AsyncReceiptPrinter printer(device, outcomes.callback());
 
-    auto submitting = std::async(std::launch::async, [&] { printer.submit(sample_receipt()); });
+    auto submitting = std::async(std::launch::async, [&] { printer.submit(sample_receipt(), 1); });
     bool const returned_at_once = submitting.wait_for(patience) == std::future_status::ready;
     ASSERT_TRUE(device.wait_until_started(1));
     EXPECT_TRUE(outcomes.all().empty()) << "the outcome came before the device finished";
@@ -132,7 +140,7 @@ TEST(AsyncReceiptPrinter, DeliversWhateverTheDeviceReports)
         device.open();
         Outcomes outcomes;
         AsyncReceiptPrinter printer(device, outcomes.callback());
-        printer.submit(sample_receipt());
+        printer.submit(sample_receipt(), 1);
         ASSERT_TRUE(outcomes.wait_for(1));
         EXPECT_EQ(outcomes.all(), std::vector { reported });
     }
@@ -148,12 +156,14 @@ TEST(AsyncReceiptPrinter, PrintsJobsInTheOrderSubmitted)
     for (std::uint64_t serial = 1; serial <= 6; ++serial) {
         Receipt receipt = sample_receipt(serial);
         submitted.push_back(receipt.code.text());
-        printer.submit(receipt);
+        printer.submit(receipt, 100 + serial);
     }
     device.open();
 
     ASSERT_TRUE(outcomes.wait_for(submitted.size()));
     EXPECT_EQ(device.printed(), submitted);
+    // Each outcome names its own job.
+    EXPECT_EQ(outcomes.jobs(), (std::vector<PrintJobId> { 101, 102, 103, 104, 105, 106 }));
     EXPECT_EQ(outcomes.all(), std::vector<PrintOutcome>(submitted.size(), PrintOutcome::Printed));
 }
 
@@ -163,9 +173,9 @@ TEST(AsyncReceiptPrinter, DestructorFinishesTheJobInProgressAndAbandonsTheQueue)
     Outcomes outcomes;
     auto printer = std::make_unique<AsyncReceiptPrinter>(device, outcomes.callback());
     Receipt const first = sample_receipt(1);
-    printer->submit(first);
-    printer->submit(sample_receipt(2));
-    printer->submit(sample_receipt(3));
+    printer->submit(first, 1);
+    printer->submit(sample_receipt(2), 2);
+    printer->submit(sample_receipt(3), 3);
     ASSERT_TRUE(device.wait_until_started(1));
 
     std::promise<void> destroyed;
@@ -200,8 +210,8 @@ TEST(AsyncReceiptPrinter, ADeviceThatThrowsCountsAsFailedAndTheWorkerCarriesOn)
     ThrowingDevice device;
     Outcomes outcomes;
     AsyncReceiptPrinter printer(device, outcomes.callback());
-    printer.submit(sample_receipt(1));
-    printer.submit(sample_receipt(2));
+    printer.submit(sample_receipt(1), 1);
+    printer.submit(sample_receipt(2), 2);
     ASSERT_TRUE(outcomes.wait_for(2));
     EXPECT_EQ(outcomes.all(), (std::vector { PrintOutcome::Failed, PrintOutcome::Failed }));
 }

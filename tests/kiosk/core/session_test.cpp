@@ -26,8 +26,13 @@ public:
 
 class FakePrinter final : public ReceiptPrinter {
 public:
-    void submit(Receipt const& receipt) override { submitted.push_back(receipt); }
+    void submit(Receipt const& receipt, PrintJobId job) override
+    {
+        submitted.push_back(receipt);
+        jobs.push_back(job);
+    }
     std::vector<Receipt> submitted;
+    std::vector<PrintJobId> jobs;
 };
 
 Catalogue shipped_catalogue()
@@ -123,7 +128,7 @@ TEST_F(SessionTest, HappyPathWritesTheDossierThenShowsTheReceipt)
     // The answers are no longer needed once the dossier is written.
     EXPECT_EQ(session.runner(), nullptr);
 
-    session.dispatch(intent::PrintFinished { PrintOutcome::Printed });
+    session.dispatch(intent::PrintFinished { printer.jobs.back(), PrintOutcome::Printed });
     EXPECT_EQ(session.print_status(), PrintStatus::Printed);
 }
 
@@ -131,13 +136,44 @@ TEST_F(SessionTest, PrinterFailureKeepsTheCodeOnScreen)
 {
     fill_to_review();
     session.dispatch(intent::Confirm {});
-    session.dispatch(intent::PrintFinished { PrintOutcome::OutOfPaper });
+    session.dispatch(intent::PrintFinished { printer.jobs.back(), PrintOutcome::OutOfPaper });
     EXPECT_EQ(session.screen(), Screen::Receipt);
     EXPECT_EQ(session.print_status(), PrintStatus::Failed);
     EXPECT_EQ(session.print_outcome(), PrintOutcome::OutOfPaper);
     EXPECT_TRUE(session.receipt());
     EXPECT_NE(
         std::string(resident_message(PrintOutcome::OutOfPaper)).find("Prenez une photo de ce code"), std::string::npos);
+}
+
+TEST_F(SessionTest, ALateOutcomeOfAnEarlierReceiptChangesNothing)
+{
+    fill_to_review();
+    session.dispatch(intent::Confirm {});
+    auto first_job = printer.jobs.back();
+    session.dispatch(intent::EndSession {});
+    fill_to_review();
+    session.dispatch(intent::Confirm {});
+    ASSERT_NE(printer.jobs.back(), first_job);
+    session.dispatch(intent::PrintFinished { first_job, PrintOutcome::OutOfPaper });
+    EXPECT_EQ(session.print_status(), PrintStatus::Printing);
+    session.dispatch(intent::PrintFinished { printer.jobs.back(), PrintOutcome::Printed });
+    EXPECT_EQ(session.print_status(), PrintStatus::Printed);
+}
+
+TEST_F(SessionTest, APrinterThatNeverAnswersCountsAsFailedAfterTheTimeout)
+{
+    fill_to_review();
+    session.dispatch(intent::Confirm {});
+    EXPECT_EQ(session.next_deadline(), clock.monotonic() + 30s);
+    wait(29s);
+    EXPECT_EQ(session.print_status(), PrintStatus::Printing);
+    wait(1s);
+    EXPECT_EQ(session.print_status(), PrintStatus::Failed);
+    EXPECT_EQ(session.screen(), Screen::Receipt);
+    EXPECT_TRUE(session.receipt());
+    // If it prints after all, the screen says so.
+    session.dispatch(intent::PrintFinished { printer.jobs.back(), PrintOutcome::Printed });
+    EXPECT_EQ(session.print_status(), PrintStatus::Printed);
 }
 
 TEST_F(SessionTest, StoreFailureKeepsTheAnswersAndSaysWhatToDo)
