@@ -235,32 +235,22 @@ TEST_F(SessionTest, EditFromReviewReturnsToReviewAfterTheCorrection)
 
 TEST_F(SessionTest, ConfirmSendsBackToAnInvalidPageThenStraightToTheReview)
 {
-    SessionConfig config;
-    Session other(catalogue, clock, store, printer, config);
-    other.dispatch(intent::Activity {});
-    other.dispatch(intent::StartDemarche { "signalement-voie-publique" });
-    other.dispatch(intent::Choose { "voirie" });
-    other.dispatch(intent::Next {});
-    other.dispatch(intent::InsertText { "Rue Haute" });
-    other.dispatch(intent::Next {});
-    other.dispatch(intent::InsertText { "Trou" });
-    other.dispatch(intent::Next {});
-    other.dispatch(intent::Next {});
-    ASSERT_EQ(other.screen(), Screen::Review);
+    fill_to_review();
     // A mediator (later) or a catalogue change could leave a page invalid:
-    // here the place is emptied behind the review's back.
-    other.dispatch(intent::EditPage { 1 });
+    // here the place is emptied, and "Retour" returns to the review
+    // without validating it.
+    session.dispatch(intent::EditPage { 1 });
     for (int i = 0; i < 20; ++i)
-        other.dispatch(intent::EraseLast {});
-    other.dispatch(intent::Back {}); // back to the review without validating
-    ASSERT_EQ(other.screen(), Screen::Review);
-    other.dispatch(intent::Confirm {});
-    ASSERT_EQ(other.screen(), Screen::Step);
-    EXPECT_EQ(other.runner()->page_index(), 1u);
+        session.dispatch(intent::EraseLast {});
+    session.dispatch(intent::Back {});
+    ASSERT_EQ(session.screen(), Screen::Review);
+    session.dispatch(intent::Confirm {});
+    ASSERT_EQ(session.screen(), Screen::Step);
+    EXPECT_EQ(session.runner()->page_index(), 1u);
     EXPECT_TRUE(store.saved.empty());
-    other.dispatch(intent::InsertText { "Rue Basse" });
-    other.dispatch(intent::Next {});
-    EXPECT_EQ(other.screen(), Screen::Review);
+    session.dispatch(intent::InsertText { "Rue Basse" });
+    session.dispatch(intent::Next {});
+    EXPECT_EQ(session.screen(), Screen::Review);
 }
 
 TEST_F(SessionTest, InvalidCorrectionStaysOnThePage)
