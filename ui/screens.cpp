@@ -75,7 +75,7 @@ void Screens::draw_overlay(Canvas& overlay, Session const& session, std::vector<
     if (session.idle_warning())
         idle_warning(overlay, session, out);
     else if (session.help_open())
-        help(overlay, out);
+        help(overlay, session, out);
 }
 
 // [SECTION] Top bar: back on the left, where we are in the middle, help on
@@ -407,7 +407,7 @@ void Screens::idle_warning(Canvas& canvas, Session const& session, std::vector<I
         out.emplace_back(intent::EndSession {});
 }
 
-void Screens::help(Canvas& canvas, std::vector<Intent>& out)
+void Screens::help(Canvas& canvas, Session const& session, std::vector<Intent>& out)
 {
     canvas.fill(Rect { 0, 0, screen_width, screen_height }, colour::scrim);
     Rect panel { 360, 200, 1560, 880 };
@@ -418,9 +418,16 @@ void Screens::help(Canvas& canvas, std::vector<Intent>& out)
     canvas.text(canvas.fonts().body,
         "Un agent de l'accueil peut vous aider. Allez le voir : vos réponses restent sur l'écran.", panel.x0 + 80, 490,
         panel.x1 - panel.x0 - 160, colour::text, Align::Centre);
-    if (canvas.button(
-            "help:close", "Revenir à ma démarche", Rect { 610, 700, 1310, 840 }, ButtonStyle::Primary, glyph::back))
+    // During a démarche, a resident who wants to leave must be able to take
+    // their answers with them, not wait for the idle wipe.
+    bool in_demarche = session.runner() != nullptr;
+    Rect back_button = in_demarche ? Rect { 410, 700, 930, 840 } : Rect { 610, 700, 1310, 840 };
+    if (canvas.button("help:close", "Revenir à ma démarche", back_button, ButtonStyle::Primary, glyph::back))
         out.emplace_back(intent::CloseHelp {});
+    if (in_demarche
+        && canvas.button(
+            "help:stop", "Tout arrêter et effacer", Rect { 960, 700, 1510, 840 }, ButtonStyle::Secondary, glyph::close))
+        out.emplace_back(intent::EndSession {});
 }
 
 }

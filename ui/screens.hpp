@@ -36,7 +36,7 @@ private:
     void review(Canvas& canvas, Session const& session, std::vector<Intent>& out);
     void receipt(Canvas& canvas, Session const& session, std::vector<Intent>& out);
     void idle_warning(Canvas& canvas, Session const& session, std::vector<Intent>& out);
-    void help(Canvas& canvas, std::vector<Intent>& out);
+    void help(Canvas& canvas, Session const& session, std::vector<Intent>& out);
 
     void choice_field(Canvas& canvas, Field const& field, std::string const& value, std::vector<Intent>& out);
     void text_field(Canvas& canvas, Field const& field, std::string const& value, Rect box);

@@ -10,11 +10,17 @@ Catalogue load_catalogue_files(std::filesystem::path const& path)
 {
     std::vector<std::filesystem::path> files;
     std::error_code error;
+    std::vector<LoadError> read_errors;
     if (std::filesystem::is_directory(path, error)) {
-        for (auto const& entry : std::filesystem::directory_iterator(path, error)) {
-            if (entry.path().extension() == ".json")
-                files.push_back(entry.path());
+        // The non-throwing form: an unreadable folder is a load error to
+        // report, not an exception to crash on.
+        std::filesystem::directory_iterator entries(path, error);
+        for (; !error && entries != std::filesystem::directory_iterator(); entries.increment(error)) {
+            if (entries->path().extension() == ".json")
+                files.push_back(entries->path());
         }
+        if (error)
+            read_errors.push_back(LoadError { path.string(), "$", "the folder cannot be read: " + error.message() });
         // A stable order: the home screen shows démarches in file order.
         std::sort(files.begin(), files.end());
     } else {
@@ -22,7 +28,6 @@ Catalogue load_catalogue_files(std::filesystem::path const& path)
     }
 
     std::vector<CatalogueSource> sources;
-    std::vector<LoadError> read_errors;
     for (auto const& file : files) {
         std::ifstream in(file, std::ios::binary);
         if (!in) {
