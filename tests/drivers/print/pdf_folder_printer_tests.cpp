@@ -7,6 +7,9 @@
 
 #include <gtest/gtest.h>
 
+#include <sched.h>
+#include <sys/mount.h>
+
 #include <algorithm>
 #include <filesystem>
 #include <fstream>
@@ -96,20 +99,36 @@ TEST(PdfFolderPrinter, AFolderThatCannotBeCreatedIsAFailedPrint)
     EXPECT_TRUE(printer.last_file().empty());
 }
 
+// Root ignores permission bits, but not a read-only mount: as root (CI),
+// the folder becomes a read-only tmpfs in this process's own mount
+// namespace (each ctest entry runs in a process of its own).
+bool make_read_only_as_root(std::filesystem::path const& folder)
+{
+    return ::unshare(CLONE_NEWNS) == 0 && ::mount(nullptr, "/", nullptr, MS_REC | MS_PRIVATE, nullptr) == 0
+        && ::mount("tmpfs", folder.c_str(), "tmpfs", MS_RDONLY, "size=64k") == 0;
+}
+
 TEST(PdfFolderPrinter, AReadOnlyFolderIsAFailedPrintAndLeavesNothing)
 {
-    if (::geteuid() == 0)
-        GTEST_SKIP() << "root writes into read-only folders";
     ScratchFolder scratch;
     std::filesystem::path const folder = scratch.path() / "recus";
     std::filesystem::create_directory(folder);
-    ::chmod(folder.c_str(), 0555);
+    bool const as_root = ::geteuid() == 0;
+    if (as_root) {
+        if (!make_read_only_as_root(folder))
+            GTEST_SKIP() << "root, and no private mount namespace to make a read-only folder";
+    } else {
+        ::chmod(folder.c_str(), 0555);
+    }
     PdfFolderPrinter printer(folder);
 
     EXPECT_EQ(printer.print(sample_receipt()), PrintOutcome::Failed);
     EXPECT_EQ(printer.last_error().code, "print.io");
-    ::chmod(folder.c_str(), 0755);
     EXPECT_TRUE(names_in(folder).empty());
+    if (as_root)
+        ::umount(folder.c_str());
+    else
+        ::chmod(folder.c_str(), 0755);
 }
 
 TEST(PdfFolderPrinter, AFailureAfterASuccessKeepsTheLastFileAndReportsTheError)
