@@ -56,6 +56,9 @@ Result<Millis> parse_duration(std::string const& text, int line)
     std::string_view unit(end, text.data() + text.size() - end);
     if (error != std::errc() || amount < 0)
         return line_error(line, "a duration is a number and a unit, like 31s or 500ms");
+    // A day is more than any scenario needs, and far from overflowing.
+    if (amount > 86'400'000)
+        return line_error(line, "a duration of more than a day");
     if (unit == "ms")
         return Millis(amount);
     if (unit == "s")

@@ -29,6 +29,11 @@ check kiosk/core "$libraries|ui/|drivers/|sync/|kiosk/main/" "kiosk/core is pure
 check ui "drivers/|sync/|sqlite3|cups/|curl/|winscard|PCSC/|cairo" "ui/ reads the session and emits intents; it never reaches a driver or the store"
 check drivers "ui/|sync/|SDL|imgui" "drivers/ implement ports; they do not know the UI or the store"
 check sync "ui/|drivers/|SDL|imgui" "sync/ implements ports; it does not know the UI or the drivers"
+# A relative include that climbs ("../sync/...") would slip past the rules
+# above: includes name their module from the repository root instead.
+for module in kiosk ui drivers sync; do
+  check "$module" '\.\./' "include from the repository root (\"sync/...\"), not by climbing (\"../\")"
+done
 
 [[ $status -eq 0 ]] && echo "dependency rule: no violation under $root"
 exit $status
