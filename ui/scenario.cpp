@@ -56,16 +56,20 @@ Result<Millis> parse_duration(std::string const& text, int line)
     std::string_view unit(end, text.data() + text.size() - end);
     if (error != std::errc() || amount < 0)
         return line_error(line, "a duration is a number and a unit, like 31s or 500ms");
-    // A day is more than any scenario needs, and far from overflowing.
-    if (amount > 86'400'000)
-        return line_error(line, "a duration of more than a day");
+    std::int64_t unit_ms = 0;
     if (unit == "ms")
-        return Millis(amount);
-    if (unit == "s")
-        return Millis(amount * 1000);
-    if (unit == "min")
-        return Millis(amount * 60'000);
-    return line_error(line, "unknown duration unit '" + std::string(unit) + "' (ms, s or min)");
+        unit_ms = 1;
+    else if (unit == "s")
+        unit_ms = 1000;
+    else if (unit == "min")
+        unit_ms = 60'000;
+    else
+        return line_error(line, "unknown duration unit '" + std::string(unit) + "' (ms, s or min)");
+    // A day is more than any scenario needs, and far from overflowing.
+    constexpr std::int64_t day_ms = 86'400'000;
+    if (amount > day_ms / unit_ms)
+        return line_error(line, "a duration of more than a day");
+    return Millis(amount * unit_ms);
 }
 
 }
