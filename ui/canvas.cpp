@@ -120,12 +120,6 @@ void Canvas::box(Rect rect, ImU32 fill_colour, ImU32 border_colour, float border
     rect_fill(r.x1 - k, r.y0 + k, r.x1 - b, r.y1 - k, fill_colour);
 }
 
-void Canvas::outline(Rect rect, ImU32 colour, float thickness, float rounding) const
-{
-    auto r = scaled(rect);
-    m_draw_list->AddRect(ImVec2(r.x0, r.y0), ImVec2(r.x1, r.y1), colour, rounding * m_scale, 0, thickness * m_scale);
-}
-
 float Canvas::text_width(ImFont* font, std::string_view text) const
 {
     auto size = font->CalcTextSizeA(font->FontSize, FLT_MAX, 0, text.data(), text.data() + text.size());

@@ -46,7 +46,6 @@ public:
     ImVec2 point(float x, float y) const { return ImVec2(x * m_scale, y * m_scale); }
 
     void fill(Rect rect, ImU32 colour, float rounding = 0) const;
-    void outline(Rect rect, ImU32 colour, float thickness, float rounding = 0) const;
     // A filled box with a border of `border` design px inside its rectangle.
     void box(Rect rect, ImU32 fill_colour, ImU32 border_colour, float border, float rounding = 0) const;
 

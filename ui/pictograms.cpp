@@ -55,15 +55,6 @@ unsigned pictogram_glyph(std::string_view name)
     return glyph::document;
 }
 
-bool is_known_pictogram(std::string_view name)
-{
-    for (auto const& [key, codepoint] : named) {
-        if (key == name)
-            return true;
-    }
-    return false;
-}
-
 std::span<unsigned const> all_glyphs()
 {
     return every;

@@ -30,7 +30,6 @@ inline constexpr unsigned document = 0xF0F6; // file-text-o
 // The glyph for a catalogue pictogram name; a neutral document for a name
 // the UI does not know (the catalogue check reports it).
 unsigned pictogram_glyph(std::string_view name);
-bool is_known_pictogram(std::string_view name);
 
 // Every code point the icon font must contain.
 std::span<unsigned const> all_glyphs();

@@ -152,7 +152,7 @@ void Screens::home(Canvas& canvas, Session const& session, std::vector<Intent>& 
     // Two rows of three. More démarches wait for the themes and life
     // situations of the démarche-engine issue; kiosk/main logs the excess.
     float tile_width = 540, tile_height = 300, gap = 40;
-    for (std::size_t i = 0; i < std::min<std::size_t>(demarches.size(), 6); ++i) {
+    for (std::size_t i = 0; i < std::min(demarches.size(), max_home_demarches); ++i) {
         auto const& demarche = demarches[i];
         float x = margin + (i % 3) * (tile_width + gap);
         float y = 360 + (i / 3) * (tile_height + gap);
@@ -183,9 +183,8 @@ void Screens::text_field(Canvas& canvas, Field const& field, std::string const& 
         canvas.fill(Rect { box.x0 + 28, box.y0 + 24, box.x0 + 32, box.y0 + 74 }, colour::primary);
         return;
     }
-    std::string shown = value;
-    if (field.type == FieldType::Phone && normalize_french_phone(value))
-        shown = display_value(field, value);
+    // A phone number reads grouped in pairs once it is complete.
+    std::string shown = field.type == FieldType::Phone ? display_value(field, value) : value;
     // The box shows as many lines as fit, scrolled to the end where the
     // resident is typing. A caret after the text, drawn still: a blinking
     // one would wake the kiosk twice a second for nothing.

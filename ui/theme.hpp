@@ -28,8 +28,6 @@ inline constexpr ImU32 key_pressed = rgb(0xCA, 0xCA, 0xFB);
 inline constexpr ImU32 error = rgb(0xCE, 0x05, 0x00);
 inline constexpr ImU32 error_tint = rgb(0xFF, 0xE9, 0xE9);
 inline constexpr ImU32 success = rgb(0x18, 0x75, 0x3C);
-inline constexpr ImU32 success_tint = rgb(0xB8, 0xFE, 0xC9);
-inline constexpr ImU32 warning_tint = rgb(0xFF, 0xE9, 0xE6);
 inline constexpr ImU32 scrim = rgb(0x16, 0x16, 0x16, 0xB0);
 }
 

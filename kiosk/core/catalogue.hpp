@@ -98,6 +98,9 @@ struct CatalogueSource {
 // review lists one answer per page, a choice is one row of tiles.
 inline constexpr std::size_t max_pages = 4;
 inline constexpr std::size_t max_choices = 5;
+// The home screen's tiles (two rows of three); more démarches wait for
+// themes and life situations.
+inline constexpr std::size_t max_home_demarches = 6;
 
 struct Catalogue {
     std::vector<Demarche> demarches;

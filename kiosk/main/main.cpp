@@ -107,9 +107,10 @@ int main(int argc, char** argv)
     auto catalogue = load_catalogue_files(options.catalogue);
     for (auto const& error : catalogue.errors)
         log(LogLevel::Error, "catalogue", error.to_string());
-    if (catalogue.demarches.size() > 6)
+    if (catalogue.demarches.size() > max_home_demarches)
         log(LogLevel::Warning, "catalogue",
-            "the home screen shows 6 démarches; the others are not offered (themes come later)");
+            "the home screen shows " + std::to_string(max_home_demarches)
+                + " démarches; the others are not offered (themes come later)");
     log(LogLevel::Info, "catalogue",
         std::to_string(catalogue.demarches.size()) + " démarche(s) loaded from " + options.catalogue.string());
 
