@@ -3,7 +3,7 @@
 BUILD ?= build
 CMAKE_FLAGS ?= -DCMAKE_BUILD_TYPE=RelWithDebInfo
 
-.PHONY: deps build test unit demo bench clean
+.PHONY: deps build test unit fuzz demo bench clean
 
 deps:
 	@scripts/install-deps.sh
@@ -12,13 +12,19 @@ build: deps
 	@cmake -S . -B $(BUILD) -G Ninja $(CMAKE_FLAGS) >/dev/null
 	@cmake --build $(BUILD)
 
-# Every tier: unit, integration (real tools), ui (headless scenarios), arch.
+# Every tier: unit, integration (real tools), ui (headless scenarios), arch,
+# fuzz (30 s, in its own clang build: docs/testing.md).
 test: build
 	@cd $(BUILD) && ctest --output-on-failure -j2
 
 # The quick tier only.
 unit: build
 	@cd $(BUILD) && ctest --output-on-failure -j2 -L unit
+
+# The fuzz tier for five minutes. It builds its own clang tree in
+# $(BUILD)/fuzz, so it needs the packages but not the g++ build.
+fuzz: deps
+	@tests/fuzz/run_fuzz.sh $(BUILD) 300
 
 demo: build
 	@scripts/demo.sh $(BUILD)

@@ -6,6 +6,10 @@ set -euo pipefail
 packages=(
   # toolchain
   build-essential cmake ninja-build ccache pkg-config
+  # the fuzz tier: clang with libFuzzer and the sanitizer runtimes, and
+  # llvm-symbolizer so that a crash's stack names its lines. 16, not the
+  # default 14, which cannot compile C++20 ranges (tests/fuzz/run_fuzz.sh)
+  clang-16 libclang-rt-16-dev llvm-16
   # libraries
   libsdl2-dev libimgui-dev libstb-dev nlohmann-json3-dev libsqlite3-dev
   libqrencode-dev libcairo2-dev libgtest-dev

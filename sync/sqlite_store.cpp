@@ -88,7 +88,7 @@ Result<void> seed_kiosk_state(sqlite3* connection)
     return {};
 }
 
-constexpr std::array<Migration, 1> migrations { {
+constexpr std::array<Migration, 2> migrations { {
     { R"sql(
         CREATE TABLE kiosk_state (
             key TEXT PRIMARY KEY,
@@ -104,6 +104,16 @@ constexpr std::array<Migration, 1> migrations { {
         );
     )sql",
         seed_kiosk_state },
+    // How many times each démarche was completed on this kiosk, so that the
+    // home screen shows the most used first. Anonymous: an id and a count,
+    // kept after the dossiers themselves have left.
+    { R"sql(
+        CREATE TABLE demarche_usage (
+            demarche_id TEXT PRIMARY KEY,
+            completed INTEGER NOT NULL
+        );
+    )sql",
+        nullptr },
 } };
 
 static_assert(migrations.size() == SqliteStore::schema_version);
@@ -262,6 +272,13 @@ Result<TrackingCode> SqliteStore::save(Dossier const& dossier)
     GUICHET_TRY(insert.bind(5, std::string_view(payload)));
     GUICHET_TRY(insert.step());
 
+    auto count = GUICHET_TRY(sqlite::Statement::prepare(connection,
+        "INSERT INTO demarche_usage(demarche_id, completed) VALUES (?1, 1) "
+        "ON CONFLICT(demarche_id) DO UPDATE SET completed = completed + 1",
+        "count demarche usage"));
+    GUICHET_TRY(count.bind(1, std::string_view(dossier.demarche_id)));
+    GUICHET_TRY(count.step());
+
     auto advance = GUICHET_TRY(sqlite::Statement::prepare(
         connection, "UPDATE kiosk_state SET value = ?1 WHERE key = 'next_serial'", "advance next serial"));
     GUICHET_TRY(advance.bind(1, serial + 1));
@@ -294,6 +311,16 @@ Result<std::vector<OutboxEntry>> SqliteStore::outbox() const
         });
     }
     return entries;
+}
+
+Result<UsageCounts> SqliteStore::usage_counts() const
+{
+    auto select = GUICHET_TRY(sqlite::Statement::prepare(
+        m_connection.get(), "SELECT demarche_id, completed FROM demarche_usage", "read demarche usage"));
+    UsageCounts counts;
+    while (GUICHET_TRY(select.step()) == sqlite::Step::Row)
+        counts[select.text_column(0)] = select.int64_column(1);
+    return counts;
 }
 
 Result<std::uint64_t> SqliteStore::next_serial() const

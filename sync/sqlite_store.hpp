@@ -57,7 +57,7 @@ struct StoreDiagnostics {
 class SqliteStore final : public DossierStore {
 public:
     // The schema version this code writes; see the migrations in the .cpp.
-    static constexpr std::int64_t schema_version = 1;
+    static constexpr std::int64_t schema_version = 2;
     static constexpr std::chrono::milliseconds default_busy_timeout { 2000 };
 
     // Opens the store, creating the file and its parent directories if
@@ -68,6 +68,7 @@ public:
         std::filesystem::path const& path, std::chrono::milliseconds busy_timeout = default_busy_timeout);
 
     Result<TrackingCode> save(Dossier const& dossier) override;
+    Result<UsageCounts> usage_counts() const override;
 
     Result<std::size_t> outbox_depth() const;
     // Every waiting dossier, oldest first.

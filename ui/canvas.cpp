@@ -325,9 +325,13 @@ bool Canvas::tile(std::string const& id, std::string const& label, std::string c
     box(rect, held || on ? colour::primary_tint : colour::surface, colour::primary, on ? 8 : 3, 16);
 
     float width = rect.x1 - rect.x0;
-    float icon_y = rect.y0 + (rect.y1 - rect.y0) * 0.32f;
+    float height = rect.y1 - rect.y0;
+    // Short tiles (two rows of choices) keep the pictogram near the top so
+    // that a hint of two lines still fits under the label.
+    bool short_tile = height < 300;
+    float icon_y = rect.y0 + (short_tile ? 62 : height * 0.32f);
     icon(pictogram, (rect.x0 + rect.x1) / 2, icon_y, colour::primary);
-    float label_y = rect.y0 + (rect.y1 - rect.y0) * 0.58f;
+    float label_y = rect.y0 + (short_tile ? 110 : height * 0.58f);
     float used = text(m_fonts.bold, label, rect.x0 + 16, label_y, width - 32, colour::text, Align::Centre);
     if (!hint.empty())
         text(m_fonts.body, hint, rect.x0 + 16, label_y + used + 4, width - 32, colour::text_muted, Align::Centre);

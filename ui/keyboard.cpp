@@ -53,9 +53,9 @@ bool Keyboard::shifted(bool field_empty) const
     return m_shift == Shift::On || (m_shift == Shift::Auto && field_empty);
 }
 
-void Keyboard::draw_azerty(Canvas& canvas, Rect area, bool field_empty, std::vector<Intent>& out)
+void Keyboard::draw_azerty(Canvas& canvas, Rect area, bool field_empty, KeyboardLayout layout, std::vector<Intent>& out)
 {
-    static std::vector<std::vector<Key>> const rows = {
+    static std::vector<std::vector<Key>> const text_rows = {
         { { "1", 1 }, { "2", 1 }, { "3", 1 }, { "4", 1 }, { "5", 1 }, { "6", 1 }, { "7", 1 }, { "8", 1 }, { "9", 1 },
             { "0", 1 }, { "'", 1 }, { "-", 1 } },
         { { "a", 1 }, { "z", 1 }, { "e", 1 }, { "r", 1 }, { "t", 1 }, { "y", 1 }, { "u", 1 }, { "i", 1 }, { "o", 1 },
@@ -66,7 +66,20 @@ void Keyboard::draw_azerty(Canvas& canvas, Rect area, bool field_empty, std::vec
             { ".", 1 }, { "à", 1 }, { "ç", 1 } },
         { { "ê", 1 }, { "â", 1 }, { "ô", 1 }, { "î", 1 }, { " ", 6 }, { "ù", 1 }, { "ï", 1 } },
     };
-    bool upper = shifted(field_empty);
+    // An address has no accents nor spaces, but an @ and an ending that
+    // are slow to find on a keyboard: they get keys of their own.
+    static std::vector<std::vector<Key>> const email_rows = [] {
+        auto rows = text_rows;
+        rows[2] = { { "q", 1 }, { "s", 1 }, { "d", 1 }, { "f", 1 }, { "g", 1 }, { "h", 1 }, { "j", 1 }, { "k", 1 },
+            { "l", 1 }, { "m", 1 }, { "_", 1 }, { ".", 1 } };
+        rows[3] = { { "", 2 } /* Maj */, { "w", 1 }, { "x", 1 }, { "c", 1 }, { "v", 1 }, { "b", 1 }, { "n", 1 },
+            { "@", 2 }, { ".fr", 2 } };
+        rows[4] = { { ".com", 2 }, { "@gmail.com", 4 }, { "@orange.fr", 3 }, { "@free.fr", 3 } };
+        return rows;
+    }();
+    bool email = layout == KeyboardLayout::Email;
+    auto const& rows = email ? email_rows : text_rows;
+    bool upper = email ? m_shift == Shift::On : shifted(field_empty);
     float unit = (area.x1 - area.x0 + gap) / 12;
     float row_height = (area.y1 - area.y0 - gap * (rows.size() - 1)) / rows.size();
     for (std::size_t r = 0; r < rows.size(); ++r) {

@@ -10,10 +10,15 @@
 
 namespace guichet::ui {
 
+enum class KeyboardLayout {
+    Text, // letters, French accents, a capital for the first letter
+    Email, // the accent row gives way to @, _ and the usual endings; no capitals
+};
+
 class Keyboard {
 public:
     // `field_empty` turns the capital on for the first letter, as phones do.
-    void draw_azerty(Canvas& canvas, Rect area, bool field_empty, std::vector<Intent>& out);
+    void draw_azerty(Canvas& canvas, Rect area, bool field_empty, KeyboardLayout layout, std::vector<Intent>& out);
     void draw_digits(Canvas& canvas, Rect area, std::vector<Intent>& out);
     void reset();
 

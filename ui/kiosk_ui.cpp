@@ -109,18 +109,19 @@ struct KioskUi::Impl {
     static constexpr Millis touch_guard { 400 };
     struct ScreenKey {
         Screen screen;
-        std::size_t page;
+        std::size_t step;
+        std::size_t view_page; // pages the screen turns itself: answers, communes
         bool help;
         bool idle_warning;
         bool operator==(ScreenKey const&) const = default;
     };
-    ScreenKey shown_screen { Screen::Attract, 0, false, false };
+    ScreenKey shown_screen { Screen::Attract, 0, 0, false, false };
     Millis screen_shown_at { 0 };
     bool swallowing_touch { false };
     ScreenKey current_screen() const
     {
-        return ScreenKey { session.screen(), session.runner() ? session.runner()->page_index() : 0, session.help_open(),
-            session.idle_warning() };
+        return ScreenKey { session.screen(), session.runner() ? session.runner()->step_index() : 0, screens.view_page(),
+            session.help_open(), session.idle_warning() };
     }
 
     std::mutex posted_mutex;

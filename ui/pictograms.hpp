@@ -25,11 +25,20 @@ inline constexpr unsigned people = 0xF0C0; // users
 inline constexpr unsigned close = 0xF00D; // times
 inline constexpr unsigned phone = 0xF095; // phone
 inline constexpr unsigned document = 0xF0F6; // file-text-o
+inline constexpr unsigned box_empty = 0xF096; // square-o
+inline constexpr unsigned box_checked = 0xF14A; // check-square
+inline constexpr unsigned compass = 0xF14E; // compass ("Je ne sais pas")
+inline constexpr unsigned play = 0xF04B; // play ("Commencer")
+inline constexpr unsigned information = 0xF05A; // info-circle
 }
 
 // The glyph for a catalogue pictogram name; a neutral document for a name
 // the UI does not know (the catalogue check reports it).
 unsigned pictogram_glyph(std::string_view name);
+
+// Whether the UI has a picture for this name; the shipped catalogue's names
+// are all known (tested).
+bool is_known_pictogram(std::string_view name);
 
 // Every code point the icon font must contain.
 std::span<unsigned const> all_glyphs();

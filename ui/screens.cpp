@@ -18,11 +18,6 @@ constexpr float margin = 80;
 constexpr float top_bar_height = 150;
 constexpr Rect primary_action { 1400, 920, 1840, 1050 };
 
-std::string step_label(std::size_t index, std::size_t total)
-{
-    return "Étape " + std::to_string(index) + " sur " + std::to_string(total);
-}
-
 }
 
 bool Screens::has_overlay(Session const& session) const
@@ -33,7 +28,9 @@ bool Screens::has_overlay(Session const& session) const
 void Screens::wipe()
 {
     m_keyboard.reset();
-    m_keyboard_page = SIZE_MAX;
+    m_step_key.clear();
+    m_option_page = 0;
+    m_review_page = 0;
     guichet::wipe(m_qr_text);
     m_qr_modules.assign(m_qr_modules.size(), false);
     m_qr_modules.clear();
@@ -47,24 +44,40 @@ ImU32 Screens::background(Session const& session) const
 
 void Screens::draw(Canvas& screen, Session const& session, std::vector<Intent>& out)
 {
+    if (session.screen() != m_last_screen) {
+        // A screen opens at its beginning: the first page of answers.
+        if (session.screen() != Screen::Review || m_last_screen != Screen::Step)
+            m_review_page = 0;
+        m_last_screen = session.screen();
+    }
+    if (session.screen() != Screen::Attract)
+        top_bar(screen, session, out);
     switch (session.screen()) {
     case Screen::Attract:
         attract(screen, out);
         break;
     case Screen::Home:
-        top_bar(screen, session, out);
         home(screen, session, out);
         break;
+    case Screen::Theme:
+        theme(screen, session, out);
+        break;
+    case Screen::Situations:
+        situations(screen, session, out);
+        break;
+    case Screen::Suggestions:
+        suggestions(screen, session, out);
+        break;
+    case Screen::Intro:
+        intro(screen, session, out);
+        break;
     case Screen::Step:
-        top_bar(screen, session, out);
         step(screen, *session.runner(), out);
         break;
     case Screen::Review:
-        top_bar(screen, session, out);
         review(screen, session, out);
         break;
     case Screen::Receipt:
-        top_bar(screen, session, out);
         receipt(screen, session, out);
         break;
     }
@@ -92,34 +105,52 @@ void Screens::top_bar(Canvas& canvas, Session const& session, std::vector<Intent
 
     std::string where;
     auto const* runner = session.runner();
-    if (session.screen() == Screen::Step && runner)
-        where = step_label(runner->page_index() + 1, runner->page_count() + 1);
-    else if (session.screen() == Screen::Review && runner)
-        where = step_label(runner->page_count() + 1, runner->page_count() + 1);
-    else if (session.screen() == Screen::Home)
+    bool in_demarche = runner && (session.screen() == Screen::Step || session.screen() == Screen::Review);
+    switch (session.screen()) {
+    case Screen::Home:
         where = session.catalogue().demarches.empty() ? "" : "Accueil";
+        break;
+    case Screen::Theme:
+        where = session.theme() ? session.theme()->title.fr() : "";
+        break;
+    case Screen::Situations:
+    case Screen::Suggestions:
+        where = "Trouver ma démarche";
+        break;
+    case Screen::Intro:
+        where = session.intro() ? session.intro()->short_title.fr() : "";
+        break;
+    case Screen::Step:
+        if (runner)
+            where = "Question " + std::to_string(runner->step_index() + 1) + " sur "
+                + std::to_string(runner->steps().size());
+        break;
+    case Screen::Review:
+        where = "Vérification";
+        break;
+    case Screen::Attract:
+    case Screen::Receipt:
+        break;
+    }
     if (!where.empty())
-        canvas.text(canvas.fonts().bold, where, 400, 50, 1120, colour::text, Align::Centre);
-    if (runner && (session.screen() == Screen::Step || session.screen() == Screen::Review)) {
-        // The same progress as dots, for those who do not read numbers easily.
-        std::size_t total = runner->page_count() + 1;
-        std::size_t current = session.screen() == Screen::Review ? total - 1 : runner->page_index();
-        float dot_gap = 44;
-        float start = 960 - dot_gap * (total - 1) / 2;
-        for (std::size_t i = 0; i < total; ++i) {
-            auto centre = canvas.point(start + i * dot_gap, 112);
-            if (i <= current)
-                canvas.draw_list()->AddCircleFilled(centre, 12 * canvas.scale(), colour::primary);
-            else
-                canvas.draw_list()->AddCircle(centre, 12 * canvas.scale(), colour::primary, 0, 3 * canvas.scale());
-        }
+        canvas.text(canvas.fonts().bold, where, 400, in_demarche ? 30 : 50, 1120, colour::text, Align::Centre);
+    if (in_demarche) {
+        // The same progress as a bar, for those who do not read numbers
+        // easily; a bar, not dots, since a group or a condition can add
+        // questions on the way.
+        std::size_t total = runner->steps().size() + 1;
+        std::size_t done = session.screen() == Screen::Review ? total : runner->step_index() + 1;
+        Rect track { 560, 100, 1360, 124 };
+        canvas.fill(track, colour::primary_tint, 12);
+        float filled = track.x0 + (track.x1 - track.x0) * float(done) / float(total);
+        canvas.fill(Rect { track.x0, track.y0, std::max(filled, track.x0 + 24), track.y1 }, colour::primary, 12);
     }
 
     if (canvas.button("help", "Aide", Rect { 1550, 15, 1890, 135 }, ButtonStyle::Secondary, glyph::help))
         out.emplace_back(intent::OpenHelp {});
 }
 
-// [SECTION] Attract and home
+// [SECTION] Finding a démarche: home, themes, life situations
 
 void Screens::attract(Canvas& canvas, std::vector<Intent>& out)
 {
@@ -132,34 +163,170 @@ void Screens::attract(Canvas& canvas, std::vector<Intent>& out)
         out.emplace_back(intent::Activity {});
 }
 
+void Screens::demarche_tiles(Canvas& canvas, Session const& session, std::vector<Demarche const*> const& demarches,
+    float top, std::vector<Intent>& out)
+{
+    // Two columns of three: six démarches to a screen, each with its title
+    // and one sentence. A theme with more is a catalogue to split.
+    float tile_width = 860, tile_height = 200, gap = 40;
+    for (std::size_t i = 0; i < std::min<std::size_t>(demarches.size(), 6); ++i) {
+        auto const& demarche = *demarches[i];
+        float x = margin + (i % 2) * (tile_width + gap);
+        float y = top + (i / 2) * (tile_height + gap);
+        auto unavailable = session.unavailable(demarche);
+        if (canvas.wide_tile("demarche:" + demarche.id, demarche.short_title.fr(),
+                unavailable ? *unavailable : demarche.description.fr(), pictogram_glyph(demarche.pictogram),
+                Rect { x, y, x + tile_width, y + tile_height })
+            && !unavailable)
+            out.emplace_back(intent::StartDemarche { demarche.id });
+    }
+}
+
 void Screens::home(Canvas& canvas, Session const& session, std::vector<Intent>& out)
 {
-    canvas.text(canvas.fonts().title, "Que voulez-vous faire ?", margin, 200, screen_width - 2 * margin);
-    auto const& demarches = session.catalogue().demarches;
+    canvas.text(canvas.fonts().title, "Que voulez-vous faire ?", margin, 175, screen_width - 2 * margin);
     if (session.out_of_service()) {
         error_line(canvas,
             "Cette borne ne peut pas enregistrer de démarche pour le moment. Un agent de l'accueil peut vous aider.",
             margin, 360, screen_width - 2 * margin);
         return;
     }
-    if (demarches.empty()) {
+    if (session.catalogue().demarches.empty()) {
         canvas.text(canvas.fonts().bold,
             "Aucune démarche n'est disponible sur cette borne pour le moment. Adressez-vous à l'accueil.", margin, 420,
             screen_width - 2 * margin, colour::error);
         return;
     }
-    canvas.text(canvas.fonts().body, "Touchez une image.", margin, 280, screen_width - 2 * margin, colour::text_muted);
-    // Two rows of three. More démarches wait for the themes and life
-    // situations of the démarche-engine issue; kiosk/main logs the excess.
-    float tile_width = 540, tile_height = 300, gap = 40;
-    for (std::size_t i = 0; i < std::min(demarches.size(), max_home_demarches); ++i) {
-        auto const& demarche = demarches[i];
-        float x = margin + (i % 3) * (tile_width + gap);
-        float y = 360 + (i / 3) * (tile_height + gap);
-        if (canvas.wide_tile("demarche:" + demarche.id, demarche.short_title, demarche.description,
-                pictogram_glyph(demarche.pictogram), Rect { x, y, x + tile_width, y + tile_height }))
+
+    canvas.text(canvas.fonts().bold, "Les plus demandées", margin, 265, screen_width - 2 * margin, colour::text_muted);
+    auto most_used = session.most_used();
+    float wide_width = (screen_width - 2 * margin - 2 * 40) / 3;
+    for (std::size_t i = 0; i < most_used.size() && i < 3; ++i) {
+        auto const& demarche = *most_used[i];
+        float x = margin + i * (wide_width + 40);
+        auto unavailable = session.unavailable(demarche);
+        // The title alone: three descriptions side by side are too much to
+        // read; the theme screens and the start screen have them.
+        if (canvas.wide_tile("demarche:" + demarche.id, demarche.short_title.fr(),
+                unavailable ? "Pas disponible pour le moment" : "", pictogram_glyph(demarche.pictogram),
+                Rect { x, 320, x + wide_width, 560 })
+            && !unavailable)
             out.emplace_back(intent::StartDemarche { demarche.id });
     }
+
+    // Every theme that has a démarche, then "Je ne sais pas" for those who
+    // know their situation but not the name of the démarche.
+    canvas.text(canvas.fonts().bold, "Toutes les démarches, par thème", margin, 610, screen_width - 2 * margin,
+        colour::text_muted);
+    std::vector<Theme const*> themes;
+    for (auto const& theme : session.catalogue().orientation.themes) {
+        if (!session.demarches_of_theme(theme.id).empty())
+            themes.push_back(&theme);
+    }
+    std::size_t count = themes.size() + 1;
+    float gap = 24;
+    float tile_width = (screen_width - 2 * margin - gap * (count - 1)) / count;
+    for (std::size_t i = 0; i < count; ++i) {
+        float x = margin + i * (tile_width + gap);
+        Rect rect { x, 665, x + tile_width, 1040 };
+        if (i == themes.size()) {
+            if (canvas.tile("situations", "Je ne sais pas", "Aidez-moi à trouver", glyph::compass, rect))
+                out.emplace_back(intent::OpenSituations {});
+            break;
+        }
+        auto const& theme = *themes[i];
+        if (canvas.tile("theme:" + theme.id, theme.title.fr(), "", pictogram_glyph(theme.pictogram), rect))
+            out.emplace_back(intent::OpenTheme { theme.id });
+    }
+}
+
+void Screens::theme(Canvas& canvas, Session const& session, std::vector<Intent>& out)
+{
+    auto const* theme = session.theme();
+    if (!theme)
+        return;
+    canvas.text(canvas.fonts().title, theme->title.fr(), margin, 175, screen_width - 2 * margin);
+    canvas.text(canvas.fonts().body, "Touchez la démarche que vous voulez faire.", margin, 245,
+        screen_width - 2 * margin, colour::text_muted);
+    demarche_tiles(canvas, session, session.demarches_of_theme(theme->id), 320, out);
+}
+
+void Screens::situations(Canvas& canvas, Session const& session, std::vector<Intent>& out)
+{
+    canvas.text(canvas.fonts().title, "Quelle est votre situation ?", margin, 175, screen_width - 2 * margin);
+    canvas.text(canvas.fonts().body, "Touchez l'image qui vous correspond. Nous vous proposerons les démarches utiles.",
+        margin, 245, screen_width - 2 * margin, colour::text_muted);
+    auto const& situations = session.catalogue().orientation.situations;
+    std::size_t per_row = situations.size() <= 3 ? situations.size() : (situations.size() + 1) / 2;
+    per_row = std::max<std::size_t>(per_row, 1);
+    float gap = 30;
+    float tile_width = (screen_width - 2 * margin - gap * (per_row - 1)) / per_row;
+    float tile_height = 330;
+    for (std::size_t i = 0; i < situations.size(); ++i) {
+        auto const& situation = situations[i];
+        float x = margin + (i % per_row) * (tile_width + gap);
+        float y = 320 + (i / per_row) * (tile_height + gap);
+        if (canvas.tile("situation:" + situation.id, situation.title.fr(), "", pictogram_glyph(situation.pictogram),
+                Rect { x, y, x + tile_width, y + tile_height }))
+            out.emplace_back(intent::ChooseSituation { situation.id });
+    }
+}
+
+void Screens::suggestions(Canvas& canvas, Session const& session, std::vector<Intent>& out)
+{
+    auto const* situation = session.situation();
+    if (!situation)
+        return;
+    canvas.text(canvas.fonts().bold, situation->title.fr(), margin, 165, screen_width - 2 * margin, colour::primary);
+    canvas.text(canvas.fonts().title, "Ces démarches peuvent vous aider", margin, 205, screen_width - 2 * margin);
+    auto demarches = session.demarches_for_situation(situation->id);
+    if (demarches.empty()) {
+        canvas.text(canvas.fonts().bold,
+            "Cette borne n'a pas de démarche pour cette situation. Un agent de l'accueil peut vous aider.", margin, 340,
+            screen_width - 2 * margin);
+        return;
+    }
+    demarche_tiles(canvas, session, demarches, 320, out);
+}
+
+// [SECTION] The start screen of a démarche
+
+void Screens::intro(Canvas& canvas, Session const& session, std::vector<Intent>& out)
+{
+    auto const* demarche = session.intro();
+    if (!demarche)
+        return;
+    canvas.icon(pictogram_glyph(demarche->pictogram), margin + 60, 225, colour::primary, canvas.fonts().title);
+    canvas.text(canvas.fonts().title, demarche->title.fr(), margin + 130, 190, screen_width - 2 * margin - 130);
+
+    float width = 1180;
+    float y = 310;
+    canvas.text(canvas.fonts().bold, "On va vous demander :", margin, y, width, colour::primary);
+    y += 50;
+    y += canvas.text(canvas.fonts().body, demarche->intro.asks.fr(), margin, y, width) + 40;
+    if (!demarche->intro.have_at_hand.empty()) {
+        canvas.text(canvas.fonts().bold, "Ayez avec vous :", margin, y, width, colour::primary);
+        y += 50;
+        for (auto const& item : demarche->intro.have_at_hand) {
+            canvas.icon(glyph::check, margin + 20, y + 22, colour::primary, canvas.fonts().bold);
+            y += canvas.text(canvas.fonts().body, item.fr(), margin + 60, y, width - 60) + 12;
+        }
+        y += 28;
+    }
+    auto minutes = demarche->intro.minutes;
+    canvas.icon(glyph::clock, margin + 20, y + 22, colour::primary, canvas.fonts().bold);
+    canvas.text(canvas.fonts().body,
+        "Cela prend environ " + std::to_string(minutes) + (minutes > 1 ? " minutes." : " minute."), margin + 60, y,
+        width - 60);
+
+    // What the resident gets at the end, beside the button that starts.
+    Rect aside { 1340, 310, 1840, 860 };
+    canvas.fill(aside, colour::surface, 16);
+    canvas.icon(glyph::print, (aside.x0 + aside.x1) / 2, 420, colour::primary);
+    canvas.text(canvas.fonts().body, "À la fin, vous recevez un reçu avec un code pour suivre votre demande.",
+        aside.x0 + 30, 520, aside.x1 - aside.x0 - 60, colour::text, Align::Centre);
+    if (canvas.button("begin", "Commencer", primary_action, ButtonStyle::Primary, glyph::play))
+        out.emplace_back(intent::Begin {});
 }
 
 // [SECTION] One question per screen
@@ -173,18 +340,33 @@ void Screens::error_line(Canvas& canvas, std::string const& message, float x, fl
     canvas.text(canvas.fonts().bold, message, x + 90, y + 15, width - 100, colour::error);
 }
 
-void Screens::text_field(Canvas& canvas, Field const& field, std::string const& value, Rect box)
+void Screens::text_field(Canvas& canvas, Step const& step, std::string const& value, std::string const& hint, Rect box)
 {
     canvas.box(box, colour::surface, colour::primary, 4, 8);
     float inner_width = box.x1 - box.x0 - 60;
-    if (value.empty()) {
-        if (!field.hint.empty())
-            canvas.text(canvas.fonts().body, field.hint, box.x0 + 30, box.y0 + 28, inner_width, colour::placeholder);
+    if (value.empty() && step.input != InputKind::Date) {
+        if (!hint.empty())
+            canvas.text_line(canvas.fonts().body, hint, box.x0 + 30, box.y0 + 28, inner_width, colour::placeholder);
         canvas.fill(Rect { box.x0 + 28, box.y0 + 24, box.x0 + 32, box.y0 + 74 }, colour::primary);
         return;
     }
-    // A phone number reads grouped in pairs once it is complete.
-    std::string shown = field.type == FieldType::Phone ? display_value(field, value) : value;
+    // A phone number reads grouped in pairs; a date fills its JJ/MM/AAAA
+    // mask, so that the resident sees how many digits are missing.
+    std::string shown = value;
+    if (step.input == InputKind::Phone) {
+        if (auto digits = normalize_french_phone(value)) {
+            shown.clear();
+            for (std::size_t i = 0; i < digits->size(); ++i) {
+                if (i > 0 && i % 2 == 0)
+                    shown.push_back(' ');
+                shown.push_back((*digits)[i]);
+            }
+        }
+    } else if (step.input == InputKind::Date) {
+        shown = format_date_digits(value);
+        canvas.text(canvas.fonts().title, shown, box.x0 + 30, box.y0 + 18, inner_width);
+        return;
+    }
     // The box shows as many lines as fit, scrolled to the end where the
     // resident is typing. A caret after the text, drawn still: a blinking
     // one would wake the kiosk twice a second for nothing.
@@ -192,82 +374,172 @@ void Screens::text_field(Canvas& canvas, Field const& field, std::string const& 
     int max_lines = std::max(1, int((box.y1 - box.y0 - 28) / line_height));
     auto end_of_text = canvas.text_tail(canvas.fonts().body, shown, box.x0 + 30, box.y0 + 28, inner_width, max_lines);
     canvas.fill(Rect { end_of_text.x + 4, end_of_text.y, end_of_text.x + 8, end_of_text.y + 42 }, colour::primary);
-    if (field.type != FieldType::Phone) {
+    if (step.input == InputKind::Text || step.input == InputKind::LongText) {
+        if (step.part != Part::Whole)
+            return;
         // At the limit the keys stop typing: say why, in red.
         auto length = utf8::length(value);
-        bool full = length >= field.max_length;
-        auto count = std::string(full ? "C'est le maximum : " : "") + std::to_string(length) + " / "
-            + std::to_string(field.max_length);
+        auto limit = step.field->max_length;
+        bool full = length >= limit;
+        auto count
+            = std::string(full ? "C'est le maximum : " : "") + std::to_string(length) + " / " + std::to_string(limit);
         canvas.text(canvas.fonts().body, count, box.x1 - 700, box.y1 + 8, 690,
             full ? colour::error : colour::text_muted, Align::Right);
     }
 }
 
-void Screens::choice_field(Canvas& canvas, Field const& field, std::string const& value, std::vector<Intent>& out)
+void Screens::option_tiles(Canvas& canvas, DemarcheRunner const& runner, Step const& step, std::vector<Intent>& out)
 {
-    std::size_t count = field.choices.size();
-    std::size_t per_row = count <= 5 ? count : 4;
+    auto options = runner.options(step);
+    auto const& value = runner.answer(step.key);
+    // Two rows of four at most on one screen; more (the communes of some
+    // postcodes) turn the page.
+    constexpr std::size_t per_page = 8;
+    std::size_t pages = std::max<std::size_t>(1, (options.size() + per_page - 1) / per_page);
+    m_option_page = std::min(m_option_page, pages - 1);
+    std::size_t first = m_option_page * per_page;
+    std::size_t count = std::min(per_page, options.size() - std::min(first, options.size()));
+    if (count == 0)
+        return;
+    std::size_t per_row = count <= 5 ? count : (count + 1) / 2;
+    std::size_t rows = (count + per_row - 1) / per_row;
     float gap = 30;
     float tile_width = std::min(420.0f, (screen_width - 2 * margin - gap * (per_row - 1)) / per_row);
     float row_width = per_row * tile_width + (per_row - 1) * gap;
     float start_x = (screen_width - row_width) / 2;
-    float tile_height = count <= 5 ? 440 : 280;
+    float top = rows == 1 ? 330 : 310;
+    float tile_height = rows == 1 ? 430 : 255;
+    bool multiple = step.input == InputKind::MultiChoice;
     for (std::size_t i = 0; i < count; ++i) {
-        auto const& choice = field.choices[i];
+        auto const& option = options[first + i];
         float x = start_x + (i % per_row) * (tile_width + gap);
-        float y = 360 + (i / per_row) * (tile_height + gap);
-        bool selected = choice.id == value;
-        if (canvas.tile("choice:" + choice.id, choice.label, choice.hint, pictogram_glyph(choice.pictogram),
+        float y = top + (i / per_row) * (tile_height + gap);
+        bool selected = false;
+        if (multiple) {
+            std::string_view list = value;
+            while (!list.empty()) {
+                auto comma = list.find(',');
+                if (list.substr(0, comma) == option.id)
+                    selected = true;
+                list = comma == std::string_view::npos ? std::string_view() : list.substr(comma + 1);
+            }
+        } else {
+            selected = option.id == value;
+        }
+        unsigned picture = step.input == InputKind::YesNo ? (option.id == "oui" ? glyph::check : glyph::close)
+                                                          : pictogram_glyph(option.pictogram);
+        if (canvas.tile("choice:" + option.id, option.label, option.hint, picture,
                 Rect { x, y, x + tile_width, y + tile_height }, selected ? Selected::Yes : Selected::No))
-            out.emplace_back(intent::Choose { choice.id });
+            out.emplace_back(intent::Choose { option.id });
+    }
+    if (pages > 1) {
+        auto page = "Page " + std::to_string(m_option_page + 1) + " sur " + std::to_string(pages);
+        canvas.text(canvas.fonts().body, page, 560, 950, 300, colour::text_muted, Align::Centre);
+        if (m_option_page > 0
+            && canvas.button("options:previous", "Précédentes", Rect { margin, 920, 520, 1050 }, ButtonStyle::Secondary,
+                glyph::back))
+            --m_option_page;
+        if (m_option_page + 1 < pages
+            && canvas.button(
+                "options:more", "Suivantes", Rect { 900, 920, 1340, 1050 }, ButtonStyle::Secondary, glyph::next))
+            ++m_option_page;
     }
 }
 
 void Screens::step(Canvas& canvas, DemarcheRunner const& runner, std::vector<Intent>& out)
 {
-    auto const& page = runner.page();
-    auto const& field = runner.field();
-    auto const& value = runner.answer(field.id);
-    if (m_keyboard_page != runner.page_index()) {
+    if (runner.steps().empty())
+        return;
+    auto const& step = runner.step();
+    auto const& value = runner.answer(step.key);
+    auto texts = runner.texts(step);
+    if (m_step_key != step.key) {
         m_keyboard.reset();
-        m_keyboard_page = runner.page_index();
+        m_option_page = 0;
+        m_step_key = step.key;
     }
 
-    canvas.text(canvas.fonts().title, page.title, margin, 175, screen_width - 2 * margin);
-    if (!page.instruction.empty())
-        canvas.text(canvas.fonts().body, page.instruction, margin, 245, screen_width - 2 * margin, colour::text_muted);
+    canvas.text(canvas.fonts().bold, texts.section, margin, 165, screen_width - 2 * margin, colour::primary);
+    canvas.text(canvas.fonts().title, texts.question, margin, 205, screen_width - 2 * margin);
+    bool panel = step.input == InputKind::Consent || step.input == InputKind::Info;
+    if (!texts.instruction.empty() && !panel)
+        canvas.text(canvas.fonts().body, texts.instruction, margin, 272, screen_width - 2 * margin, colour::text_muted);
+    auto next_button = [&](Rect rect) {
+        if (canvas.button("next", "Continuer", rect, ButtonStyle::Primary, glyph::next))
+            out.emplace_back(intent::Next {});
+    };
 
-    switch (field.type) {
-    case FieldType::Choice: {
-        choice_field(canvas, field, value, out);
+    switch (step.input) {
+    case InputKind::Choice:
+    case InputKind::MultiChoice:
+    case InputKind::YesNo:
+    case InputKind::Commune: {
+        if (step.input == InputKind::MultiChoice && texts.instruction.empty())
+            canvas.text(canvas.fonts().body, "Vous pouvez en choisir plusieurs.", margin, 272,
+                screen_width - 2 * margin, colour::text_muted);
+        if (!texts.hint.empty() && step.input == InputKind::YesNo)
+            canvas.text(canvas.fonts().body, texts.hint, margin, 272, screen_width - 2 * margin, colour::text_muted);
+        option_tiles(canvas, runner, step, out);
         if (runner.error())
-            error_line(canvas, *runner.error(), margin, 830, 1280);
-        if (canvas.button("next", "Continuer", primary_action, ButtonStyle::Primary, glyph::next))
-            out.emplace_back(intent::Next {});
+            error_line(canvas, *runner.error(), margin, 815, 1280);
+        next_button(primary_action);
         break;
     }
-    case FieldType::ShortText:
-    case FieldType::LongText: {
-        bool long_text = field.type == FieldType::LongText;
-        Rect box { margin, 310, 1380, long_text ? 470.0f : 410.0f };
-        text_field(canvas, field, value, box);
+    case InputKind::Consent: {
+        Rect text_box { margin, 320, screen_width - margin, 720 };
+        canvas.fill(text_box, colour::surface, 16);
+        canvas.text(
+            canvas.fonts().body, texts.instruction, text_box.x0 + 40, text_box.y0 + 30, text_box.x1 - text_box.x0 - 80);
+        bool ticked = value == "oui";
+        if (canvas.button("choice:accepte", "J'accepte", Rect { margin, 760, 800, 890 }, ButtonStyle::Tile,
+                ticked ? glyph::box_checked : glyph::box_empty, ticked ? Selected::Yes : Selected::No))
+            out.emplace_back(intent::Choose { "accepte" });
         if (runner.error())
-            error_line(canvas, *runner.error(), margin, box.y1 + 50, box.x1 - margin);
-        if (canvas.button("next", "Continuer", Rect { 1420, 310, 1840, 440 }, ButtonStyle::Primary, glyph::next))
-            out.emplace_back(intent::Next {});
-        m_keyboard.draw_azerty(canvas, Rect { 40, 600, 1880, 1060 }, value.empty(), out);
+            error_line(canvas, *runner.error(), margin, 920, 1280);
+        next_button(primary_action);
         break;
     }
-    case FieldType::Phone: {
+    case InputKind::Info: {
+        float text_width = screen_width - 2 * margin - 360;
+        float height = std::max(280.0f, canvas.text_height(canvas.fonts().body, texts.instruction, text_width) + 100);
+        Rect text_box { margin, 320, screen_width - margin, 320 + height };
+        canvas.fill(text_box, colour::surface, 16);
+        unsigned picture = step.field->pictogram.empty() ? glyph::information : pictogram_glyph(step.field->pictogram);
+        canvas.icon(picture, text_box.x0 + 150, (text_box.y0 + text_box.y1) / 2, colour::primary);
+        canvas.text(canvas.fonts().body, texts.instruction, text_box.x0 + 300, text_box.y0 + 50, text_width);
+        next_button(primary_action);
+        break;
+    }
+    case InputKind::Text:
+    case InputKind::LongText:
+    case InputKind::Email: {
+        bool long_text = step.input == InputKind::LongText;
+        Rect box { margin, 320, 1380, long_text ? 480.0f : 420.0f };
+        text_field(canvas, step, value, texts.hint, box);
+        if (runner.error())
+            error_line(canvas, *runner.error(), margin, box.y1 + 48, box.x1 - margin);
+        next_button(Rect { 1420, 320, 1840, 450 });
+        auto layout = step.input == InputKind::Email ? KeyboardLayout::Email : KeyboardLayout::Text;
+        m_keyboard.draw_azerty(canvas, Rect { 40, 600, 1880, 1060 }, value.empty(), layout, out);
+        break;
+    }
+    case InputKind::Digits:
+    case InputKind::Phone:
+    case InputKind::Date: {
         Rect box { margin, 330, 980, 430 };
-        text_field(canvas, field, value, box);
-        canvas.text(canvas.fonts().body, field.required ? "" : "Vous pouvez laisser vide.", margin, 450, 900,
-            colour::text_muted);
+        text_field(canvas, step, value, texts.hint, box);
+        std::string under;
+        if (step.input == InputKind::Date)
+            under = "Le jour, le mois, puis l'année.";
+        else if (!step.field->required)
+            under = "Vous pouvez laisser vide.";
+        else if (!texts.hint.empty() && !value.empty())
+            under = texts.hint;
+        canvas.text(canvas.fonts().body, under, margin, 450, 900, colour::text_muted);
         if (runner.error())
-            error_line(canvas, *runner.error(), margin, 520, 900);
-        m_keyboard.draw_digits(canvas, Rect { 1080, 310, 1840, 880 }, out);
-        if (canvas.button("next", "Continuer", primary_action, ButtonStyle::Primary, glyph::next))
-            out.emplace_back(intent::Next {});
+            error_line(canvas, *runner.error(), margin, 530, 900);
+        m_keyboard.draw_digits(canvas, Rect { 1080, 320, 1840, 880 }, out);
+        next_button(primary_action);
         break;
     }
     }
@@ -282,30 +554,54 @@ void Screens::review(Canvas& canvas, Session const& session, std::vector<Intent>
     canvas.text(canvas.fonts().body, "Si tout est juste, touchez « Confirmer ». Sinon, touchez « Modifier ».", margin,
         245, screen_width - 2 * margin, colour::text_muted);
 
-    // Four answers fit above the confirm button with "Modifier" buttons of
-    // full touch height (120 px). A démarche with more pages will need the
-    // review split over screens (démarche-engine issue).
-    float y = 300;
+    // Five answers a page, each with a "Modifier" of full touch height; a
+    // longer démarche turns pages, and "Confirmer" waits on the last one so
+    // that every answer has been on screen.
+    constexpr std::size_t per_page = 5;
+    constexpr float row_height = 122;
     auto lines = runner.summary();
-    constexpr float row_height = 150;
-    for (auto const& line : lines) {
-        Rect row { margin, y, screen_width - margin, y + row_height - 12 };
+    std::size_t pages = std::max<std::size_t>(1, (lines.size() + per_page - 1) / per_page);
+    m_review_page = std::min(m_review_page, pages - 1);
+    float y = 300;
+    for (std::size_t i = m_review_page * per_page; i < std::min(lines.size(), (m_review_page + 1) * per_page); ++i) {
+        auto const& line = lines[i];
+        Rect row { margin, y, screen_width - margin, y + row_height - 10 };
         canvas.fill(row, colour::surface, 8);
-        canvas.text(canvas.fonts().bold, line.label, row.x0 + 30, y + 20, 500);
+        // The section says whose answer it is ("La personne concernée"),
+        // unless it only repeats the label.
+        if (line.section != line.label) {
+            canvas.text_line(canvas.fonts().body, line.section, row.x0 + 30, y + 8, 640, colour::text_muted);
+            canvas.text_line(canvas.fonts().bold, line.label, row.x0 + 30, y + 56, 640);
+        } else {
+            canvas.text_line(canvas.fonts().bold, line.label, row.x0 + 30, y + 34, 640);
+        }
         if (line.value.empty())
-            canvas.text(canvas.fonts().body, "Non renseigné", row.x0 + 30, y + 70, 1200, colour::text_muted);
+            canvas.text(canvas.fonts().body, "Non renseigné", 760, y + 34, 700, colour::text_muted);
         else
-            canvas.text_line(canvas.fonts().body, line.value, row.x0 + 30, y + 70, 1300);
-        auto const& page = runner.demarche().pages[line.page_index];
-        if (canvas.button("edit:" + page.id, "Modifier", Rect { row.x1 - 320, y + 9, row.x1 - 20, y + 129 },
+            canvas.text_line(canvas.fonts().body, line.value, 760, y + 34, 720);
+        if (canvas.button("edit:" + line.key, "Modifier", Rect { row.x1 - 300, y + 6, row.x1 - 14, y + 106 },
                 ButtonStyle::Secondary, glyph::edit))
-            out.emplace_back(intent::EditPage { line.page_index });
+            out.emplace_back(intent::EditStep { line.key });
         y += row_height;
     }
     if (session.save_error())
-        error_line(canvas, *session.save_error(), margin, 900, 1280);
-    if (canvas.button("confirm", "Confirmer", primary_action, ButtonStyle::Primary, glyph::check))
+        error_line(canvas, *session.save_error(), margin, 915, 1280);
+    else if (pages > 1)
+        canvas.text(canvas.fonts().body,
+            "Réponses " + std::to_string(m_review_page * per_page + 1) + " à "
+                + std::to_string(std::min(lines.size(), (m_review_page + 1) * per_page)) + " sur "
+                + std::to_string(lines.size()),
+            560, 955, 780, colour::text_muted, Align::Centre);
+    if (m_review_page > 0 && !session.save_error()
+        && canvas.button(
+            "review:previous", "Précédentes", Rect { margin, 920, 520, 1050 }, ButtonStyle::Secondary, glyph::back))
+        --m_review_page;
+    if (m_review_page + 1 < pages) {
+        if (canvas.button("review:more", "Voir la suite", primary_action, ButtonStyle::Primary, glyph::next))
+            ++m_review_page;
+    } else if (canvas.button("confirm", "Confirmer", primary_action, ButtonStyle::Primary, glyph::check)) {
         out.emplace_back(intent::Confirm {});
+    }
 }
 
 void Screens::qr_code(Canvas& canvas, std::string const& text, float x, float y, float size)

@@ -24,6 +24,10 @@ public:
     bool has_overlay(Session const& session) const;
     void draw_overlay(Canvas& canvas, Session const& session, std::vector<Intent>& out);
 
+    // Changes when the screen turns one of its own pages (a long review, a
+    // postcode's many communes): for the touch guard, that is a new screen.
+    std::size_t view_page() const { return m_review_page * 1000 + m_option_page; }
+
     // Drops everything cached from the session that ended (QR code of the
     // tracking code, keyboard state).
     void wipe();
@@ -32,19 +36,30 @@ private:
     void top_bar(Canvas& canvas, Session const& session, std::vector<Intent>& out);
     void attract(Canvas& canvas, std::vector<Intent>& out);
     void home(Canvas& canvas, Session const& session, std::vector<Intent>& out);
+    void theme(Canvas& canvas, Session const& session, std::vector<Intent>& out);
+    void situations(Canvas& canvas, Session const& session, std::vector<Intent>& out);
+    void suggestions(Canvas& canvas, Session const& session, std::vector<Intent>& out);
+    void intro(Canvas& canvas, Session const& session, std::vector<Intent>& out);
     void step(Canvas& canvas, DemarcheRunner const& runner, std::vector<Intent>& out);
     void review(Canvas& canvas, Session const& session, std::vector<Intent>& out);
     void receipt(Canvas& canvas, Session const& session, std::vector<Intent>& out);
     void idle_warning(Canvas& canvas, Session const& session, std::vector<Intent>& out);
     void help(Canvas& canvas, Session const& session, std::vector<Intent>& out);
 
-    void choice_field(Canvas& canvas, Field const& field, std::string const& value, std::vector<Intent>& out);
-    void text_field(Canvas& canvas, Field const& field, std::string const& value, Rect box);
+    void demarche_tiles(Canvas& canvas, Session const& session, std::vector<Demarche const*> const& demarches,
+        float top, std::vector<Intent>& out);
+    void option_tiles(Canvas& canvas, DemarcheRunner const& runner, Step const& step, std::vector<Intent>& out);
+    void text_field(Canvas& canvas, Step const& step, std::string const& value, std::string const& hint, Rect box);
     void error_line(Canvas& canvas, std::string const& message, float x, float y, float width);
     void qr_code(Canvas& canvas, std::string const& text, float x, float y, float size);
 
     Keyboard m_keyboard;
-    std::size_t m_keyboard_page { SIZE_MAX };
+    // The step the keyboard's state (shift) and the tile pages belong to.
+    std::string m_step_key;
+    std::size_t m_option_page { 0 };
+    // Which part of a long review is shown, and for which screen.
+    std::size_t m_review_page { 0 };
+    Screen m_last_screen { Screen::Attract };
     std::string m_qr_text;
     std::vector<bool> m_qr_modules;
     int m_qr_width { 0 };

@@ -2,8 +2,6 @@
 
 #include "utf8.hpp"
 
-#include <nlohmann/json.hpp>
-
 namespace guichet {
 
 std::string Dossier::to_json(std::string const& tracking_code) const
@@ -13,17 +11,30 @@ std::string Dossier::to_json(std::string const& tracking_code) const
     json["demarche"] = { { "id", demarche_id }, { "version", demarche_version } };
     json["confirmed_at"] = confirmed_at;
     json["language"] = language;
-    auto& out = json["answers"] = nlohmann::ordered_json::object();
-    for (auto const& [field, value] : answers)
-        out[field] = value;
+    json["answers"] = answers;
     return json.dump();
+}
+
+namespace {
+
+void wipe_texts(nlohmann::ordered_json& json)
+{
+    if (json.is_string()) {
+        guichet::wipe(json.get_ref<std::string&>());
+        return;
+    }
+    if (json.is_structured()) {
+        for (auto& child : json)
+            wipe_texts(child);
+    }
+}
+
 }
 
 void Dossier::wipe()
 {
-    for (auto& [field, value] : answers)
-        guichet::wipe(value);
-    answers.clear();
+    wipe_texts(answers);
+    answers = nlohmann::ordered_json::object();
 }
 
 }

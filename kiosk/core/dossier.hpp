@@ -1,10 +1,10 @@
 // A dossier: what a resident confirmed, as it leaves the kiosk.
 #pragma once
 
+#include <nlohmann/json.hpp>
+
 #include <cstdint>
 #include <string>
-#include <utility>
-#include <vector>
 
 namespace guichet {
 
@@ -13,12 +13,14 @@ struct Dossier {
     std::string demarche_version;
     std::int64_t confirmed_at { 0 }; // Unix seconds
     std::string language { "fr" };
-    std::vector<std::pair<std::string, std::string>> answers; // field id → value
+    // Keyed by field id, in the order asked (see DemarcheRunner::answers_json).
+    nlohmann::ordered_json answers = nlohmann::ordered_json::object();
 
     // The dossier as the central services receive it (JSON), with the
     // tracking code the kiosk gave it.
     std::string to_json(std::string const& tracking_code) const;
 
+    // Overwrites every text of the answers before forgetting them.
     void wipe();
 };
 

@@ -9,9 +9,13 @@
 #include "tracking_code.hpp"
 
 #include <cstdint>
+#include <map>
+#include <string>
 #include <string_view>
 
 namespace guichet {
+
+using UsageCounts = std::map<std::string, std::int64_t, std::less<>>;
 
 // Where confirmed dossiers are kept until the central services acknowledge
 // them. save() returns only once the dossier is durable (on disk, synced):
@@ -23,6 +27,9 @@ public:
     // tracking code it was given. Error codes: "store.disk_full",
     // "store.io", "store.corrupt", "store.busy".
     virtual Result<TrackingCode> save(Dossier const& dossier) = 0;
+    // How many times each démarche was completed here (counted by save()),
+    // for the home screen's most used démarches.
+    virtual Result<UsageCounts> usage_counts() const { return UsageCounts {}; }
 };
 
 // How a print job ended. Each value has one resident-facing sentence

@@ -1,10 +1,17 @@
 #include "runner.hpp"
 
+#include "communes.hpp"
 #include "utf8.hpp"
+
+#include <algorithm>
+#include <charconv>
 
 namespace guichet {
 
 namespace {
+
+// [SECTION] Texts the kiosk says itself, for the parts of composite fields
+// and for checks every field shares. Easy-to-read French: one idea a sentence.
 
 std::string replace_count(std::string text, std::size_t count)
 {
@@ -20,14 +27,185 @@ std::string const& empty_string()
     return empty;
 }
 
+struct PartTexts {
+    char const* question;
+    char const* hint;
+};
+
+PartTexts part_texts(Part part)
+{
+    switch (part) {
+    case Part::Surname:
+        return { "Nom de famille", "Le nom de naissance. Par exemple : MARTIN" };
+    case Part::GivenNames:
+        return { "Prénoms", "Tous les prénoms, dans l'ordre. Par exemple : Marie Louise" };
+    case Part::BirthDate:
+        return { "Date de naissance", "Le jour, le mois, puis l'année. Par exemple : 05 03 1985" };
+    case Part::BirthPlace:
+        return { "Lieu de naissance", "La commune. Si c'est à l'étranger, le pays aussi." };
+    case Part::StreetNumber:
+        return { "Numéro dans la rue", "Par exemple : 12 ou 12 bis. Pas de numéro ? Touchez « Continuer »." };
+    case Part::Street:
+        return { "Nom de la rue", "Par exemple : rue de la Paix" };
+    case Part::Postcode:
+        return { "Code postal", "5 chiffres. Par exemple : 75001" };
+    case Part::Commune:
+        return { "Commune", "" };
+    case Part::Whole:
+        break;
+    }
+    return { "", "" };
 }
+
+InputKind input_kind(FieldType type, Part part, bool have_communes)
+{
+    switch (part) {
+    case Part::Surname:
+    case Part::GivenNames:
+    case Part::BirthPlace:
+    case Part::StreetNumber:
+    case Part::Street:
+        return InputKind::Text;
+    case Part::BirthDate:
+        return InputKind::Date;
+    case Part::Postcode:
+        return InputKind::Digits;
+    case Part::Commune:
+        return have_communes ? InputKind::Commune : InputKind::Text;
+    case Part::Whole:
+        break;
+    }
+    switch (type) {
+    case FieldType::ShortText:
+        return InputKind::Text;
+    case FieldType::LongText:
+        return InputKind::LongText;
+    case FieldType::Number:
+        return InputKind::Digits;
+    case FieldType::Date:
+        return InputKind::Date;
+    case FieldType::Choice:
+        return InputKind::Choice;
+    case FieldType::MultiChoice:
+        return InputKind::MultiChoice;
+    case FieldType::YesNo:
+        return InputKind::YesNo;
+    case FieldType::Phone:
+        return InputKind::Phone;
+    case FieldType::Email:
+        return InputKind::Email;
+    case FieldType::Consent:
+        return InputKind::Consent;
+    case FieldType::Info:
+        return InputKind::Info;
+    case FieldType::Address:
+    case FieldType::Identity:
+    case FieldType::Group:
+        break;
+    }
+    return InputKind::Text;
+}
+
+// The longest answer a step takes, in characters: the keys stop there.
+std::size_t longest_answer(Step const& step)
+{
+    switch (step.part) {
+    case Part::Surname:
+    case Part::BirthPlace:
+        return 80;
+    case Part::GivenNames:
+    case Part::Street:
+        return 120;
+    case Part::StreetNumber:
+        return 12;
+    case Part::Postcode:
+        return 5;
+    case Part::Commune:
+        return 80;
+    case Part::BirthDate:
+        return 8;
+    case Part::Whole:
+        break;
+    }
+    switch (step.input) {
+    case InputKind::Text:
+    case InputKind::LongText:
+        return step.field->max_length;
+    case InputKind::Email:
+        return 254;
+    case InputKind::Digits:
+        return 12;
+    case InputKind::Phone:
+        // "+33 6 12 34 56 78": let the resident type spaces but not a novel.
+        return 20;
+    case InputKind::Date:
+        return 8;
+    default:
+        return 0;
+    }
+}
+
+// What the keys of a digit pad can type: digits, and on the phone pad the
+// signs a number is written with ("+33 6 12-34.56.78"). Any other character
+// is refused, as a digit pad has no key for it.
+bool fits_digit_pad(InputKind input, std::string_view text)
+{
+    auto is_digit = [](char c) { return c >= '0' && c <= '9'; };
+    if (input == InputKind::Digits || input == InputKind::Date)
+        return std::all_of(text.begin(), text.end(), is_digit);
+    if (input == InputKind::Phone)
+        return std::all_of(text.begin(), text.end(),
+            [&](char c) { return is_digit(c) || c == ' ' || c == '+' || c == '.' || c == '-'; });
+    return true;
+}
+
+std::vector<std::string_view> split_ids(std::string_view list)
+{
+    std::vector<std::string_view> ids;
+    while (!list.empty()) {
+        auto comma = list.find(',');
+        auto id = list.substr(0, comma);
+        if (!id.empty())
+            ids.push_back(id);
+        if (comma == std::string_view::npos)
+            break;
+        list.remove_prefix(comma + 1);
+    }
+    return ids;
+}
+
+std::optional<long> to_number(std::string_view text)
+{
+    long value = 0;
+    auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
+    if (error != std::errc() || end != text.data() + text.size())
+        return std::nullopt;
+    return value;
+}
+
+std::string item_label(Field const& group, std::size_t item)
+{
+    auto label = group.item_label.fr();
+    auto position = label.find("{n}");
+    if (position != std::string::npos)
+        label.replace(position, 3, std::to_string(item + 1));
+    return label;
+}
+
+std::string with_message(std::optional<Text> const& custom, std::string fallback)
+{
+    return custom ? custom->fr() : std::move(fallback);
+}
+
+}
+
+// [SECTION] Phone numbers
 
 std::optional<std::string> normalize_french_phone(std::string_view text)
 {
     std::string digits;
     bool international = false;
-    for (std::size_t i = 0; i < text.size(); ++i) {
-        char c = text[i];
+    for (char c : text) {
         if (c == ' ' || c == '.' || c == '-')
             continue;
         if (c == '+' && digits.empty() && !international) {
@@ -54,66 +232,14 @@ std::optional<std::string> normalize_french_phone(std::string_view text)
     return digits;
 }
 
-std::optional<std::string> validate_field(Field const& field, std::string_view raw)
-{
-    auto value = utf8::trim(raw);
-    if (value.empty()) {
-        if (!field.required)
-            return std::nullopt;
-        if (field.messages.required)
-            return field.messages.required;
-        if (field.type == FieldType::Choice)
-            return "Touchez une image pour choisir.";
-        return "Cette réponse est obligatoire. Écrivez-la avec le clavier.";
-    }
-    switch (field.type) {
-    case FieldType::Choice:
-        if (!field.find_choice(value))
-            return field.messages.invalid.value_or("Touchez une image pour choisir.");
-        return std::nullopt;
-    case FieldType::Phone:
-        if (!normalize_french_phone(value))
-            return field.messages.invalid.value_or(
-                "Ce numéro n'est pas complet. Il faut 10 chiffres, par exemple 06 12 34 56 78.");
-        return std::nullopt;
-    case FieldType::ShortText:
-    case FieldType::LongText:
-        break;
-    }
-    auto length = utf8::length(value);
-    if (length < field.min_length)
-        return replace_count(
-            field.messages.too_short.value_or("C'est un peu court. Écrivez au moins {n} lettres."), field.min_length);
-    if (length > field.max_length)
-        return replace_count(
-            field.messages.too_long.value_or("C'est trop long. Écrivez {n} lettres au plus."), field.max_length);
-    return std::nullopt;
-}
+// [SECTION] Steps
 
-std::string display_value(Field const& field, std::string_view raw)
-{
-    auto value = utf8::trim(raw);
-    if (field.type == FieldType::Choice) {
-        if (auto const* choice = field.find_choice(value))
-            return choice->label;
-    }
-    if (field.type == FieldType::Phone) {
-        if (auto digits = normalize_french_phone(value)) {
-            std::string grouped;
-            for (std::size_t i = 0; i < digits->size(); ++i) {
-                if (i > 0 && i % 2 == 0)
-                    grouped.push_back(' ');
-                grouped.push_back((*digits)[i]);
-            }
-            return grouped;
-        }
-    }
-    return std::string(value);
-}
-
-DemarcheRunner::DemarcheRunner(Demarche const& demarche)
+DemarcheRunner::DemarcheRunner(Demarche const& demarche, CommuneIndex const* communes, Date today)
     : m_demarche(demarche)
+    , m_communes(communes && communes->size() > 0 ? communes : nullptr)
+    , m_today(today)
 {
+    refresh();
 }
 
 DemarcheRunner::~DemarcheRunner()
@@ -121,19 +247,507 @@ DemarcheRunner::~DemarcheRunner()
     wipe();
 }
 
-std::string const& DemarcheRunner::answer(std::string_view field_id) const
+std::size_t DemarcheRunner::items(Field const& group) const
 {
-    auto it = m_answers.find(field_id);
+    auto it = m_items.find(group.id);
+    return it == m_items.end() ? std::max<std::size_t>(group.min_items, 1) : it->second;
+}
+
+void DemarcheRunner::add_field_steps(std::vector<Step>& steps, std::map<std::string, std::size_t, std::less<>>& shown,
+    std::size_t page_index, Field const& field, Field const* group, std::size_t item, std::string const& prefix) const
+{
+    if (field.when && !holds(*field.when, prefix, steps, shown))
+        return;
+    if (field.type == FieldType::Group) {
+        std::size_t count = items(field);
+        for (std::size_t i = 0; i < count; ++i) {
+            auto item_prefix = field.id + "." + std::to_string(i) + ".";
+            for (auto const& member : field.fields)
+                add_field_steps(steps, shown, page_index, member, &field, i, item_prefix);
+        }
+        if (count < field.max_items) {
+            Step more;
+            more.key = field.id + ".more";
+            more.page_index = page_index;
+            more.field = &field;
+            more.group = &field;
+            more.item = count;
+            more.add_another = true;
+            more.input = InputKind::YesNo;
+            shown[more.key] = steps.size();
+            steps.push_back(std::move(more));
+        }
+        return;
+    }
+    for (auto part : parts_of(field.type)) {
+        Step step;
+        step.key = prefix + field.id;
+        if (part != Part::Whole)
+            step.key += "." + std::string(to_string(part));
+        step.page_index = page_index;
+        step.field = &field;
+        step.part = part;
+        step.group = group;
+        step.item = item;
+        step.input = input_kind(field.type, part, m_communes != nullptr);
+        shown[step.key] = steps.size();
+        steps.push_back(std::move(step));
+    }
+}
+
+void DemarcheRunner::refresh()
+{
+    std::string current = m_steps.empty() ? std::string() : m_steps[m_index].key;
+    std::vector<Step> steps;
+    std::map<std::string, std::size_t, std::less<>> shown;
+    for (std::size_t p = 0; p < m_demarche.pages.size(); ++p) {
+        auto const& page = m_demarche.pages[p];
+        if (page.when && !holds(*page.when, "", steps, shown))
+            continue;
+        for (auto const& field : page.fields)
+            add_field_steps(steps, shown, p, field, nullptr, 0, "");
+    }
+    m_steps = std::move(steps);
+    // The current step stays current; conditions only look back, so a change
+    // never hides the step being answered. If it does disappear (a group item
+    // removed), the nearest step before it takes its place.
+    auto it = std::find_if(m_steps.begin(), m_steps.end(), [&](Step const& step) { return step.key == current; });
+    if (it != m_steps.end())
+        m_index = static_cast<std::size_t>(it - m_steps.begin());
+    else
+        m_index = std::min(m_index, m_steps.empty() ? 0 : m_steps.size() - 1);
+}
+
+bool DemarcheRunner::holds(Condition const& condition, std::string const& item_prefix, std::vector<Step> const& steps,
+    std::map<std::string, std::size_t, std::less<>> const& shown) const
+{
+    using Op = Condition::Op;
+    switch (condition.op) {
+    case Op::All:
+        return std::all_of(condition.children.begin(), condition.children.end(),
+            [&](Condition const& child) { return holds(child, item_prefix, steps, shown); });
+    case Op::Any:
+        return std::any_of(condition.children.begin(), condition.children.end(),
+            [&](Condition const& child) { return holds(child, item_prefix, steps, shown); });
+    case Op::Not:
+        return !holds(condition.children.front(), item_prefix, steps, shown);
+    default:
+        break;
+    }
+    // A field that is not shown has no answer, whatever was typed before it
+    // was hidden.
+    auto key = (condition.ref.in_item ? item_prefix : std::string()) + condition.ref.field;
+    if (condition.ref.part != Part::Whole)
+        key += "." + std::string(to_string(condition.ref.part));
+    std::optional<std::string> value;
+    if (auto it = shown.find(key); it != shown.end())
+        value = normalized(steps[it->second]);
+    switch (condition.op) {
+    case Op::Answered:
+        return value.has_value();
+    case Op::NotAnswered:
+        return !value.has_value();
+    case Op::Is:
+        return value && *value == condition.values.front();
+    case Op::In:
+        return value && std::find(condition.values.begin(), condition.values.end(), *value) != condition.values.end();
+    case Op::Has: {
+        if (!value)
+            return false;
+        auto ids = split_ids(*value);
+        return std::find(ids.begin(), ids.end(), condition.values.front()) != ids.end();
+    }
+    case Op::AgeAtLeast:
+    case Op::AgeUnder: {
+        auto birth = value ? parse_iso_date(*value) : std::nullopt;
+        if (!birth)
+            return false;
+        int age = age_on(*birth, m_today);
+        return condition.op == Op::AgeAtLeast ? age >= condition.number : age < condition.number;
+    }
+    case Op::AtLeast:
+    case Op::AtMost: {
+        auto number = value ? to_number(*value) : std::nullopt;
+        if (!number)
+            return false;
+        return condition.op == Op::AtLeast ? *number >= condition.number : *number <= condition.number;
+    }
+    default:
+        return false;
+    }
+}
+
+StepTexts DemarcheRunner::texts(Step const& step) const
+{
+    StepTexts texts;
+    auto const& page = m_demarche.pages[step.page_index];
+    auto const& field = *step.field;
+    texts.section = page.title.fr();
+    texts.instruction = page.instruction.fr();
+    if (step.add_another) {
+        texts.question = field.add_question.fr();
+        texts.label = field.label.fr();
+        texts.instruction = "Touchez « Oui » ou « Non ».";
+        return texts;
+    }
+    if (step.group)
+        texts.section = item_label(*step.group, step.item);
+    if (step.part != Part::Whole) {
+        auto part = part_texts(step.part);
+        // "La personne concernée", "Enfant 2 : son identité".
+        texts.section = step.group ? texts.section + " · " + field.label.fr() : field.label.fr();
+        texts.question = part.question;
+        texts.hint = part.hint;
+        texts.label = part.question;
+        if (step.part == Part::Commune)
+            texts.instruction = m_communes ? "Touchez votre commune." : "Écrivez le nom de la commune.";
+        else if (step.part == Part::BirthDate)
+            texts.instruction = "Tapez les chiffres.";
+        else
+            texts.instruction.clear();
+        return texts;
+    }
+    texts.question = field.question.fr();
+    texts.hint = field.hint.fr();
+    texts.label = field.label.fr();
+    if (field.type == FieldType::Info || field.type == FieldType::Consent)
+        texts.instruction = field.text.fr();
+    return texts;
+}
+
+std::vector<Option> DemarcheRunner::options(Step const& step) const
+{
+    std::vector<Option> options;
+    if (step.input == InputKind::YesNo) {
+        options.push_back(Option { "oui", "Oui", "", "oui" });
+        options.push_back(Option { "non", "Non", "", "non" });
+        return options;
+    }
+    if (step.input == InputKind::Commune && m_communes) {
+        auto postcode_key = step.key.substr(0, step.key.rfind('.')) + ".postcode";
+        for (auto const& commune : m_communes->by_postcode(utf8::trim(answer(postcode_key))))
+            options.push_back(Option { commune.insee, commune.name, commune.postcode, "commune" });
+        return options;
+    }
+    for (auto const& choice : step.field->choices)
+        options.push_back(Option { choice.id, choice.label.fr(), choice.hint.fr(), choice.pictogram });
+    return options;
+}
+
+std::string const& DemarcheRunner::answer(std::string_view key) const
+{
+    auto it = m_answers.find(key);
     return it == m_answers.end() ? empty_string() : it->second;
 }
 
-std::string& DemarcheRunner::current_value()
+// [SECTION] Checking answers
+
+std::optional<std::string> DemarcheRunner::check(Step const& step) const
 {
-    auto& value = m_answers[field().id];
+    auto const& field = *step.field;
+    auto raw = utf8::trim(answer(step.key));
+    bool required = step.add_another || (field.required && step.part != Part::StreetNumber);
+
+    if (step.input == InputKind::Info)
+        return std::nullopt;
+    if (raw.empty()) {
+        if (!required)
+            return std::nullopt;
+        if (field.messages.required && !step.add_another)
+            return field.messages.required->fr();
+        switch (step.input) {
+        case InputKind::Choice:
+            return "Touchez une image pour choisir.";
+        case InputKind::MultiChoice:
+            return replace_count(field.min_selected > 1 ? "Touchez au moins {n} images pour choisir."
+                                                        : "Touchez au moins une image pour choisir.",
+                field.min_selected);
+        case InputKind::YesNo:
+            return "Touchez « Oui » ou « Non ».";
+        case InputKind::Consent:
+            return "Pour continuer, touchez la case « J'accepte ».";
+        case InputKind::Commune:
+            return "Touchez le nom de votre commune.";
+        case InputKind::Date:
+            return "Tapez la date avec les chiffres : le jour, le mois, puis l'année.";
+        case InputKind::Digits:
+        case InputKind::Phone:
+            return "Cette réponse est obligatoire. Tapez-la avec les chiffres.";
+        default:
+            return "Cette réponse est obligatoire. Écrivez-la avec le clavier.";
+        }
+    }
+
+    auto invalid = [&](std::string fallback) -> std::optional<std::string> {
+        return with_message(field.messages.invalid, std::move(fallback));
+    };
+    switch (step.part) {
+    case Part::Surname:
+    case Part::GivenNames:
+    case Part::BirthPlace: {
+        auto kind = step.part == Part::Surname ? NameKind::Surname
+            : step.part == Part::GivenNames    ? NameKind::GivenName
+                                               : NameKind::Place;
+        auto checked = parse_name(raw, kind);
+        if (!checked)
+            return checked.message();
+        return std::nullopt;
+    }
+    case Part::BirthDate: {
+        auto checked = parse_date_digits(raw);
+        if (!checked)
+            return checked.message();
+        auto date = *parse_iso_date(checked.value());
+        if (auto message = check_date_not_future(date, m_today))
+            return message;
+        if (field.min_age)
+            if (auto message = check_age_at_least(date, *field.min_age, m_today))
+                return message;
+        if (field.max_age)
+            if (auto message = check_age_at_most(date, *field.max_age, m_today))
+                return message;
+        return std::nullopt;
+    }
+    case Part::StreetNumber: {
+        auto checked = parse_street_number(raw);
+        return checked ? std::nullopt : std::optional(checked.message());
+    }
+    case Part::Street:
+        if (utf8::length(raw) < 3)
+            return "Écrivez le nom de la rue, par exemple : rue de la Paix.";
+        return std::nullopt;
+    case Part::Postcode: {
+        auto checked = parse_postcode(raw);
+        if (!checked)
+            return checked.message();
+        if (m_communes && !m_communes->knows_postcode(checked.value()))
+            return "Ce code postal n'existe pas. Vérifiez les 5 chiffres.";
+        return std::nullopt;
+    }
+    case Part::Commune: {
+        if (!m_communes)
+            return utf8::length(raw) < 1 ? std::optional<std::string>("Écrivez le nom de la commune.") : std::nullopt;
+        auto postcode_key = step.key.substr(0, step.key.rfind('.')) + ".postcode";
+        if (!m_communes->find(utf8::trim(answer(postcode_key)), raw))
+            return "Cette commune ne correspond pas au code postal. Touchez le nom de votre commune.";
+        return std::nullopt;
+    }
+    case Part::Whole:
+        break;
+    }
+
+    if (step.add_another)
+        return raw == "oui" || raw == "non" ? std::nullopt : std::optional<std::string>("Touchez « Oui » ou « Non ».");
+
+    switch (field.type) {
+    case FieldType::ShortText:
+    case FieldType::LongText: {
+        auto length = utf8::length(raw);
+        if (length < field.min_length)
+            return replace_count(
+                with_message(field.messages.too_short, "C'est un peu court. Écrivez au moins {n} lettres."),
+                field.min_length);
+        if (length > field.max_length)
+            return replace_count(with_message(field.messages.too_long, "C'est trop long. Écrivez {n} lettres au plus."),
+                field.max_length);
+        break;
+    }
+    case FieldType::Number: {
+        auto checked = parse_whole_number(raw, field.min, field.max);
+        if (!checked)
+            return invalid(checked.message());
+        break;
+    }
+    case FieldType::Date: {
+        auto checked = parse_date_digits(raw);
+        if (!checked)
+            return checked.message();
+        auto date = *parse_iso_date(checked.value());
+        if (field.not_future)
+            if (auto message = check_date_not_future(date, m_today))
+                return message;
+        if (field.not_past)
+            if (auto message = check_date_not_past(date, m_today))
+                return message;
+        if (field.min_age)
+            if (auto message = check_age_at_least(date, *field.min_age, m_today))
+                return message;
+        if (field.max_age)
+            if (auto message = check_age_at_most(date, *field.max_age, m_today))
+                return message;
+        break;
+    }
+    case FieldType::Choice:
+        if (!field.find_choice(raw))
+            return invalid("Touchez une image pour choisir.");
+        break;
+    case FieldType::MultiChoice: {
+        auto ids = split_ids(raw);
+        for (auto id : ids) {
+            if (!field.find_choice(id))
+                return invalid("Touchez une image pour choisir.");
+        }
+        if (ids.size() < field.min_selected)
+            return replace_count("Touchez au moins {n} images pour choisir.", field.min_selected);
+        if (field.max_selected && ids.size() > field.max_selected)
+            return replace_count("Vous pouvez choisir {n} images au plus.", field.max_selected);
+        break;
+    }
+    case FieldType::YesNo:
+        if (raw != "oui" && raw != "non")
+            return "Touchez « Oui » ou « Non ».";
+        break;
+    case FieldType::Phone:
+        if (!normalize_french_phone(raw))
+            return invalid("Ce numéro n'est pas complet. Il faut 10 chiffres, par exemple 06 12 34 56 78.");
+        break;
+    case FieldType::Email: {
+        auto checked = parse_email(raw);
+        if (!checked)
+            return invalid(checked.message());
+        break;
+    }
+    case FieldType::Consent:
+        if (raw != "oui")
+            return "Pour continuer, touchez la case « J'accepte ».";
+        break;
+    case FieldType::Info:
+    case FieldType::Address:
+    case FieldType::Identity:
+    case FieldType::Group:
+        break;
+    }
+    return check_rules(step);
+}
+
+std::optional<std::string> DemarcheRunner::check_rules(Step const& step) const
+{
+    if (step.field->rules.empty())
+        return std::nullopt;
+    std::map<std::string, std::size_t, std::less<>> shown;
+    for (std::size_t i = 0; i < m_steps.size(); ++i)
+        shown[m_steps[i].key] = i;
+    std::string prefix = step.group ? step.group->id + "." + std::to_string(step.item) + "." : "";
+    for (auto const& rule : step.field->rules) {
+        if (!holds(rule.require, prefix, m_steps, shown))
+            return rule.message.fr();
+    }
+    return std::nullopt;
+}
+
+std::optional<std::string> DemarcheRunner::normalized(Step const& step) const
+{
+    auto raw = utf8::trim(answer(step.key));
+    if (raw.empty() || step.input == InputKind::Info)
+        return std::nullopt;
+    // Rules are left out here: a condition reads what was answered, even if
+    // a rule will refuse it, so that the rule's message can be shown.
+    switch (step.part) {
+    case Part::Surname:
+    case Part::GivenNames:
+    case Part::BirthPlace: {
+        auto kind = step.part == Part::Surname ? NameKind::Surname
+            : step.part == Part::GivenNames    ? NameKind::GivenName
+                                               : NameKind::Place;
+        auto checked = parse_name(raw, kind);
+        return checked ? std::optional(checked.value()) : std::nullopt;
+    }
+    case Part::BirthDate: {
+        auto checked = parse_date_digits(raw);
+        return checked ? std::optional(checked.value()) : std::nullopt;
+    }
+    case Part::StreetNumber: {
+        auto checked = parse_street_number(raw);
+        return checked ? std::optional(checked.value()) : std::nullopt;
+    }
+    case Part::Postcode: {
+        auto checked = parse_postcode(raw);
+        return checked ? std::optional(checked.value()) : std::nullopt;
+    }
+    case Part::Street:
+    case Part::Commune:
+        return std::string(raw);
+    case Part::Whole:
+        break;
+    }
+    if (step.add_another)
+        return std::string(raw);
+    switch (step.field->type) {
+    case FieldType::Number: {
+        auto checked = parse_whole_number(raw, step.field->min, step.field->max);
+        return checked ? std::optional(checked.value()) : std::nullopt;
+    }
+    case FieldType::Date: {
+        auto checked = parse_date_digits(raw);
+        return checked ? std::optional(checked.value()) : std::nullopt;
+    }
+    case FieldType::Phone:
+        return normalize_french_phone(raw);
+    case FieldType::Email: {
+        auto checked = parse_email(raw);
+        return checked ? std::optional(checked.value()) : std::nullopt;
+    }
+    default:
+        return std::string(raw);
+    }
+}
+
+std::string DemarcheRunner::display(Step const& step) const
+{
+    auto value = normalized(step);
+    if (!value)
+        return std::string(utf8::trim(answer(step.key)));
+    if (step.add_another || step.input == InputKind::YesNo)
+        return *value == "oui" ? "Oui" : "Non";
+    if (step.part == Part::Commune && m_communes) {
+        auto postcode_key = step.key.substr(0, step.key.rfind('.')) + ".postcode";
+        if (auto const* commune = m_communes->find(utf8::trim(answer(postcode_key)), *value))
+            return commune->name;
+    }
+    if (step.input == InputKind::Date)
+        return display_date(*value);
+    switch (step.input) {
+    case InputKind::Choice:
+        if (auto const* choice = step.field->find_choice(*value))
+            return choice->label.fr();
+        break;
+    case InputKind::MultiChoice: {
+        std::string labels;
+        for (auto id : split_ids(*value)) {
+            if (auto const* choice = step.field->find_choice(id)) {
+                if (!labels.empty())
+                    labels += ", ";
+                labels += choice->label.fr();
+            }
+        }
+        return labels;
+    }
+    case InputKind::Consent:
+        return "Oui, j'accepte";
+    case InputKind::Phone: {
+        std::string grouped;
+        for (std::size_t i = 0; i < value->size(); ++i) {
+            if (i > 0 && i % 2 == 0)
+                grouped.push_back(' ');
+            grouped.push_back((*value)[i]);
+        }
+        return grouped;
+    }
+    default:
+        break;
+    }
+    return *value;
+}
+
+// [SECTION] Editing and moving
+
+std::string& DemarcheRunner::value_for_edit(Step const& step)
+{
+    auto& value = m_answers[step.key];
     // Room for the longest answer from the start (4 bytes a character at
     // most): a string that grows frees its old buffer without wiping it,
     // leaving copies of what was typed in freed memory.
-    std::size_t longest = (field().type == FieldType::Phone ? 20 : field().max_length) * 4;
+    std::size_t longest = std::max<std::size_t>(longest_answer(step), 64) * 4;
     if (value.capacity() < longest)
         value.reserve(longest);
     return value;
@@ -141,13 +755,15 @@ std::string& DemarcheRunner::current_value()
 
 void DemarcheRunner::insert_text(std::string_view text)
 {
-    auto const& current = field();
-    if (current.type == FieldType::Choice || !utf8::is_valid(text))
+    if (m_steps.empty())
         return;
-    auto& value = current_value();
-    // A phone number is at most "+33 6 12 34 56 78"; let the resident type
-    // spaces but not a novel.
-    std::size_t limit = current.type == FieldType::Phone ? 20 : current.max_length;
+    auto const& current = step();
+    std::size_t limit = longest_answer(current);
+    if (limit == 0 || !utf8::is_valid(text))
+        return;
+    if (!fits_digit_pad(current.input, text))
+        return;
+    auto& value = value_for_edit(current);
     if (utf8::length(value) + utf8::length(text) > limit)
         return;
     // Nobody means to start an answer with a space.
@@ -155,104 +771,251 @@ void DemarcheRunner::insert_text(std::string_view text)
         return;
     value.append(text);
     m_error.reset();
+    // As after erase_last() and choose(): a later step may depend on this
+    // answer, and the review can be reached without next().
+    refresh();
 }
 
 void DemarcheRunner::erase_last()
 {
-    auto& value = current_value();
+    if (m_steps.empty())
+        return;
+    auto& value = value_for_edit(step());
     utf8::pop_back(value);
     m_error.reset();
+    refresh();
 }
 
-void DemarcheRunner::choose(std::string_view choice_id)
+void DemarcheRunner::choose(std::string_view option_id)
 {
-    auto const& current = field();
-    if (current.type != FieldType::Choice || !current.find_choice(choice_id))
+    if (m_steps.empty())
         return;
-    current_value() = std::string(choice_id);
+    auto const& current = step();
+    auto offered = options(current);
+    bool known = std::any_of(offered.begin(), offered.end(), [&](Option const& o) { return o.id == option_id; });
+    switch (current.input) {
+    case InputKind::Choice:
+    case InputKind::YesNo:
+    case InputKind::Commune:
+        if (!known)
+            return;
+        value_for_edit(current) = std::string(option_id);
+        break;
+    case InputKind::Consent:
+        // The box is the only option: touching it again unticks it.
+        value_for_edit(current) = answer(current.key).empty() ? "oui" : "";
+        break;
+    case InputKind::MultiChoice: {
+        if (!known)
+            return;
+        auto chosen = split_ids(answer(current.key));
+        std::vector<std::string> ids(chosen.begin(), chosen.end());
+        auto it = std::find(ids.begin(), ids.end(), option_id);
+        if (it != ids.end()) {
+            ids.erase(it);
+        } else {
+            auto const& field = *current.field;
+            if (field.max_selected && ids.size() >= field.max_selected) {
+                m_error = replace_count(field.max_selected == 1
+                        ? "Vous pouvez choisir une seule image. Touchez-la encore pour l'enlever."
+                        : "Vous pouvez choisir {n} images au plus. Touchez une image choisie pour "
+                          "l'enlever.",
+                    field.max_selected);
+                return;
+            }
+            ids.emplace_back(option_id);
+        }
+        // Stored in the catalogue's order, whatever order they were touched.
+        std::string joined;
+        for (auto const& choice : current.field->choices) {
+            if (std::find(ids.begin(), ids.end(), choice.id) == ids.end())
+                continue;
+            if (!joined.empty())
+                joined += ',';
+            joined += choice.id;
+        }
+        value_for_edit(current) = joined;
+        break;
+    }
+    default:
+        return;
+    }
     m_error.reset();
+    refresh();
 }
 
-bool DemarcheRunner::validate_current()
+Advance DemarcheRunner::next()
 {
-    m_error = validate_field(field(), answer(field().id));
-    return !m_error;
-}
+    if (m_steps.empty())
+        return Advance::Finished;
+    auto current = step();
+    m_error = check(current);
+    if (m_error)
+        return Advance::Refused;
 
-bool DemarcheRunner::next()
-{
-    if (!validate_current())
-        return false;
-    if (m_page + 1 < page_count())
-        ++m_page;
-    return true;
+    if (current.add_another && utf8::trim(answer(current.key)) == "oui") {
+        // One more item: its questions come next, and the question is
+        // asked again after them.
+        m_items[current.group->id] = items(*current.group) + 1;
+        guichet::wipe(m_answers[current.key]);
+        refresh();
+        auto first = current.group->id + "." + std::to_string(current.item) + ".";
+        for (std::size_t i = 0; i < m_steps.size(); ++i) {
+            if (m_steps[i].key.rfind(first, 0) == 0) {
+                m_index = i;
+                return Advance::Moved;
+            }
+        }
+        return Advance::Moved;
+    }
+    if (current.part == Part::Postcode) {
+        // A commune chosen for another postcode no longer fits; a postcode
+        // that serves one commune only chooses it.
+        auto commune_key = current.key.substr(0, current.key.rfind('.')) + ".commune";
+        auto postcode = normalized(current).value_or("");
+        if (m_communes) {
+            auto communes = m_communes->by_postcode(postcode);
+            if (!m_communes->find(postcode, utf8::trim(answer(commune_key))))
+                guichet::wipe(m_answers[commune_key]);
+            if (communes.size() == 1)
+                m_answers[commune_key] = communes.front().insee;
+        }
+    }
+    refresh();
+    if (m_index + 1 >= m_steps.size())
+        return Advance::Finished;
+    ++m_index;
+    return Advance::Moved;
 }
 
 bool DemarcheRunner::back()
 {
     m_error.reset();
-    if (m_page == 0)
+    if (m_index == 0)
         return false;
-    --m_page;
+    --m_index;
     return true;
 }
 
-void DemarcheRunner::go_to(std::size_t page_index)
+bool DemarcheRunner::go_to(std::string_view key)
 {
-    if (page_index < page_count()) {
-        m_page = page_index;
-        m_error.reset();
+    for (std::size_t i = 0; i < m_steps.size(); ++i) {
+        if (m_steps[i].key == key) {
+            m_index = i;
+            m_error.reset();
+            return true;
+        }
     }
+    return false;
 }
 
-std::optional<std::size_t> DemarcheRunner::first_invalid_page() const
+std::optional<std::size_t> DemarcheRunner::first_invalid_step() const
 {
-    for (std::size_t i = 0; i < page_count(); ++i) {
-        for (auto const& f : m_demarche.pages[i].fields) {
-            if (validate_field(f, answer(f.id)))
-                return i;
-        }
+    for (std::size_t i = 0; i < m_steps.size(); ++i) {
+        if (check(m_steps[i]))
+            return i;
     }
     return std::nullopt;
 }
 
+bool DemarcheRunner::show_first_invalid()
+{
+    auto invalid = first_invalid_step();
+    if (!invalid)
+        return false;
+    m_index = *invalid;
+    m_error = check(m_steps[m_index]);
+    return true;
+}
+
+// [SECTION] What leaves the runner
+
 std::vector<SummaryLine> DemarcheRunner::summary() const
 {
     std::vector<SummaryLine> lines;
-    for (std::size_t i = 0; i < page_count(); ++i) {
-        for (auto const& f : m_demarche.pages[i].fields)
-            lines.push_back(SummaryLine { i, f.label, display_value(f, answer(f.id)) });
+    for (auto const& step : m_steps) {
+        if (step.input == InputKind::Info || step.add_another)
+            continue;
+        auto texts = this->texts(step);
+        SummaryLine line;
+        line.key = step.key;
+        line.section = texts.section;
+        line.label = texts.label;
+        line.value = display(step);
+        line.personal = step.field->personal;
+        lines.push_back(std::move(line));
     }
     return lines;
 }
 
-std::vector<std::pair<std::string, std::string>> DemarcheRunner::answers() const
+nlohmann::ordered_json DemarcheRunner::answers_json() const
 {
-    std::vector<std::pair<std::string, std::string>> result;
-    for (auto const& page : m_demarche.pages) {
-        for (auto const& f : page.fields) {
-            auto value = utf8::trim(answer(f.id));
-            if (value.empty())
-                continue;
-            if (f.type == FieldType::Phone) {
-                if (auto digits = normalize_french_phone(value)) {
-                    result.emplace_back(f.id, *digits);
+    nlohmann::ordered_json answers = nlohmann::ordered_json::object();
+    for (auto const& step : m_steps) {
+        if (step.input == InputKind::Info || step.add_another)
+            continue;
+        auto value = normalized(step);
+        if (!value)
+            continue;
+        // Where the value goes: the group's list, the item's object, the
+        // composite's object.
+        nlohmann::ordered_json* target = &answers;
+        if (step.group) {
+            auto& list = answers[step.group->id];
+            if (!list.is_array())
+                list = nlohmann::ordered_json::array();
+            while (list.size() <= step.item)
+                list.push_back(nlohmann::ordered_json::object());
+            target = &list[step.item];
+        }
+        auto const& field = *step.field;
+        if (step.part != Part::Whole) {
+            auto& object = (*target)[field.id];
+            if (!object.is_object())
+                object = nlohmann::ordered_json::object();
+            if (step.part == Part::Commune && m_communes) {
+                auto postcode_key = step.key.substr(0, step.key.rfind('.')) + ".postcode";
+                if (auto const* commune = m_communes->find(utf8::trim(answer(postcode_key)), *value)) {
+                    object["commune"] = commune->name;
+                    object["insee"] = commune->insee;
                     continue;
                 }
             }
-            result.emplace_back(f.id, std::string(value));
+            object[std::string(to_string(step.part))] = *value;
+            continue;
+        }
+        auto& slot = (*target)[field.id];
+        switch (field.type) {
+        case FieldType::Number:
+            slot = to_number(*value).value_or(0);
+            break;
+        case FieldType::YesNo:
+        case FieldType::Consent:
+            slot = *value == "oui";
+            break;
+        case FieldType::MultiChoice: {
+            slot = nlohmann::ordered_json::array();
+            for (auto id : split_ids(*value))
+                slot.push_back(std::string(id));
+            break;
+        }
+        default:
+            slot = *value;
+            break;
         }
     }
-    return result;
+    return answers;
 }
 
 void DemarcheRunner::wipe()
 {
-    for (auto& [id, value] : m_answers)
+    for (auto& [key, value] : m_answers)
         guichet::wipe(value);
     m_answers.clear();
+    m_items.clear();
     m_error.reset();
-    m_page = 0;
+    m_index = 0;
+    refresh();
 }
 
 }

@@ -1,8 +1,21 @@
-// The démarche runner: walks a resident through one démarche's pages, holds
-// their answers, and validates each page with a message they can act on.
+// The démarche runner: walks a resident through one démarche, one question
+// per screen, holds their answers, and checks each with a message they can
+// act on.
+//
+// The catalogue describes pages of fields; the runner turns them into steps,
+// one per screen: a plain field is one step, an address or an identity is
+// four (one per part), a group repeats its fields for each item and then asks
+// whether there is another. The list of steps is worked out again after
+// every change, from the display conditions and the answers so far, so that
+// changing an answer that later pages depend on shows or hides them at once.
+// An answer hidden by a condition is kept while the resident is here (they may
+// change their mind back) but never reaches the dossier.
 #pragma once
 
 #include "catalogue.hpp"
+#include "field_values.hpp"
+
+#include <nlohmann/json.hpp>
 
 #include <map>
 #include <optional>
@@ -11,70 +24,146 @@
 
 namespace guichet {
 
-// Why a value is refused, as a sentence for the resident; nothing if valid.
-std::optional<std::string> validate_field(Field const& field, std::string_view value);
+class CommuneIndex;
 
-// The value as the resident should read it back: a choice's label, a phone
-// number grouped in pairs.
-std::string display_value(Field const& field, std::string_view value);
+// How a step is answered; the UI picks its widgets from this alone.
+enum class InputKind {
+    Text, // AZERTY keyboard, one line
+    LongText, // AZERTY keyboard, a box of several lines
+    Email, // AZERTY keyboard with @ and the usual endings
+    Digits, // digit pad: numbers, postcodes
+    Phone, // digit pad, grouped in pairs
+    Date, // digit pad in a JJ/MM/AAAA mask
+    Choice, // pictogram tiles, one chosen
+    MultiChoice, // pictogram tiles, several chosen
+    YesNo, // two big tiles
+    Consent, // a text and a box to tick
+    Info, // a panel to read
+    Commune, // one tile per commune of the postcode typed before
+};
 
-// "+33 6 12 34 56 78", "06.12.34.56.78" → "0612345678"; nothing if it is not
-// a French number.
-std::optional<std::string> normalize_french_phone(std::string_view text);
+struct Step {
+    // Where the answer is kept, and its path in the dossier:
+    // "type_acte", "personne.birth_date", "enfants.1.prenom".
+    std::string key;
+    std::size_t page_index { 0 };
+    Field const* field { nullptr };
+    Part part { Part::Whole };
+    Field const* group { nullptr }; // the group this step repeats for, if any
+    std::size_t item { 0 }; // which of the group's items, from 0
+    bool add_another { false }; // the group's "one more?" question
+    InputKind input { InputKind::Text };
+};
+
+// What a step shows, resolved from the catalogue, the part and the item.
+struct StepTexts {
+    std::string section; // "La personne concernée", "Enfant 2"
+    std::string question;
+    std::string instruction;
+    std::string hint;
+    std::string label; // on the review screen
+};
+
+// A tile to touch: a choice, yes or no, or a commune.
+struct Option {
+    std::string id;
+    std::string label;
+    std::string hint;
+    std::string pictogram;
+};
 
 struct SummaryLine {
-    std::size_t page_index;
+    std::string key; // of the step that asks it: "Modifier" goes there
+    std::string section;
     std::string label;
     std::string value; // display form; empty when the resident left it out
+    bool personal { false };
 };
+
+enum class Advance {
+    Refused, // the answer needs a correction: error() says which
+    Moved, // on to the next step
+    Finished, // that was the last step: time to review
+};
+
+// The plain French phone helpers of the first démarche, kept for receipts
+// and tests.
+std::optional<std::string> normalize_french_phone(std::string_view text);
 
 class DemarcheRunner {
 public:
-    explicit DemarcheRunner(Demarche const& demarche);
+    // `communes` may be null (the list did not load): postcodes are then
+    // checked for their shape only and the commune is typed.
+    DemarcheRunner(Demarche const& demarche, CommuneIndex const* communes, Date today);
     ~DemarcheRunner();
     DemarcheRunner(DemarcheRunner const&) = delete;
     DemarcheRunner& operator=(DemarcheRunner const&) = delete;
 
     Demarche const& demarche() const { return m_demarche; }
-    std::size_t page_index() const { return m_page; }
-    std::size_t page_count() const { return m_demarche.pages.size(); }
-    Page const& page() const { return m_demarche.pages[m_page]; }
-    Field const& field() const { return page().fields.front(); }
+    std::vector<Step> const& steps() const { return m_steps; }
+    std::size_t step_index() const { return m_index; }
+    Step const& step() const { return m_steps[m_index]; }
+    StepTexts texts(Step const& step) const;
+    std::vector<Option> options(Step const& step) const;
 
-    std::string const& answer(std::string_view field_id) const;
-    // The validation message shown under the current field, if any.
+    // What the resident entered for a step, as they entered it (the date's
+    // digits, the choice's id, a multiple choice's ids joined by commas).
+    std::string const& answer(std::string_view key) const;
+    // The validation message shown under the current step, if any.
     std::optional<std::string> const& error() const { return m_error; }
 
-    // Editing the current page's field. Typing past the field's maximum
-    // length is refused (the keyboard stops), not cut later.
+    // Editing the current step. Typing past the step's maximum length, or a
+    // letter on a digit pad, is refused (the keys stop), not cut later.
     void insert_text(std::string_view text);
     void erase_last();
-    void choose(std::string_view choice_id);
+    // Chooses a tile; on a multiple choice or a consent, touches it again
+    // to undo.
+    void choose(std::string_view option_id);
 
-    // Validates the current page; moves on when it is valid. Returns false
-    // (and sets error()) when the resident must correct something.
-    bool validate_current();
-    bool next();
-    // Returns false on the first page (there is nothing before it).
+    // Checks the current step; moves on when it is valid.
+    Advance next();
+    // Returns false on the first step (there is nothing before it).
     bool back();
-    void go_to(std::size_t page_index);
-    // The first page whose answer is not valid, if any.
-    std::optional<std::size_t> first_invalid_page() const;
+    // Goes to the step with this key, if it is shown; false otherwise.
+    bool go_to(std::string_view key);
+    // The first shown step whose answer is not valid, if any.
+    std::optional<std::size_t> first_invalid_step() const;
+    // Goes to the first invalid step and shows why; false when all are valid.
+    bool show_first_invalid();
 
     std::vector<SummaryLine> summary() const;
-    // The answers as stored in a dossier: field id → raw value, in page
-    // order, optional fields left empty omitted.
-    std::vector<std::pair<std::string, std::string>> answers() const;
+    // The answers as stored in a dossier: an object keyed by field id, with
+    // addresses and identities as objects, groups as lists of objects,
+    // numbers as numbers, yes/no as booleans. Hidden steps are left out.
+    nlohmann::ordered_json answers_json() const;
 
     // Overwrites every answer before forgetting it.
     void wipe();
 
 private:
-    std::string& current_value();
+    // Works out the shown steps again and finds the current one.
+    void refresh();
+    void add_field_steps(std::vector<Step>& steps, std::map<std::string, std::size_t, std::less<>>& shown,
+        std::size_t page_index, Field const& field, Field const* group, std::size_t item,
+        std::string const& prefix) const;
+    bool holds(Condition const& condition, std::string const& item_prefix, std::vector<Step> const& steps,
+        std::map<std::string, std::size_t, std::less<>> const& shown) const;
+    // The answer in its stored form ("1985-03-05" for a date), or nothing
+    // when it is empty or not valid.
+    std::optional<std::string> normalized(Step const& step) const;
+    std::optional<std::string> check(Step const& step) const;
+    std::optional<std::string> check_rules(Step const& step) const;
+    std::string display(Step const& step) const;
+    std::string& value_for_edit(Step const& step);
+    std::size_t items(Field const& group) const;
 
     Demarche const& m_demarche;
-    std::size_t m_page { 0 };
+    CommuneIndex const* m_communes;
+    Date m_today;
+    std::vector<Step> m_steps;
+    std::size_t m_index { 0 };
     std::map<std::string, std::string, std::less<>> m_answers;
+    std::map<std::string, std::size_t, std::less<>> m_items; // group id → items asked
     std::optional<std::string> m_error;
 };
 

@@ -2,6 +2,8 @@
 
 #include "log.hpp"
 
+#include <algorithm>
+
 namespace guichet {
 
 namespace {
@@ -28,6 +30,14 @@ std::string_view to_string(Screen screen)
         return "attract";
     case Screen::Home:
         return "home";
+    case Screen::Theme:
+        return "theme";
+    case Screen::Situations:
+        return "situations";
+    case Screen::Suggestions:
+        return "suggestions";
+    case Screen::Intro:
+        return "intro";
     case Screen::Step:
         return "step";
     case Screen::Review:
@@ -124,19 +134,127 @@ void Session::handle(intent::StillHere const&)
     // idle delay.
 }
 
+void Session::set_usage_counts(UsageCounts counts)
+{
+    m_usage = std::move(counts);
+    ++m_revision;
+}
+
+void Session::set_devices(DeviceStatus devices)
+{
+    m_devices = devices;
+    ++m_revision;
+}
+
+std::vector<Demarche const*> Session::most_used() const
+{
+    std::vector<Demarche const*> demarches;
+    for (auto const& demarche : m_catalogue.demarches)
+        demarches.push_back(&demarche);
+    auto count = [&](Demarche const* demarche) {
+        auto it = m_usage.find(demarche->id);
+        return it == m_usage.end() ? 0 : it->second;
+    };
+    // Stable: among equals, the catalogue's order, which its authors chose.
+    std::stable_sort(
+        demarches.begin(), demarches.end(), [&](Demarche const* a, Demarche const* b) { return count(a) > count(b); });
+    if (demarches.size() > m_config.most_used)
+        demarches.resize(m_config.most_used);
+    return demarches;
+}
+
+std::vector<Demarche const*> Session::demarches_of_theme(std::string_view theme_id) const
+{
+    std::vector<Demarche const*> demarches;
+    for (auto const& demarche : m_catalogue.demarches) {
+        if (demarche.theme == theme_id)
+            demarches.push_back(&demarche);
+    }
+    return demarches;
+}
+
+std::vector<Demarche const*> Session::demarches_for_situation(std::string_view situation_id) const
+{
+    std::vector<Demarche const*> demarches;
+    for (auto const& demarche : m_catalogue.demarches) {
+        if (std::find(demarche.situations.begin(), demarche.situations.end(), situation_id)
+            != demarche.situations.end())
+            demarches.push_back(&demarche);
+    }
+    return demarches;
+}
+
+std::optional<std::string> Session::unavailable(Demarche const& demarche) const
+{
+    bool printer_missing = demarche.devices.printer == DeviceNeed::Required && !m_devices.printer;
+    bool reader_missing = demarche.devices.card_reader == DeviceNeed::Required && !m_devices.card_reader;
+    if (printer_missing || reader_missing)
+        return demarche.when_unavailable.fr();
+    return std::nullopt;
+}
+
+bool Session::browsing() const
+{
+    return m_screen == Screen::Home || m_screen == Screen::Theme || m_screen == Screen::Situations
+        || m_screen == Screen::Suggestions;
+}
+
+void Session::handle(intent::OpenTheme const& open)
+{
+    if (!browsing() || m_out_of_service)
+        return;
+    auto const* theme = m_catalogue.orientation.find_theme(open.theme_id);
+    if (!theme)
+        return;
+    m_theme = theme;
+    m_screen = Screen::Theme;
+    ++m_revision;
+}
+
+void Session::handle(intent::OpenSituations const&)
+{
+    if (!browsing() || m_out_of_service)
+        return;
+    m_screen = Screen::Situations;
+    ++m_revision;
+}
+
+void Session::handle(intent::ChooseSituation const& choose)
+{
+    if (m_screen != Screen::Situations)
+        return;
+    auto const* situation = m_catalogue.orientation.find_situation(choose.situation_id);
+    if (!situation)
+        return;
+    m_situation = situation;
+    m_screen = Screen::Suggestions;
+    ++m_revision;
+}
+
 void Session::handle(intent::StartDemarche const& start)
 {
-    if (m_screen != Screen::Home || m_out_of_service)
+    if (!browsing() || m_out_of_service)
         return;
     auto const* demarche = m_catalogue.find(start.demarche_id);
-    if (!demarche)
+    if (!demarche || unavailable(*demarche))
         return;
-    m_runner = std::make_unique<DemarcheRunner>(*demarche);
+    m_intro = demarche;
+    m_intro_origin = m_screen;
+    m_help_open = false;
+    m_screen = Screen::Intro;
+    ++m_revision;
+}
+
+void Session::handle(intent::Begin const&)
+{
+    if (m_screen != Screen::Intro || !m_intro || m_out_of_service)
+        return;
+    m_runner = std::make_unique<DemarcheRunner>(*m_intro, m_config.communes, m_clock.today());
     m_returning_to_review = false;
     m_save_error.reset();
     m_save_error_code.reset();
     m_help_open = false;
-    m_screen = Screen::Step;
+    m_screen = m_runner->steps().empty() ? Screen::Review : Screen::Step;
     ++m_revision;
 }
 
@@ -168,18 +286,35 @@ void Session::handle(intent::Next const&)
 {
     if (m_screen != Screen::Step || !m_runner)
         return;
-    bool last_page = m_runner->page_index() + 1 == m_runner->page_count();
-    if (!m_runner->next()) {
-        ++m_revision;
+    ++m_revision;
+    switch (m_runner->next()) {
+    case Advance::Refused:
+        return;
+    case Advance::Moved:
+        // After a correction from the review, go straight back to it rather
+        // than through every following step again, unless the correction
+        // showed a question that still needs an answer.
+        if (m_returning_to_review)
+            finish_step();
+        return;
+    case Advance::Finished:
+        finish_step();
         return;
     }
-    // After a correction from the review, go straight back to it rather
-    // than through every following page again.
-    if (last_page || m_returning_to_review) {
-        m_returning_to_review = false;
-        m_screen = Screen::Review;
+}
+
+void Session::finish_step()
+{
+    if (m_runner->show_first_invalid()) {
+        // The error of a step not yet visited would be shown before the
+        // resident had a chance: only the step is shown, fresh.
+        if (m_runner->answer(m_runner->step().key).empty())
+            m_runner->go_to(m_runner->step().key);
+        m_screen = Screen::Step;
+        return;
     }
-    ++m_revision;
+    m_returning_to_review = false;
+    m_screen = Screen::Review;
 }
 
 void Session::handle(intent::Back const&)
@@ -191,19 +326,32 @@ void Session::handle(intent::Back const&)
     }
     switch (m_screen) {
     case Screen::Step:
-        if (m_returning_to_review) {
+        if (m_returning_to_review && !m_runner->first_invalid_step()) {
             // Leave the correction as it is and show the review again.
             m_returning_to_review = false;
             m_screen = Screen::Review;
         } else if (!m_runner->back()) {
-            // Back from the first question: the resident changed their
-            // mind about this démarche. Nothing worth keeping yet.
-            go_home();
+            // Back from the first question: the start screen again. The
+            // answers so far go: the resident changed their mind.
+            m_runner.reset();
+            m_returning_to_review = false;
+            m_screen = Screen::Intro;
         }
         break;
     case Screen::Review:
-        m_runner->go_to(m_runner->page_count() - 1);
+        m_runner->go_to(m_runner->steps().back().key);
         m_screen = Screen::Step;
+        break;
+    case Screen::Intro:
+        m_intro = nullptr;
+        m_screen = m_intro_origin;
+        break;
+    case Screen::Theme:
+    case Screen::Situations:
+        m_screen = Screen::Home;
+        break;
+    case Screen::Suggestions:
+        m_screen = Screen::Situations;
         break;
     case Screen::Home:
         m_screen = Screen::Attract;
@@ -215,11 +363,10 @@ void Session::handle(intent::Back const&)
     ++m_revision;
 }
 
-void Session::handle(intent::EditPage const& edit)
+void Session::handle(intent::EditStep const& edit)
 {
-    if (m_screen != Screen::Review || !m_runner || edit.page_index >= m_runner->page_count())
+    if (m_screen != Screen::Review || !m_runner || !m_runner->go_to(edit.key))
         return;
-    m_runner->go_to(edit.page_index);
     m_returning_to_review = true;
     m_save_error.reset();
     m_screen = Screen::Step;
@@ -231,13 +378,11 @@ void Session::handle(intent::Confirm const&)
     if (m_screen != Screen::Review || !m_runner)
         return;
     ++m_revision;
-    if (auto invalid = m_runner->first_invalid_page()) {
-        // Cannot happen through the screens, which validate each page, but a
-        // catalogue or a mediator could get here: show the page to fix.
-        m_runner->go_to(*invalid);
+    if (m_runner->show_first_invalid()) {
+        // Cannot happen through the screens, which check each step, but a
+        // mediator's action could get here: show the step to fix.
         m_returning_to_review = true;
         m_screen = Screen::Step;
-        m_runner->validate_current();
         return;
     }
 
@@ -247,7 +392,7 @@ void Session::handle(intent::Confirm const&)
         demarche.version,
         m_clock.unix_seconds(),
         "fr",
-        m_runner->answers(),
+        m_runner->answers_json(),
     };
     auto saved = m_store.save(dossier);
     dossier.wipe();
@@ -263,8 +408,9 @@ void Session::handle(intent::Confirm const&)
     // longer needed on screen, only the code.
     m_save_error.reset();
     m_save_error_code.reset();
-    m_receipt = make_receipt(m_config.receipt, demarche.title, demarche.receipt.title, demarche.receipt.next_steps,
-        saved.release_value(), dossier.confirmed_at);
+    m_receipt = make_receipt(m_config.receipt, demarche.title.fr(), demarche.receipt.title.fr(),
+        demarche.receipt.next_steps.fr(), saved.release_value(), dossier.confirmed_at);
+    ++m_usage[demarche.id];
     m_runner.reset();
     m_screen = Screen::Receipt;
     m_print_status = PrintStatus::Printing;
@@ -324,8 +470,8 @@ void Session::handle(intent::Tick const&)
     }
     if (now - m_last_activity < m_config.idle_warning_after)
         return;
-    if (m_screen == Screen::Home) {
-        // Nothing personal on the home screen: no need to ask.
+    if (browsing()) {
+        // Nothing personal while looking for a démarche: no need to ask.
         m_screen = Screen::Attract;
         m_help_open = false;
     } else {
@@ -346,13 +492,6 @@ void Session::handle(intent::PrintFinished const& finished)
     ++m_revision;
 }
 
-void Session::go_home()
-{
-    m_runner.reset();
-    m_returning_to_review = false;
-    m_screen = Screen::Home;
-}
-
 void Session::end_session()
 {
     // The runner's destructor overwrites every answer.
@@ -366,6 +505,9 @@ void Session::end_session()
     m_idle_warning_since.reset();
     m_help_open = false;
     m_returning_to_review = false;
+    m_theme = nullptr;
+    m_situation = nullptr;
+    m_intro = nullptr;
     m_screen = Screen::Attract;
     ++m_sessions_ended;
     ++m_revision;

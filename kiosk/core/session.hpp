@@ -1,12 +1,16 @@
 // The session state machine: one resident's visit, from the attract screen
 // to the wipe.
 //
-//   Attract ──activity──▶ Home ──start──▶ Step (page 1..n) ──next──▶ Review
-//      ▲                    │                  ◀──back/edit──          │
-//      │                    │                                       confirm
-//      │                    │                              (dossier written to
-//      │                    │                               the outbox first)
-//      └──── end: finish, or idle warning + countdown ◀──── Receipt ◀──┘
+//   Attract ──activity──▶ Home ──▶ Theme ─────────────┐
+//      ▲                   │  └──▶ Situations ──▶ Suggestions
+//      │                   └──────────────────────────┴──start──▶ Intro
+//      │                                                            │ begin
+//      │                                Review ◀──next── Step (1..n) ◀┘
+//      │                                   │ ──edit──▶ (the step, then back)
+//      │                                confirm (dossier written to the
+//      │                                   │     outbox first)
+//      └── end: finish, or idle warning ◀─ Receipt
+//          + countdown
 //
 // Intents come in (touches, keyboard keys, time passing, a print job's end);
 // the UI reads the state back through the accessors. Ending a session wipes
@@ -19,6 +23,7 @@
 #include "runner.hpp"
 
 #include <cstdint>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -29,6 +34,10 @@ namespace guichet {
 enum class Screen {
     Attract,
     Home,
+    Theme, // the démarches of one theme
+    Situations, // "Je ne sais pas": which life situation?
+    Suggestions, // the démarches for the situation chosen
+    Intro, // what a démarche asks, what to have at hand, how long
     Step,
     Review,
     Receipt,
@@ -44,9 +53,19 @@ namespace intent {
 struct Activity { };
 // "Oui, je continue" on the idle warning.
 struct StillHere { };
+struct OpenTheme {
+    std::string theme_id;
+};
+struct OpenSituations { };
+struct ChooseSituation {
+    std::string situation_id;
+};
+// Opens a démarche's start screen.
 struct StartDemarche {
     std::string demarche_id;
 };
+// "Commencer" on the start screen.
+struct Begin { };
 struct Choose {
     std::string choice_id;
 };
@@ -56,8 +75,9 @@ struct InsertText {
 struct EraseLast { };
 struct Next { };
 struct Back { };
-struct EditPage {
-    std::size_t page_index;
+// "Modifier" beside an answer on the review screen.
+struct EditStep {
+    std::string key;
 };
 struct Confirm { };
 // "Terminer" on the receipt, or "Abandonner" during a démarche.
@@ -72,9 +92,10 @@ struct PrintFinished {
 };
 }
 
-using Intent = std::variant<intent::Activity, intent::StillHere, intent::StartDemarche, intent::Choose,
-    intent::InsertText, intent::EraseLast, intent::Next, intent::Back, intent::EditPage, intent::Confirm,
-    intent::EndSession, intent::OpenHelp, intent::CloseHelp, intent::Tick, intent::PrintFinished>;
+using Intent = std::variant<intent::Activity, intent::StillHere, intent::OpenTheme, intent::OpenSituations,
+    intent::ChooseSituation, intent::StartDemarche, intent::Begin, intent::Choose, intent::InsertText,
+    intent::EraseLast, intent::Next, intent::Back, intent::EditStep, intent::Confirm, intent::EndSession,
+    intent::OpenHelp, intent::CloseHelp, intent::Tick, intent::PrintFinished>;
 
 struct SessionConfig {
     Millis idle_warning_after { 45'000 };
@@ -83,6 +104,16 @@ struct SessionConfig {
     // resident is concerned: they get the way forward on screen.
     Millis print_timeout { 30'000 };
     ReceiptSettings receipt;
+    // The list of communes for addresses; may be null (see DemarcheRunner).
+    CommuneIndex const* communes { nullptr };
+    // How many démarches the home screen shows as the most used.
+    std::size_t most_used { 3 };
+};
+
+// What the kiosk's devices can do right now, as far as démarches care.
+struct DeviceStatus {
+    bool printer { true };
+    bool card_reader { false };
 };
 
 enum class PrintStatus {
@@ -105,7 +136,25 @@ public:
     void set_out_of_service(bool out_of_service);
     bool out_of_service() const { return m_out_of_service; }
 
+    // Completed démarches by id, as the store counted them: the home screen
+    // shows the most used first.
+    void set_usage_counts(UsageCounts counts);
+    void set_devices(DeviceStatus devices);
+
     Catalogue const& catalogue() const { return m_catalogue; }
+    // The most used démarches, most used first; the catalogue's order while
+    // nothing has been counted.
+    std::vector<Demarche const*> most_used() const;
+    std::vector<Demarche const*> demarches_of_theme(std::string_view theme_id) const;
+    std::vector<Demarche const*> demarches_for_situation(std::string_view situation_id) const;
+    // Why a démarche cannot be started now (a required device is missing),
+    // as the sentence to show; nothing when it can.
+    std::optional<std::string> unavailable(Demarche const& demarche) const;
+    // The theme or situation being shown (Theme, Suggestions), and the
+    // démarche whose start screen is shown (Intro).
+    Theme const* theme() const { return m_theme; }
+    Situation const* situation() const { return m_situation; }
+    Demarche const* intro() const { return m_intro; }
     Screen screen() const { return m_screen; }
     bool help_open() const { return m_help_open; }
     bool idle_warning() const { return m_idle_warning_since.has_value(); }
@@ -132,13 +181,17 @@ public:
 private:
     void handle(intent::Activity const&);
     void handle(intent::StillHere const&);
+    void handle(intent::OpenTheme const&);
+    void handle(intent::OpenSituations const&);
+    void handle(intent::ChooseSituation const&);
     void handle(intent::StartDemarche const&);
+    void handle(intent::Begin const&);
     void handle(intent::Choose const&);
     void handle(intent::InsertText const&);
     void handle(intent::EraseLast const&);
     void handle(intent::Next const&);
     void handle(intent::Back const&);
-    void handle(intent::EditPage const&);
+    void handle(intent::EditStep const&);
     void handle(intent::Confirm const&);
     void handle(intent::EndSession const&);
     void handle(intent::OpenHelp const&);
@@ -147,7 +200,8 @@ private:
     void handle(intent::PrintFinished const&);
 
     void end_session();
-    void go_home();
+    void finish_step();
+    bool browsing() const;
     bool editing() const { return m_runner && (m_screen == Screen::Step || m_screen == Screen::Review); }
 
     Catalogue const& m_catalogue;
@@ -157,6 +211,13 @@ private:
     SessionConfig m_config;
 
     Screen m_screen { Screen::Attract };
+    // Where the start screen was opened from: "Retour" goes back there.
+    Screen m_intro_origin { Screen::Home };
+    Theme const* m_theme { nullptr };
+    Situation const* m_situation { nullptr };
+    Demarche const* m_intro { nullptr };
+    UsageCounts m_usage;
+    DeviceStatus m_devices;
     bool m_out_of_service { false };
     bool m_help_open { false };
     Millis m_last_activity { 0 };

@@ -2,9 +2,10 @@
 // devices, the store and the session, and hands them to the UI. It wires;
 // it decides nothing about démarches or screens.
 #include "drivers/print/receipt_device.hpp"
+#include "kiosk/core/catalogue_files.hpp"
+#include "kiosk/core/communes.hpp"
 #include "kiosk/core/log.hpp"
 #include "kiosk/core/session.hpp"
-#include "kiosk/main/catalogue_files.hpp"
 #include "kiosk/main/options.hpp"
 #include "kiosk/main/system_clock.hpp"
 #include "sync/sqlite_store.hpp"
@@ -77,6 +78,16 @@ private:
     Error m_error;
 };
 
+std::optional<std::string> read_file(std::filesystem::path const& path)
+{
+    std::ifstream in(path, std::ios::binary);
+    if (!in)
+        return std::nullopt;
+    std::ostringstream text;
+    text << in.rdbuf();
+    return text.str();
+}
+
 int fail(std::string const& message)
 {
     log(LogLevel::Error, "kiosk", message);
@@ -107,12 +118,24 @@ int main(int argc, char** argv)
     auto catalogue = load_catalogue_files(options.catalogue);
     for (auto const& error : catalogue.errors)
         log(LogLevel::Error, "catalogue", error.to_string());
-    if (catalogue.demarches.size() > max_home_demarches)
-        log(LogLevel::Warning, "catalogue",
-            "the home screen shows " + std::to_string(max_home_demarches)
-                + " démarches; the others are not offered (themes come later)");
     log(LogLevel::Info, "catalogue",
         std::to_string(catalogue.demarches.size()) + " démarche(s) loaded from " + options.catalogue.string());
+
+    // Without the list of communes, addresses still work: the postcode is
+    // checked for its shape and the commune is typed.
+    CommuneIndex communes;
+    if (auto text = read_file(options.communes)) {
+        if (auto parsed_communes = CommuneIndex::parse(*text)) {
+            communes = parsed_communes.release_value();
+            log(LogLevel::Info, "communes", std::to_string(communes.size()) + " postcode-commune pairs loaded");
+        } else {
+            log(LogLevel::Error, "communes",
+                options.communes.string() + ": " + parsed_communes.error().detail + "; communes will be typed");
+        }
+    } else {
+        log(LogLevel::Error, "communes", "cannot read " + options.communes.string() + "; communes will be typed");
+    }
+    options.session.communes = &communes;
 
     // Without an outbox the kiosk stays up and says it is out of service:
     // a dead screen tells the resident nothing, and the technician finds
@@ -145,6 +168,10 @@ int main(int argc, char** argv)
     Clock const& clock = options.scenario ? static_cast<Clock const&>(manual_clock) : system_clock;
     Session session(catalogue, clock, *store, printer, options.session);
     session.set_out_of_service(store_error.has_value());
+    if (auto counts = store->usage_counts())
+        session.set_usage_counts(counts.release_value());
+    else
+        log(LogLevel::Warning, "store", "usage counts not read: " + counts.error().code);
 
     std::vector<ui::Action> scenario;
     if (options.scenario) {

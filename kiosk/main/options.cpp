@@ -12,7 +12,8 @@ char const* usage()
 Devices
   --printer pdf:DIR           receipts as PDF files in DIR (simulator; default pdf:var/receipts)
 Data
-  --catalogue DIR             démarches (*.json) to offer (default: the shipped catalogue)
+  --catalogue DIR             démarches (*.json) and orientation.json (default: the shipped catalogue)
+  --communes FILE             French communes and postcodes, for addresses (default: the shipped list)
   --data DIR                  where the outbox database lives (default var/data)
   --site NAME                 site name printed on receipts
 Display
@@ -51,6 +52,7 @@ Result<KioskOptions> parse_options(int argc, char** argv)
 {
     KioskOptions options;
     options.catalogue = GUICHET_DEFAULT_CATALOGUE;
+    options.communes = GUICHET_DEFAULT_COMMUNES;
     for (int i = 1; i < argc; ++i) {
         std::string_view arg = argv[i];
         // Both "--printer pdf:DIR" and "--printer=pdf:DIR".
@@ -76,6 +78,8 @@ Result<KioskOptions> parse_options(int argc, char** argv)
             options.exit_after_first_frame = true;
         } else if (arg == "--catalogue") {
             options.catalogue = GUICHET_TRY(value());
+        } else if (arg == "--communes") {
+            options.communes = GUICHET_TRY(value());
         } else if (arg == "--data") {
             options.data = GUICHET_TRY(value());
         } else if (arg == "--printer") {

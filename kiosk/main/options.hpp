@@ -14,6 +14,7 @@ namespace guichet {
 
 struct KioskOptions {
     std::filesystem::path catalogue;
+    std::filesystem::path communes;
     std::filesystem::path data { "var/data" };
     std::string printer { "pdf:var/receipts" };
     ui::UiOptions ui;

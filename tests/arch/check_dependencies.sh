@@ -31,7 +31,7 @@ check drivers "ui/|sync/|SDL|imgui" "drivers/ implement ports; they do not know 
 check sync "ui/|drivers/|SDL|imgui" "sync/ implements ports; it does not know the UI or the drivers"
 # A relative include that climbs ("../sync/...") would slip past the rules
 # above: includes name their module from the repository root instead.
-for module in kiosk ui drivers sync; do
+for module in kiosk ui drivers sync provisioning; do
   check "$module" '\.\./' "include from the repository root (\"sync/...\"), not by climbing (\"../\")"
 done
 

@@ -12,4 +12,5 @@ if [[ -z "${DISPLAY:-}" ]]; then
   export DISPLAY=:98
   for _ in $(seq 50); do xdpyinfo >/dev/null 2>&1 && break; sleep 0.1; done
 fi
+"$build/tests/bench/catalogue_bench" "$PWD"
 "$build/tests/bench/kiosk_bench" "$build/kiosk/main/kiosk" tests/bench/scenarios "$work"

@@ -253,5 +253,26 @@ TEST(SqliteStore, ReportsBusyWhenAnotherWriterHoldsTheLockAndRecovers)
     EXPECT_EQ(store->outbox_depth().value(), 1u);
 }
 
+TEST(SqliteStore, CountsCompletedDemarchesAcrossRestartsWithoutKeepingDossiers)
+{
+    ScratchDirectory scratch;
+    {
+        auto store = SqliteStore::open(scratch.path() / "outbox.db").release_value();
+        EXPECT_TRUE(store->usage_counts().value().empty());
+        auto street = sample_dossier();
+        auto birth = sample_dossier();
+        birth.demarche_id = "acte-de-naissance";
+        ASSERT_TRUE(store->save(street).ok());
+        ASSERT_TRUE(store->save(birth).ok());
+        ASSERT_TRUE(store->save(street).ok());
+    }
+    auto store = SqliteStore::open(scratch.path() / "outbox.db").release_value();
+    auto counts = store->usage_counts().release_value();
+    EXPECT_EQ(counts, (UsageCounts { { "acte-de-naissance", 1 }, { "signalement-voirie", 2 } }));
+    // Only ids and numbers: nothing a resident typed.
+    RawDatabase raw(scratch.path() / "outbox.db");
+    EXPECT_EQ(raw.query_int64("SELECT COUNT(*) FROM demarche_usage WHERE demarche_id LIKE '%Rennes%'"), 0);
+}
+
 }
 }

@@ -35,12 +35,57 @@ public:
     std::vector<PrintJobId> jobs;
 };
 
-Catalogue shipped_catalogue()
+// A small catalogue of its own, so that these tests say what the session
+// does whatever the shipped démarches become: two themes, two situations, a
+// street report with a condition, and a démarche that needs the printer.
+constexpr char const* orientation_json = R"({
+  "format": 2,
+  "themes": [
+    { "id": "ma-rue", "title": "Ma rue", "pictogram": "ma-rue" },
+    { "id": "papiers", "title": "Papiers", "pictogram": "papiers" },
+    { "id": "vide", "title": "Vide", "pictogram": "autre" }
+  ],
+  "situations": [
+    { "id": "probleme-rue", "title": "Il y a un problème dans ma rue", "pictogram": "signalement" },
+    { "id": "papiers-perdus", "title": "J'ai perdu mes papiers", "pictogram": "papiers-perdus" }
+  ]
+})";
+
+constexpr char const* signalement_json = R"({
+  "format": 2, "id": "signalement", "version": "1", "title": "Signaler un problème",
+  "description": "Prévenez la mairie.", "pictogram": "signalement", "theme": "ma-rue",
+  "situations": ["probleme-rue"],
+  "intro": { "asks": "Le problème et le lieu.", "minutes": 3 },
+  "pages": [
+    { "id": "probleme", "title": "Le problème", "fields": [
+      { "id": "categorie", "type": "choice", "label": "Le problème", "choices": [
+        { "id": "voirie", "label": "Voirie", "pictogram": "voirie" },
+        { "id": "eclairage", "label": "Éclairage", "pictogram": "eclairage" } ] },
+      { "id": "dangereux", "type": "yes_no", "label": "Dangereux", "when": { "field": "categorie", "is": "voirie" } } ] },
+    { "id": "lieu", "title": "Le lieu", "fields": [
+      { "id": "lieu", "type": "text", "label": "Le lieu", "min_length": 3 } ] },
+    { "id": "telephone", "title": "Être rappelé", "fields": [
+      { "id": "telephone", "type": "phone", "label": "Votre téléphone", "required": false } ] }
+  ],
+  "receipt": { "title": "Votre signalement est enregistré", "next_steps": "La mairie va regarder." }
+})";
+
+constexpr char const* acte_json = R"({
+  "format": 2, "id": "acte", "version": "1", "title": "Acte de naissance",
+  "description": "Un acte envoyé par la mairie.", "pictogram": "acte", "theme": "papiers",
+  "situations": ["papiers-perdus"], "devices": { "printer": "required" },
+  "when_unavailable": "Imprimante en panne : demandez à l'accueil.",
+  "intro": { "asks": "Votre nom.", "minutes": 2 },
+  "pages": [ { "id": "nom", "title": "Vous", "fields": [ { "id": "nom", "type": "text", "label": "Nom" } ] } ],
+  "receipt": { "title": "Demande enregistrée", "next_steps": "Vous recevrez l'acte." }
+})";
+
+Catalogue test_catalogue()
 {
-    std::ifstream in(std::string(GUICHET_SOURCE_DIR) + "/kiosk/catalogue/signalement-voie-publique.json");
-    std::ostringstream text;
-    text << in.rdbuf();
-    return load_catalogue({ { "signalement.json", text.str() } });
+    auto catalogue = load_catalogue({ "orientation.json", orientation_json },
+        { { "signalement.json", signalement_json }, { "acte.json", acte_json } });
+    EXPECT_TRUE(catalogue.errors.empty()) << catalogue.errors.front().to_string();
+    return catalogue;
 }
 
 class SessionTest : public testing::Test {
@@ -48,7 +93,8 @@ protected:
     void start()
     {
         session.dispatch(intent::Activity {});
-        session.dispatch(intent::StartDemarche { "signalement-voie-publique" });
+        session.dispatch(intent::StartDemarche { "signalement" });
+        session.dispatch(intent::Begin {});
     }
     void fill_to_review(std::string const& phone = "")
     {
@@ -56,8 +102,6 @@ protected:
         session.dispatch(intent::Choose { "eclairage" });
         session.dispatch(intent::Next {});
         session.dispatch(intent::InsertText { "12 rue de la Paix" });
-        session.dispatch(intent::Next {});
-        session.dispatch(intent::InsertText { "Lampadaire éteint" });
         session.dispatch(intent::Next {});
         if (!phone.empty())
             session.dispatch(intent::InsertText { phone });
@@ -69,7 +113,7 @@ protected:
         session.dispatch(intent::Tick {});
     }
 
-    Catalogue catalogue { shipped_catalogue() };
+    Catalogue catalogue { test_catalogue() };
     ManualClock clock;
     FakeStore store;
     FakePrinter printer;
@@ -93,7 +137,9 @@ TEST_F(SessionTest, OutOfServiceStartsNoDemarche)
     EXPECT_EQ(session.screen(), Screen::Home);
     EXPECT_EQ(session.runner(), nullptr);
     session.set_out_of_service(false);
-    session.dispatch(intent::StartDemarche { "signalement-voie-publique" });
+    session.dispatch(intent::StartDemarche { "signalement" });
+    EXPECT_EQ(session.screen(), Screen::Intro);
+    session.dispatch(intent::Begin {});
     EXPECT_EQ(session.screen(), Screen::Step);
 }
 
@@ -112,11 +158,11 @@ TEST_F(SessionTest, HappyPathWritesTheDossierThenShowsTheReceipt)
     ASSERT_EQ(session.screen(), Screen::Receipt);
     ASSERT_EQ(store.saved.size(), 1u);
     auto const& dossier = store.saved[0];
-    EXPECT_EQ(dossier.demarche_id, "signalement-voie-publique");
+    EXPECT_EQ(dossier.demarche_id, "signalement");
     EXPECT_EQ(dossier.confirmed_at, clock.unix_seconds());
-    ASSERT_EQ(dossier.answers.size(), 4u);
-    EXPECT_EQ(dossier.answers[0].second, "eclairage");
-    EXPECT_EQ(dossier.answers[3].second, "0612345678");
+    // The hidden "dangereux" is not there: it was never asked.
+    EXPECT_EQ(
+        dossier.answers.dump(), R"({"categorie":"eclairage","lieu":"12 rue de la Paix","telephone":"0612345678"})");
 
     ASSERT_TRUE(session.receipt());
     EXPECT_EQ(session.receipt()->code, TrackingCode::from_serial(1, 1));
@@ -205,12 +251,14 @@ TEST_F(SessionTest, StoreFailureKeepsTheAnswersAndSaysWhatToDo)
     EXPECT_FALSE(session.save_error());
 }
 
-TEST_F(SessionTest, BackFromTheFirstQuestionReturnsHome)
+TEST_F(SessionTest, BackFromTheFirstQuestionReturnsToTheStartScreenThenHome)
 {
     start();
     session.dispatch(intent::Back {});
-    EXPECT_EQ(session.screen(), Screen::Home);
+    EXPECT_EQ(session.screen(), Screen::Intro);
     EXPECT_EQ(session.runner(), nullptr);
+    session.dispatch(intent::Back {});
+    EXPECT_EQ(session.screen(), Screen::Home);
 }
 
 TEST_F(SessionTest, BackFromReviewShowsTheLastQuestion)
@@ -218,45 +266,65 @@ TEST_F(SessionTest, BackFromReviewShowsTheLastQuestion)
     fill_to_review();
     session.dispatch(intent::Back {});
     EXPECT_EQ(session.screen(), Screen::Step);
-    EXPECT_EQ(session.runner()->page_index(), 3u);
+    EXPECT_EQ(session.runner()->step().key, "telephone");
 }
 
 TEST_F(SessionTest, EditFromReviewReturnsToReviewAfterTheCorrection)
 {
     fill_to_review();
-    session.dispatch(intent::EditPage { 1 });
+    session.dispatch(intent::EditStep { "lieu" });
     ASSERT_EQ(session.screen(), Screen::Step);
-    EXPECT_EQ(session.runner()->page_index(), 1u);
+    EXPECT_EQ(session.runner()->step().key, "lieu");
     session.dispatch(intent::InsertText { " bis" });
     session.dispatch(intent::Next {});
     EXPECT_EQ(session.screen(), Screen::Review);
     EXPECT_EQ(session.runner()->answer("lieu"), "12 rue de la Paix bis");
 }
 
-TEST_F(SessionTest, ConfirmSendsBackToAnInvalidPageThenStraightToTheReview)
+TEST_F(SessionTest, BackFromAnEmptiedCorrectionNeverShowsTheReviewWithAHole)
 {
     fill_to_review();
-    // A mediator (later) or a catalogue change could leave a page invalid:
-    // here the place is emptied, and "Retour" returns to the review
-    // without validating it.
-    session.dispatch(intent::EditPage { 1 });
+    session.dispatch(intent::EditStep { "lieu" });
     for (int i = 0; i < 20; ++i)
         session.dispatch(intent::EraseLast {});
+    // "Retour" with the place emptied: the review would show a hole, so the
+    // previous question shows instead.
     session.dispatch(intent::Back {});
-    ASSERT_EQ(session.screen(), Screen::Review);
-    session.dispatch(intent::Confirm {});
     ASSERT_EQ(session.screen(), Screen::Step);
-    EXPECT_EQ(session.runner()->page_index(), 1u);
-    EXPECT_TRUE(store.saved.empty());
+    EXPECT_EQ(session.runner()->step().key, "categorie");
+    // Going on leads to the question left empty, then straight to the review.
+    session.dispatch(intent::Next {});
+    ASSERT_EQ(session.screen(), Screen::Step);
+    EXPECT_EQ(session.runner()->step().key, "lieu");
+    EXPECT_FALSE(session.runner()->error()) << "a question not yet re-asked shows no error";
     session.dispatch(intent::InsertText { "Rue Basse" });
     session.dispatch(intent::Next {});
     EXPECT_EQ(session.screen(), Screen::Review);
+    EXPECT_TRUE(store.saved.empty());
+}
+
+TEST_F(SessionTest, AnEditThatShowsANewQuestionAsksItBeforeTheReview)
+{
+    fill_to_review();
+    // Choosing "voirie" shows "dangereux", which was hidden: it must be
+    // answered before the review comes back.
+    session.dispatch(intent::EditStep { "categorie" });
+    session.dispatch(intent::Choose { "voirie" });
+    session.dispatch(intent::Next {});
+    ASSERT_EQ(session.screen(), Screen::Step);
+    EXPECT_EQ(session.runner()->step().key, "dangereux");
+    session.dispatch(intent::Choose { "oui" });
+    session.dispatch(intent::Next {});
+    EXPECT_EQ(session.screen(), Screen::Review);
+    session.dispatch(intent::Confirm {});
+    ASSERT_EQ(store.saved.size(), 1u);
+    EXPECT_EQ(store.saved[0].answers.value("dangereux", false), true);
 }
 
 TEST_F(SessionTest, InvalidCorrectionStaysOnThePage)
 {
     fill_to_review();
-    session.dispatch(intent::EditPage { 1 });
+    session.dispatch(intent::EditStep { "lieu" });
     for (int i = 0; i < 20; ++i)
         session.dispatch(intent::EraseLast {});
     session.dispatch(intent::Next {});
@@ -339,7 +407,8 @@ TEST_F(SessionTest, IdleDelaysAreConfigurable)
     config.idle_end_after = 5s;
     Session quick(catalogue, clock, store, printer, config);
     quick.dispatch(intent::Activity {});
-    quick.dispatch(intent::StartDemarche { "signalement-voie-publique" });
+    quick.dispatch(intent::StartDemarche { "signalement" });
+    quick.dispatch(intent::Begin {});
     clock.advance(10s);
     quick.dispatch(intent::Tick {});
     EXPECT_TRUE(quick.idle_warning());
@@ -390,4 +459,75 @@ TEST_F(SessionTest, RevisionMovesOnEveryVisibleChange)
     before = session.revision();
     session.dispatch(intent::Tick {});
     EXPECT_EQ(session.revision(), before);
+}
+
+TEST_F(SessionTest, ThemesAndSituationsLeadToTheirDemarches)
+{
+    session.dispatch(intent::Activity {});
+    session.dispatch(intent::OpenTheme { "papiers" });
+    ASSERT_EQ(session.screen(), Screen::Theme);
+    ASSERT_TRUE(session.theme());
+    auto papers = session.demarches_of_theme("papiers");
+    ASSERT_EQ(papers.size(), 1u);
+    EXPECT_EQ(papers[0]->id, "acte");
+    EXPECT_TRUE(session.demarches_of_theme("vide").empty());
+    session.dispatch(intent::Back {});
+    EXPECT_EQ(session.screen(), Screen::Home);
+
+    session.dispatch(intent::OpenSituations {});
+    ASSERT_EQ(session.screen(), Screen::Situations);
+    session.dispatch(intent::ChooseSituation { "probleme-rue" });
+    ASSERT_EQ(session.screen(), Screen::Suggestions);
+    auto suggested = session.demarches_for_situation(session.situation()->id);
+    ASSERT_EQ(suggested.size(), 1u);
+    EXPECT_EQ(suggested[0]->id, "signalement");
+    session.dispatch(intent::StartDemarche { "signalement" });
+    ASSERT_EQ(session.screen(), Screen::Intro);
+    // "Retour" from the start screen goes back where the resident came from.
+    session.dispatch(intent::Back {});
+    EXPECT_EQ(session.screen(), Screen::Suggestions);
+    session.dispatch(intent::Back {});
+    EXPECT_EQ(session.screen(), Screen::Situations);
+}
+
+TEST_F(SessionTest, MostUsedFirstCountingEachConfirmation)
+{
+    // Nothing counted yet: the catalogue's order.
+    auto first = session.most_used();
+    ASSERT_EQ(first.size(), 2u);
+    EXPECT_EQ(first[0]->id, "signalement");
+    session.set_usage_counts({ { "acte", 3 }, { "signalement", 2 } });
+    EXPECT_EQ(session.most_used()[0]->id, "acte");
+    fill_to_review();
+    session.dispatch(intent::Confirm {});
+    fill_to_review();
+    session.dispatch(intent::Confirm {});
+    EXPECT_EQ(session.most_used()[0]->id, "signalement");
+}
+
+TEST_F(SessionTest, ADemarcheThatNeedsAMissingPrinterCannotStart)
+{
+    session.set_devices(DeviceStatus { .printer = false, .card_reader = false });
+    auto const* acte = catalogue.find("acte");
+    ASSERT_TRUE(acte);
+    ASSERT_TRUE(session.unavailable(*acte));
+    EXPECT_EQ(*session.unavailable(*acte), "Imprimante en panne : demandez à l'accueil.");
+    // The street report only prefers a printer: it goes on, the code stays
+    // on screen.
+    EXPECT_FALSE(session.unavailable(*catalogue.find("signalement")));
+    session.dispatch(intent::Activity {});
+    session.dispatch(intent::StartDemarche { "acte" });
+    EXPECT_EQ(session.screen(), Screen::Home);
+    session.set_devices(DeviceStatus {});
+    session.dispatch(intent::StartDemarche { "acte" });
+    EXPECT_EQ(session.screen(), Screen::Intro);
+}
+
+TEST_F(SessionTest, IdleWhileBrowsingThemesReturnsToAttractWithoutAsking)
+{
+    session.dispatch(intent::Activity {});
+    session.dispatch(intent::OpenSituations {});
+    wait(45s);
+    EXPECT_EQ(session.screen(), Screen::Attract);
+    EXPECT_FALSE(session.idle_warning());
 }

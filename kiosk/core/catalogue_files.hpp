@@ -1,0 +1,20 @@
+// Reads a catalogue from disk into the core's loader: a folder (every
+// `*.json` démarche plus its `orientation.json`), or a single démarche file
+// checked against the `orientation.json` beside it. Unreadable files become
+// load errors, like malformed ones. The kiosk and `kioskctl catalogue check`
+// both load through here, so that the check says exactly what the kiosk
+// will do.
+#pragma once
+
+#include "kiosk/core/catalogue.hpp"
+
+#include <filesystem>
+#include <optional>
+
+namespace guichet {
+
+// `orientation` overrides where the orientation file is looked for.
+Catalogue load_catalogue_files(
+    std::filesystem::path const& path, std::optional<std::filesystem::path> const& orientation = std::nullopt);
+
+}

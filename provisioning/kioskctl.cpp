@@ -1,0 +1,113 @@
+// kioskctl: the command-line tool of technicians and catalogue authors.
+//
+// `kioskctl catalogue check PATH` loads a catalogue exactly as the kiosk will
+// (same loader, same files) and prints every error, so that a collectivité
+// can check the démarches it wrote before publishing them. It exits 0 when
+// the catalogue is sound, 1 when anything is wrong, 2 on a usage error.
+#include "kiosk/core/catalogue_files.hpp"
+
+#include <cstdio>
+#include <cstring>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace {
+
+using namespace guichet;
+
+constexpr char const* usage_text = R"(Usage:
+  kioskctl catalogue check PATH [--orientation FILE] [--quiet]
+
+Commands:
+  catalogue check   Check a catalogue as the kiosk loads it. PATH is a folder
+                    (every *.json démarche and its orientation.json) or one
+                    démarche file (checked against the orientation.json beside
+                    it, or FILE). Prints every error as FILE: JSON-PATH: REASON,
+                    then a summary. Exit status: 0 if sound, 1 if not.
+
+Options:
+  --orientation FILE  The themes and life situations to check against.
+  --quiet             Print errors only, no summary.
+  -h, --help          This help.
+)";
+
+int usage_error(std::string const& message)
+{
+    std::fprintf(stderr, "kioskctl: %s\n\n%s", message.c_str(), usage_text);
+    return 2;
+}
+
+int catalogue_check(std::vector<std::string_view> const& arguments)
+{
+    std::optional<std::filesystem::path> path;
+    std::optional<std::filesystem::path> orientation;
+    bool quiet = false;
+    for (std::size_t i = 0; i < arguments.size(); ++i) {
+        auto argument = arguments[i];
+        if (argument == "--help" || argument == "-h") {
+            std::fputs(usage_text, stdout);
+            return 0;
+        }
+        if (argument == "--quiet") {
+            quiet = true;
+        } else if (argument == "--orientation") {
+            if (i + 1 >= arguments.size())
+                return usage_error("--orientation needs a file");
+            orientation = std::filesystem::path(arguments[++i]);
+        } else if (argument.starts_with("--orientation=")) {
+            orientation = std::filesystem::path(argument.substr(std::strlen("--orientation=")));
+        } else if (argument.starts_with("-")) {
+            return usage_error("unknown option " + std::string(argument));
+        } else if (path) {
+            return usage_error("one PATH only");
+        } else {
+            path = std::filesystem::path(argument);
+        }
+    }
+    if (!path)
+        return usage_error("catalogue check needs a PATH");
+    std::error_code error;
+    if (!std::filesystem::exists(*path, error)) {
+        std::fprintf(stderr, "%s: no such file or folder\n", path->c_str());
+        return 1;
+    }
+
+    auto catalogue = load_catalogue_files(*path, orientation);
+    for (auto const& load_error : catalogue.errors)
+        std::printf("%s\n", load_error.to_string().c_str());
+    if (!quiet) {
+        std::size_t steps = 0;
+        for (auto const& demarche : catalogue.demarches)
+            steps += demarche.pages.size();
+        std::printf("%zu démarche(s) sound, %zu error(s); %zu theme(s), %zu life situation(s).\n",
+            catalogue.demarches.size(), catalogue.errors.size(), catalogue.orientation.themes.size(),
+            catalogue.orientation.situations.size());
+    }
+    return catalogue.errors.empty() ? 0 : 1;
+}
+
+}
+
+int main(int argc, char** argv)
+{
+    std::vector<std::string_view> arguments(argv + 1, argv + argc);
+    if (arguments.empty())
+        return usage_error("a command is needed");
+    if (arguments[0] == "--help" || arguments[0] == "-h" || arguments[0] == "help") {
+        std::fputs(usage_text, stdout);
+        return 0;
+    }
+    if (arguments[0] == "catalogue") {
+        if (arguments.size() < 2)
+            return usage_error("catalogue needs a sub-command: check");
+        if (arguments[1] == "check")
+            return catalogue_check({ arguments.begin() + 2, arguments.end() });
+        if (arguments[1] == "--help" || arguments[1] == "-h") {
+            std::fputs(usage_text, stdout);
+            return 0;
+        }
+        return usage_error("unknown catalogue sub-command " + std::string(arguments[1]));
+    }
+    return usage_error("unknown command " + std::string(arguments[0]));
+}
