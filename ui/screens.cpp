@@ -469,6 +469,12 @@ void Screens::step(Canvas& canvas, DemarcheRunner const& runner, std::vector<Int
             out.emplace_back(intent::Next {});
     };
 
+    if (step.input == InputKind::Commune && runner.commune_needs_filter(step)) {
+        commune_search(canvas, runner, step, out);
+        next_button(Rect { 1420, 320, 1840, 450 });
+        return;
+    }
+
     switch (step.input) {
     case InputKind::Choice:
     case InputKind::MultiChoice:
@@ -543,6 +549,47 @@ void Screens::step(Canvas& canvas, DemarcheRunner const& runner, std::vector<Int
         break;
     }
     }
+}
+
+// Many communes for one postcode: the resident types the start of the name
+// and one row of tiles shows the communes that match.
+void Screens::commune_search(Canvas& canvas, DemarcheRunner const& runner, Step const& step, std::vector<Intent>& out)
+{
+    auto const& filter = runner.commune_filter();
+    auto options = runner.options(step);
+    auto const& chosen = runner.answer(step.key);
+    Rect box { margin, 320, 1380, 420 };
+    canvas.box(box, colour::surface, colour::primary, 4, 8);
+    if (filter.empty()) {
+        canvas.text_line(canvas.fonts().body,
+            std::to_string(runner.commune_count(step)) + " communes : tapez le début du nom de la vôtre", box.x0 + 30,
+            box.y0 + 28, box.x1 - box.x0 - 60, colour::placeholder);
+        canvas.fill(Rect { box.x0 + 28, box.y0 + 24, box.x0 + 32, box.y0 + 74 }, colour::primary);
+    } else {
+        auto end = canvas.text_tail(canvas.fonts().body, filter, box.x0 + 30, box.y0 + 28, box.x1 - box.x0 - 60, 1);
+        canvas.fill(Rect { end.x + 4, end.y, end.x + 8, end.y + 42 }, colour::primary);
+    }
+
+    constexpr std::size_t shown = 4;
+    float gap = 24;
+    float width = (screen_width - 2 * margin - gap * (shown - 1)) / shown;
+    for (std::size_t i = 0; i < std::min(shown, options.size()); ++i) {
+        float x = margin + i * (width + gap);
+        bool selected = options[i].id == chosen;
+        if (canvas.button("choice:" + options[i].id, options[i].label, Rect { x, 445, x + width, 575 },
+                ButtonStyle::Tile, selected ? glyph::check : 0, selected ? Selected::Yes : Selected::No))
+            out.emplace_back(intent::Choose { options[i].id });
+    }
+    if (options.empty())
+        canvas.text(canvas.fonts().bold, "Aucune commune de ce code postal ne commence ainsi. Effacez une lettre.",
+            margin, 480, screen_width - 2 * margin, colour::error);
+    else if (options.size() > shown)
+        canvas.text(canvas.fonts().body,
+            "Et " + std::to_string(options.size() - shown) + " autres : tapez encore quelques lettres.", 1420, 470, 420,
+            colour::text_muted);
+    if (runner.error())
+        error_line(canvas, *runner.error(), margin, 445, 1280);
+    m_keyboard.draw_azerty(canvas, Rect { 40, 600, 1880, 1060 }, filter.empty(), KeyboardLayout::Text, out);
 }
 
 // [SECTION] Review, receipt

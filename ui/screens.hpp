@@ -49,6 +49,7 @@ private:
     void demarche_tiles(Canvas& canvas, Session const& session, std::vector<Demarche const*> const& demarches,
         float top, std::vector<Intent>& out);
     void option_tiles(Canvas& canvas, DemarcheRunner const& runner, Step const& step, std::vector<Intent>& out);
+    void commune_search(Canvas& canvas, DemarcheRunner const& runner, Step const& step, std::vector<Intent>& out);
     void text_field(Canvas& canvas, Step const& step, std::string const& value, std::string const& hint, Rect box);
     void error_line(Canvas& canvas, std::string const& message, float x, float y, float width);
     void qr_code(Canvas& canvas, std::string const& text, float x, float y, float size);

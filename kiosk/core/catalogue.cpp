@@ -4,8 +4,11 @@
 
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
+#include <array>
 #include <map>
 #include <set>
+#include <thread>
 
 namespace guichet {
 
@@ -184,6 +187,27 @@ std::string in_quotes(std::string_view text)
     return "'" + std::string(text) + "'";
 }
 
+// Where a value is, built into a JSON path only when an error needs it:
+// most values are fine, and the loader reads thousands of them.
+struct Where {
+    // A temporary path lives to the end of the call that takes it, which is
+    // all a Where needs.
+    Where(std::string const& path)
+        : parent(path)
+    {
+    }
+    Where(std::string const& path, std::string_view key_in)
+        : parent(path)
+        , key(key_in)
+    {
+    }
+
+    std::string const& parent;
+    std::string_view key; // empty: the parent itself
+
+    std::string str() const { return key.empty() ? parent : key_path(parent, key); }
+};
+
 class Reader {
 public:
     Reader(std::string file, std::vector<LoadError>& errors)
@@ -197,14 +221,15 @@ public:
         m_errors.push_back(LoadError { m_file, path, std::move(reason) });
         m_failed = true;
     }
+    void error(Where const& where, std::string reason) { error(where.str(), std::move(reason)); }
     bool failed() const { return m_failed; }
 
     // Reports keys the format does not know: a typo in a catalogue
     // ("requried") must not silently change a démarche.
-    void check_keys(Json const& object, std::string const& path, std::set<std::string_view> const& allowed)
+    void check_keys(Json const& object, std::string const& path, std::initializer_list<std::string_view> allowed)
     {
         for (auto const& item : object.items()) {
-            if (!allowed.contains(item.key()))
+            if (std::find(allowed.begin(), allowed.end(), item.key()) == allowed.end())
                 error(key_path(path, item.key()), "unknown key");
         }
     }
@@ -225,10 +250,10 @@ public:
                 error(key_path(path, key), "missing (a text is required)");
             return {};
         }
-        return string_value(*it, key_path(path, key), required);
+        return string_value(*it, Where { path, key }, required);
     }
 
-    std::string string_value(Json const& json, std::string const& path, bool required = true)
+    std::string string_value(Json const& json, Where const& path, bool required = true)
     {
         if (!json.is_string()) {
             error(path, std::string("must be a text, found ") + json.type_name());
@@ -251,24 +276,25 @@ public:
     Text text(Json const& object, std::string const& path, char const* key, bool required, std::size_t max_characters)
     {
         auto it = object.find(key);
-        auto path_here = key_path(path, key);
+        Where here { path, key };
         if (it == object.end()) {
             if (required)
-                error(path_here, "missing (a text is required)");
+                error(here, "missing (a text is required)");
             return {};
         }
-        return text_value(*it, path_here, max_characters);
+        return text_value(*it, here, max_characters);
     }
 
     // The same, for a text that is a list's element rather than a key's
     // value, so that the path names the element itself.
-    Text text_value(Json const& json, std::string const& path_here, std::size_t max_characters)
+    Text text_value(Json const& json, Where const& here, std::size_t max_characters)
     {
         Text text;
         if (json.is_string()) {
-            text.set("fr", checked_length(string_value(json, path_here), path_here, max_characters));
+            text.set("fr", checked_length(string_value(json, here), here, max_characters));
             return text;
         }
+        auto path_here = here.str();
         if (!json.is_object()) {
             error(
                 path_here, std::string("must be a text or an object of texts by language, found ") + json.type_name());
@@ -282,13 +308,13 @@ public:
                 error(language_path, "unknown language (expected fr, en, es, ar, pt or tr)");
                 continue;
             }
-            text.set(
-                item.key(), checked_length(string_value(item.value(), language_path), language_path, max_characters));
+            Where language { language_path };
+            text.set(item.key(), checked_length(string_value(item.value(), language), language, max_characters));
         }
         return text;
     }
 
-    std::string checked_length(std::string value, std::string const& path, std::size_t max_characters)
+    std::string checked_length(std::string value, Where const& path, std::size_t max_characters)
     {
         auto length = utf8::length(value);
         if (length > max_characters)
@@ -442,7 +468,7 @@ constexpr std::size_t item_label = 30;
 constexpr std::size_t theme_title = 30;
 constexpr std::size_t situation_title = 40;
 constexpr std::size_t condition_depth = 8;
-constexpr std::size_t group_fields = 8;
+constexpr std::size_t group_fields = 12;
 constexpr std::size_t group_items = 10;
 constexpr std::size_t orientation_entries = 8;
 constexpr std::size_t text_length = 2000;
@@ -628,6 +654,24 @@ private:
     // have is a mistake worth catching at load.
     bool check_value(Resolved const& resolved, std::string const& value, std::string const& path)
     {
+        // Answers are compared in their stored form: a number without
+        // leading zeros, a phone number as its 10 digits.
+        if (resolved.type == FieldType::Number) {
+            bool digits = !value.empty() && value.find_first_not_of("0123456789") == std::string::npos
+                && (value == "0" || value[0] != '0');
+            if (!digits) {
+                m_reader.error(path,
+                    "a number answer is compared as written without spaces or leading zeros, like '12', not "
+                        + in_quotes(value));
+                return false;
+            }
+        }
+        if (resolved.type == FieldType::Phone
+            && (value.size() != 10 || value.find_first_not_of("0123456789") != std::string::npos)) {
+            m_reader.error(
+                path, "a phone answer is compared as its 10 digits, like '0612345678', not " + in_quotes(value));
+            return false;
+        }
         if (resolved.type == FieldType::YesNo && value != "oui" && value != "non") {
             m_reader.error(path, "a yes_no answer is 'oui' or 'non', not " + in_quotes(value));
             return false;
@@ -760,9 +804,13 @@ private:
 
 // Which keys each field type takes besides the common ones: a key that does
 // not apply to the type is as much a mistake as a typo.
-std::set<std::string_view> keys_for(FieldType type)
+std::set<std::string_view> make_keys_for(FieldType type)
 {
-    std::set<std::string_view> keys { "id", "type", "label", "question", "hint", "when" };
+    std::set<std::string_view> keys { "id", "type", "label", "when" };
+    // An address or an identity is asked part by part, each part with its
+    // own question and hint: theirs would never show.
+    if (type != FieldType::Address && type != FieldType::Identity)
+        keys.insert({ "question", "hint" });
     bool answers = type != FieldType::Info && type != FieldType::Group;
     if (answers)
         keys.insert({ "required", "personal", "messages" });
@@ -805,6 +853,22 @@ std::set<std::string_view> keys_for(FieldType type)
         break;
     }
     return keys;
+}
+
+// Built once: the loader asks for every field of every démarche.
+std::set<std::string_view> const& keys_for(FieldType type)
+{
+    static std::array<std::set<std::string_view>, std::size(field_type_names)> const keys = [] {
+        std::array<std::set<std::string_view>, std::size(field_type_names)> all;
+        for (std::size_t i = 0; i < all.size(); ++i)
+            all[i] = make_keys_for(field_type_names[i].type);
+        return all;
+    }();
+    for (std::size_t i = 0; i < std::size(field_type_names); ++i) {
+        if (field_type_names[i].type == type)
+            return keys[i];
+    }
+    return keys[0];
 }
 
 bool personal_by_default(FieldType type)
@@ -873,7 +937,8 @@ public:
             m_reader.error(
                 here, "at most " + std::to_string(max_choices) + " options (two rows of tiles on the screen)");
         std::set<std::string> seen;
-        for (std::size_t i = 0; i < list->size() && i <= max_choices; ++i) {
+        field.choices.reserve(std::min(list->size(), max_choices));
+        for (std::size_t i = 0; i < list->size() && i < max_choices; ++i) {
             auto choice_path = element(path, "choices", i);
             auto option = choice((*list)[i], choice_path);
             if (!option.id.empty() && !seen.insert(option.id).second)
@@ -920,7 +985,18 @@ public:
             return field;
         }
         field.type = *type;
-        m_reader.check_keys(json, path, keys_for(field.type));
+        // A key some other type takes is not a typo: say it does not apply.
+        auto const& allowed = keys_for(field.type);
+        for (auto const& item : json.items()) {
+            if (allowed.contains(item.key()))
+                continue;
+            bool known_elsewhere = false;
+            for (auto const& entry : field_type_names)
+                known_elsewhere = known_elsewhere || keys_for(entry.type).contains(item.key());
+            m_reader.error(key_path(path, item.key()),
+                known_elsewhere ? "does not apply to a field of type " + std::string(to_string(field.type))
+                                : std::string("unknown key"));
+        }
 
         // The condition is read before the field is declared: a field cannot
         // depend on its own answer to be shown.
@@ -1018,9 +1094,13 @@ public:
             return;
         }
         field.item_label = m_reader.text(json, path, "item_label", true, limit::item_label);
+        // The first item is always asked: a démarche about children is for
+        // someone who has at least one.
         field.min_items = m_reader.count(json, path, "min_items", 1, limit::group_items);
         field.max_items = m_reader.count(json, path, "max_items", 6, limit::group_items);
-        if (field.max_items == 0 || field.min_items > field.max_items)
+        if (field.min_items == 0)
+            m_reader.error(path + ".min_items", "must be at least 1 (the first item is always asked)");
+        else if (field.max_items == 0 || field.min_items > field.max_items)
             m_reader.error(path + ".max_items", "must be at least 1 and not below min_items");
         field.add_question
             = m_reader.text(json, path, "add_question", field.max_items > field.min_items, limit::question);
@@ -1032,6 +1112,7 @@ public:
                 path + ".fields", "a group has between 1 and " + std::to_string(limit::group_fields) + " fields");
         m_scope.group = field.id;
         m_scope.item.clear();
+        field.fields.reserve(std::min(members->size(), limit::group_fields));
         for (std::size_t i = 0; i < members->size() && i < limit::group_fields; ++i)
             field.fields.push_back(this->field((*members)[i], element(path, "fields", i), ids));
         m_scope.group.clear();
@@ -1052,6 +1133,7 @@ public:
             if (fields->empty() || fields->size() > max_fields_per_page)
                 m_reader.error(
                     path + ".fields", "a page has between 1 and " + std::to_string(max_fields_per_page) + " fields");
+            page.fields.reserve(std::min(fields->size(), max_fields_per_page));
             for (std::size_t i = 0; i < fields->size() && i < max_fields_per_page; ++i)
                 page.fields.push_back(field((*fields)[i], element(path, "fields", i), field_ids));
         }
@@ -1251,6 +1333,7 @@ std::optional<Demarche> load_demarche(
     if (auto const* pages = reader.array(json, root, "pages")) {
         if (pages->empty() || pages->size() > max_pages)
             reader.error("$.pages", "a démarche has between 1 and " + std::to_string(max_pages) + " pages");
+        demarche.pages.reserve(std::min(pages->size(), max_pages));
         for (std::size_t i = 0; i < pages->size() && i < max_pages; ++i) {
             auto page_path = element(root, "pages", i);
             auto page = pages_reader.page((*pages)[i], page_path, field_ids);
@@ -1280,13 +1363,36 @@ Catalogue load_catalogue(CatalogueSource const& orientation_source, std::vector<
         return catalogue;
     }
     catalogue.orientation = std::move(*orientation);
-    for (auto const& source : sources) {
-        auto demarche = load_demarche(source, catalogue.orientation, catalogue.errors);
+
+    // Each démarche is checked on its own, so a big catalogue is checked on
+    // every core at once (the kiosk starts faster); the results are then
+    // taken in file order, so that errors and duplicates read the same
+    // whatever the number of cores.
+    struct Loaded {
+        std::optional<Demarche> demarche;
+        std::vector<LoadError> errors;
+    };
+    std::vector<Loaded> loaded(sources.size());
+    auto load_range = [&](std::size_t first, std::size_t step) {
+        for (std::size_t i = first; i < sources.size(); i += step)
+            loaded[i].demarche = load_demarche(sources[i], catalogue.orientation, loaded[i].errors);
+    };
+    std::size_t workers = sources.size() < 16 ? 1 : std::clamp<std::size_t>(std::thread::hardware_concurrency(), 1, 4);
+    std::vector<std::thread> threads;
+    for (std::size_t w = 1; w < workers; ++w)
+        threads.emplace_back(load_range, w, workers);
+    load_range(0, workers);
+    for (auto& thread : threads)
+        thread.join();
+
+    for (std::size_t i = 0; i < sources.size(); ++i) {
+        auto& [demarche, errors] = loaded[i];
+        catalogue.errors.insert(catalogue.errors.end(), errors.begin(), errors.end());
         if (!demarche)
             continue;
         if (catalogue.find(demarche->id)) {
             catalogue.errors.push_back(LoadError {
-                source.name, "$.id", "another file already defines the démarche " + in_quotes(demarche->id) });
+                sources[i].name, "$.id", "another file already defines the démarche " + in_quotes(demarche->id) });
             continue;
         }
         catalogue.demarches.push_back(std::move(*demarche));

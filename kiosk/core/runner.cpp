@@ -239,6 +239,8 @@ DemarcheRunner::DemarcheRunner(Demarche const& demarche, CommuneIndex const* com
     , m_communes(communes && communes->size() > 0 ? communes : nullptr)
     , m_today(today)
 {
+    // Reserved once, so that typing never leaves a freed copy behind.
+    m_filter.reserve(160);
     refresh();
 }
 
@@ -340,8 +342,19 @@ bool DemarcheRunner::holds(Condition const& condition, std::string const& item_p
     if (condition.ref.part != Part::Whole)
         key += "." + std::string(to_string(condition.ref.part));
     std::optional<std::string> value;
-    if (auto it = shown.find(key); it != shown.end())
+    if (auto it = shown.find(key); it != shown.end()) {
         value = normalized(steps[it->second]);
+    } else if (condition.ref.part == Part::Whole) {
+        // An address or an identity as a whole: answered when any of its
+        // parts is (its parts are its steps).
+        for (auto type : { FieldType::Identity, FieldType::Address }) {
+            for (auto part : parts_of(type)) {
+                auto part_key = shown.find(key + "." + std::string(to_string(part)));
+                if (!value && part_key != shown.end())
+                    value = normalized(steps[part_key->second]);
+            }
+        }
+    }
     switch (condition.op) {
     case Op::Answered:
         return value.has_value();
@@ -400,7 +413,9 @@ StepTexts DemarcheRunner::texts(Step const& step) const
         texts.hint = part.hint;
         texts.label = part.question;
         if (step.part == Part::Commune)
-            texts.instruction = m_communes ? "Touchez votre commune." : "Écrivez le nom de la commune.";
+            texts.instruction = !m_communes  ? "Écrivez le nom de la commune."
+                : commune_needs_filter(step) ? "Tapez le début du nom, puis touchez votre commune."
+                                             : "Touchez votre commune.";
         else if (step.part == Part::BirthDate)
             texts.instruction = "Tapez les chiffres.";
         else
@@ -412,6 +427,11 @@ StepTexts DemarcheRunner::texts(Step const& step) const
     texts.label = field.label.fr();
     if (field.type == FieldType::Info || field.type == FieldType::Consent)
         texts.instruction = field.text.fr();
+    // A panel without a title of its own takes its page's.
+    if (texts.question.empty()) {
+        texts.question = texts.section;
+        texts.section.clear();
+    }
     return texts;
 }
 
@@ -425,13 +445,43 @@ std::vector<Option> DemarcheRunner::options(Step const& step) const
     }
     if (step.input == InputKind::Commune && m_communes) {
         auto postcode_key = step.key.substr(0, step.key.rfind('.')) + ".postcode";
-        for (auto const& commune : m_communes->by_postcode(utf8::trim(answer(postcode_key))))
+        auto communes = m_communes->by_postcode(utf8::trim(answer(postcode_key)));
+        // Matching at the start of any word of the name, accents and case
+        // aside: "vitry" and "francois" both find Vitry-le-François.
+        std::string filter = m_filter_key == step.key ? fold_commune_name(m_filter) : std::string();
+        auto chosen = utf8::trim(answer(step.key));
+        for (auto const& commune : communes) {
+            if (!filter.empty() && commune.insee != chosen) {
+                auto folded = fold_commune_name(commune.name);
+                auto at = folded.find(filter);
+                bool word_start = false;
+                while (at != std::string::npos && !word_start) {
+                    word_start = at == 0 || folded[at - 1] == ' ';
+                    at = folded.find(filter, at + 1);
+                }
+                if (!word_start)
+                    continue;
+            }
             options.push_back(Option { commune.insee, commune.name, commune.postcode, "commune" });
+        }
         return options;
     }
     for (auto const& choice : step.field->choices)
         options.push_back(Option { choice.id, choice.label.fr(), choice.hint.fr(), choice.pictogram });
     return options;
+}
+
+std::size_t DemarcheRunner::commune_count(Step const& step) const
+{
+    if (step.input != InputKind::Commune || !m_communes)
+        return 0;
+    auto postcode_key = step.key.substr(0, step.key.rfind('.')) + ".postcode";
+    return m_communes->by_postcode(utf8::trim(answer(postcode_key))).size();
+}
+
+bool DemarcheRunner::commune_needs_filter(Step const& step) const
+{
+    return commune_count(step) > communes_on_one_screen;
 }
 
 std::string const& DemarcheRunner::answer(std::string_view key) const
@@ -758,6 +808,17 @@ void DemarcheRunner::insert_text(std::string_view text)
     if (m_steps.empty())
         return;
     auto const& current = step();
+    if (commune_needs_filter(current)) {
+        if (m_filter_key != current.key) {
+            guichet::wipe(m_filter);
+            m_filter_key = current.key;
+        }
+        if (utf8::is_valid(text) && utf8::length(m_filter) + utf8::length(text) <= 40
+            && !(m_filter.empty() && text == " "))
+            m_filter.append(text);
+        m_error.reset();
+        return;
+    }
     std::size_t limit = longest_answer(current);
     if (limit == 0 || !utf8::is_valid(text))
         return;
@@ -780,6 +841,12 @@ void DemarcheRunner::erase_last()
 {
     if (m_steps.empty())
         return;
+    if (commune_needs_filter(step())) {
+        if (m_filter_key == step().key)
+            utf8::pop_back(m_filter);
+        m_error.reset();
+        return;
+    }
     auto& value = value_for_edit(step());
     utf8::pop_back(value);
     m_error.reset();
@@ -1013,6 +1080,8 @@ void DemarcheRunner::wipe()
         guichet::wipe(value);
     m_answers.clear();
     m_items.clear();
+    guichet::wipe(m_filter);
+    m_filter_key.clear();
     m_error.reset();
     m_index = 0;
     refresh();

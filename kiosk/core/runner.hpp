@@ -105,6 +105,14 @@ public:
     Step const& step() const { return m_steps[m_index]; }
     StepTexts texts(Step const& step) const;
     std::vector<Option> options(Step const& step) const;
+    // A postcode may serve dozens of communes (51300 serves 46): beyond one
+    // screen of tiles, the resident types the start of the name and the
+    // tiles narrow to the communes that match.
+    static constexpr std::size_t communes_on_one_screen = 8;
+    bool commune_needs_filter(Step const& step) const;
+    std::string const& commune_filter() const { return m_filter; }
+    // Communes of the step's postcode before filtering.
+    std::size_t commune_count(Step const& step) const;
 
     // What the resident entered for a step, as they entered it (the date's
     // digits, the choice's id, a multiple choice's ids joined by commas).
@@ -165,6 +173,9 @@ private:
     std::map<std::string, std::string, std::less<>> m_answers;
     std::map<std::string, std::size_t, std::less<>> m_items; // group id → items asked
     std::optional<std::string> m_error;
+    // What was typed to narrow the communes, and for which step.
+    std::string m_filter;
+    std::string m_filter_key;
 };
 
 }
