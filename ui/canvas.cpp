@@ -228,13 +228,15 @@ void Canvas::text_line(ImFont* font, std::string_view text, float x, float y, fl
     this->text(font, line + ellipsis, x, y, 0, colour);
 }
 
-void Canvas::icon(unsigned codepoint, float cx, float cy, ImU32 colour, ImFont* font) const
+void Canvas::icon(unsigned codepoint, float cx, float cy, ImU32 colour, ImFont* font, float pixels) const
 {
     if (!font)
         font = m_fonts.icon;
+    // `pixels` (design px) draws the glyph smaller than its atlas size.
+    float font_size = pixels > 0 ? pixels * m_scale : font->FontSize;
     auto glyph = icon_text(codepoint);
-    auto size = font->CalcTextSizeA(font->FontSize, FLT_MAX, 0, glyph.c_str());
-    m_draw_list->AddText(font, font->FontSize,
+    auto size = font->CalcTextSizeA(font_size, FLT_MAX, 0, glyph.c_str());
+    m_draw_list->AddText(font, font_size,
         ImVec2(std::floor(cx * m_scale - size.x / 2), std::floor(cy * m_scale - size.y / 2)), colour, glyph.c_str());
 }
 
@@ -329,9 +331,9 @@ bool Canvas::tile(std::string const& id, std::string const& label, std::string c
     // Short tiles (two rows of choices) keep the pictogram near the top so
     // that a hint of two lines still fits under the label.
     bool short_tile = height < 300;
-    float icon_y = rect.y0 + (short_tile ? 62 : height * 0.32f);
-    icon(pictogram, (rect.x0 + rect.x1) / 2, icon_y, colour::primary);
-    float label_y = rect.y0 + (short_tile ? 110 : height * 0.58f);
+    float icon_y = rect.y0 + (short_tile ? 58 : height * 0.32f);
+    icon(pictogram, (rect.x0 + rect.x1) / 2, icon_y, colour::primary, nullptr, short_tile ? 76 : 0);
+    float label_y = rect.y0 + (short_tile ? 108 : height * 0.58f);
     float used = text(m_fonts.bold, label, rect.x0 + 16, label_y, width - 32, colour::text, Align::Centre);
     if (!hint.empty())
         text(m_fonts.body, hint, rect.x0 + 16, label_y + used + 4, width - 32, colour::text_muted, Align::Centre);

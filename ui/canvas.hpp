@@ -65,7 +65,7 @@ public:
     float text_width(ImFont* font, std::string_view text) const;
     // A pictogram from the icon font, centred on (cx, cy). Not recorded: it
     // carries no text.
-    void icon(unsigned codepoint, float cx, float cy, ImU32 colour, ImFont* font = nullptr) const;
+    void icon(unsigned codepoint, float cx, float cy, ImU32 colour, ImFont* font = nullptr, float size = 0) const;
 
     // A touchable button. Returns true on the frame it is released over
     // (a tap). `icon` is 0 for none.

@@ -11,7 +11,7 @@ namespace {
 
 // Catalogue names → FontAwesome 4.7 code points (the icon's name beside
 // each). One picture per idea: several names may share one.
-constexpr std::array<std::pair<std::string_view, unsigned>, 66> named = { {
+constexpr std::array<std::pair<std::string_view, unsigned>, 67> named = { {
     // Démarches and themes
     { "signalement", 0xF071 }, // exclamation-triangle
     { "acte", 0xF0F6 }, // file-text-o
@@ -26,6 +26,7 @@ constexpr std::array<std::pair<std::string_view, unsigned>, 66> named = { {
     { "suivi", 0xF002 }, // search
     { "rendez-vous", 0xF073 }, // calendar
     { "calendrier", 0xF073 }, // calendar
+    { "horloge", 0xF017 }, // clock-o
     { "cantine", 0xF0F5 }, // cutlery
     { "mairie", 0xF19C }, // university
     // Life situations

@@ -256,14 +256,19 @@ void Screens::situations(Canvas& canvas, Session const& session, std::vector<Int
     canvas.text(canvas.fonts().title, "Quelle est votre situation ?", margin, 175, screen_width - 2 * margin);
     canvas.text(canvas.fonts().body, "Touchez l'image qui vous correspond. Nous vous proposerons les démarches utiles.",
         margin, 245, screen_width - 2 * margin, colour::text_muted);
-    auto const& situations = session.catalogue().orientation.situations;
+    // A situation no démarche answers would lead nowhere: it is not offered.
+    std::vector<Situation const*> situations;
+    for (auto const& situation : session.catalogue().orientation.situations) {
+        if (!session.demarches_for_situation(situation.id).empty())
+            situations.push_back(&situation);
+    }
     std::size_t per_row = situations.size() <= 3 ? situations.size() : (situations.size() + 1) / 2;
     per_row = std::max<std::size_t>(per_row, 1);
     float gap = 30;
     float tile_width = (screen_width - 2 * margin - gap * (per_row - 1)) / per_row;
     float tile_height = 330;
     for (std::size_t i = 0; i < situations.size(); ++i) {
-        auto const& situation = situations[i];
+        auto const& situation = *situations[i];
         float x = margin + (i % per_row) * (tile_width + gap);
         float y = 320 + (i / per_row) * (tile_height + gap);
         if (canvas.tile("situation:" + situation.id, situation.title.fr(), "", pictogram_glyph(situation.pictogram),
@@ -480,14 +485,17 @@ void Screens::step(Canvas& canvas, DemarcheRunner const& runner, std::vector<Int
     case InputKind::MultiChoice:
     case InputKind::YesNo:
     case InputKind::Commune: {
-        if (step.input == InputKind::MultiChoice && texts.instruction.empty())
-            canvas.text(canvas.fonts().body, "Vous pouvez en choisir plusieurs.", margin, 272,
-                screen_width - 2 * margin, colour::text_muted);
-        if (!texts.hint.empty() && step.input == InputKind::YesNo)
-            canvas.text(canvas.fonts().body, texts.hint, margin, 272, screen_width - 2 * margin, colour::text_muted);
+        // One line under the question: what to do, or the field's hint.
+        if (texts.instruction.empty()) {
+            auto line = !texts.hint.empty()            ? texts.hint
+                : step.input == InputKind::MultiChoice ? std::string("Vous pouvez en choisir plusieurs.")
+                                                       : std::string();
+            canvas.text_line(canvas.fonts().body, line, margin, 272, screen_width - 2 * margin, colour::text_muted);
+        }
         option_tiles(canvas, runner, step, out);
+        // Below two rows of tiles, beside "Continuer".
         if (runner.error())
-            error_line(canvas, *runner.error(), margin, 815, 1280);
+            error_line(canvas, *runner.error(), margin, 862, 1280);
         next_button(primary_action);
         break;
     }
@@ -700,9 +708,9 @@ void Screens::receipt(Canvas& canvas, Session const& session, std::vector<Intent
     canvas.box(Rect { margin, 340, 1240, 490 }, colour::surface, colour::primary, 4, 12);
     canvas.text(canvas.fonts().huge, spaced, margin, 355, 1160, colour::primary, Align::Centre);
 
-    canvas.text(canvas.fonts().body, receipt.next_steps, margin, 530, 1160);
-
-    float status_y = 720;
+    float used = canvas.text(canvas.fonts().body, receipt.next_steps, margin, 520, 1160);
+    // Below what happens next, however long the démarche's text is.
+    float status_y = std::max(700.0f, 520 + used + 30);
     switch (session.print_status()) {
     case PrintStatus::Printing:
         canvas.icon(glyph::print, margin + 30, status_y + 30, colour::primary, canvas.fonts().title);

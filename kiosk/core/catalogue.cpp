@@ -38,6 +38,7 @@ constexpr FieldTypeName field_type_names[] = {
     { FieldType::Consent, "consent" },
     { FieldType::Info, "info" },
     { FieldType::Group, "group" },
+    { FieldType::Appointment, "appointment" },
 };
 
 std::string all_field_type_names()
@@ -92,6 +93,10 @@ std::string_view to_string(Part part)
         return "postcode";
     case Part::Commune:
         return "commune";
+    case Part::Day:
+        return "day";
+    case Part::Time:
+        return "time";
     }
     return "";
 }
@@ -100,11 +105,14 @@ std::vector<Part> const& parts_of(FieldType type)
 {
     static std::vector<Part> const identity { Part::Surname, Part::GivenNames, Part::BirthDate, Part::BirthPlace };
     static std::vector<Part> const address { Part::StreetNumber, Part::Street, Part::Postcode, Part::Commune };
+    static std::vector<Part> const appointment { Part::Day, Part::Time };
     static std::vector<Part> const whole { Part::Whole };
     if (type == FieldType::Identity)
         return identity;
     if (type == FieldType::Address)
         return address;
+    if (type == FieldType::Appointment)
+        return appointment;
     return whole;
 }
 
@@ -630,17 +638,20 @@ private:
         if (dot == std::string::npos)
             return resolved;
         auto part_name = name.substr(dot + 1);
-        if (declared->type != FieldType::Identity && declared->type != FieldType::Address) {
-            m_reader.error(
-                path, "the field " + in_quotes(field_id) + " has no parts (only address and identity fields do)");
+        if (declared->type != FieldType::Identity && declared->type != FieldType::Address
+            && declared->type != FieldType::Appointment) {
+            m_reader.error(path,
+                "the field " + in_quotes(field_id)
+                    + " has no parts (only address, identity and appointment fields do)");
             return std::nullopt;
         }
         auto part = parse_part(declared->type, part_name);
         if (!part) {
             m_reader.error(path,
                 "the field " + in_quotes(field_id) + " has no part " + in_quotes(part_name) + " (expected "
-                    + (declared->type == FieldType::Identity ? "surname, given_names, birth_date or birth_place"
-                                                             : "number, street, postcode or commune")
+                    + (declared->type == FieldType::Identity       ? "surname, given_names, birth_date or birth_place"
+                            : declared->type == FieldType::Address ? "number, street, postcode or commune"
+                                                                   : "day or time")
                     + ")");
             return std::nullopt;
         }
@@ -809,12 +820,13 @@ std::set<std::string_view> make_keys_for(FieldType type)
     std::set<std::string_view> keys { "id", "type", "label", "when" };
     // An address or an identity is asked part by part, each part with its
     // own question and hint: theirs would never show.
-    if (type != FieldType::Address && type != FieldType::Identity)
+    if (type != FieldType::Address && type != FieldType::Identity && type != FieldType::Appointment)
         keys.insert({ "question", "hint" });
     bool answers = type != FieldType::Info && type != FieldType::Group;
     if (answers)
         keys.insert({ "required", "personal", "messages" });
-    bool simple = answers && type != FieldType::Address && type != FieldType::Identity;
+    bool simple
+        = answers && type != FieldType::Address && type != FieldType::Identity && type != FieldType::Appointment;
     if (simple)
         keys.insert("rules");
     switch (type) {
@@ -845,6 +857,9 @@ std::set<std::string_view> make_keys_for(FieldType type)
         break;
     case FieldType::Group:
         keys.insert({ "fields", "item_label", "add_question", "min_items", "max_items" });
+        break;
+    case FieldType::Appointment:
+        keys.insert("service");
         break;
     case FieldType::YesNo:
     case FieldType::Address:
@@ -1070,6 +1085,11 @@ public:
             break;
         case FieldType::Group:
             group(json, path, field, ids);
+            break;
+        case FieldType::Appointment:
+            // Which slots: the site's schedule (and later the central
+            // services) publish them by service.
+            field.service = m_reader.identifier(json, path, "service");
             break;
         case FieldType::YesNo:
         case FieldType::Address:

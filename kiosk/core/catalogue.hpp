@@ -34,6 +34,7 @@ enum class FieldType {
     Consent, // a text and one box to tick
     Info, // a panel to read, nothing to answer
     Group, // the same fields again for each item (each child)
+    Appointment, // a day, then a time, from the slots a service publishes
 };
 
 std::string_view to_string(FieldType type);
@@ -52,6 +53,8 @@ enum class Part {
     Street,
     Postcode,
     Commune,
+    Day,
+    Time,
 };
 
 std::string_view to_string(Part part);
@@ -90,6 +93,7 @@ struct Field {
     Text hint; // in the empty box ("Par exemple : …"), or under the tiles
     Text text; // what a consent says, or what an information panel says
     std::string pictogram; // an information panel's picture
+    std::string service; // an appointment's: whose slots ("cni-passeport")
     bool required { true };
     // Personal fields are masked when the screen is shared and never spoken
     // without the resident's request.
@@ -117,7 +121,10 @@ struct Field {
     FieldMessages messages;
 
     ChoiceOption const* find_choice(std::string_view choice_id) const;
-    bool is_composite() const { return type == FieldType::Address || type == FieldType::Identity; }
+    bool is_composite() const
+    {
+        return type == FieldType::Address || type == FieldType::Identity || type == FieldType::Appointment;
+    }
 };
 
 struct Page {

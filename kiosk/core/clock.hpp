@@ -24,21 +24,11 @@ public:
     // uses the local time zone, which the core does not read.
     virtual Date today() const { return civil_date(unix_seconds()); }
 
-    // The UTC calendar day of a Unix time (Howard Hinnant's days_from_civil,
-    // inverted).
+    // The UTC calendar day of a Unix time.
     static Date civil_date(std::int64_t unix_seconds)
     {
         std::int64_t days = unix_seconds / 86400 - (unix_seconds % 86400 < 0 ? 1 : 0);
-        days += 719468;
-        std::int64_t era = (days >= 0 ? days : days - 146096) / 146097;
-        auto day_of_era = static_cast<unsigned>(days - era * 146097);
-        unsigned year_of_era = (day_of_era - day_of_era / 1460 + day_of_era / 36524 - day_of_era / 146096) / 365;
-        unsigned day_of_year = day_of_era - (365 * year_of_era + year_of_era / 4 - year_of_era / 100);
-        unsigned mp = (5 * day_of_year + 2) / 153;
-        unsigned day = day_of_year - (153 * mp + 2) / 5 + 1;
-        unsigned month = mp < 10 ? mp + 3 : mp - 9;
-        auto year = static_cast<int>(year_of_era + era * 400 + (month <= 2 ? 1 : 0));
-        return Date { year, static_cast<int>(month), static_cast<int>(day) };
+        return date_from_days(static_cast<long>(days));
     }
 };
 

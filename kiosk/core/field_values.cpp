@@ -795,4 +795,31 @@ Checked parse_name(std::string_view typed, NameKind kind)
     return Checked::accept(std::move(name));
 }
 
+// Howard Hinnant's days_from_civil and civil_from_days.
+long days_since_epoch(Date date)
+{
+    int year = date.year - (date.month <= 2 ? 1 : 0);
+    long era = (year >= 0 ? year : year - 399) / 400;
+    auto year_of_era = static_cast<unsigned>(year - era * 400);
+    unsigned month = static_cast<unsigned>(date.month);
+    unsigned day_of_year = (153 * (month > 2 ? month - 3 : month + 9) + 2) / 5 + static_cast<unsigned>(date.day) - 1;
+    unsigned day_of_era = year_of_era * 365 + year_of_era / 4 - year_of_era / 100 + day_of_year;
+    return era * 146097 + static_cast<long>(day_of_era) - 719468;
+}
+
+Date date_from_days(long days)
+{
+    days += 719468;
+    long era = (days >= 0 ? days : days - 146096) / 146097;
+    auto day_of_era = static_cast<unsigned>(days - era * 146097);
+    unsigned year_of_era = (day_of_era - day_of_era / 1460 + day_of_era / 36524 - day_of_era / 146096) / 365;
+    unsigned day_of_year = day_of_era - (365 * year_of_era + year_of_era / 4 - year_of_era / 100);
+    unsigned mp = (5 * day_of_year + 2) / 153;
+    unsigned day = day_of_year - (153 * mp + 2) / 5 + 1;
+    unsigned month = mp < 10 ? mp + 3 : mp - 9;
+    return Date { static_cast<int>(year_of_era + era * 400 + (month <= 2 ? 1 : 0)), static_cast<int>(month),
+        static_cast<int>(day) };
+}
+
+
 }

@@ -91,6 +91,10 @@ std::string display_date(std::string_view iso);
 // sentence. Same fallback as display_date().
 std::string display_date_long(std::string_view iso);
 
+// Days since 1970-01-01, and back: for adding days and for the clock.
+long days_since_epoch(Date date);
+Date date_from_days(long days);
+
 // Age in whole years on `today`. Negative when `birth` is after `today`:
 // callers check the date is not in the future first.
 int age_on(Date birth, Date today);

@@ -1,6 +1,7 @@
 #include "runner.hpp"
 
 #include "communes.hpp"
+#include "slots.hpp"
 #include "utf8.hpp"
 
 #include <algorithm>
@@ -51,6 +52,10 @@ PartTexts part_texts(Part part)
         return { "Code postal", "5 chiffres. Par exemple : 75001" };
     case Part::Commune:
         return { "Commune", "" };
+    case Part::Day:
+        return { "Quel jour voulez-vous venir ?", "" };
+    case Part::Time:
+        return { "À quelle heure ?", "" };
     case Part::Whole:
         break;
     }
@@ -72,6 +77,9 @@ InputKind input_kind(FieldType type, Part part, bool have_communes)
         return InputKind::Digits;
     case Part::Commune:
         return have_communes ? InputKind::Commune : InputKind::Text;
+    case Part::Day:
+    case Part::Time:
+        return InputKind::Choice;
     case Part::Whole:
         break;
     }
@@ -101,6 +109,7 @@ InputKind input_kind(FieldType type, Part part, bool have_communes)
     case FieldType::Address:
     case FieldType::Identity:
     case FieldType::Group:
+    case FieldType::Appointment:
         break;
     }
     return InputKind::Text;
@@ -124,6 +133,9 @@ std::size_t longest_answer(Step const& step)
         return 80;
     case Part::BirthDate:
         return 8;
+    case Part::Day:
+    case Part::Time:
+        return 0;
     case Part::Whole:
         break;
     }
@@ -234,9 +246,11 @@ std::optional<std::string> normalize_french_phone(std::string_view text)
 
 // [SECTION] Steps
 
-DemarcheRunner::DemarcheRunner(Demarche const& demarche, CommuneIndex const* communes, Date today)
+DemarcheRunner::DemarcheRunner(
+    Demarche const& demarche, CommuneIndex const* communes, Date today, SlotSchedule const* slots)
     : m_demarche(demarche)
     , m_communes(communes && communes->size() > 0 ? communes : nullptr)
+    , m_slots(slots)
     , m_today(today)
 {
     // Reserved once, so that typing never leaves a freed copy behind.
@@ -347,7 +361,7 @@ bool DemarcheRunner::holds(Condition const& condition, std::string const& item_p
     } else if (condition.ref.part == Part::Whole) {
         // An address or an identity as a whole: answered when any of its
         // parts is (its parts are its steps).
-        for (auto type : { FieldType::Identity, FieldType::Address }) {
+        for (auto type : { FieldType::Identity, FieldType::Address, FieldType::Appointment }) {
             for (auto part : parts_of(type)) {
                 auto part_key = shown.find(key + "." + std::string(to_string(part)));
                 if (!value && part_key != shown.end())
@@ -466,6 +480,35 @@ std::vector<Option> DemarcheRunner::options(Step const& step) const
         }
         return options;
     }
+    if (step.part == Part::Day || step.part == Part::Time) {
+        if (!m_slots)
+            return options;
+        auto slots = m_slots->slots(step.field->service, m_today);
+        if (step.part == Part::Day) {
+            // The first days that have a slot: one screen of tiles.
+            std::vector<std::size_t> counts;
+            for (auto const& slot : slots) {
+                auto day = to_iso(slot.day);
+                if (!options.empty() && options.back().id == day) {
+                    ++counts.back();
+                    continue;
+                }
+                if (options.size() == 8)
+                    break;
+                options.push_back(Option { day, display_day(slot.day), "", "calendrier" });
+                counts.push_back(1);
+            }
+            for (std::size_t i = 0; i < options.size(); ++i)
+                options[i].hint = counts[i] == 1 ? "1 horaire libre" : std::to_string(counts[i]) + " horaires libres";
+            return options;
+        }
+        auto day = utf8::trim(answer(step.key.substr(0, step.key.rfind('.')) + ".day"));
+        for (auto const& slot : slots) {
+            if (to_iso(slot.day) == day)
+                options.push_back(Option { slot.id, display_time(slot.minutes), slot.place, "horloge" });
+        }
+        return options;
+    }
     for (auto const& choice : step.field->choices)
         options.push_back(Option { choice.id, choice.label.fr(), choice.hint.fr(), choice.pictogram });
     return options;
@@ -500,6 +543,19 @@ std::optional<std::string> DemarcheRunner::check(Step const& step) const
 
     if (step.input == InputKind::Info)
         return std::nullopt;
+    if (step.part == Part::Day || step.part == Part::Time) {
+        auto offered = options(step);
+        if (offered.empty())
+            return step.part == Part::Day
+                ? "Il n'y a plus de rendez-vous libre pour le moment. Un agent de l'accueil peut vous aider."
+                : "Ce jour n'a plus d'horaire libre. Revenez en arrière et choisissez un autre jour.";
+        bool known = std::any_of(offered.begin(), offered.end(), [&](Option const& o) { return o.id == raw; });
+        if (raw.empty() && !field.required)
+            return std::nullopt;
+        if (!known)
+            return step.part == Part::Day ? "Touchez le jour qui vous convient." : "Touchez l'heure qui vous convient.";
+        return std::nullopt;
+    }
     if (raw.empty()) {
         if (!required)
             return std::nullopt;
@@ -582,6 +638,8 @@ std::optional<std::string> DemarcheRunner::check(Step const& step) const
             return "Cette commune ne correspond pas au code postal. Touchez le nom de votre commune.";
         return std::nullopt;
     }
+    case Part::Day:
+    case Part::Time:
     case Part::Whole:
         break;
     }
@@ -665,6 +723,7 @@ std::optional<std::string> DemarcheRunner::check(Step const& step) const
     case FieldType::Address:
     case FieldType::Identity:
     case FieldType::Group:
+    case FieldType::Appointment:
         break;
     }
     return check_rules(step);
@@ -716,6 +775,8 @@ std::optional<std::string> DemarcheRunner::normalized(Step const& step) const
     }
     case Part::Street:
     case Part::Commune:
+    case Part::Day:
+    case Part::Time:
         return std::string(raw);
     case Part::Whole:
         break;
@@ -756,6 +817,17 @@ std::string DemarcheRunner::display(Step const& step) const
     }
     if (step.input == InputKind::Date)
         return display_date(*value);
+    if (step.part == Part::Day) {
+        auto day = parse_iso_date(*value);
+        return day ? display_day(*day) : *value;
+    }
+    if (step.part == Part::Time) {
+        for (auto const& option : options(step)) {
+            if (option.id == *value)
+                return option.label;
+        }
+        return *value;
+    }
     switch (step.input) {
     case InputKind::Choice:
         if (auto const* choice = step.field->find_choice(*value))
@@ -935,6 +1007,13 @@ Advance DemarcheRunner::next()
         }
         return Advance::Moved;
     }
+    if (current.part == Part::Day) {
+        // A time chosen for another day no longer fits.
+        auto time_key = current.key.substr(0, current.key.rfind('.')) + ".time";
+        auto const& time = answer(time_key);
+        if (!time.empty() && time.find("-" + std::string(utf8::trim(answer(current.key))) + "T") == std::string::npos)
+            guichet::wipe(m_answers[time_key]);
+    }
     if (current.part == Part::Postcode) {
         // A commune chosen for another postcode no longer fits; a postcode
         // that serves one commune only chooses it.
@@ -995,7 +1074,49 @@ bool DemarcheRunner::show_first_invalid()
     return true;
 }
 
+std::vector<std::string> DemarcheRunner::step_keys() const
+{
+    std::vector<std::string> keys;
+    keys.reserve(m_steps.size());
+    for (auto const& step : m_steps)
+        keys.push_back(step.key);
+    return keys;
+}
+
+bool DemarcheRunner::go_to_first_new(std::vector<std::string> const& before)
+{
+    for (std::size_t i = 0; i < m_steps.size(); ++i) {
+        if (std::find(before.begin(), before.end(), m_steps[i].key) == before.end()) {
+            m_index = i;
+            m_error.reset();
+            return true;
+        }
+    }
+    return false;
+}
+
 // [SECTION] What leaves the runner
+
+std::vector<std::string> DemarcheRunner::receipt_lines() const
+{
+    std::vector<std::string> lines;
+    for (auto const& step : m_steps) {
+        if (step.part != Part::Time)
+            continue;
+        auto time = normalized(step);
+        if (!time)
+            continue;
+        auto day_key = step.key.substr(0, step.key.rfind('.')) + ".day";
+        auto day = parse_iso_date(utf8::trim(answer(day_key)));
+        for (auto const& option : options(step)) {
+            if (option.id != *time || !day)
+                continue;
+            auto line = "Votre rendez-vous : " + display_day(*day) + " à " + option.label;
+            lines.push_back(option.hint.empty() ? line + "." : line + ", " + option.hint + ".");
+        }
+    }
+    return lines;
+}
 
 std::vector<SummaryLine> DemarcheRunner::summary() const
 {
@@ -1047,6 +1168,16 @@ nlohmann::ordered_json DemarcheRunner::answers_json() const
                     object["insee"] = commune->insee;
                     continue;
                 }
+            }
+            if (step.part == Part::Time) {
+                for (auto const& option : options(step)) {
+                    if (option.id != *value)
+                        continue;
+                    object["time"] = value->substr(value->size() - 5);
+                    object["slot"] = *value;
+                    object["place"] = option.hint;
+                }
+                continue;
             }
             object[std::string(to_string(step.part))] = *value;
             continue;

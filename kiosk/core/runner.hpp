@@ -25,6 +25,7 @@
 namespace guichet {
 
 class CommuneIndex;
+class SlotSchedule;
 
 // How a step is answered; the UI picks its widgets from this alone.
 enum class InputKind {
@@ -94,7 +95,9 @@ class DemarcheRunner {
 public:
     // `communes` may be null (the list did not load): postcodes are then
     // checked for their shape only and the commune is typed.
-    DemarcheRunner(Demarche const& demarche, CommuneIndex const* communes, Date today);
+    // `slots` may be null too: an appointment then has no day to offer.
+    DemarcheRunner(
+        Demarche const& demarche, CommuneIndex const* communes, Date today, SlotSchedule const* slots = nullptr);
     ~DemarcheRunner();
     DemarcheRunner(DemarcheRunner const&) = delete;
     DemarcheRunner& operator=(DemarcheRunner const&) = delete;
@@ -138,12 +141,20 @@ public:
     std::optional<std::size_t> first_invalid_step() const;
     // Goes to the first invalid step and shows why; false when all are valid.
     bool show_first_invalid();
+    // The keys of the steps shown now, to compare with after an edit.
+    std::vector<std::string> step_keys() const;
+    // Goes to the first step that is shown now but was not among `before`
+    // (an information panel or an optional question an edit brought in);
+    // false if there is none.
+    bool go_to_first_new(std::vector<std::string> const& before);
 
     std::vector<SummaryLine> summary() const;
     // The answers as stored in a dossier: an object keyed by field id, with
     // addresses and identities as objects, groups as lists of objects,
     // numbers as numbers, yes/no as booleans. Hidden steps are left out.
     nlohmann::ordered_json answers_json() const;
+    // What the receipt must say besides the code: the appointment booked.
+    std::vector<std::string> receipt_lines() const;
 
     // Overwrites every answer before forgetting it.
     void wipe();
@@ -167,6 +178,7 @@ private:
 
     Demarche const& m_demarche;
     CommuneIndex const* m_communes;
+    SlotSchedule const* m_slots;
     Date m_today;
     std::vector<Step> m_steps;
     std::size_t m_index { 0 };

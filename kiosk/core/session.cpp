@@ -249,7 +249,7 @@ void Session::handle(intent::Begin const&)
 {
     if (m_screen != Screen::Intro || !m_intro || m_out_of_service)
         return;
-    m_runner = std::make_unique<DemarcheRunner>(*m_intro, m_config.communes, m_clock.today());
+    m_runner = std::make_unique<DemarcheRunner>(*m_intro, m_config.communes, m_clock.today(), m_config.slots);
     m_returning_to_review = false;
     m_save_error.reset();
     m_save_error_code.reset();
@@ -310,10 +310,20 @@ void Session::finish_step()
         // resident had a chance: only the step is shown, fresh.
         if (m_runner->answer(m_runner->step().key).empty())
             m_runner->go_to(m_runner->step().key);
+        m_steps_before_edit.push_back(m_runner->step().key);
+        m_screen = Screen::Step;
+        return;
+    }
+    // An edit can also bring in a panel to read or an optional question
+    // ("vous viendrez chercher l'acte: laissez un numéro"): each is shown
+    // once before the review comes back.
+    if (m_returning_to_review && m_runner->go_to_first_new(m_steps_before_edit)) {
+        m_steps_before_edit.push_back(m_runner->step().key);
         m_screen = Screen::Step;
         return;
     }
     m_returning_to_review = false;
+    m_steps_before_edit.clear();
     m_screen = Screen::Review;
 }
 
@@ -368,6 +378,7 @@ void Session::handle(intent::EditStep const& edit)
     if (m_screen != Screen::Review || !m_runner || !m_runner->go_to(edit.key))
         return;
     m_returning_to_review = true;
+    m_steps_before_edit = m_runner->step_keys();
     m_save_error.reset();
     m_screen = Screen::Step;
     ++m_revision;
@@ -408,8 +419,13 @@ void Session::handle(intent::Confirm const&)
     // longer needed on screen, only the code.
     m_save_error.reset();
     m_save_error_code.reset();
-    m_receipt = make_receipt(m_config.receipt, demarche.title.fr(), demarche.receipt.title.fr(),
-        demarche.receipt.next_steps.fr(), saved.release_value(), dossier.confirmed_at);
+    // What the resident must remember (an appointment) comes first.
+    std::string next_steps;
+    for (auto const& line : m_runner->receipt_lines())
+        next_steps += line + "\n";
+    next_steps += demarche.receipt.next_steps.fr();
+    m_receipt = make_receipt(m_config.receipt, demarche.title.fr(), demarche.receipt.title.fr(), std::move(next_steps),
+        saved.release_value(), dossier.confirmed_at);
     ++m_usage[demarche.id];
     m_runner.reset();
     m_screen = Screen::Receipt;

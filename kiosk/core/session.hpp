@@ -106,6 +106,8 @@ struct SessionConfig {
     ReceiptSettings receipt;
     // The list of communes for addresses; may be null (see DemarcheRunner).
     CommuneIndex const* communes { nullptr };
+    // When services receive residents, for appointments; may be null.
+    SlotSchedule const* slots { nullptr };
     // How many démarches the home screen shows as the most used.
     std::size_t most_used { 3 };
 };
@@ -225,6 +227,9 @@ private:
     int m_shown_seconds_left { 0 };
     std::unique_ptr<DemarcheRunner> m_runner;
     bool m_returning_to_review { false };
+    // The steps shown when "Modifier" was touched: the ones an edit brings
+    // in are shown before the review.
+    std::vector<std::string> m_steps_before_edit;
     std::optional<Receipt> m_receipt;
     PrintStatus m_print_status { PrintStatus::Printing };
     PrintJobId m_print_job { 0 };

@@ -6,6 +6,7 @@
 #include "kiosk/core/communes.hpp"
 #include "kiosk/core/log.hpp"
 #include "kiosk/core/session.hpp"
+#include "kiosk/core/slots.hpp"
 #include "kiosk/main/options.hpp"
 #include "kiosk/main/system_clock.hpp"
 #include "sync/sqlite_store.hpp"
@@ -137,6 +138,20 @@ int main(int argc, char** argv)
     }
     options.session.communes = &communes;
 
+    // Until the central services publish appointment slots (sync), the
+    // site's week: without it, appointments cannot be booked here.
+    SlotSchedule slots;
+    if (auto text = read_file(options.slots)) {
+        if (auto parsed_slots = SlotSchedule::parse(*text)) {
+            slots = parsed_slots.release_value();
+            options.session.slots = &slots;
+        } else {
+            log(LogLevel::Error, "slots", options.slots.string() + ": " + parsed_slots.error().detail);
+        }
+    } else {
+        log(LogLevel::Warning, "slots", "cannot read " + options.slots.string() + "; no appointment can be booked");
+    }
+
     // Without an outbox the kiosk stays up and says it is out of service:
     // a dead screen tells the resident nothing, and the technician finds
     // the reason in the log.
@@ -164,7 +179,7 @@ int main(int argc, char** argv)
 
     SystemClock system_clock;
     // Scenarios move time by hand, from now: receipts still carry a real date.
-    ManualClock manual_clock(system_clock.unix_seconds());
+    ManualClock manual_clock(options.scenario_start.value_or(system_clock.unix_seconds()));
     Clock const& clock = options.scenario ? static_cast<Clock const&>(manual_clock) : system_clock;
     Session session(catalogue, clock, *store, printer, options.session);
     session.set_out_of_service(store_error.has_value());

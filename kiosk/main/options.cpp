@@ -1,5 +1,7 @@
 #include "kiosk/main/options.hpp"
 
+#include "kiosk/core/field_values.hpp"
+
 #include <charconv>
 #include <string_view>
 
@@ -14,6 +16,7 @@ Devices
 Data
   --catalogue DIR             démarches (*.json) and orientation.json (default: the shipped catalogue)
   --communes FILE             French communes and postcodes, for addresses (default: the shipped list)
+  --slots FILE                the site's week of appointment slots (default: kiosk/data/creneaux.json)
   --data DIR                  where the outbox database lives (default var/data)
   --site NAME                 site name printed on receipts
 Display
@@ -27,6 +30,7 @@ Session
   --idle-end SECONDS          countdown before the session is wiped (default 30)
 Automation
   --scenario FILE             run a scenario (docs/scenarios.md) and exit 0 if it passes
+  --scenario-date YYYY-MM-DD  the scenario's clock starts on that day at 10:00 UTC (default: now)
   --screenshots DIR           where the scenario's `screenshot` actions write PNGs
   --report-first-frame        print "first-frame <monotonic ns>" when the first frame shows
   --exit-after-first-frame    quit right after the first frame (benchmark)
@@ -53,6 +57,7 @@ Result<KioskOptions> parse_options(int argc, char** argv)
     KioskOptions options;
     options.catalogue = GUICHET_DEFAULT_CATALOGUE;
     options.communes = GUICHET_DEFAULT_COMMUNES;
+    options.slots = GUICHET_DEFAULT_SLOTS;
     for (int i = 1; i < argc; ++i) {
         std::string_view arg = argv[i];
         // Both "--printer pdf:DIR" and "--printer=pdf:DIR".
@@ -78,6 +83,8 @@ Result<KioskOptions> parse_options(int argc, char** argv)
             options.exit_after_first_frame = true;
         } else if (arg == "--catalogue") {
             options.catalogue = GUICHET_TRY(value());
+        } else if (arg == "--slots") {
+            options.slots = GUICHET_TRY(value());
         } else if (arg == "--communes") {
             options.communes = GUICHET_TRY(value());
         } else if (arg == "--data") {
@@ -88,6 +95,13 @@ Result<KioskOptions> parse_options(int argc, char** argv)
             options.session.receipt.site_name = GUICHET_TRY(value());
         } else if (arg == "--scenario") {
             options.scenario = std::filesystem::path(GUICHET_TRY(value()));
+        } else if (arg == "--scenario-date") {
+            auto text = GUICHET_TRY(value());
+            auto date = parse_iso_date(text);
+            if (!date)
+                return Error::make("options.invalid", "--scenario-date needs a date like 2026-11-22");
+            std::int64_t days = days_since_epoch(*date);
+            options.scenario_start = days * 86400 + 10 * 3600;
         } else if (arg == "--font-root") {
             options.ui.font_root = GUICHET_TRY(value());
         } else if (arg == "--screenshots") {

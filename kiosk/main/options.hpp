@@ -15,10 +15,14 @@ namespace guichet {
 struct KioskOptions {
     std::filesystem::path catalogue;
     std::filesystem::path communes;
+    std::filesystem::path slots;
     std::filesystem::path data { "var/data" };
     std::string printer { "pdf:var/receipts" };
     ui::UiOptions ui;
     std::optional<std::filesystem::path> scenario;
+    // The scenario's clock starts on this day (10:00 UTC) instead of now, so
+    // that a scenario booking "Wednesday 25 November" passes every day.
+    std::optional<std::int64_t> scenario_start;
     SessionConfig session;
     int bench_frames { 0 };
     bool exit_after_first_frame { false };

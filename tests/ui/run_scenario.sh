@@ -6,6 +6,7 @@
 #   --receipt               a receipt PDF was printed and bears the dossier's code
 #   --no-personal-in-log    no answer of any dossier, nor its code, appears in the log
 #   --catalogue DIR         run with this catalogue instead of the shipped one
+#   --date YYYY-MM-DD       the scenario's day (appointments, ages), instead of today
 #   --broken-catalogue      run with the shipped catalogue plus a malformed file
 #   --broken-printer        print into a folder that cannot be created
 #   --broken-data           keep the outbox in a folder that cannot be created
@@ -24,6 +25,7 @@ checks=("$@")
 for ((i = 0; i < ${#checks[@]}; i++)); do
   case ${checks[i]} in
     --catalogue) extra+=(--catalogue "${checks[i + 1]}") ;;
+    --date) extra+=(--scenario-date "${checks[i + 1]}") ;;
     --broken-catalogue)
       mkdir -p "$work/catalogue"
       cp "$source_dir"/kiosk/catalogue/*.json "$work/catalogue/"

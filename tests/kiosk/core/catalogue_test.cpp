@@ -720,7 +720,8 @@ TEST(ConditionParsing, MistakesInAConditionAreNamedWhereTheyAre)
         { R"({ "field": "naissance", "age_under": 200 })",
             "$.pages[2].fields[0].when.age_under: an age is between 0 and 130" },
         { R"({ "field": "prenom.surname", "answered": true })",
-            "$.pages[2].fields[0].when.field: the field 'prenom' has no parts (only address and identity fields do)" },
+            "$.pages[2].fields[0].when.field: the field 'prenom' has no parts (only address, identity and appointment "
+            "fields do)" },
         { R"({ "field": "adresse.ville", "answered": true })",
             "$.pages[2].fields[0].when.field: the field 'adresse' has no part 'ville' (expected number, street, "
             "postcode or commune)" },

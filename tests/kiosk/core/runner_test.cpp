@@ -5,6 +5,7 @@
 // message shown, the steps offered, or the answers that reach the dossier.
 #include "kiosk/core/communes.hpp"
 #include "kiosk/core/runner.hpp"
+#include "kiosk/core/slots.hpp"
 
 #include <gtest/gtest.h>
 
@@ -987,4 +988,79 @@ TEST(RunnerWipe, ForgetsEveryAnswerAndStartsAgain)
     EXPECT_EQ(keys(runner),
         (std::vector<std::string> { "enfants.0.prenom", "enfants.0.allergie", "enfants.more", "courriel" }));
     EXPECT_EQ(runner.first_invalid_step(), 0u);
+}
+
+// [SECTION] Appointments
+
+namespace {
+
+SlotSchedule const& schedule()
+{
+    // Tuesdays and Saturdays; 2025-06-15 (today in these tests) is a Sunday.
+    static SlotSchedule const slots = SlotSchedule::parse(R"({ "services": [ { "id": "titres",
+        "place": "Mairie", "weeks_ahead": 1,
+        "week": { "mardi": ["09:00", "14:30"], "samedi": ["10:00"] } } ] })")
+                                          .release_value();
+    return slots;
+}
+
+}
+
+TEST(RunnerAppointment, OffersTheDaysThenTheTimesOfTheDayChosen)
+{
+    auto demarche
+        = page_of(R"([{ "id": "rdv", "type": "appointment", "label": "Le rendez-vous", "service": "titres" }])");
+    DemarcheRunner runner(demarche, nullptr, today, &schedule());
+    ASSERT_EQ(runner.steps().size(), 2u);
+    EXPECT_EQ(runner.step().key, "rdv.day");
+    EXPECT_EQ(runner.texts(runner.step()).question, "Quel jour voulez-vous venir ?");
+    auto days = runner.options(runner.step());
+    ASSERT_EQ(days.size(), 2u);
+    EXPECT_EQ(days[0].id, "2025-06-17");
+    EXPECT_EQ(days[0].label, "mardi 17 juin");
+    EXPECT_EQ(days[0].hint, "2 horaires libres");
+    EXPECT_EQ(days[1].label, "samedi 21 juin");
+    EXPECT_EQ(runner.next(), Advance::Refused);
+    EXPECT_EQ(runner.error(), "Touchez le jour qui vous convient.");
+
+    runner.choose("2025-06-17");
+    EXPECT_EQ(runner.next(), Advance::Moved);
+    auto times = runner.options(runner.step());
+    ASSERT_EQ(times.size(), 2u);
+    EXPECT_EQ(times[1].label, "14 h 30");
+    runner.choose(times[1].id);
+    EXPECT_EQ(runner.next(), Advance::Finished);
+    EXPECT_EQ(runner.answers_json().dump(),
+        R"({"rdv":{"day":"2025-06-17","time":"14:30","slot":"titres-2025-06-17T14:30","place":"Mairie"}})");
+    ASSERT_EQ(runner.receipt_lines().size(), 1u);
+    EXPECT_EQ(runner.receipt_lines()[0], "Votre rendez-vous : mardi 17 juin à 14 h 30, Mairie.");
+
+    // Another day: the time chosen for Tuesday no longer fits.
+    runner.go_to("rdv.day");
+    runner.choose("2025-06-21");
+    EXPECT_EQ(runner.next(), Advance::Moved);
+    EXPECT_EQ(runner.answer("rdv.time"), "");
+    EXPECT_TRUE(runner.receipt_lines().empty());
+}
+
+TEST(RunnerAppointment, WithoutSlotsTheResidentIsSentToTheDesk)
+{
+    auto demarche
+        = page_of(R"([{ "id": "rdv", "type": "appointment", "label": "Le rendez-vous", "service": "titres" }])");
+    DemarcheRunner runner(demarche, nullptr, today, nullptr);
+    EXPECT_TRUE(runner.options(runner.step()).empty());
+    EXPECT_EQ(runner.next(), Advance::Refused);
+    EXPECT_EQ(
+        runner.error(), "Il n'y a plus de rendez-vous libre pour le moment. Un agent de l'accueil peut vous aider.");
+}
+
+TEST(SlotSchedule, RefusesAMalformedWeekWithWhere)
+{
+    auto parsed = SlotSchedule::parse(R"({ "services": [ { "id": "titres", "week": { "lundi": ["9h"] } } ] })");
+    ASSERT_FALSE(parsed.ok());
+    EXPECT_EQ(parsed.error().code, "slots.malformed");
+    EXPECT_EQ(parsed.error().detail, "$.services[0].week.lundi: times are written HH:MM, like \"09:30\"");
+    EXPECT_FALSE(SlotSchedule::parse("{").ok());
+    EXPECT_EQ(day_of_week(Date { 2026, 11, 22 }), 6); // a Sunday
+    EXPECT_EQ(display_time(9 * 60), "9 h");
 }

@@ -531,3 +531,21 @@ TEST_F(SessionTest, IdleWhileBrowsingThemesReturnsToAttractWithoutAsking)
     EXPECT_EQ(session.screen(), Screen::Attract);
     EXPECT_FALSE(session.idle_warning());
 }
+
+TEST_F(SessionTest, AnEditThatBringsInAnOptionalQuestionShowsItOnceBeforeTheReview)
+{
+    fill_to_review("0612345678");
+    // "voirie" brings in "dangereux" (required, so asked anyway); once it is
+    // answered, nothing else is new: straight back to the review.
+    session.dispatch(intent::EditStep { "categorie" });
+    session.dispatch(intent::Choose { "voirie" });
+    session.dispatch(intent::Next {});
+    ASSERT_EQ(session.runner()->step().key, "dangereux");
+    session.dispatch(intent::Choose { "non" });
+    session.dispatch(intent::Next {});
+    EXPECT_EQ(session.screen(), Screen::Review);
+    // An edit that changes nothing else returns at once.
+    session.dispatch(intent::EditStep { "lieu" });
+    session.dispatch(intent::Next {});
+    EXPECT_EQ(session.screen(), Screen::Review);
+}
