@@ -313,6 +313,17 @@ Result<std::vector<OutboxEntry>> SqliteStore::outbox() const
     return entries;
 }
 
+Result<std::optional<RequestStatus>> SqliteStore::status(TrackingCode const& code) const
+{
+    auto select = GUICHET_TRY(sqlite::Statement::prepare(m_connection.get(),
+        "SELECT demarche_id, created_at FROM outbox WHERE tracking_code = ?1", "look up a request"));
+    GUICHET_TRY(select.bind(1, std::string_view(code.text())));
+    if (GUICHET_TRY(select.step()) != sqlite::Step::Row)
+        return std::optional<RequestStatus> {};
+    return std::optional<RequestStatus>(
+        RequestStatus { select.text_column(0), select.int64_column(1), RequestState::WaitingToLeave });
+}
+
 Result<UsageCounts> SqliteStore::usage_counts() const
 {
     auto select = GUICHET_TRY(sqlite::Statement::prepare(

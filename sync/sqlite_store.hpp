@@ -69,6 +69,7 @@ public:
 
     Result<TrackingCode> save(Dossier const& dossier) override;
     Result<UsageCounts> usage_counts() const override;
+    Result<std::optional<RequestStatus>> status(TrackingCode const& code) const override;
 
     Result<std::size_t> outbox_depth() const;
     // Every waiting dossier, oldest first.

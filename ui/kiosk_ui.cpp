@@ -182,6 +182,8 @@ struct KioskUi::Impl {
     ManualClock* manual_clock { nullptr };
     Result<void> tap_label(std::string const& label);
     Result<void> type_text(std::string const& text);
+    // The code of the last receipt a scenario saw (test tooling only).
+    std::string last_code;
     Result<void> perform(Action const& action, ManualClock& clock);
 };
 
@@ -724,6 +726,13 @@ Result<void> KioskUi::Impl::perform(Action const& action, ManualClock& manual_cl
         return {};
     }
     case ActionKind::Type:
+        // "{last-code}" types the code of the last receipt the scenario saw,
+        // to follow a request made earlier in the same scenario.
+        if (action.argument == "{last-code}") {
+            if (last_code.empty())
+                return Error::make("scenario.no_code", "{last-code}: no receipt was shown before");
+            return type_text(last_code);
+        }
         return type_text(action.argument);
     case ActionKind::Expect:
     case ActionKind::ExpectNot: {
@@ -784,6 +793,8 @@ int KioskUi::run_scenario(std::vector<Action> const& actions, ManualClock& manua
     }
     for (auto const& action : actions) {
         auto result = impl.perform(action, manual_clock);
+        if (impl.session.receipt())
+            impl.last_code = impl.session.receipt()->code.text();
         if (!result) {
             std::fprintf(stderr, "scenario failed at line %d: %s\n", action.line, result.error().detail.c_str());
             return 1;

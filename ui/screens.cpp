@@ -80,6 +80,9 @@ void Screens::draw(Canvas& screen, Session const& session, std::vector<Intent>& 
     case Screen::Receipt:
         receipt(screen, session, out);
         break;
+    case Screen::Status:
+        status(screen, session, out);
+        break;
     }
 }
 
@@ -127,6 +130,9 @@ void Screens::top_bar(Canvas& canvas, Session const& session, std::vector<Intent
         break;
     case Screen::Review:
         where = "Vérification";
+        break;
+    case Screen::Status:
+        where = session.intro() ? session.intro()->short_title.fr() : "";
         break;
     case Screen::Attract:
     case Screen::Receipt:
@@ -731,6 +737,68 @@ void Screens::receipt(Canvas& canvas, Session const& session, std::vector<Intent
     canvas.text(canvas.fonts().body, "Suivez votre demande avec votre téléphone.", 1330, 745, 500, colour::text_muted,
         Align::Centre);
 
+    if (canvas.button("finish", "Terminer", primary_action, ButtonStyle::Primary, glyph::check))
+        out.emplace_back(intent::EndSession {});
+}
+
+// "Suivre ma demande": where the request stands, in plain words, and
+// nothing of what it contains.
+void Screens::status(Canvas& canvas, Session const& session, std::vector<Intent>& out)
+{
+    auto const& follow_up = session.follow_up();
+    if (!follow_up)
+        return;
+    canvas.text(canvas.fonts().body, "Votre code :", margin, 185, 800, colour::text_muted);
+    canvas.text(canvas.fonts().title, follow_up->code, margin + 230, 172, 800, colour::primary);
+    float y = 300;
+    if (follow_up->error) {
+        error_line(canvas, *follow_up->error, margin, y, 1400);
+    } else if (!follow_up->status) {
+        canvas.icon(glyph::help, margin + 60, y + 60, colour::primary);
+        canvas.text(canvas.fonts().title, "Nous ne trouvons pas cette demande sur cette borne.", margin + 160, y, 1500);
+        canvas.text(canvas.fonts().body,
+            "Vérifiez les lettres du code sur votre reçu. Si votre demande a été faite sur une autre borne ou il y a "
+            "longtemps, l'accueil peut la chercher pour vous.",
+            margin + 160, y + 80, 1400);
+    } else {
+        auto const& status = *follow_up->status;
+        auto const* demarche = session.catalogue().find(status.demarche_id);
+        canvas.icon(glyph::check_circle, margin + 60, y + 50, colour::success);
+        canvas.text(canvas.fonts().title, demarche ? demarche->title.fr() : "Votre demande", margin + 160, y, 1500);
+        std::time_t when = static_cast<std::time_t>(status.confirmed_at);
+        std::tm local {};
+        localtime_r(&when, &local);
+        canvas.text(canvas.fonts().body, "Faite sur cette borne le " + format_date_time_fr(local) + ".", margin + 160,
+            y + 75, 1400, colour::text_muted);
+        std::string state;
+        switch (status.state) {
+        case RequestState::WaitingToLeave:
+            state = "Votre demande est bien enregistrée. Elle partira vers les services dès que la borne sera "
+                    "connectée. Vous n'avez rien à faire.";
+            break;
+        case RequestState::Received:
+            state = "Les services ont reçu votre demande.";
+            break;
+        case RequestState::InProgress:
+            state = "Votre demande est en cours d'instruction.";
+            break;
+        case RequestState::Accepted:
+            state = "Votre demande est acceptée.";
+            break;
+        case RequestState::Refused:
+            state = "Votre demande est refusée. L'accueil peut vous expliquer pourquoi.";
+            break;
+        case RequestState::Closed:
+            state = "Votre demande est classée sans suite. L'accueil peut vous expliquer pourquoi.";
+            break;
+        }
+        Rect panel { margin, y + 150, 1400, y + 350 };
+        canvas.fill(panel, colour::surface, 16);
+        canvas.text(canvas.fonts().bold, state, panel.x0 + 40, panel.y0 + 40, panel.x1 - panel.x0 - 80);
+    }
+    if (canvas.button("follow:again", "Chercher un autre code", Rect { margin, 920, 720, 1050 }, ButtonStyle::Secondary,
+            glyph::back))
+        out.emplace_back(intent::Back {});
     if (canvas.button("finish", "Terminer", primary_action, ButtonStyle::Primary, glyph::check))
         out.emplace_back(intent::EndSession {});
 }

@@ -43,6 +43,7 @@ private:
     void step(Canvas& canvas, DemarcheRunner const& runner, std::vector<Intent>& out);
     void review(Canvas& canvas, Session const& session, std::vector<Intent>& out);
     void receipt(Canvas& canvas, Session const& session, std::vector<Intent>& out);
+    void status(Canvas& canvas, Session const& session, std::vector<Intent>& out);
     void idle_warning(Canvas& canvas, Session const& session, std::vector<Intent>& out);
     void help(Canvas& canvas, Session const& session, std::vector<Intent>& out);
 

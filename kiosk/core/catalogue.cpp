@@ -39,6 +39,7 @@ constexpr FieldTypeName field_type_names[] = {
     { FieldType::Info, "info" },
     { FieldType::Group, "group" },
     { FieldType::Appointment, "appointment" },
+    { FieldType::TrackingCode, "tracking_code" },
 };
 
 std::string all_field_type_names()
@@ -861,6 +862,8 @@ std::set<std::string_view> make_keys_for(FieldType type)
     case FieldType::Appointment:
         keys.insert("service");
         break;
+    case FieldType::TrackingCode:
+        break;
     case FieldType::YesNo:
     case FieldType::Address:
     case FieldType::Phone:
@@ -1095,6 +1098,7 @@ public:
         case FieldType::Address:
         case FieldType::Phone:
         case FieldType::Email:
+        case FieldType::TrackingCode:
             break;
         }
 
@@ -1278,12 +1282,17 @@ std::optional<Demarche> load_demarche(
 
     std::string const root = "$";
     reader.check_keys(json, root,
-        { "format", "id", "version", "title", "short_title", "description", "pictogram", "theme", "situations", "intro",
-            "devices", "when_unavailable", "pages", "receipt" });
+        { "format", "id", "kind", "version", "title", "short_title", "description", "pictogram", "theme", "situations",
+            "intro", "devices", "when_unavailable", "pages", "receipt" });
     reader.check_format(json);
 
     Demarche demarche;
     demarche.id = reader.identifier(json, root, "id");
+    auto kind = reader.string(json, root, "kind", false);
+    if (kind == "follow_up")
+        demarche.kind = DemarcheKind::FollowUp;
+    else if (!kind.empty() && kind != "dossier")
+        reader.error("$.kind", "must be 'dossier' (the default) or 'follow_up'");
     demarche.version = reader.string(json, root, "version");
     demarche.title = reader.text(json, root, "title", true, limit::title);
     demarche.short_title = reader.text(json, root, "short_title", false, limit::short_title);
@@ -1362,11 +1371,27 @@ std::optional<Demarche> load_demarche(
             demarche.pages.push_back(std::move(page));
         }
     }
-    if (auto const* receipt = reader.object(json, root, "receipt")) {
+    // A follow-up keeps nothing and prints nothing: it has no receipt, and
+    // it asks for the code alone (a panel may explain where to find it).
+    bool follow_up = demarche.kind == DemarcheKind::FollowUp;
+    if (auto const* receipt = reader.object(json, root, "receipt", !follow_up)) {
+        if (follow_up)
+            reader.error("$.receipt", "a follow_up démarche prints no receipt");
         reader.check_keys(*receipt, "$.receipt", { "title", "next_steps" });
         demarche.receipt.title = reader.text(*receipt, "$.receipt", "title", true, limit::receipt_title);
         demarche.receipt.next_steps = reader.text(*receipt, "$.receipt", "next_steps", true, limit::next_steps);
     }
+    std::size_t codes = 0, answers = 0;
+    for (auto const& page : demarche.pages) {
+        for (auto const& field : page.fields) {
+            codes += field.type == FieldType::TrackingCode;
+            answers += field.type != FieldType::Info && field.type != FieldType::TrackingCode;
+        }
+    }
+    if (follow_up && (codes != 1 || answers != 0))
+        reader.error("$.pages", "a follow_up démarche asks for one tracking_code field and nothing else");
+    if (!follow_up && codes != 0)
+        reader.error("$.pages", "a tracking_code field belongs in a démarche of kind follow_up");
 
     if (reader.failed())
         return std::nullopt;

@@ -35,6 +35,7 @@ enum class FieldType {
     Info, // a panel to read, nothing to answer
     Group, // the same fields again for each item (each child)
     Appointment, // a day, then a time, from the slots a service publishes
+    TrackingCode, // the code of a receipt, typed or scanned, to follow a request
 };
 
 std::string_view to_string(FieldType type);
@@ -162,8 +163,16 @@ struct DeviceNeeds {
     DeviceNeed card_reader { DeviceNeed::None };
 };
 
+// What a démarche ends with: a dossier sent to the services, or the
+// status of an earlier request ("Suivre ma demande"), which keeps nothing.
+enum class DemarcheKind {
+    Dossier,
+    FollowUp,
+};
+
 struct Demarche {
     std::string id;
+    DemarcheKind kind { DemarcheKind::Dossier };
     std::string version;
     Text title;
     Text short_title; // on the home tile

@@ -821,5 +821,4 @@ Date date_from_days(long days)
         static_cast<int>(day) };
 }
 
-
 }

@@ -10,12 +10,31 @@
 
 #include <cstdint>
 #include <map>
+#include <optional>
 #include <string>
 #include <string_view>
 
 namespace guichet {
 
 using UsageCounts = std::map<std::string, std::int64_t, std::less<>>;
+
+// Where a request stands, in the central services' words. Until sync lands,
+// the kiosk knows only the dossiers still in its outbox: received here, not
+// yet sent.
+enum class RequestState {
+    WaitingToLeave, // "reçue par la borne", still in the outbox
+    Received, // "reçue" by the services
+    InProgress, // "en cours d'instruction"
+    Accepted,
+    Refused,
+    Closed, // "classée sans suite"
+};
+
+struct RequestStatus {
+    std::string demarche_id;
+    std::int64_t confirmed_at { 0 }; // Unix seconds
+    RequestState state { RequestState::WaitingToLeave };
+};
 
 // Where confirmed dossiers are kept until the central services acknowledge
 // them. save() returns only once the dossier is durable (on disk, synced):
@@ -30,6 +49,12 @@ public:
     // How many times each démarche was completed here (counted by save()),
     // for the home screen's most used démarches.
     virtual Result<UsageCounts> usage_counts() const { return UsageCounts {}; }
+    // What this kiosk knows of a request, without anything personal; nothing
+    // when the code is not (or no longer) here.
+    virtual Result<std::optional<RequestStatus>> status(TrackingCode const&) const
+    {
+        return std::optional<RequestStatus> {};
+    }
 };
 
 // How a print job ended. Each value has one resident-facing sentence

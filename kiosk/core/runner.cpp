@@ -111,6 +111,8 @@ InputKind input_kind(FieldType type, Part part, bool have_communes)
     case FieldType::Group:
     case FieldType::Appointment:
         break;
+    case FieldType::TrackingCode:
+        return InputKind::Text;
     }
     return InputKind::Text;
 }
@@ -142,7 +144,8 @@ std::size_t longest_answer(Step const& step)
     switch (step.input) {
     case InputKind::Text:
     case InputKind::LongText:
-        return step.field->max_length;
+        // A scanned follow link is longer than the code typed by hand.
+        return step.field->type == FieldType::TrackingCode ? 80 : step.field->max_length;
     case InputKind::Email:
         return 254;
     case InputKind::Digits:
@@ -209,6 +212,18 @@ std::string with_message(std::optional<Text> const& custom, std::string fallback
     return custom ? custom->fr() : std::move(fallback);
 }
 
+}
+
+// [SECTION] Tracking codes
+
+std::optional<TrackingCode> tracking_code_in(std::string_view text)
+{
+    // A QR scanner that types what it reads gives the whole follow link:
+    // the code is its last part.
+    auto slash = text.rfind('/');
+    if (slash != std::string_view::npos)
+        text.remove_prefix(slash + 1);
+    return TrackingCode::parse(text);
 }
 
 // [SECTION] Phone numbers
@@ -725,6 +740,18 @@ std::optional<std::string> DemarcheRunner::check(Step const& step) const
     case FieldType::Group:
     case FieldType::Appointment:
         break;
+    case FieldType::TrackingCode: {
+        auto code = tracking_code_in(raw);
+        if (!code) {
+            std::size_t letters = 0;
+            for (char c : raw)
+                letters += (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z');
+            return letters < TrackingCode::length
+                ? std::string("Le code a 8 lettres. Il est écrit en gros sur votre reçu, par exemple KXTB-PDQM.")
+                : std::string("Ce code n'existe pas. Vérifiez chaque lettre sur votre reçu.");
+        }
+        break;
+    }
     }
     return check_rules(step);
 }
@@ -797,6 +824,10 @@ std::optional<std::string> DemarcheRunner::normalized(Step const& step) const
     case FieldType::Email: {
         auto checked = parse_email(raw);
         return checked ? std::optional(checked.value()) : std::nullopt;
+    }
+    case FieldType::TrackingCode: {
+        auto code = tracking_code_in(raw);
+        return code ? std::optional(code->text()) : std::nullopt;
     }
     default:
         return std::string(raw);

@@ -14,6 +14,7 @@
 
 #include "catalogue.hpp"
 #include "field_values.hpp"
+#include "tracking_code.hpp"
 
 #include <nlohmann/json.hpp>
 
@@ -86,6 +87,10 @@ enum class Advance {
     Moved, // on to the next step
     Finished, // that was the last step: time to review
 };
+
+// The tracking code in what a resident typed ("kxtb pdqm", "KXTB-PDQM") or a
+// scanner read from the receipt's QR code (the follow link).
+std::optional<TrackingCode> tracking_code_in(std::string_view text);
 
 // The plain French phone helpers of the first démarche, kept for receipts
 // and tests.

@@ -1,6 +1,7 @@
 #include "session.hpp"
 
 #include "log.hpp"
+#include "utf8.hpp"
 
 #include <algorithm>
 
@@ -44,6 +45,8 @@ std::string_view to_string(Screen screen)
         return "review";
     case Screen::Receipt:
         return "receipt";
+    case Screen::Status:
+        return "status";
     }
     return "unknown";
 }
@@ -303,8 +306,31 @@ void Session::handle(intent::Next const&)
     }
 }
 
+void Session::look_up()
+{
+    auto const& step = m_runner->steps().back();
+    auto code = tracking_code_in(m_runner->answer(step.key));
+    if (!code)
+        return;
+    FollowUp found { code->display(), std::nullopt, std::nullopt };
+    auto status = m_store.status(*code);
+    if (status) {
+        found.status = status.release_value();
+    } else {
+        log(LogLevel::Error, "store", "request status not read: " + status.error().code);
+        found.error = "La borne n'a pas pu chercher votre demande. Réessayez, ou demandez à l'accueil.";
+    }
+    m_follow_up = std::move(found);
+    m_screen = Screen::Status;
+}
+
 void Session::finish_step()
 {
+    if (m_runner->demarche().kind == DemarcheKind::FollowUp) {
+        if (!m_runner->show_first_invalid())
+            look_up();
+        return;
+    }
     if (m_runner->show_first_invalid()) {
         // The error of a step not yet visited would be shown before the
         // resident had a chance: only the step is shown, fresh.
@@ -349,6 +375,12 @@ void Session::handle(intent::Back const&)
         }
         break;
     case Screen::Review:
+        m_runner->go_to(m_runner->steps().back().key);
+        m_screen = Screen::Step;
+        break;
+    case Screen::Status:
+        // "Chercher un autre code": the code typed, ready to correct.
+        m_follow_up.reset();
         m_runner->go_to(m_runner->steps().back().key);
         m_screen = Screen::Step;
         break;
@@ -515,6 +547,9 @@ void Session::end_session()
     if (m_receipt)
         m_receipt->wipe();
     m_receipt.reset();
+    if (m_follow_up)
+        guichet::wipe(m_follow_up->code);
+    m_follow_up.reset();
     m_save_error.reset();
     m_save_error_code.reset();
     m_print_outcome.reset();

@@ -41,6 +41,7 @@ enum class Screen {
     Step,
     Review,
     Receipt,
+    Status, // "Suivre ma demande": where the request stands
 };
 
 std::string_view to_string(Screen screen);
@@ -167,6 +168,14 @@ public:
     std::optional<Receipt> const& receipt() const { return m_receipt; }
     PrintStatus print_status() const { return m_print_status; }
     std::optional<PrintOutcome> print_outcome() const { return m_print_outcome; }
+    // "Suivre ma demande": what was found for the code typed (nothing when
+    // the code is not known here), and the sentence when the lookup failed.
+    struct FollowUp {
+        std::string code; // for display: "KXTB-PDQM"
+        std::optional<RequestStatus> status;
+        std::optional<std::string> error;
+    };
+    std::optional<FollowUp> const& follow_up() const { return m_follow_up; }
     // Shown on the review screen when the dossier could not be written.
     std::optional<std::string> const& save_error() const { return m_save_error; }
     // The error code behind save_error(), for the log.
@@ -203,6 +212,7 @@ private:
 
     void end_session();
     void finish_step();
+    void look_up();
     bool browsing() const;
     bool editing() const { return m_runner && (m_screen == Screen::Step || m_screen == Screen::Review); }
 
@@ -231,6 +241,7 @@ private:
     // in are shown before the review.
     std::vector<std::string> m_steps_before_edit;
     std::optional<Receipt> m_receipt;
+    std::optional<FollowUp> m_follow_up;
     PrintStatus m_print_status { PrintStatus::Printing };
     PrintJobId m_print_job { 0 };
     Millis m_print_started { 0 };

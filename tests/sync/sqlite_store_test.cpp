@@ -274,5 +274,19 @@ TEST(SqliteStore, CountsCompletedDemarchesAcrossRestartsWithoutKeepingDossiers)
     EXPECT_EQ(raw.query_int64("SELECT COUNT(*) FROM demarche_usage WHERE demarche_id LIKE '%Rennes%'"), 0);
 }
 
+TEST(SqliteStore, ARequestIsFoundByItsCodeWithNothingPersonal)
+{
+    ScratchDirectory scratch;
+    auto store = SqliteStore::open(scratch.path() / "outbox.db").release_value();
+    auto code = store->save(sample_dossier()).release_value();
+    auto found = store->status(code).release_value();
+    ASSERT_TRUE(found.has_value());
+    EXPECT_EQ(found->demarche_id, "signalement-voirie");
+    EXPECT_GT(found->confirmed_at, 0);
+    EXPECT_EQ(found->state, RequestState::WaitingToLeave);
+    auto other = TrackingCode::from_serial(12345, 99);
+    EXPECT_FALSE(store->status(other).release_value().has_value());
+}
+
 }
 }

@@ -1064,3 +1064,12 @@ TEST(SlotSchedule, RefusesAMalformedWeekWithWhere)
     EXPECT_EQ(day_of_week(Date { 2026, 11, 22 }), 6); // a Sunday
     EXPECT_EQ(display_time(9 * 60), "9 h");
 }
+
+TEST(RunnerTrackingCode, AcceptsTheCodeTypedAnyWayOrTheScannedLink)
+{
+    EXPECT_EQ(tracking_code_in("bcdf bcdk")->text(), "BCDFBCDK");
+    EXPECT_EQ(tracking_code_in("BCDF-BCDK")->text(), "BCDFBCDK");
+    EXPECT_EQ(tracking_code_in("https://suivi.guichet.fr/BCDFBCDK")->text(), "BCDFBCDK");
+    EXPECT_FALSE(tracking_code_in("BCDF-BCDX"));
+    EXPECT_FALSE(tracking_code_in("https://suivi.guichet.fr/"));
+}

@@ -20,6 +20,16 @@ public:
         saved.push_back(dossier);
         return TrackingCode::from_serial(saved.size(), 1);
     }
+    Result<std::optional<RequestStatus>> status(TrackingCode const& code) const override
+    {
+        looked_up.push_back(code.text());
+        for (std::size_t i = 0; i < saved.size(); ++i) {
+            if (TrackingCode::from_serial(i + 1, 1) == code)
+                return std::optional<RequestStatus>(RequestStatus { saved[i].demarche_id, saved[i].confirmed_at });
+        }
+        return std::optional<RequestStatus> {};
+    }
+    mutable std::vector<std::string> looked_up;
     std::vector<Dossier> saved;
     std::optional<std::string> fail_with;
 };
@@ -80,10 +90,17 @@ constexpr char const* acte_json = R"({
   "receipt": { "title": "Demande enregistrée", "next_steps": "Vous recevrez l'acte." }
 })";
 
+constexpr char const* suivi_json = R"({
+  "format": 2, "id": "suivi", "kind": "follow_up", "version": "1", "title": "Suivre ma demande",
+  "description": "Avec le code du reçu.", "pictogram": "suivi", "theme": "ma-rue",
+  "intro": { "asks": "Le code.", "minutes": 1 },
+  "pages": [ { "id": "code", "title": "Votre code", "fields": [ { "id": "code", "type": "tracking_code", "label": "Le code" } ] } ]
+})";
+
 Catalogue test_catalogue()
 {
     auto catalogue = load_catalogue({ "orientation.json", orientation_json },
-        { { "signalement.json", signalement_json }, { "acte.json", acte_json } });
+        { { "signalement.json", signalement_json }, { "acte.json", acte_json }, { "suivi.json", suivi_json } });
     EXPECT_TRUE(catalogue.errors.empty()) << catalogue.errors.front().to_string();
     return catalogue;
 }
@@ -494,7 +511,7 @@ TEST_F(SessionTest, MostUsedFirstCountingEachConfirmation)
 {
     // Nothing counted yet: the catalogue's order.
     auto first = session.most_used();
-    ASSERT_EQ(first.size(), 2u);
+    ASSERT_EQ(first.size(), 3u);
     EXPECT_EQ(first[0]->id, "signalement");
     session.set_usage_counts({ { "acte", 3 }, { "signalement", 2 } });
     EXPECT_EQ(session.most_used()[0]->id, "acte");
@@ -548,4 +565,36 @@ TEST_F(SessionTest, AnEditThatBringsInAnOptionalQuestionShowsItOnceBeforeTheRevi
     session.dispatch(intent::EditStep { "lieu" });
     session.dispatch(intent::Next {});
     EXPECT_EQ(session.screen(), Screen::Review);
+}
+
+TEST_F(SessionTest, FollowingARequestShowsWhereItStandsAndKeepsNothing)
+{
+    fill_to_review();
+    session.dispatch(intent::Confirm {});
+    auto code = session.receipt()->code;
+    session.dispatch(intent::EndSession {});
+
+    session.dispatch(intent::Activity {});
+    session.dispatch(intent::StartDemarche { "suivi" });
+    session.dispatch(intent::Begin {});
+    session.dispatch(intent::InsertText { code.display() });
+    session.dispatch(intent::Next {});
+    ASSERT_EQ(session.screen(), Screen::Status);
+    ASSERT_TRUE(session.follow_up());
+    ASSERT_TRUE(session.follow_up()->status);
+    EXPECT_EQ(session.follow_up()->status->demarche_id, "signalement");
+    EXPECT_EQ(session.follow_up()->code, code.display());
+    EXPECT_EQ(store.saved.size(), 1u) << "a follow-up writes no dossier";
+
+    // Another code: back to the question, then an unknown one.
+    session.dispatch(intent::Back {});
+    ASSERT_EQ(session.screen(), Screen::Step);
+    for (int i = 0; i < 10; ++i)
+        session.dispatch(intent::EraseLast {});
+    session.dispatch(intent::InsertText { "BCDFBCDK" });
+    session.dispatch(intent::Next {});
+    ASSERT_EQ(session.screen(), Screen::Status);
+    EXPECT_FALSE(session.follow_up()->status);
+    session.dispatch(intent::EndSession {});
+    EXPECT_FALSE(session.follow_up());
 }
