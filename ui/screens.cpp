@@ -640,9 +640,16 @@ void Screens::review(Canvas& canvas, Session const& session, std::vector<Intent>
             canvas.text(canvas.fonts().body, "Non renseigné", 760, y + 34, 700, colour::text_muted);
         else
             canvas.text_line(canvas.fonts().body, line.value, 760, y + 34, 720);
-        if (canvas.button("edit:" + line.key, "Modifier", Rect { row.x1 - 300, y + 6, row.x1 - 14, y + 106 },
-                ButtonStyle::Secondary, glyph::edit))
+        if (line.removes_item) {
+            auto dot = line.key.rfind('.');
+            if (canvas.button("remove:" + line.key, "Retirer", Rect { row.x1 - 300, y + 6, row.x1 - 14, y + 106 },
+                    ButtonStyle::Secondary, glyph::close))
+                out.emplace_back(intent::RemoveItem {
+                    line.key.substr(0, dot), static_cast<std::size_t>(std::stoul(line.key.substr(dot + 1))) });
+        } else if (canvas.button("edit:" + line.key, "Modifier", Rect { row.x1 - 300, y + 6, row.x1 - 14, y + 106 },
+                       ButtonStyle::Secondary, glyph::edit)) {
             out.emplace_back(intent::EditStep { line.key });
+        }
         y += row_height;
     }
     if (session.save_error())

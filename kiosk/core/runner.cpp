@@ -1152,7 +1152,23 @@ std::vector<std::string> DemarcheRunner::receipt_lines() const
 std::vector<SummaryLine> DemarcheRunner::summary() const
 {
     std::vector<SummaryLine> lines;
+    std::string last_item;
     for (auto const& step : m_steps) {
+        // Before the first answer of each item past the group's minimum, a
+        // line to take the item away.
+        if (step.group && !step.add_another && items(*step.group) > step.group->min_items) {
+            auto item = step.group->id + "." + std::to_string(step.item);
+            if (item != last_item) {
+                last_item = item;
+                SummaryLine line;
+                line.key = item;
+                line.section = step.group->label.fr();
+                line.label = item_label(*step.group, step.item);
+                line.value = "Retirer de la demande";
+                line.removes_item = true;
+                lines.push_back(std::move(line));
+            }
+        }
         if (step.input == InputKind::Info || step.add_another)
             continue;
         auto texts = this->texts(step);
@@ -1234,6 +1250,41 @@ nlohmann::ordered_json DemarcheRunner::answers_json() const
         }
     }
     return answers;
+}
+
+bool DemarcheRunner::remove_item(std::string_view group_id, std::size_t item)
+{
+    Field const* group = nullptr;
+    for (auto const& page : m_demarche.pages) {
+        for (auto const& field : page.fields) {
+            if (field.type == FieldType::Group && field.id == group_id)
+                group = &field;
+        }
+    }
+    if (!group)
+        return false;
+    std::size_t count = items(*group);
+    if (item >= count || count <= group->min_items)
+        return false;
+    // Answers of the later items move up one place; the last place is wiped.
+    auto prefix = [&](std::size_t i) { return std::string(group_id) + "." + std::to_string(i) + "."; };
+    for (std::size_t i = item; i < count; ++i) {
+        auto from = prefix(i + 1), to = prefix(i);
+        for (auto it = m_answers.lower_bound(to); it != m_answers.end() && it->first.rfind(to, 0) == 0; ++it)
+            guichet::wipe(it->second);
+        for (auto it = m_answers.lower_bound(from); it != m_answers.end() && it->first.rfind(from, 0) == 0; ++it)
+            m_answers[to + it->first.substr(from.size())] = it->second;
+    }
+    for (auto it = m_answers.lower_bound(prefix(count - 1)); it != m_answers.end();) {
+        if (it->first.rfind(prefix(count - 1), 0) != 0)
+            break;
+        guichet::wipe(it->second);
+        it = m_answers.erase(it);
+    }
+    m_items[std::string(group_id)] = count - 1;
+    m_error.reset();
+    refresh();
+    return true;
 }
 
 void DemarcheRunner::wipe()

@@ -80,6 +80,9 @@ struct SummaryLine {
     std::string label;
     std::string value; // display form; empty when the resident left it out
     bool personal { false };
+    // A line that takes a whole item of a group away ("Enfant 2" added by
+    // mistake): `key` is then "GROUP.ITEM", for remove_item().
+    bool removes_item { false };
 };
 
 enum class Advance {
@@ -160,6 +163,10 @@ public:
     nlohmann::ordered_json answers_json() const;
     // What the receipt must say besides the code: the appointment booked.
     std::vector<std::string> receipt_lines() const;
+
+    // Takes item `item` of a group away (its answers wiped, the next items
+    // moving up); never below the group's minimum.
+    bool remove_item(std::string_view group_id, std::size_t item);
 
     // Overwrites every answer before forgetting it.
     void wipe();

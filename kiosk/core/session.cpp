@@ -416,6 +416,14 @@ void Session::handle(intent::EditStep const& edit)
     ++m_revision;
 }
 
+void Session::handle(intent::RemoveItem const& remove)
+{
+    if (m_screen != Screen::Review || !m_runner)
+        return;
+    if (m_runner->remove_item(remove.group_id, remove.item))
+        ++m_revision;
+}
+
 void Session::handle(intent::Confirm const&)
 {
     if (m_screen != Screen::Review || !m_runner)

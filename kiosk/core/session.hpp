@@ -80,6 +80,11 @@ struct Back { };
 struct EditStep {
     std::string key;
 };
+// "Retirer" beside an item of a group on the review screen.
+struct RemoveItem {
+    std::string group_id;
+    std::size_t item;
+};
 struct Confirm { };
 // "Terminer" on the receipt, or "Abandonner" during a démarche.
 struct EndSession { };
@@ -95,8 +100,8 @@ struct PrintFinished {
 
 using Intent = std::variant<intent::Activity, intent::StillHere, intent::OpenTheme, intent::OpenSituations,
     intent::ChooseSituation, intent::StartDemarche, intent::Begin, intent::Choose, intent::InsertText,
-    intent::EraseLast, intent::Next, intent::Back, intent::EditStep, intent::Confirm, intent::EndSession,
-    intent::OpenHelp, intent::CloseHelp, intent::Tick, intent::PrintFinished>;
+    intent::EraseLast, intent::Next, intent::Back, intent::EditStep, intent::RemoveItem, intent::Confirm,
+    intent::EndSession, intent::OpenHelp, intent::CloseHelp, intent::Tick, intent::PrintFinished>;
 
 struct SessionConfig {
     Millis idle_warning_after { 45'000 };
@@ -203,6 +208,7 @@ private:
     void handle(intent::Next const&);
     void handle(intent::Back const&);
     void handle(intent::EditStep const&);
+    void handle(intent::RemoveItem const&);
     void handle(intent::Confirm const&);
     void handle(intent::EndSession const&);
     void handle(intent::OpenHelp const&);

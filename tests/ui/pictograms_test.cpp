@@ -20,14 +20,14 @@ TEST(Pictograms, EveryNameInTheShippedCatalogueHasAPicture)
         check("theme " + theme.id, theme.pictogram);
     for (auto const& situation : catalogue.orientation.situations)
         check("situation " + situation.id, situation.pictogram);
-    std::function<void(Demarche const&, Field const&)> field_pictograms = [&](Demarche const& demarche,
-                                                                             Field const& field) {
-        check(demarche.id + "." + field.id, field.pictogram);
-        for (auto const& choice : field.choices)
-            check(demarche.id + "." + field.id + "." + choice.id, choice.pictogram);
-        for (auto const& member : field.fields)
-            field_pictograms(demarche, member);
-    };
+    std::function<void(Demarche const&, Field const&)> field_pictograms
+        = [&](Demarche const& demarche, Field const& field) {
+              check(demarche.id + "." + field.id, field.pictogram);
+              for (auto const& choice : field.choices)
+                  check(demarche.id + "." + field.id + "." + choice.id, choice.pictogram);
+              for (auto const& member : field.fields)
+                  field_pictograms(demarche, member);
+          };
     for (auto const& demarche : catalogue.demarches) {
         check(demarche.id, demarche.pictogram);
         for (auto const& page : demarche.pages) {

@@ -1073,3 +1073,34 @@ TEST(RunnerTrackingCode, AcceptsTheCodeTypedAnyWayOrTheScannedLink)
     EXPECT_FALSE(tracking_code_in("BCDF-BCDX"));
     EXPECT_FALSE(tracking_code_in("https://suivi.guichet.fr/"));
 }
+
+TEST(RunnerGroups, AnItemAddedByMistakeIsTakenAwayFromTheReview)
+{
+    auto demarche = page_of(R"([{ "id": "enfants", "type": "group", "label": "Vos enfants", "item_label": "Enfant {n}",
+        "add_question": "Un autre enfant ?", "fields": [ { "id": "prenom", "type": "text", "label": "Prénom" } ] }])");
+    DemarcheRunner runner(demarche, nullptr, today);
+    runner.insert_text("Léa");
+    ASSERT_EQ(runner.next(), Advance::Moved);
+    runner.choose("oui");
+    ASSERT_EQ(runner.next(), Advance::Moved);
+    runner.insert_text("Tom");
+    ASSERT_EQ(runner.next(), Advance::Moved);
+    runner.choose("oui");
+    ASSERT_EQ(runner.next(), Advance::Moved);
+    runner.insert_text("Zoé");
+    ASSERT_EQ(runner.next(), Advance::Moved);
+    runner.choose("non");
+    ASSERT_EQ(runner.next(), Advance::Finished);
+
+    // While there are more items than the minimum, each can be taken away.
+    std::size_t removers = 0;
+    for (auto const& line : runner.summary())
+        removers += line.removes_item;
+    EXPECT_EQ(removers, 3u);
+    EXPECT_TRUE(runner.remove_item("enfants", 1));
+    EXPECT_EQ(runner.answers_json().dump(), R"({"enfants":[{"prenom":"Léa"},{"prenom":"Zoé"}]})");
+    EXPECT_TRUE(runner.remove_item("enfants", 1));
+    EXPECT_FALSE(runner.remove_item("enfants", 0)) << "the group keeps its minimum";
+    EXPECT_EQ(runner.answers_json().dump(), R"({"enfants":[{"prenom":"Léa"}]})");
+    EXPECT_FALSE(runner.first_invalid_step());
+}
