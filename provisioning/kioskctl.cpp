@@ -77,9 +77,6 @@ int catalogue_check(std::vector<std::string_view> const& arguments)
     for (auto const& load_error : catalogue.errors)
         std::printf("%s\n", load_error.to_string().c_str());
     if (!quiet) {
-        std::size_t steps = 0;
-        for (auto const& demarche : catalogue.demarches)
-            steps += demarche.pages.size();
         std::printf("%zu démarche(s) sound, %zu error(s); %zu theme(s), %zu life situation(s).\n",
             catalogue.demarches.size(), catalogue.errors.size(), catalogue.orientation.themes.size(),
             catalogue.orientation.situations.size());

@@ -331,11 +331,13 @@ void Screens::intro(Canvas& canvas, Session const& session, std::vector<Intent>&
         width - 60);
 
     // What the resident gets at the end, beside the button that starts.
-    Rect aside { 1340, 310, 1840, 860 };
-    canvas.fill(aside, colour::surface, 16);
-    canvas.icon(glyph::print, (aside.x0 + aside.x1) / 2, 420, colour::primary);
-    canvas.text(canvas.fonts().body, "À la fin, vous recevez un reçu avec un code pour suivre votre demande.",
-        aside.x0 + 30, 520, aside.x1 - aside.x0 - 60, colour::text, Align::Centre);
+    if (demarche->kind == DemarcheKind::Dossier) {
+        Rect aside { 1340, 310, 1840, 860 };
+        canvas.fill(aside, colour::surface, 16);
+        canvas.icon(glyph::print, (aside.x0 + aside.x1) / 2, 420, colour::primary);
+        canvas.text(canvas.fonts().body, "À la fin, vous recevez un reçu avec un code pour suivre votre demande.",
+            aside.x0 + 30, 520, aside.x1 - aside.x0 - 60, colour::text, Align::Centre);
+    }
     if (canvas.button("begin", "Commencer", primary_action, ButtonStyle::Primary, glyph::play))
         out.emplace_back(intent::Begin {});
 }

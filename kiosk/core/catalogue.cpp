@@ -1386,6 +1386,10 @@ std::optional<Demarche> load_demarche(
         for (auto const& field : page.fields) {
             codes += field.type == FieldType::TrackingCode;
             answers += field.type != FieldType::Info && field.type != FieldType::TrackingCode;
+            if (field.type == FieldType::TrackingCode && (!field.required || field.when || page.when))
+                reader.error("$.pages", "the tracking_code field is always asked: no 'required': false, no 'when'");
+            for (auto const& member : field.fields)
+                codes += member.type == FieldType::TrackingCode;
         }
     }
     if (follow_up && (codes != 1 || answers != 0))

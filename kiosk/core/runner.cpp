@@ -132,7 +132,8 @@ std::size_t longest_answer(Step const& step)
     case Part::Postcode:
         return 5;
     case Part::Commune:
-        return 80;
+        // Tiles take no typing; without the list the name is typed.
+        return step.input == InputKind::Commune ? 0 : 80;
     case Part::BirthDate:
         return 8;
     case Part::Day:
@@ -341,7 +342,7 @@ void DemarcheRunner::refresh()
     m_steps = std::move(steps);
     // The current step stays current; conditions only look back, so a change
     // never hides the step being answered. If it does disappear (a group item
-    // removed), the nearest step before it takes its place.
+    // removed), the step now at its place takes it.
     auto it = std::find_if(m_steps.begin(), m_steps.end(), [&](Step const& step) { return step.key == current; });
     if (it != m_steps.end())
         m_index = static_cast<std::size_t>(it - m_steps.begin());
@@ -477,7 +478,9 @@ std::vector<Option> DemarcheRunner::options(Step const& step) const
         auto communes = m_communes->by_postcode(utf8::trim(answer(postcode_key)));
         // Matching at the start of any word of the name, accents and case
         // aside: "vitry" and "francois" both find Vitry-le-François.
-        std::string filter = m_filter_key == step.key ? fold_commune_name(m_filter) : std::string();
+        std::string filter = m_filter_key == step.key && communes.size() > communes_on_one_screen
+            ? fold_commune_name(m_filter)
+            : std::string();
         auto chosen = utf8::trim(answer(step.key));
         for (auto const& commune : communes) {
             if (!filter.empty() && commune.insee != chosen) {
@@ -559,14 +562,14 @@ std::optional<std::string> DemarcheRunner::check(Step const& step) const
     if (step.input == InputKind::Info)
         return std::nullopt;
     if (step.part == Part::Day || step.part == Part::Time) {
+        if (raw.empty() && !field.required)
+            return std::nullopt;
         auto offered = options(step);
         if (offered.empty())
             return step.part == Part::Day
                 ? "Il n'y a plus de rendez-vous libre pour le moment. Un agent de l'accueil peut vous aider."
                 : "Ce jour n'a plus d'horaire libre. Revenez en arrière et choisissez un autre jour.";
         bool known = std::any_of(offered.begin(), offered.end(), [&](Option const& o) { return o.id == raw; });
-        if (raw.empty() && !field.required)
-            return std::nullopt;
         if (!known)
             return step.part == Part::Day ? "Touchez le jour qui vous convient." : "Touchez l'heure qui vous convient.";
         return std::nullopt;
@@ -950,6 +953,9 @@ void DemarcheRunner::erase_last()
         m_error.reset();
         return;
     }
+    // A tile's answer is not text: a physical Backspace must not cut "oui".
+    if (longest_answer(step()) == 0)
+        return;
     auto& value = value_for_edit(step());
     utf8::pop_back(value);
     m_error.reset();
@@ -1050,6 +1056,11 @@ Advance DemarcheRunner::next()
         // that serves one commune only chooses it.
         auto commune_key = current.key.substr(0, current.key.rfind('.')) + ".commune";
         auto postcode = normalized(current).value_or("");
+        // A search typed for another postcode's communes starts again.
+        if (m_filter_key == commune_key) {
+            guichet::wipe(m_filter);
+            m_filter_key.clear();
+        }
         if (m_communes) {
             auto communes = m_communes->by_postcode(postcode);
             if (!m_communes->find(postcode, utf8::trim(answer(commune_key))))

@@ -1,6 +1,7 @@
 #include "session.hpp"
 
 #include "log.hpp"
+#include "slots.hpp"
 #include "utf8.hpp"
 
 #include <algorithm>
@@ -189,6 +190,17 @@ std::vector<Demarche const*> Session::demarches_for_situation(std::string_view s
 
 std::optional<std::string> Session::unavailable(Demarche const& demarche) const
 {
+    // A required appointment with no free slot: the resident would answer
+    // every question before learning it.
+    for (auto const& page : demarche.pages) {
+        for (auto const& field : page.fields) {
+            if (field.type != FieldType::Appointment || !field.required || page.when || field.when)
+                continue;
+            if (!m_config.slots || m_config.slots->slots(field.service, m_clock.today()).empty())
+                return std::string("Il n'y a plus de rendez-vous libre pour le moment. Un agent de l'accueil peut "
+                                   "vous aider.");
+        }
+    }
     bool printer_missing = demarche.devices.printer == DeviceNeed::Required && !m_devices.printer;
     bool reader_missing = demarche.devices.card_reader == DeviceNeed::Required && !m_devices.card_reader;
     if (printer_missing || reader_missing)
@@ -308,8 +320,11 @@ void Session::handle(intent::Next const&)
 
 void Session::look_up()
 {
-    auto const& step = m_runner->steps().back();
-    auto code = tracking_code_in(m_runner->answer(step.key));
+    std::optional<TrackingCode> code;
+    for (auto const& step : m_runner->steps()) {
+        if (step.field->type == FieldType::TrackingCode)
+            code = tracking_code_in(m_runner->answer(step.key));
+    }
     if (!code)
         return;
     FollowUp found { code->display(), std::nullopt, std::nullopt };
@@ -366,9 +381,10 @@ void Session::handle(intent::Back const&)
             // Leave the correction as it is and show the review again.
             m_returning_to_review = false;
             m_screen = Screen::Review;
-        } else if (!m_runner->back()) {
+        } else if (!m_runner->back() && !m_returning_to_review) {
             // Back from the first question: the start screen again. The
-            // answers so far go: the resident changed their mind.
+            // answers so far go: the resident changed their mind. Not
+            // during a correction from the review: those answers stay.
             m_runner.reset();
             m_returning_to_review = false;
             m_screen = Screen::Intro;
@@ -380,6 +396,7 @@ void Session::handle(intent::Back const&)
         break;
     case Screen::Status:
         // "Chercher un autre code": the code typed, ready to correct.
+        guichet::wipe(m_follow_up->code);
         m_follow_up.reset();
         m_runner->go_to(m_runner->steps().back().key);
         m_screen = Screen::Step;
@@ -430,8 +447,10 @@ void Session::handle(intent::Confirm const&)
         return;
     ++m_revision;
     if (m_runner->show_first_invalid()) {
-        // Cannot happen through the screens, which check each step, but a
-        // mediator's action could get here: show the step to fix.
+        // A question the review does not list (a group's "one more?" back
+        // after an item was taken away), or a mediator's action: show the
+        // step to fix, then the review again.
+        m_steps_before_edit = m_runner->step_keys();
         m_returning_to_review = true;
         m_screen = Screen::Step;
         return;

@@ -1104,3 +1104,45 @@ TEST(RunnerGroups, AnItemAddedByMistakeIsTakenAwayFromTheReview)
     EXPECT_EQ(runner.answers_json().dump(), R"({"enfants":[{"prenom":"Léa"}]})");
     EXPECT_FALSE(runner.first_invalid_step());
 }
+
+TEST(RunnerAppointment, AnOptionalAppointmentCanBeLeftOut)
+{
+    auto demarche = page_of(
+        R"([{ "id": "rdv", "type": "appointment", "label": "Le rendez-vous", "service": "titres", "required": false }])");
+    DemarcheRunner with_slots(demarche, nullptr, today, &schedule());
+    EXPECT_EQ(with_slots.next(), Advance::Moved);
+    EXPECT_EQ(with_slots.next(), Advance::Finished);
+    DemarcheRunner without_slots(demarche, nullptr, today, nullptr);
+    EXPECT_EQ(without_slots.next(), Advance::Moved);
+    EXPECT_EQ(without_slots.next(), Advance::Finished);
+    EXPECT_EQ(without_slots.answers_json().dump(), "{}");
+}
+
+TEST(RunnerAddress, ASearchTypedForOnePostcodeDoesNotHideAnotherPostcodesCommunes)
+{
+    std::string tsv = "42000\t42218\tSaint-Étienne\n";
+    for (int i = 0; i < 9; ++i)
+        tsv += "51300\t516" + std::to_string(10 + i) + "\tVilla" + std::string(1, char('a' + i)) + "\n";
+    auto index = CommuneIndex::parse(tsv).release_value();
+    auto demarche = page_of(R"([{ "id": "adresse", "type": "address", "label": "Votre adresse" }])");
+    DemarcheRunner runner(demarche, &index, today);
+    ASSERT_EQ(runner.next(), Advance::Moved); // no street number
+    runner.insert_text("rue Haute");
+    ASSERT_EQ(runner.next(), Advance::Moved);
+    runner.insert_text("51300");
+    ASSERT_EQ(runner.next(), Advance::Moved);
+    ASSERT_TRUE(runner.commune_needs_filter(runner.step()));
+    runner.insert_text("villab");
+    EXPECT_EQ(runner.options(runner.step()).size(), 1u);
+
+    // Back to the postcode, another one with a single commune.
+    runner.back();
+    for (int i = 0; i < 5; ++i)
+        runner.erase_last();
+    runner.insert_text("42000");
+    ASSERT_EQ(runner.next(), Advance::Moved);
+    auto options = runner.options(runner.step());
+    ASSERT_EQ(options.size(), 1u);
+    EXPECT_EQ(options[0].label, "Saint-Étienne");
+    EXPECT_EQ(runner.next(), Advance::Finished);
+}

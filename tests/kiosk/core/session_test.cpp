@@ -598,3 +598,19 @@ TEST_F(SessionTest, FollowingARequestShowsWhereItStandsAndKeepsNothing)
     session.dispatch(intent::EndSession {});
     EXPECT_FALSE(session.follow_up());
 }
+
+TEST_F(SessionTest, RetourDuringACorrectionNeverDropsTheAnswers)
+{
+    fill_to_review();
+    // "voirie" brings in "dangereux", unanswered: the review cannot come
+    // back yet, and "Retour" from the first question must not go to the
+    // start screen, which would drop every answer.
+    session.dispatch(intent::EditStep { "categorie" });
+    session.dispatch(intent::Choose { "voirie" });
+    session.dispatch(intent::Back {});
+    session.dispatch(intent::Back {});
+    session.dispatch(intent::Back {});
+    ASSERT_TRUE(session.runner());
+    EXPECT_EQ(session.screen(), Screen::Step);
+    EXPECT_EQ(session.runner()->answer("lieu"), "12 rue de la Paix");
+}
