@@ -367,14 +367,8 @@ void Screens::text_field(Canvas& canvas, Step const& step, std::string const& va
     // mask, so that the resident sees how many digits are missing.
     std::string shown = value;
     if (step.input == InputKind::Phone) {
-        if (auto digits = normalize_french_phone(value)) {
-            shown.clear();
-            for (std::size_t i = 0; i < digits->size(); ++i) {
-                if (i > 0 && i % 2 == 0)
-                    shown.push_back(' ');
-                shown.push_back((*digits)[i]);
-            }
-        }
+        if (auto digits = normalize_french_phone(value))
+            shown = in_pairs(*digits);
     } else if (step.input == InputKind::Date) {
         shown = format_date_digits(value);
         canvas.text(canvas.fonts().title, shown, box.x0 + 30, box.y0 + 18, inner_width);

@@ -199,6 +199,28 @@ std::optional<long> to_number(std::string_view text)
     return value;
 }
 
+// The key of another part of the same composite: the postcode beside a
+// commune, the day beside a time.
+std::string sibling_key(std::string const& key, Part part)
+{
+    return key.substr(0, key.rfind('.')) + "." + std::string(to_string(part));
+}
+
+}
+
+std::string in_pairs(std::string_view digits)
+{
+    std::string grouped;
+    for (std::size_t i = 0; i < digits.size(); ++i) {
+        if (i > 0 && i % 2 == 0)
+            grouped.push_back(' ');
+        grouped.push_back(digits[i]);
+    }
+    return grouped;
+}
+
+namespace {
+
 std::string item_label(Field const& group, std::size_t item)
 {
     auto label = group.item_label.fr();
@@ -474,7 +496,7 @@ std::vector<Option> DemarcheRunner::options(Step const& step) const
         return options;
     }
     if (step.input == InputKind::Commune && m_communes) {
-        auto postcode_key = step.key.substr(0, step.key.rfind('.')) + ".postcode";
+        auto postcode_key = sibling_key(step.key, Part::Postcode);
         auto communes = m_communes->by_postcode(utf8::trim(answer(postcode_key)));
         // Matching at the start of any word of the name, accents and case
         // aside: "vitry" and "francois" both find Vitry-le-François.
@@ -520,7 +542,7 @@ std::vector<Option> DemarcheRunner::options(Step const& step) const
                 options[i].hint = counts[i] == 1 ? "1 horaire libre" : std::to_string(counts[i]) + " horaires libres";
             return options;
         }
-        auto day = utf8::trim(answer(step.key.substr(0, step.key.rfind('.')) + ".day"));
+        auto day = utf8::trim(answer(sibling_key(step.key, Part::Day)));
         for (auto const& slot : slots) {
             if (to_iso(slot.day) == day)
                 options.push_back(Option { slot.id, display_time(slot.minutes), slot.place, "horloge" });
@@ -536,7 +558,7 @@ std::size_t DemarcheRunner::commune_count(Step const& step) const
 {
     if (step.input != InputKind::Commune || !m_communes)
         return 0;
-    auto postcode_key = step.key.substr(0, step.key.rfind('.')) + ".postcode";
+    auto postcode_key = sibling_key(step.key, Part::Postcode);
     return m_communes->by_postcode(utf8::trim(answer(postcode_key))).size();
 }
 
@@ -651,7 +673,7 @@ std::optional<std::string> DemarcheRunner::check(Step const& step) const
     case Part::Commune: {
         if (!m_communes)
             return utf8::length(raw) < 1 ? std::optional<std::string>("Écrivez le nom de la commune.") : std::nullopt;
-        auto postcode_key = step.key.substr(0, step.key.rfind('.')) + ".postcode";
+        auto postcode_key = sibling_key(step.key, Part::Postcode);
         if (!m_communes->find(utf8::trim(answer(postcode_key)), raw))
             return "Cette commune ne correspond pas au code postal. Touchez le nom de votre commune.";
         return std::nullopt;
@@ -845,7 +867,7 @@ std::string DemarcheRunner::display(Step const& step) const
     if (step.add_another || step.input == InputKind::YesNo)
         return *value == "oui" ? "Oui" : "Non";
     if (step.part == Part::Commune && m_communes) {
-        auto postcode_key = step.key.substr(0, step.key.rfind('.')) + ".postcode";
+        auto postcode_key = sibling_key(step.key, Part::Postcode);
         if (auto const* commune = m_communes->find(utf8::trim(answer(postcode_key)), *value))
             return commune->name;
     }
@@ -880,15 +902,8 @@ std::string DemarcheRunner::display(Step const& step) const
     }
     case InputKind::Consent:
         return "Oui, j'accepte";
-    case InputKind::Phone: {
-        std::string grouped;
-        for (std::size_t i = 0; i < value->size(); ++i) {
-            if (i > 0 && i % 2 == 0)
-                grouped.push_back(' ');
-            grouped.push_back((*value)[i]);
-        }
-        return grouped;
-    }
+    case InputKind::Phone:
+        return in_pairs(*value);
     default:
         break;
     }
@@ -1046,7 +1061,7 @@ Advance DemarcheRunner::next()
     }
     if (current.part == Part::Day) {
         // A time chosen for another day no longer fits.
-        auto time_key = current.key.substr(0, current.key.rfind('.')) + ".time";
+        auto time_key = sibling_key(current.key, Part::Time);
         auto const& time = answer(time_key);
         if (!time.empty() && time.find("-" + std::string(utf8::trim(answer(current.key))) + "T") == std::string::npos)
             guichet::wipe(m_answers[time_key]);
@@ -1054,7 +1069,7 @@ Advance DemarcheRunner::next()
     if (current.part == Part::Postcode) {
         // A commune chosen for another postcode no longer fits; a postcode
         // that serves one commune only chooses it.
-        auto commune_key = current.key.substr(0, current.key.rfind('.')) + ".commune";
+        auto commune_key = sibling_key(current.key, Part::Commune);
         auto postcode = normalized(current).value_or("");
         // A search typed for another postcode's communes starts again.
         if (m_filter_key == commune_key) {
@@ -1148,7 +1163,7 @@ std::vector<std::string> DemarcheRunner::receipt_lines() const
         auto time = normalized(step);
         if (!time)
             continue;
-        auto day_key = step.key.substr(0, step.key.rfind('.')) + ".day";
+        auto day_key = sibling_key(step.key, Part::Day);
         auto day = parse_iso_date(utf8::trim(answer(day_key)));
         for (auto const& option : options(step)) {
             if (option.id != *time || !day)
@@ -1220,7 +1235,7 @@ nlohmann::ordered_json DemarcheRunner::answers_json() const
             if (!object.is_object())
                 object = nlohmann::ordered_json::object();
             if (step.part == Part::Commune && m_communes) {
-                auto postcode_key = step.key.substr(0, step.key.rfind('.')) + ".postcode";
+                auto postcode_key = sibling_key(step.key, Part::Postcode);
                 if (auto const* commune = m_communes->find(utf8::trim(answer(postcode_key)), *value)) {
                     object["commune"] = commune->name;
                     object["insee"] = commune->insee;

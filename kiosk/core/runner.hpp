@@ -95,6 +95,9 @@ enum class Advance {
 // scanner read from the receipt's QR code (the follow link).
 std::optional<TrackingCode> tracking_code_in(std::string_view text);
 
+// "0612345678" → "06 12 34 56 78": phone numbers are read in pairs.
+std::string in_pairs(std::string_view digits);
+
 // The plain French phone helpers of the first démarche, kept for receipts
 // and tests.
 std::optional<std::string> normalize_french_phone(std::string_view text);
