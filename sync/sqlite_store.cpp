@@ -88,7 +88,7 @@ Result<void> seed_kiosk_state(sqlite3* connection)
     return {};
 }
 
-constexpr std::array<Migration, 2> migrations { {
+constexpr std::array<Migration, 3> migrations { {
     { R"sql(
         CREATE TABLE kiosk_state (
             key TEXT PRIMARY KEY,
@@ -111,6 +111,16 @@ constexpr std::array<Migration, 2> migrations { {
         CREATE TABLE demarche_usage (
             demarche_id TEXT PRIMARY KEY,
             completed INTEGER NOT NULL
+        );
+    )sql",
+        nullptr },
+    // Appointment slots taken by dossiers saved here, so that two residents
+    // never get the same time from this kiosk (the central services will
+    // arbitrate between kiosks).
+    { R"sql(
+        CREATE TABLE booked_slot (
+            slot_id TEXT PRIMARY KEY,
+            booked_at INTEGER NOT NULL
         );
     )sql",
         nullptr },
@@ -272,6 +282,19 @@ Result<TrackingCode> SqliteStore::save(Dossier const& dossier)
     GUICHET_TRY(insert.bind(5, std::string_view(payload)));
     GUICHET_TRY(insert.step());
 
+    for (auto const& slot : dossier.booked_slots) {
+        auto taken = GUICHET_TRY(
+            sqlite::Statement::prepare(connection, "SELECT 1 FROM booked_slot WHERE slot_id = ?1", "check a slot"));
+        GUICHET_TRY(taken.bind(1, std::string_view(slot)));
+        if (GUICHET_TRY(taken.step()) == sqlite::Step::Row)
+            return Error::make("store.slot_taken", "an appointment slot is already booked");
+        auto book = GUICHET_TRY(sqlite::Statement::prepare(
+            connection, "INSERT INTO booked_slot(slot_id, booked_at) VALUES (?1, ?2)", "book a slot"));
+        GUICHET_TRY(book.bind(1, std::string_view(slot)));
+        GUICHET_TRY(book.bind(2, static_cast<std::int64_t>(created_at)));
+        GUICHET_TRY(book.step());
+    }
+
     auto count = GUICHET_TRY(sqlite::Statement::prepare(connection,
         "INSERT INTO demarche_usage(demarche_id, completed) VALUES (?1, 1) "
         "ON CONFLICT(demarche_id) DO UPDATE SET completed = completed + 1",
@@ -322,6 +345,16 @@ Result<std::optional<RequestStatus>> SqliteStore::status(TrackingCode const& cod
         return std::optional<RequestStatus> {};
     return std::optional<RequestStatus>(
         RequestStatus { select.text_column(0), select.int64_column(1), RequestState::WaitingToLeave });
+}
+
+Result<BookedSlots> SqliteStore::booked_slots() const
+{
+    auto select = GUICHET_TRY(
+        sqlite::Statement::prepare(m_connection.get(), "SELECT slot_id FROM booked_slot", "read booked slots"));
+    BookedSlots slots;
+    while (GUICHET_TRY(select.step()) == sqlite::Step::Row)
+        slots.insert(select.text_column(0));
+    return slots;
 }
 
 Result<UsageCounts> SqliteStore::usage_counts() const

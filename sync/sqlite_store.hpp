@@ -57,7 +57,7 @@ struct StoreDiagnostics {
 class SqliteStore final : public DossierStore {
 public:
     // The schema version this code writes; see the migrations in the .cpp.
-    static constexpr std::int64_t schema_version = 2;
+    static constexpr std::int64_t schema_version = 3;
     static constexpr std::chrono::milliseconds default_busy_timeout { 2000 };
 
     // Opens the store, creating the file and its parent directories if
@@ -69,6 +69,7 @@ public:
 
     Result<TrackingCode> save(Dossier const& dossier) override;
     Result<UsageCounts> usage_counts() const override;
+    Result<BookedSlots> booked_slots() const override;
     Result<std::optional<RequestStatus>> status(TrackingCode const& code) const override;
 
     Result<std::size_t> outbox_depth() const;

@@ -5,6 +5,7 @@
 
 #include <cstdint>
 #include <string>
+#include <vector>
 
 namespace guichet {
 
@@ -15,6 +16,9 @@ struct Dossier {
     std::string language { "fr" };
     // Keyed by field id, in the order asked (see DemarcheRunner::answers_json).
     nlohmann::ordered_json answers = nlohmann::ordered_json::object();
+    // Appointment slots this dossier takes: the store refuses one already
+    // taken ("store.slot_taken") in the transaction that saves the dossier.
+    std::vector<std::string> booked_slots;
 
     // The dossier as the central services receive it (JSON), with the
     // tracking code the kiosk gave it.

@@ -11,12 +11,14 @@
 #include <cstdint>
 #include <map>
 #include <optional>
+#include <set>
 #include <string>
 #include <string_view>
 
 namespace guichet {
 
 using UsageCounts = std::map<std::string, std::int64_t, std::less<>>;
+using BookedSlots = std::set<std::string, std::less<>>;
 
 // Where a request stands, in the central services' words. Until sync lands,
 // the kiosk knows only the dossiers still in its outbox: received here, not
@@ -44,11 +46,13 @@ public:
     virtual ~DossierStore() = default;
     // Writes the dossier to the outbox in one transaction and returns the
     // tracking code it was given. Error codes: "store.disk_full",
-    // "store.io", "store.corrupt", "store.busy".
+    // "store.io", "store.corrupt", "store.busy", "store.slot_taken".
     virtual Result<TrackingCode> save(Dossier const& dossier) = 0;
     // How many times each démarche was completed here (counted by save()),
     // for the home screen's most used démarches.
     virtual Result<UsageCounts> usage_counts() const { return UsageCounts {}; }
+    // The appointment slots already taken by dossiers saved here.
+    virtual Result<BookedSlots> booked_slots() const { return BookedSlots {}; }
     // What this kiosk knows of a request, without anything personal; nothing
     // when the code is not (or no longer) here.
     virtual Result<std::optional<RequestStatus>> status(TrackingCode const&) const

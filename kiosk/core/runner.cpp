@@ -528,6 +528,8 @@ std::vector<Option> DemarcheRunner::options(Step const& step) const
             // The first days that have a slot: one screen of tiles.
             std::vector<std::size_t> counts;
             for (auto const& slot : slots) {
+                if (m_booked.contains(slot.id))
+                    continue;
                 auto day = to_iso(slot.day);
                 if (!options.empty() && options.back().id == day) {
                     ++counts.back();
@@ -544,7 +546,7 @@ std::vector<Option> DemarcheRunner::options(Step const& step) const
         }
         auto day = utf8::trim(answer(sibling_key(step.key, Part::Day)));
         for (auto const& slot : slots) {
-            if (to_iso(slot.day) == day)
+            if (to_iso(slot.day) == day && !m_booked.contains(slot.id))
                 options.push_back(Option { slot.id, display_time(slot.minutes), slot.place, "horloge" });
         }
         return options;
@@ -1153,6 +1155,18 @@ bool DemarcheRunner::go_to_first_new(std::vector<std::string> const& before)
 }
 
 // [SECTION] What leaves the runner
+
+std::vector<std::string> DemarcheRunner::chosen_slots() const
+{
+    std::vector<std::string> slots;
+    for (auto const& step : m_steps) {
+        if (step.part == Part::Time) {
+            if (auto slot = normalized(step))
+                slots.push_back(*slot);
+        }
+    }
+    return slots;
+}
 
 std::vector<std::string> DemarcheRunner::receipt_lines() const
 {

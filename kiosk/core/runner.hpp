@@ -14,6 +14,7 @@
 
 #include "catalogue.hpp"
 #include "field_values.hpp"
+#include "ports.hpp"
 #include "tracking_code.hpp"
 
 #include <nlohmann/json.hpp>
@@ -166,6 +167,10 @@ public:
     nlohmann::ordered_json answers_json() const;
     // What the receipt must say besides the code: the appointment booked.
     std::vector<std::string> receipt_lines() const;
+    // The appointment slots the answers take, and those already taken
+    // (never offered).
+    std::vector<std::string> chosen_slots() const;
+    void set_booked_slots(BookedSlots booked) { m_booked = std::move(booked); }
 
     // Takes item `item` of a group away (its answers wiped, the next items
     // moving up); never below the group's minimum.
@@ -194,6 +199,7 @@ private:
     Demarche const& m_demarche;
     CommuneIndex const* m_communes;
     SlotSchedule const* m_slots;
+    BookedSlots m_booked;
     Date m_today;
     std::vector<Step> m_steps;
     std::size_t m_index { 0 };

@@ -19,6 +19,9 @@ std::string resident_message_for_store_error(std::string const& code)
                "demandez de l'aide à l'accueil.";
     if (code == "store.busy")
         return "La borne est occupée. Touchez « Confirmer » encore une fois.";
+    if (code == "store.slot_taken")
+        return "Cet horaire vient d'être pris par quelqu'un d'autre. Touchez « Modifier » à côté de l'heure pour en "
+               "choisir une autre.";
     return "Votre démarche n'a pas pu être enregistrée. Vos réponses sont gardées : touchez « Confirmer » "
            "encore une fois, ou demandez de l'aide à l'accueil.";
 }
@@ -265,6 +268,8 @@ void Session::handle(intent::Begin const&)
     if (m_screen != Screen::Intro || !m_intro || m_out_of_service)
         return;
     m_runner = std::make_unique<DemarcheRunner>(*m_intro, m_config.communes, m_clock.today(), m_config.slots);
+    if (auto booked = m_store.booked_slots())
+        m_runner->set_booked_slots(booked.release_value());
     m_returning_to_review = false;
     m_save_error.reset();
     m_save_error_code.reset();
@@ -463,6 +468,7 @@ void Session::handle(intent::Confirm const&)
         m_clock.unix_seconds(),
         "fr",
         m_runner->answers_json(),
+        m_runner->chosen_slots(),
     };
     auto saved = m_store.save(dossier);
     dossier.wipe();
@@ -470,6 +476,10 @@ void Session::handle(intent::Confirm const&)
         // Codes and details name files and SQLite errors, never answers.
         log(LogLevel::Error, "store", "dossier not saved: " + saved.error().code + ": " + saved.error().detail);
         m_save_error_code = saved.error().code;
+        // A slot taken meanwhile is no longer offered when the resident
+        // chooses another.
+        if (auto booked = m_store.booked_slots())
+            m_runner->set_booked_slots(booked.release_value());
         m_save_error = resident_message_for_store_error(saved.error().code);
         return;
     }

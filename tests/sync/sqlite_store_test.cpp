@@ -288,5 +288,26 @@ TEST(SqliteStore, ARequestIsFoundByItsCodeWithNothingPersonal)
     EXPECT_FALSE(store->status(other).release_value().has_value());
 }
 
+TEST(SqliteStore, AnAppointmentSlotIsBookedOnceAndKeptAcrossRestarts)
+{
+    ScratchDirectory scratch;
+    {
+        auto store = SqliteStore::open(scratch.path() / "outbox.db").release_value();
+        auto first = sample_dossier();
+        first.booked_slots = { "titres-2026-11-25T09:20" };
+        ASSERT_TRUE(store->save(first).ok());
+        auto second = sample_dossier("Autre");
+        second.booked_slots = { "titres-2026-11-25T09:20" };
+        auto refused = store->save(second);
+        ASSERT_FALSE(refused.ok());
+        EXPECT_EQ(refused.error().code, "store.slot_taken");
+        // Refused whole: no second dossier, no serial used.
+        EXPECT_EQ(store->outbox_depth().value(), 1u);
+        EXPECT_EQ(store->next_serial().value(), 1u);
+    }
+    auto store = SqliteStore::open(scratch.path() / "outbox.db").release_value();
+    EXPECT_EQ(store->booked_slots().value(), (BookedSlots { "titres-2026-11-25T09:20" }));
+}
+
 }
 }

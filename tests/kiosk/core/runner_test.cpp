@@ -1146,3 +1146,19 @@ TEST(RunnerAddress, ASearchTypedForOnePostcodeDoesNotHideAnotherPostcodesCommune
     EXPECT_EQ(options[0].label, "Saint-Étienne");
     EXPECT_EQ(runner.next(), Advance::Finished);
 }
+
+TEST(RunnerAppointment, ASlotAlreadyTakenIsNotOffered)
+{
+    auto demarche
+        = page_of(R"([{ "id": "rdv", "type": "appointment", "label": "Le rendez-vous", "service": "titres" }])");
+    DemarcheRunner runner(demarche, nullptr, today, &schedule());
+    runner.set_booked_slots({ "titres-2025-06-17T09:00" });
+    EXPECT_EQ(runner.options(runner.step())[0].hint, "1 horaire libre");
+    runner.choose("2025-06-17");
+    ASSERT_EQ(runner.next(), Advance::Moved);
+    auto times = runner.options(runner.step());
+    ASSERT_EQ(times.size(), 1u);
+    EXPECT_EQ(times[0].label, "14 h 30");
+    runner.choose(times[0].id);
+    EXPECT_EQ(runner.chosen_slots(), std::vector<std::string> { "titres-2025-06-17T14:30" });
+}

@@ -614,3 +614,15 @@ TEST_F(SessionTest, RetourDuringACorrectionNeverDropsTheAnswers)
     EXPECT_EQ(session.screen(), Screen::Step);
     EXPECT_EQ(session.runner()->answer("lieu"), "12 rue de la Paix");
 }
+
+TEST_F(SessionTest, ASlotTakenMeanwhileSaysToChooseAnotherTime)
+{
+    fill_to_review();
+    store.fail_with = "store.slot_taken";
+    session.dispatch(intent::Confirm {});
+    EXPECT_EQ(session.screen(), Screen::Review);
+    ASSERT_TRUE(session.save_error());
+    EXPECT_EQ(*session.save_error(),
+        "Cet horaire vient d'être pris par quelqu'un d'autre. Touchez « Modifier » à côté de l'heure pour en "
+        "choisir une autre.");
+}
