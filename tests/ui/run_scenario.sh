@@ -81,7 +81,7 @@ for ((i = 0; i < ${#checks[@]}; i++)); do
       echo "check: on-screen QR code opens $url" ;;
     --no-personal-in-log)
       secrets=$(sqlite3 "$db" "SELECT tracking_code FROM outbox UNION ALL
-                               SELECT value FROM outbox, json_each(outbox.payload, '\$.answers')")
+                               SELECT value FROM outbox, json_tree(outbox.payload, '\$.answers') WHERE type NOT IN ('object', 'array')")
       [[ -n "$secrets" ]] || fail "no dossier to look for in the log"
       while IFS= read -r secret; do
         [[ ${#secret} -ge 4 ]] || continue # too short to mean anything
