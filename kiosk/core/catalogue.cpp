@@ -439,6 +439,16 @@ public:
         }
     }
 
+    // The file parsed whole, as the JSON object it must be; nothing (and
+    // the error) otherwise.
+    std::optional<Json> parse_object(std::string const& text, char const* what)
+    {
+        auto parsed = parse(text);
+        if (!parsed || !is_object(*parsed, "$", what))
+            return std::nullopt;
+        return parsed;
+    }
+
     void check_format(Json const& json)
     {
         auto format = json.find("format");
@@ -1216,12 +1226,10 @@ DeviceNeed device_need(
 std::optional<Orientation> load_orientation(CatalogueSource const& source, std::vector<LoadError>& errors)
 {
     Reader reader(source.name, errors);
-    auto parsed = reader.parse(source.text);
+    auto parsed = reader.parse_object(source.text, "the orientation file");
     if (!parsed)
         return std::nullopt;
     auto const& json = *parsed;
-    if (!reader.is_object(json, "$", "the orientation file"))
-        return std::nullopt;
     reader.check_keys(json, "$", { "format", "themes", "situations" });
     reader.check_format(json);
 
@@ -1273,12 +1281,10 @@ std::optional<Demarche> load_demarche(
     CatalogueSource const& source, Orientation const& orientation, std::vector<LoadError>& errors)
 {
     Reader reader(source.name, errors);
-    auto parsed = reader.parse(source.text);
+    auto parsed = reader.parse_object(source.text, "a démarche");
     if (!parsed)
         return std::nullopt;
     auto const& json = *parsed;
-    if (!reader.is_object(json, "$", "a démarche"))
-        return std::nullopt;
 
     std::string const root = "$";
     reader.check_keys(json, root,

@@ -121,11 +121,6 @@ Result<SlotSchedule> SlotSchedule::parse(std::string_view text)
     return schedule;
 }
 
-bool SlotSchedule::knows(std::string_view service) const
-{
-    return std::any_of(m_services.begin(), m_services.end(), [&](Service const& entry) { return entry.id == service; });
-}
-
 std::vector<Slot> SlotSchedule::slots(std::string_view service_id, Date today) const
 {
     std::vector<Slot> slots;

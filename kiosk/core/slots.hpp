@@ -33,7 +33,6 @@ public:
     // service allows, in time order. Today is left out: a resident booking
     // at the kiosk cannot be at the desk in an hour.
     std::vector<Slot> slots(std::string_view service, Date today) const;
-    bool knows(std::string_view service) const;
 
 private:
     struct Service {

@@ -488,6 +488,8 @@ TEST(CatalogueNames, FieldTypeNamesRoundTrip)
         { FieldType::Consent, "consent" },
         { FieldType::Info, "info" },
         { FieldType::Group, "group" },
+        { FieldType::Appointment, "appointment" },
+        { FieldType::TrackingCode, "tracking_code" },
     };
     for (auto const& row : rows) {
         EXPECT_EQ(to_string(row.type), row.name);
