@@ -13,6 +13,11 @@ packages=(
   # libraries
   libsdl2-dev libimgui-dev libstb-dev nlohmann-json3-dev libsqlite3-dev
   libqrencode-dev libcairo2-dev libgtest-dev
+  # the ID card: PC/SC and the crypto for ICAO 9303 Basic Access Control
+  libpcsclite-dev libssl-dev
+  # the card's test stack: pcscd with the vsmartcard virtual reader, and the
+  # vicc emulator, which tests/card/vicc-private.sh repairs in a private copy
+  pcscd vsmartcard-vpcd vsmartcard-vpicc python3-pycryptodome python3-pil
   # fonts the kiosk and its receipts load by path
   fonts-dejavu-core fonts-font-awesome
   # tests: read receipts back, decode QR codes, look inside the outbox
