@@ -4,6 +4,8 @@
 // (same loader, same files) and prints every error, so that a collectivité
 // can check the démarches it wrote before publishing them. It exits 0 when
 // the catalogue is sound, 1 when anything is wrong, 2 on a usage error.
+#include "commands.hpp"
+
 #include "kiosk/core/catalogue_files.hpp"
 
 #include <cstdio>
@@ -18,6 +20,8 @@ using namespace guichet;
 
 constexpr char const* usage_text = R"(Usage:
   kioskctl catalogue check PATH [--orientation FILE] [--quiet]
+  kioskctl card read [--mrz LINES | --doc N --birth YYMMDD --expiry YYMMDD] [--reader PATTERN]
+  kioskctl card readers | specimens
 
 Commands:
   catalogue check   Check a catalogue as the kiosk loads it. PATH is a folder
@@ -25,6 +29,8 @@ Commands:
                     démarche file (checked against the orientation.json beside
                     it, or FILE). Prints every error as FILE: JSON-PATH: REASON,
                     then a summary. Exit status: 0 if sound, 1 if not.
+  card              Read an ID card's chip as the kiosk does (`kioskctl card
+                    --help`).
 
 Options:
   --orientation FILE  The themes and life situations to check against.
@@ -106,5 +112,7 @@ int main(int argc, char** argv)
         }
         return usage_error("unknown catalogue sub-command " + std::string(arguments[1]));
     }
+    if (arguments[0] == "card")
+        return guichet::kioskctl::card_command({ arguments.begin() + 1, arguments.end() });
     return usage_error("unknown command " + std::string(arguments[0]));
 }

@@ -17,7 +17,7 @@ packages=(
   libpcsclite-dev libssl-dev
   # the card's test stack: pcscd with the vsmartcard virtual reader, and the
   # vicc emulator, which tests/card/vicc-private.sh repairs in a private copy
-  pcscd vsmartcard-vpcd vsmartcard-vpicc python3-pycryptodome python3-pil
+  pcscd vsmartcard-vpcd vsmartcard-vpicc python3-pycryptodome python3-pil patch
   # fonts the kiosk and its receipts load by path
   fonts-dejavu-core fonts-font-awesome
   # tests: read receipts back, decode QR codes, look inside the outbox

@@ -151,6 +151,19 @@ Result<ResponseApdu> PcscChannel::transmit(CommandApdu const& command)
         wipe(received);
         return pcsc_error(rv, "SCardTransmit");
     }
+    // No status word at all: the card went away between the command and its
+    // answer (vsmartcard's reader reports a vanished card so; real readers
+    // answer SCARD_W_REMOVED_CARD). Ask the reader which it is.
+    if (size < 2) {
+        wipe(received);
+        DWORD state = 0, protocol = 0, atr_size = 0, name_size = 0;
+        LONG status = SCardStatus(m_card, nullptr, &name_size, &state, &protocol, nullptr, &atr_size);
+        if (status != SCARD_S_SUCCESS)
+            return pcsc_error(status, "SCardStatus after an empty answer");
+        if (!(state & SCARD_PRESENT))
+            return Error::make("card.removed", "SCardTransmit: an empty answer, and no card in the reader");
+        return Error::make("card.removed", "SCardTransmit: an empty answer: the card stopped answering");
+    }
     auto response = ResponseApdu::decode(ByteView(received.data(), size));
     wipe(received);
     // T=0 cards say "61xx: that many bytes are waiting": fetch them.
@@ -237,7 +250,12 @@ void PcscMonitor::run()
             publish_now();
             // Wait for a card to come or go, or the list of readers to change.
             while (!m_stopping) {
-                rv = SCardGetStatusChange(context, INFINITE, states.data(), static_cast<DWORD>(states.size()));
+                // A second at most: SCardCancel() from the destructor only
+                // interrupts a wait already under way, and the thread may be
+                // just before this call when it comes.
+                rv = SCardGetStatusChange(context, 1000, states.data(), static_cast<DWORD>(states.size()));
+                if (rv == SCARD_E_TIMEOUT)
+                    continue;
                 if (rv != SCARD_S_SUCCESS)
                     break;
                 if (states[0].dwEventState & SCARD_STATE_CHANGED) {

@@ -1,0 +1,12 @@
+// kioskctl's commands beyond `catalogue`, each in its own file.
+#pragma once
+
+#include <string_view>
+#include <vector>
+
+namespace guichet::kioskctl {
+
+// `kioskctl card ...`: arguments after "card". Returns the exit status.
+int card_command(std::vector<std::string_view> const& arguments);
+
+}

@@ -1,0 +1,286 @@
+// The eMRTD read over a real PC/SC stack: pcscd, vsmartcard's virtual
+// reader and the vicc ePass emulator (tests/card/card-stack.sh starts them,
+// each test binary its own private stack). Not our simulated chip: an
+// independent implementation of the card side. The patched emulator refuses
+// plain reads as real chips do, and pcscd's APDU log is read back to show
+// that BAC and secure messaging were used and DG1 never crossed in clear.
+#include "drivers/card/emrtd.hpp"
+#include "drivers/card/pcsc.hpp"
+
+#include "kiosk/core/card.hpp"
+
+#include <gtest/gtest.h>
+
+#include <array>
+#include <chrono>
+#include <condition_variable>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <mutex>
+#include <sstream>
+#include <thread>
+
+namespace guichet::card {
+namespace {
+
+namespace fs = std::filesystem;
+
+constexpr char specimen_mrz[]
+    = "P<UTOERIKSSON<<ANNA<MARIA<<<<<<<<<<<<<<<<<<<L898902C36UTO7408122F1204159ZE184226B<<<<<10";
+constexpr Date today { 2026, 11, 22 };
+
+std::string const stack_script = std::string(GUICHET_SOURCE_DIR) + "/tests/card/card-stack.sh";
+
+std::string quoted(std::string const& text)
+{
+    return "'" + text + "'";
+}
+
+int run(std::string const& command)
+{
+    return std::system((command + " >>" + quoted(::testing::TempDir() + "card-stack-commands.log") + " 2>&1").c_str());
+}
+
+std::string output_of(std::string const& command, int& status)
+{
+    std::string out;
+    FILE* pipe = popen(command.c_str(), "r");
+    if (!pipe)
+        return out;
+    std::array<char, 4096> buffer {};
+    while (auto n = std::fread(buffer.data(), 1, buffer.size(), pipe))
+        out.append(buffer.data(), n);
+    status = pclose(pipe);
+    return out;
+}
+
+std::string read_file(fs::path const& path)
+{
+    std::ifstream in(path);
+    std::stringstream text;
+    text << in.rdbuf();
+    return text.str();
+}
+
+class CardStack : public ::testing::Test {
+public:
+    static void SetUpTestSuite()
+    {
+        dir = fs::temp_directory_path() / ("guichet-card-stack-" + std::to_string(::getpid()));
+        fs::create_directories(dir);
+        started = run(stack_script + " start " + quoted(dir)) == 0;
+        if (!started)
+            return;
+        // The private pcscd's socket, for libpcsclite in this process.
+        auto env = read_file(dir / "env");
+        auto at = env.find("PCSCLITE_CSOCK_NAME=");
+        ASSERT_NE(at, std::string::npos);
+        auto value = env.substr(at + std::strlen("PCSCLITE_CSOCK_NAME="));
+        value = value.substr(0, value.find('\n'));
+        if (!value.empty() && (value.front() == '\'' || value.front() == '"'))
+            value = value.substr(1, value.size() - 2);
+        ::setenv("PCSCLITE_CSOCK_NAME", value.c_str(), 1);
+    }
+    static void TearDownTestSuite()
+    {
+        run(stack_script + " stop " + quoted(dir));
+        std::error_code ignored;
+        if (!::testing::Test::HasFailure())
+            fs::remove_all(dir, ignored);
+    }
+
+protected:
+    void SetUp() override
+    {
+        ASSERT_TRUE(started) << "the card stack did not start: see " << dir / "pcscd.log";
+        run(stack_script + " remove " + quoted(dir));
+    }
+    void insert(std::string const& mrz, std::string const& type = "")
+    {
+        ASSERT_EQ(
+            run(stack_script + " insert " + quoted(dir) + " " + quoted(mrz) + (type.empty() ? "" : " " + type)), 0)
+            << "see " << dir / "vicc.log";
+    }
+    void remove() { ASSERT_EQ(run(stack_script + " remove " + quoted(dir)), 0); }
+    std::string log_since(std::size_t offset) { return read_file(dir / "pcscd.log").substr(offset); }
+    std::size_t log_size() { return read_file(dir / "pcscd.log").size(); }
+
+    static std::unique_ptr<PcscChannel> connect()
+    {
+        auto channel = PcscChannel::connect(reader);
+        EXPECT_TRUE(channel.ok()) << channel.error().code << " " << channel.error().detail;
+        return channel.ok() ? channel.release_value() : nullptr;
+    }
+    static mrz::AccessKey specimen_access() { return mrz::parse(specimen_mrz, today).value().access; }
+
+    static inline fs::path dir;
+    static inline bool started { false };
+    static inline std::string const reader { "Virtual PCD 00 00" };
+};
+
+TEST_F(CardStack, ReadsThePassportWithBacAndSecureMessaging)
+{
+    insert(specimen_mrz);
+    auto before = log_size();
+    auto channel = connect();
+    ASSERT_TRUE(channel);
+    auto read = read_emrtd(*channel, specimen_access(), today);
+    ASSERT_TRUE(read.ok()) << read.error().code << " " << read.error().detail;
+    EXPECT_EQ(read.value().data.surname, "ERIKSSON");
+    EXPECT_EQ(read.value().data.given_names, "ANNA MARIA");
+    EXPECT_EQ(read.value().data.document_number, "L898902C3");
+    EXPECT_EQ(read.value().data.birth_date, (Date { 1974, 8, 12 }));
+    EXPECT_EQ(read.value().data.expiry_date, (Date { 2012, 4, 15 }));
+    EXPECT_EQ(read.value().apdus, 5u);
+
+    // What crossed the reader, from pcscd's own log.
+    auto log = log_since(before);
+    EXPECT_NE(log.find("APDU: 00 A4 04 0C 07 A0 00 00 02 47 10 01"), std::string::npos) << log;
+    EXPECT_NE(log.find("APDU: 00 84 00 00 08"), std::string::npos);
+    EXPECT_NE(log.find("APDU: 00 82 00 00 28"), std::string::npos) << "EXTERNAL AUTHENTICATE";
+    EXPECT_NE(log.find("APDU: 0C B0 9E 00"), std::string::npos) << "EF.COM by SFI, protected";
+    EXPECT_NE(log.find("APDU: 0C B0 81 00"), std::string::npos) << "DG1 by SFI, protected";
+    EXPECT_EQ(log.find("APDU: 00 B0"), std::string::npos) << "no READ BINARY in clear";
+    EXPECT_EQ(log.find("SW: 61 5B 5F 1F"), std::string::npos) << "DG1 never in clear";
+    EXPECT_EQ(log.find("45 52 49 4B 53 53 4F 4E"), std::string::npos) << "the name never in clear";
+}
+
+TEST_F(CardStack, TheEmulatorRefusesPlainReadsLikeARealChip)
+{
+    insert(specimen_mrz);
+    auto channel = connect();
+    ASSERT_TRUE(channel);
+    ASSERT_EQ(channel->transmit(command::select_emrtd_application()).value().sw, 0x9000);
+    auto plain = channel->transmit(command::read_binary_sfi(sfi_dg1, 256));
+    ASSERT_TRUE(plain.ok());
+    EXPECT_EQ(plain.value().sw, 0x6982);
+    EXPECT_TRUE(plain.value().data.empty());
+}
+
+TEST_F(CardStack, WrongAccessDataIsSaidSo)
+{
+    insert(specimen_mrz);
+    auto channel = connect();
+    ASSERT_TRUE(channel);
+    auto access = specimen_access();
+    access.birth_yymmdd = "740813";
+    auto read = read_emrtd(*channel, access, today);
+    ASSERT_FALSE(read.ok());
+    EXPECT_EQ(read.error().code, "card.access_denied") << read.error().detail;
+}
+
+TEST_F(CardStack, ACardThatIsNotAnIdentityDocument)
+{
+    insert("-", "iso7816");
+    auto channel = connect();
+    ASSERT_TRUE(channel);
+    auto read = read_emrtd(*channel, specimen_access(), today);
+    ASSERT_FALSE(read.ok());
+    EXPECT_EQ(read.error().code, "card.not_emrtd") << read.error().detail;
+}
+
+// Pulls the card out (kills the emulator) after so many commands.
+class PullOut final : public CardChannel {
+public:
+    PullOut(CardChannel& inner, std::uint32_t after, std::function<void()> pull)
+        : m_inner(inner)
+        , m_after(after)
+        , m_pull(std::move(pull))
+    {
+    }
+    Result<ResponseApdu> transmit(CommandApdu const& command) override
+    {
+        if (m_sent++ == m_after)
+            m_pull();
+        return m_inner.transmit(command);
+    }
+
+private:
+    CardChannel& m_inner;
+    std::uint32_t m_after;
+    std::uint32_t m_sent { 0 };
+    std::function<void()> m_pull;
+};
+
+TEST_F(CardStack, CardPulledOutDuringTheRead)
+{
+    for (std::uint32_t after : { 2u, 3u, 4u }) {
+        SCOPED_TRACE(after);
+        insert(specimen_mrz);
+        auto channel = connect();
+        ASSERT_TRUE(channel);
+        PullOut pulling(*channel, after, [&] { remove(); });
+        auto read = read_emrtd(pulling, specimen_access(), today);
+        ASSERT_FALSE(read.ok());
+        EXPECT_EQ(read.error().code, "card.removed") << read.error().detail;
+        EXPECT_EQ(card_failure_of(read.error().code), CardFailure::Removed);
+    }
+}
+
+TEST_F(CardStack, MonitorFollowsTheCardAndNeverPicksAVirtualReaderInProduction)
+{
+    std::mutex mutex;
+    std::condition_variable changed;
+    std::vector<ReaderState> seen;
+    auto wait_for = [&](auto predicate) {
+        std::unique_lock lock(mutex);
+        return changed.wait_for(
+            lock, std::chrono::seconds(10), [&] { return !seen.empty() && predicate(seen.back()); });
+    };
+    {
+        PcscMonitor monitor({ "Virtual PCD 00 00", true }, [&](ReaderState const& state) {
+            std::lock_guard lock(mutex);
+            seen.push_back(state);
+            changed.notify_all();
+        });
+        ASSERT_TRUE(wait_for([](ReaderState const& s) { return s.reader && !s.card_present; }));
+        EXPECT_EQ(*seen.back().reader, reader);
+        insert(specimen_mrz);
+        EXPECT_TRUE(wait_for([](ReaderState const& s) { return s.card_present; }));
+        remove();
+        EXPECT_TRUE(wait_for([](ReaderState const& s) { return s.reader && !s.card_present; }));
+    }
+    {
+        std::lock_guard lock(mutex);
+        seen.clear();
+    }
+    PcscMonitor production({ "", false }, [&](ReaderState const& state) {
+        std::lock_guard lock(mutex);
+        seen.push_back(state);
+        changed.notify_all();
+    });
+    ASSERT_TRUE(wait_for([](ReaderState const&) { return true; }));
+    EXPECT_FALSE(seen.back().reader.has_value()) << "chose " << seen.back().reader.value_or("");
+    EXPECT_TRUE(seen.back().service);
+}
+
+TEST_F(CardStack, KioskctlCardReadPrintsJson)
+{
+    insert(specimen_mrz);
+    int status = 0;
+    auto out = output_of(
+        std::string(KIOSKCTL) + " card read --mrz " + quoted(specimen_mrz) + " --reader 'Virtual PCD 00 00'", status);
+    EXPECT_EQ(status, 0) << out;
+    for (char const* expected :
+        { "\"document_type\": \"passport\"", "\"issuing_state\": \"UTO\"", "\"surname\": \"ERIKSSON\"",
+            "\"given_names\": \"ANNA MARIA\"", "\"birth_date\": \"1974-08-12\"", "\"expiry_date\": \"2012-04-15\"",
+            "\"sex\": \"F\"", "\"document_number\": \"L898902C3\"", "\"apdus\": 5" })
+        EXPECT_NE(out.find(expected), std::string::npos) << expected << "\n" << out;
+
+    // By the three values, with a wrong one: exit 1 and a sentence.
+    out = output_of(std::string(KIOSKCTL)
+            + " card read --doc L898902C3 --birth 740812 --expiry 120416 --reader 'Virtual PCD 00 00' 2>&1",
+        status);
+    EXPECT_EQ(WEXITSTATUS(status), 1) << out;
+    EXPECT_NE(out.find("card.access_denied"), std::string::npos) << out;
+    // Without naming it, the virtual reader is never used.
+    out = output_of(std::string(KIOSKCTL) + " card read --mrz " + quoted(specimen_mrz) + " 2>&1", status);
+    EXPECT_EQ(WEXITSTATUS(status), 1) << out;
+    EXPECT_NE(out.find("card.no_reader"), std::string::npos) << out;
+}
+
+}
+}
