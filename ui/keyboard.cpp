@@ -138,4 +138,42 @@ void Keyboard::draw_digits(Canvas& canvas, Rect area, std::vector<Intent>& out)
     }
 }
 
+void Keyboard::draw_code(Canvas& canvas, Rect area, bool mrz, std::vector<Intent>& out)
+{
+    static std::vector<std::vector<Key>> const rows = {
+        { { "1", 1 }, { "2", 1 }, { "3", 1 }, { "4", 1 }, { "5", 1 }, { "6", 1 }, { "7", 1 }, { "8", 1 }, { "9", 1 },
+            { "0", 1 } },
+        { { "A", 1 }, { "Z", 1 }, { "E", 1 }, { "R", 1 }, { "T", 1 }, { "Y", 1 }, { "U", 1 }, { "I", 1 }, { "O", 1 },
+            { "P", 1 }, { "", 2 } /* Effacer */ },
+        { { "Q", 1 }, { "S", 1 }, { "D", 1 }, { "F", 1 }, { "G", 1 }, { "H", 1 }, { "J", 1 }, { "K", 1 }, { "L", 1 },
+            { "M", 1 } },
+        { { "W", 1 }, { "X", 1 }, { "C", 1 }, { "V", 1 }, { "B", 1 }, { "N", 1 }, { "<", 2 }, { "\n", 4 } },
+    };
+    float unit = (area.x1 - area.x0 + gap) / 12;
+    float row_height = (area.y1 - area.y0 - gap * (rows.size() - 1)) / rows.size();
+    for (std::size_t r = 0; r < rows.size(); ++r) {
+        float x = area.x0;
+        float y = area.y0 + r * (row_height + gap);
+        for (auto const& key : rows[r]) {
+            Rect rect { x, y, x + key.units * unit - gap, y + row_height };
+            x += key.units * unit;
+            std::string text = key.text;
+            if (text.empty()) {
+                if (canvas.button("key:erase", "Effacer", rect, ButtonStyle::Secondary, 0x232B))
+                    out.emplace_back(intent::EraseLast {});
+                continue;
+            }
+            if (!mrz && (text == "<" || text == "\n"))
+                continue;
+            if (text == "\n") {
+                if (canvas.button("key:newline", "À la ligne", rect, ButtonStyle::Secondary, 0x21B5))
+                    out.emplace_back(intent::InsertText { "\n" });
+                continue;
+            }
+            if (canvas.button("key:" + text, text, rect, ButtonStyle::Key))
+                out.emplace_back(intent::InsertText { text });
+        }
+    }
+}
+
 }

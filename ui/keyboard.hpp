@@ -20,6 +20,9 @@ public:
     // `field_empty` turns the capital on for the first letter, as phones do.
     void draw_azerty(Canvas& canvas, Rect area, bool field_empty, KeyboardLayout layout, std::vector<Intent>& out);
     void draw_digits(Canvas& canvas, Rect area, std::vector<Intent>& out);
+    // Capitals and digits only, for a document number; with `mrz`, the '<'
+    // filler and a key that starts the next line, for an agent typing an MRZ.
+    void draw_code(Canvas& canvas, Rect area, bool mrz, std::vector<Intent>& out);
     void reset();
 
 private:

@@ -2,6 +2,7 @@
 
 #include "kiosk/core/log.hpp"
 #include "ui/canvas.hpp"
+#include "ui/chime.hpp"
 #include "ui/frame_record.hpp"
 #include "ui/pictograms.hpp"
 #include "ui/screens.hpp"
@@ -17,6 +18,7 @@
 #include <chrono>
 #include <cmath>
 #include <cstdio>
+#include <cstring>
 #include <ctime>
 #include <deque>
 #include <fstream>
@@ -48,6 +50,8 @@ constexpr ImWchar text_ranges[] = {
     0x202F,
     0x20AC,
     0x20AC,
+    0x21B5,
+    0x21B5,
     0x21E7,
     0x21E7,
     0x232B,
@@ -88,6 +92,12 @@ struct KioskUi::Impl {
     float scale { 1 };
     Screens screens;
     FrameRecord record;
+    Chime chime;
+    // The card flow's stage last drawn, to sound the end of a read once;
+    // and what was sounded, for scenarios (`expect-sound`).
+    std::optional<CardStage> last_card_stage;
+    std::vector<ChimeKind> chimes;
+    KioskUi::DeviceHook device_hook;
     std::uint32_t wake_event { 0 };
 
     // The pointer: touches and clicks become a queue of (position, down)
@@ -185,6 +195,7 @@ struct KioskUi::Impl {
     // The code of the last receipt a scenario saw (test tooling only).
     std::string last_code;
     Result<void> perform(Action const& action, ManualClock& clock);
+    void sound_card_outcome();
 };
 
 Result<void> KioskUi::Impl::open()
@@ -414,6 +425,12 @@ void KioskUi::Impl::handle_event(SDL_Event const& event)
             session.dispatch(intent::Next {});
         else if (event.key.keysym.sym == SDLK_ESCAPE)
             session.dispatch(intent::Back {});
+        else if (device_hook && event.key.keysym.sym == SDLK_F2)
+            (void)device_hook("insert", "cni"); // demo: lay the specimen card on the reader
+        else if (device_hook && event.key.keysym.sym == SDLK_F3)
+            (void)device_hook("insert", "passeport");
+        else if (device_hook && event.key.keysym.sym == SDLK_F4)
+            (void)device_hook("remove", "");
         break;
     case SDL_WINDOWEVENT:
         if (event.window.event == SDL_WINDOWEVENT_EXPOSED)
@@ -448,8 +465,25 @@ void KioskUi::Impl::dispatch_posted()
     note_screen_change();
 }
 
+void KioskUi::Impl::sound_card_outcome()
+{
+    std::optional<CardStage> stage;
+    if (session.screen() == Screen::Card && session.card())
+        stage = session.card()->stage;
+    if (stage == last_card_stage)
+        return;
+    bool was_reading = last_card_stage == CardStage::Reading;
+    last_card_stage = stage;
+    if (!was_reading || !stage)
+        return;
+    auto kind = *stage == CardStage::Done && !session.card()->refusal ? ChimeKind::Success : ChimeKind::Failure;
+    chimes.push_back(kind);
+    chime.play(kind);
+}
+
 void KioskUi::Impl::render_frame(std::filesystem::path const* screenshot)
 {
+    sound_card_outcome();
     bool pressed_now = false;
     if (!pointer_steps.empty()) {
         auto step = pointer_steps.front();
@@ -545,6 +579,11 @@ KioskUi::KioskUi(std::unique_ptr<Impl> impl)
 }
 
 KioskUi::~KioskUi() = default;
+
+void KioskUi::set_device_hook(DeviceHook hook)
+{
+    m_impl->device_hook = std::move(hook);
+}
 
 Result<std::unique_ptr<KioskUi>> KioskUi::create(UiOptions options, Session& session, Clock const& clock)
 {
@@ -768,6 +807,56 @@ Result<void> KioskUi::Impl::perform(Action const& action, ManualClock& manual_cl
             session.dispatch(intent::Tick {});
         }
         return settle();
+    }
+    case ActionKind::Card: {
+        if (!device_hook)
+            return Error::make("scenario.no_device", "card " + action.argument + ": no simulated card reader");
+        GUICHET_TRY(device_hook(action.argument, action.detail));
+        // The reader's news comes back through the queue, then a read may
+        // run on the card's worker: settle, and let `expect` wait for it.
+        return settle();
+    }
+    case ActionKind::Scan: {
+        // A document scanner is a keyboard: text, then Enter, line by line.
+        std::string_view rest = action.argument;
+        while (true) {
+            auto bar = rest.find('|');
+            auto line = std::string(rest.substr(0, bar));
+            SDL_Event event {};
+            event.type = SDL_TEXTINPUT;
+            event.text.windowID = SDL_GetWindowID(window);
+            for (std::size_t at = 0; at < line.size(); at += sizeof(event.text.text) - 1) {
+                auto chunk = line.substr(at, sizeof(event.text.text) - 1);
+                std::memcpy(event.text.text, chunk.c_str(), chunk.size() + 1);
+                if (SDL_PushEvent(&event) < 0)
+                    return Error::make("scenario.input", SDL_GetError());
+            }
+            SDL_Event enter {};
+            enter.type = SDL_KEYDOWN;
+            enter.key.windowID = SDL_GetWindowID(window);
+            enter.key.keysym.sym = SDLK_RETURN;
+            if (SDL_PushEvent(&enter) < 0)
+                return Error::make("scenario.input", SDL_GetError());
+            GUICHET_TRY(settle());
+            if (bar == std::string_view::npos)
+                break;
+            rest = rest.substr(bar + 1);
+        }
+        return {};
+    }
+    case ActionKind::ExpectSound: {
+        auto give_up = std::chrono::steady_clock::now() + std::chrono::seconds(5);
+        while (chimes.empty() && std::chrono::steady_clock::now() < give_up) {
+            GUICHET_TRY(settle());
+            std::this_thread::sleep_for(std::chrono::milliseconds(10));
+        }
+        if (chimes.empty())
+            return Error::make("scenario.expect", "expected the " + action.argument + " sound, none was played");
+        auto played = std::string(to_string(chimes.back()));
+        chimes.clear();
+        if (played != action.argument)
+            return Error::make("scenario.expect", "expected the " + action.argument + " sound, got " + played);
+        return {};
     }
     case ActionKind::Screenshot: {
         if (options.screenshots.empty())

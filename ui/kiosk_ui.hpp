@@ -9,6 +9,7 @@
 #include "ui/scenario.hpp"
 
 #include <filesystem>
+#include <functional>
 #include <memory>
 
 namespace guichet::ui {
@@ -61,6 +62,13 @@ public:
     double measure_frames(int frames);
 
     char const* renderer_name() const;
+
+    // What the devices do when a scenario says `card insert NAME`, `card
+    // remove`... or the demo's keys ask it (F2 a card, F3 a passport, F4
+    // takes it off): kiosk/main wires it to the simulated reader. Returns
+    // an error when the device cannot (no simulated reader, unknown name).
+    using DeviceHook = std::function<Result<void>(std::string const& verb, std::string const& name)>;
+    void set_device_hook(DeviceHook hook);
 
     struct Impl;
 

@@ -86,7 +86,10 @@ constexpr std::array<std::pair<std::string_view, unsigned>, 67> named = { {
     { "handicap", 0xF193 }, // wheelchair
 } };
 
-constexpr std::array<unsigned, 20> interface_glyphs = {
+constexpr std::array<unsigned, 23> interface_glyphs = {
+    glyph::id_card,
+    glyph::keyboard,
+    glyph::refresh,
     glyph::help,
     glyph::back,
     glyph::next,

@@ -30,6 +30,9 @@ inline constexpr unsigned box_checked = 0xF14A; // check-square
 inline constexpr unsigned compass = 0xF14E; // compass ("Je ne sais pas")
 inline constexpr unsigned play = 0xF04B; // play ("Commencer")
 inline constexpr unsigned information = 0xF05A; // info-circle
+inline constexpr unsigned id_card = 0xF2C2; // id-card
+inline constexpr unsigned keyboard = 0xF11C; // keyboard-o
+inline constexpr unsigned refresh = 0xF021; // refresh ("Réessayer")
 }
 
 // The glyph for a catalogue pictogram name; a neutral document for a name

@@ -94,7 +94,7 @@ Result<std::vector<Action>> parse_scenario(std::string_view text)
         std::string_view command = line.substr(0, space);
         std::string_view rest = space == std::string_view::npos ? std::string_view {} : line.substr(space);
 
-        Action action { ActionKind::Tap, {}, false, Millis(0), line_number };
+        Action action { ActionKind::Tap, {}, false, Millis(0), line_number, {} };
         if (command == "tap")
             action.kind = ActionKind::Tap;
         else if (command == "double-tap")
@@ -111,9 +111,37 @@ Result<std::vector<Action>> parse_scenario(std::string_view text)
             action.kind = ActionKind::Wait;
         else if (command == "screenshot")
             action.kind = ActionKind::Screenshot;
+        else if (command == "card")
+            action.kind = ActionKind::Card;
+        else if (command == "scan")
+            action.kind = ActionKind::Scan;
+        else if (command == "expect-sound")
+            action.kind = ActionKind::ExpectSound;
         else
             return line_error(line_number, "unknown action '" + std::string(command) + "'");
 
+        if (action.kind == ActionKind::Card) {
+            // Bare words: "insert cni", "remove", "unplug", "plug".
+            auto words = std::string(rest.substr(0, rest.find('#')));
+            std::string verb, name;
+            std::size_t at = words.find_first_not_of(' ');
+            if (at != std::string::npos) {
+                auto end = words.find(' ', at);
+                verb = words.substr(at, end - at);
+                if (end != std::string::npos && words.find_first_not_of(' ', end) != std::string::npos) {
+                    auto start = words.find_first_not_of(' ', end);
+                    name = words.substr(start, words.find(' ', start) - start);
+                }
+            }
+            if (verb != "insert" && verb != "remove" && verb != "unplug" && verb != "plug")
+                return line_error(line_number, "card insert NAME, card remove, card unplug or card plug");
+            if ((verb == "insert") != !name.empty())
+                return line_error(line_number, "card insert takes a specimen name; the others none");
+            action.argument = verb;
+            action.detail = name;
+            actions.push_back(std::move(action));
+            continue;
+        }
         bool taps = action.kind == ActionKind::Tap || action.kind == ActionKind::DoubleTap;
         bool bare_id
             = taps && rest.find_first_not_of(' ') != std::string_view::npos && rest[rest.find_first_not_of(' ')] == '#';

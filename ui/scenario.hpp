@@ -21,6 +21,9 @@ enum class ActionKind {
     ExpectScreen, // expect-screen review
     Wait, // wait 31s: advance the kiosk's clock
     Screenshot, // screenshot name: DIR/name.png
+    Card, // card insert NAME, card remove, card unplug, card plug
+    Scan, // scan "LINE|LINE": a document scanner types the MRZ
+    ExpectSound, // expect-sound success|failure: the last sound played
 };
 
 struct Action {
@@ -29,6 +32,7 @@ struct Action {
     bool by_id { false }; // tap #id
     Millis duration { 0 };
     int line { 0 };
+    std::string detail; // card insert NAME: the NAME
 };
 
 // Parses a whole scenario; an error names the line and what is wrong.

@@ -72,7 +72,10 @@ void Screens::draw(Canvas& screen, Session const& session, std::vector<Intent>& 
         intro(screen, session, out);
         break;
     case Screen::Step:
-        step(screen, *session.runner(), out);
+        step(screen, *session.runner(), session.can_use_card(), out);
+        break;
+    case Screen::Card:
+        card(screen, session, out);
         break;
     case Screen::Review:
         review(screen, session, out);
@@ -133,6 +136,9 @@ void Screens::top_bar(Canvas& canvas, Session const& session, std::vector<Intent
         break;
     case Screen::Status:
         where = session.intro() ? session.intro()->short_title.fr() : "";
+        break;
+    case Screen::Card:
+        where = runner ? runner->demarche().short_title.fr() : "";
         break;
     case Screen::Attract:
     case Screen::Receipt:
@@ -453,7 +459,7 @@ void Screens::option_tiles(Canvas& canvas, DemarcheRunner const& runner, Step co
     }
 }
 
-void Screens::step(Canvas& canvas, DemarcheRunner const& runner, std::vector<Intent>& out)
+void Screens::step(Canvas& canvas, DemarcheRunner const& runner, bool offer_card, std::vector<Intent>& out)
 {
     if (runner.steps().empty())
         return;
@@ -475,6 +481,23 @@ void Screens::step(Canvas& canvas, DemarcheRunner const& runner, std::vector<Int
         if (canvas.button("next", "Continuer", rect, ButtonStyle::Primary, glyph::next))
             out.emplace_back(intent::Next {});
     };
+    auto card_button = [&](Rect rect) {
+        if (offer_card && canvas.button("use_card", "Utiliser ma carte", rect, ButtonStyle::Secondary, glyph::id_card))
+            out.emplace_back(intent::UseCard {});
+    };
+    if (step.from_card) {
+        // Read from the card: shown, not typed. Only a check the démarche
+        // makes on it (an age, an expired card) stops here.
+        Rect panel { margin, 320, 1380, 440 };
+        canvas.fill(panel, colour::surface, 16);
+        canvas.text_line(
+            canvas.fonts().title, runner.display_value(step), panel.x0 + 30, panel.y0 + 26, panel.x1 - panel.x0 - 60);
+        canvas.text(canvas.fonts().body, "Lu sur votre carte", margin, 460, 900, colour::text_muted);
+        if (runner.error())
+            error_line(canvas, *runner.error(), margin, 530, 1280);
+        next_button(primary_action);
+        return;
+    }
 
     if (step.input == InputKind::Commune && runner.commune_needs_filter(step)) {
         commune_search(canvas, runner, step, out);
@@ -535,6 +558,7 @@ void Screens::step(Canvas& canvas, DemarcheRunner const& runner, std::vector<Int
         if (runner.error())
             error_line(canvas, *runner.error(), margin, box.y1 + 48, box.x1 - margin);
         next_button(Rect { 1420, 320, 1840, 450 });
+        card_button(Rect { 1420, 470, 1840, 570 });
         auto layout = step.input == InputKind::Email ? KeyboardLayout::Email : KeyboardLayout::Text;
         m_keyboard.draw_azerty(canvas, Rect { 40, 600, 1880, 1060 }, value.empty(), layout, out);
         break;
@@ -556,6 +580,7 @@ void Screens::step(Canvas& canvas, DemarcheRunner const& runner, std::vector<Int
             error_line(canvas, *runner.error(), margin, 530, 900);
         m_keyboard.draw_digits(canvas, Rect { 1080, 320, 1840, 880 }, out);
         next_button(primary_action);
+        card_button(Rect { margin, 920, 700, 1050 });
         break;
     }
     }
@@ -636,7 +661,10 @@ void Screens::review(Canvas& canvas, Session const& session, std::vector<Intent>
             canvas.text(canvas.fonts().body, "Non renseigné", 760, y + 34, 700, colour::text_muted);
         else
             canvas.text_line(canvas.fonts().body, line.value, 760, y + 34, 720);
-        if (line.removes_item) {
+        if (line.from_card) {
+            canvas.icon(glyph::id_card, row.x1 - 270, y + 56, colour::primary, canvas.fonts().bold);
+            canvas.text(canvas.fonts().body, "Lu sur votre carte", row.x1 - 225, y + 8, 210, colour::primary);
+        } else if (line.removes_item) {
             auto dot = line.key.rfind('.');
             if (canvas.button("remove:" + line.key, "Retirer", Rect { row.x1 - 300, y + 6, row.x1 - 14, y + 106 },
                     ButtonStyle::Secondary, glyph::close))

@@ -40,10 +40,19 @@ private:
     void situations(Canvas& canvas, Session const& session, std::vector<Intent>& out);
     void suggestions(Canvas& canvas, Session const& session, std::vector<Intent>& out);
     void intro(Canvas& canvas, Session const& session, std::vector<Intent>& out);
-    void step(Canvas& canvas, DemarcheRunner const& runner, std::vector<Intent>& out);
+    void step(Canvas& canvas, DemarcheRunner const& runner, bool offer_card, std::vector<Intent>& out);
     void review(Canvas& canvas, Session const& session, std::vector<Intent>& out);
     void receipt(Canvas& canvas, Session const& session, std::vector<Intent>& out);
     void status(Canvas& canvas, Session const& session, std::vector<Intent>& out);
+    void card(Canvas& canvas, Session const& session, std::vector<Intent>& out);
+    enum class CardZone {
+        None,
+        Number,
+        BirthDate,
+        Expiry,
+        Mrz,
+    };
+    void id_card_picture(Canvas& canvas, Rect area, CardZone zone);
     void idle_warning(Canvas& canvas, Session const& session, std::vector<Intent>& out);
     void help(Canvas& canvas, Session const& session, std::vector<Intent>& out);
 
@@ -62,6 +71,7 @@ private:
     // Which part of a long review is shown, and for which screen.
     std::size_t m_review_page { 0 };
     Screen m_last_screen { Screen::Attract };
+    CardStage m_card_stage { CardStage::Consent };
     std::string m_qr_text;
     std::vector<bool> m_qr_modules;
     int m_qr_width { 0 };

@@ -858,7 +858,7 @@ std::set<std::string_view> make_keys_for(FieldType type)
         keys.insert({ "choices", "min_selected", "max_selected" });
         break;
     case FieldType::Identity:
-        keys.insert({ "min_age", "max_age" });
+        keys.insert({ "min_age", "max_age", "card", "card_expired_max_years" });
         break;
     case FieldType::Consent:
         keys.insert("text");
@@ -1073,6 +1073,14 @@ public:
                 field.max_age = static_cast<int>(*max_age);
             if (min_age && max_age && *min_age > *max_age)
                 m_reader.error(path + ".max_age", "must not be below min_age");
+            if (field.type == FieldType::Identity) {
+                field.card = m_reader.boolean(json, path, "card", false);
+                auto years = m_reader.whole_number(json, path, "card_expired_max_years", 0, 50);
+                if (years)
+                    field.card_expired_max_years = static_cast<int>(*years);
+                if (years && !field.card)
+                    m_reader.error(path + ".card_expired_max_years", "applies only with \"card\": true");
+            }
             break;
         }
         case FieldType::Choice:

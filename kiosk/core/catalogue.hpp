@@ -107,6 +107,11 @@ struct Field {
     bool not_past { false };
     std::optional<int> min_age; // date, or the identity's birth date
     std::optional<int> max_age;
+    // Identity: the resident may fill it from their ID card's chip, and
+    // whether an expired card still does: nothing (it does, the expiry is
+    // shown), 0 (it must be valid), N (expired less than N years ago).
+    bool card { false };
+    std::optional<int> card_expired_max_years;
     std::vector<ChoiceOption> choices; // choice, multi_choice
     std::size_t min_selected { 1 }; // multi_choice
     std::size_t max_selected { 0 }; // multi_choice; 0: as many as there are

@@ -344,6 +344,8 @@ void DemarcheRunner::add_field_steps(std::vector<Step>& steps, std::map<std::str
         step.group = group;
         step.item = item;
         step.input = input_kind(field.type, part, m_communes != nullptr);
+        step.from_card = (part == Part::Surname || part == Part::GivenNames || part == Part::BirthDate)
+            && m_card_expiry.contains(prefix + field.id);
         shown[step.key] = steps.size();
         steps.push_back(std::move(step));
     }
@@ -585,6 +587,11 @@ std::optional<std::string> DemarcheRunner::check(Step const& step) const
 
     if (step.input == InputKind::Info)
         return std::nullopt;
+    if (step.from_card && step.part == Part::Surname) {
+        auto field_key = step.key.substr(0, step.key.rfind('.'));
+        if (auto refusal = card_refusal(field_key))
+            return refusal;
+    }
     if (step.part == Part::Day || step.part == Part::Time) {
         if (raw.empty() && !field.required)
             return std::nullopt;
@@ -1090,22 +1097,115 @@ Advance DemarcheRunner::next()
     if (m_index + 1 >= m_steps.size())
         return Advance::Finished;
     ++m_index;
+    return skip_card_steps();
+}
+
+Advance DemarcheRunner::skip_card_steps()
+{
+    // What the card gave is checked as it is passed (an age limit, an
+    // expired card): a refusal stops there, shown read-only.
+    while (m_steps[m_index].from_card) {
+        m_error = check(m_steps[m_index]);
+        if (m_error)
+            return Advance::Refused;
+        if (m_index + 1 >= m_steps.size())
+            return Advance::Finished;
+        ++m_index;
+    }
     return Advance::Moved;
 }
 
 bool DemarcheRunner::back()
 {
     m_error.reset();
-    if (m_index == 0)
-        return false;
-    --m_index;
+    auto index = m_index;
+    do {
+        if (index == 0)
+            return false;
+        --index;
+    } while (m_steps[index].from_card);
+    m_index = index;
     return true;
+}
+
+bool DemarcheRunner::offers_card() const
+{
+    if (m_steps.empty())
+        return false;
+    auto const& current = step();
+    return current.part == Part::Surname && current.field->card && !current.from_card;
+}
+
+std::optional<std::string> DemarcheRunner::card_field() const
+{
+    if (m_steps.empty())
+        return std::nullopt;
+    auto const& current = step();
+    if (current.field->type != FieldType::Identity || !current.field->card)
+        return std::nullopt;
+    return current.key.substr(0, current.key.rfind('.'));
+}
+
+Advance DemarcheRunner::fill_from_card(std::string_view field_key, mrz::Data const& card)
+{
+    std::string key(field_key);
+    auto set = [&](Part part, std::string value) {
+        auto& slot = m_answers[key + "." + std::string(to_string(part))];
+        guichet::wipe(slot);
+        slot = std::move(value);
+    };
+    set(Part::Surname, card.surname);
+    set(Part::GivenNames, card.given_names);
+    // As the digit pad would have typed it: JJMMAAAA.
+    auto iso = to_iso(card.birth_date);
+    set(Part::BirthDate, iso.substr(8, 2) + iso.substr(5, 2) + iso.substr(0, 4));
+    m_card_expiry[key] = card.expiry_date;
+    refresh();
+    auto surname = key + "." + std::string(to_string(Part::Surname));
+    auto it = std::find_if(m_steps.begin(), m_steps.end(), [&](Step const& s) { return s.key == surname; });
+    if (it == m_steps.end())
+        return Advance::Moved;
+    m_index = static_cast<std::size_t>(it - m_steps.begin());
+    return skip_card_steps();
+}
+
+bool DemarcheRunner::filled_from_card(std::string_view field_key) const
+{
+    return m_card_expiry.contains(field_key);
+}
+
+std::optional<std::string> DemarcheRunner::card_refusal(std::string_view field_key) const
+{
+    auto it = m_card_expiry.find(field_key);
+    if (it == m_card_expiry.end())
+        return std::nullopt;
+    auto surname = std::string(field_key) + ".surname";
+    for (auto const& s : m_steps)
+        if (s.key == surname)
+            return expired_card_refusal(*s.field, it->second, m_today);
+    return std::nullopt;
+}
+
+std::optional<std::string> expired_card_refusal(Field const& identity, Date expiry, Date today)
+{
+    if (!identity.card_expired_max_years)
+        return std::nullopt;
+    int years = *identity.card_expired_max_years;
+    Date limit { expiry.year + years, expiry.month,
+        std::min(expiry.day, days_in_month(expiry.year + years, expiry.month)) };
+    if (limit >= today)
+        return std::nullopt;
+    auto when = display_date(to_iso(expiry));
+    if (years == 0)
+        return "Votre carte a expiré le " + when + ". Pour cette démarche, il faut une carte valide.";
+    return "Votre carte a expiré le " + when + ". Pour cette démarche, elle doit avoir expiré depuis moins de "
+        + std::to_string(years) + " ans.";
 }
 
 bool DemarcheRunner::go_to(std::string_view key)
 {
     for (std::size_t i = 0; i < m_steps.size(); ++i) {
-        if (m_steps[i].key == key) {
+        if (m_steps[i].key == key && !m_steps[i].from_card) {
             m_index = i;
             m_error.reset();
             return true;
@@ -1218,6 +1318,7 @@ std::vector<SummaryLine> DemarcheRunner::summary() const
         line.label = texts.label;
         line.value = display(step);
         line.personal = step.field->personal;
+        line.from_card = step.from_card;
         lines.push_back(std::move(line));
     }
     return lines;
@@ -1267,6 +1368,9 @@ nlohmann::ordered_json DemarcheRunner::answers_json() const
                 continue;
             }
             object[std::string(to_string(step.part))] = *value;
+            // The services know which identities a chip vouched for.
+            if (step.from_card)
+                object["read_from_card"] = true;
             continue;
         }
         auto& slot = (*target)[field.id];
@@ -1333,6 +1437,7 @@ void DemarcheRunner::wipe()
         guichet::wipe(value);
     m_answers.clear();
     m_items.clear();
+    m_card_expiry.clear();
     guichet::wipe(m_filter);
     m_filter_key.clear();
     m_error.reset();

@@ -14,6 +14,7 @@
 
 #include "catalogue.hpp"
 #include "field_values.hpp"
+#include "mrz.hpp"
 #include "ports.hpp"
 #include "tracking_code.hpp"
 
@@ -56,6 +57,9 @@ struct Step {
     std::size_t item { 0 }; // which of the group's items, from 0
     bool add_another { false }; // the group's "one more?" question
     InputKind input { InputKind::Text };
+    // Read from the resident's ID card: shown as "lu sur votre carte", never
+    // asked, never edited by the resident.
+    bool from_card { false };
 };
 
 // What a step shows, resolved from the catalogue, the part and the item.
@@ -81,6 +85,7 @@ struct SummaryLine {
     std::string label;
     std::string value; // display form; empty when the resident left it out
     bool personal { false };
+    bool from_card { false }; // "lu sur votre carte", no "Modifier"
     // A line that takes a whole item of a group away ("Enfant 2" added by
     // mistake): `key` is then "GROUP.ITEM", for remove_item().
     bool removes_item { false };
@@ -95,6 +100,10 @@ enum class Advance {
 // The tracking code in what a resident typed ("kxtb pdqm", "KXTB-PDQM") or a
 // scanner read from the receipt's QR code (the follow link).
 std::optional<TrackingCode> tracking_code_in(std::string_view text);
+
+// When a card that expired on `expiry` does not do for this identity field
+// (card_expired_max_years), the sentence saying so.
+std::optional<std::string> expired_card_refusal(Field const& identity, Date expiry, Date today);
 
 // "0612345678" → "06 12 34 56 78": phone numbers are read in pairs.
 std::string in_pairs(std::string_view digits);
@@ -161,6 +170,8 @@ public:
     bool go_to_first_new(std::vector<std::string> const& before);
 
     std::vector<SummaryLine> summary() const;
+    // An answer as the review shows it ("12/08/1974" for a date).
+    std::string display_value(Step const& step) const { return display(step); }
     // The answers as stored in a dossier: an object keyed by field id, with
     // addresses and identities as objects, groups as lists of objects,
     // numbers as numbers, yes/no as booleans. Hidden steps are left out.
@@ -172,6 +183,24 @@ public:
     std::vector<std::string> chosen_slots() const;
     void set_booked_slots(BookedSlots booked) { m_booked = std::move(booked); }
 
+    // [SECTION] The ID card
+
+    // Whether the current step is the first question of an identity the
+    // resident may fill from their card, not yet filled from it.
+    bool offers_card() const;
+    // The identity field (its key, "personne") the current step belongs to,
+    // when it is an identity that takes a card.
+    std::optional<std::string> card_field() const;
+    // Fills the identity `field_key` from the card: surname, given names
+    // and birth date, which are then from_card (the birth place is still
+    // asked: the MRZ does not hold it). Moves past them to the next step
+    // still to answer; returns like next().
+    Advance fill_from_card(std::string_view field_key, mrz::Data const& card);
+    bool filled_from_card(std::string_view field_key) const;
+    // When the card read for this identity does not do for the démarche
+    // (expired beyond what the field accepts), the sentence saying so.
+    std::optional<std::string> card_refusal(std::string_view field_key) const;
+
     // Takes item `item` of a group away (its answers wiped, the next items
     // moving up); never below the group's minimum.
     bool remove_item(std::string_view group_id, std::size_t item);
@@ -182,6 +211,8 @@ public:
 private:
     // Works out the shown steps again and finds the current one.
     void refresh();
+    // Moves past the steps read from a card, checking each.
+    Advance skip_card_steps();
     void add_field_steps(std::vector<Step>& steps, std::map<std::string, std::size_t, std::less<>>& shown,
         std::size_t page_index, Field const& field, Field const* group, std::size_t item,
         std::string const& prefix) const;
@@ -205,6 +236,8 @@ private:
     std::size_t m_index { 0 };
     std::map<std::string, std::string, std::less<>> m_answers;
     std::map<std::string, std::size_t, std::less<>> m_items; // group id → items asked
+    // Identities filled from a card: field key → the card's expiry date.
+    std::map<std::string, Date, std::less<>> m_card_expiry;
     std::optional<std::string> m_error;
     // What was typed to narrow the communes, and for which step.
     std::string m_filter;

@@ -51,8 +51,49 @@ std::string_view to_string(Screen screen)
         return "receipt";
     case Screen::Status:
         return "status";
+    case Screen::Card:
+        return "card";
     }
     return "unknown";
+}
+
+std::string_view to_string(CardStage stage)
+{
+    switch (stage) {
+    case CardStage::Consent:
+        return "consent";
+    case CardStage::Scan:
+        return "scan";
+    case CardStage::DocumentNumber:
+        return "document_number";
+    case CardStage::BirthDate:
+        return "birth_date";
+    case CardStage::ExpiryDate:
+        return "expiry_date";
+    case CardStage::AgentMrz:
+        return "agent_mrz";
+    case CardStage::Place:
+        return "place";
+    case CardStage::Reading:
+        return "reading";
+    case CardStage::Done:
+        return "done";
+    case CardStage::Failed:
+        return "failed";
+    }
+    return "unknown";
+}
+
+void CardFlow::wipe()
+{
+    for (auto* text : { &number, &birth_digits, &expiry_digits, &mrz })
+        guichet::wipe(*text);
+    if (access)
+        access->wipe();
+    access.reset();
+    data.reset();
+    error.reset();
+    refusal.reset();
 }
 
 Session::Session(
@@ -275,11 +316,17 @@ void Session::handle(intent::Begin const&)
     m_save_error_code.reset();
     m_help_open = false;
     m_screen = m_runner->steps().empty() ? Screen::Review : Screen::Step;
+    offer_card();
     ++m_revision;
 }
 
 void Session::handle(intent::Choose const& choose)
 {
+    if (m_screen == Screen::Card && m_card) {
+        card_choose(choose.choice_id);
+        ++m_revision;
+        return;
+    }
     if (m_screen != Screen::Step || !m_runner)
         return;
     m_runner->choose(choose.choice_id);
@@ -288,6 +335,11 @@ void Session::handle(intent::Choose const& choose)
 
 void Session::handle(intent::InsertText const& insert)
 {
+    if (m_screen == Screen::Card && m_card) {
+        card_insert(insert.text);
+        ++m_revision;
+        return;
+    }
     if (m_screen != Screen::Step || !m_runner)
         return;
     m_runner->insert_text(insert.text);
@@ -296,6 +348,11 @@ void Session::handle(intent::InsertText const& insert)
 
 void Session::handle(intent::EraseLast const&)
 {
+    if (m_screen == Screen::Card && m_card) {
+        card_erase();
+        ++m_revision;
+        return;
+    }
     if (m_screen != Screen::Step || !m_runner)
         return;
     m_runner->erase_last();
@@ -304,6 +361,11 @@ void Session::handle(intent::EraseLast const&)
 
 void Session::handle(intent::Next const&)
 {
+    if (m_screen == Screen::Card && m_card) {
+        card_next();
+        ++m_revision;
+        return;
+    }
     if (m_screen != Screen::Step || !m_runner)
         return;
     ++m_revision;
@@ -316,6 +378,8 @@ void Session::handle(intent::Next const&)
         // showed a question that still needs an answer.
         if (m_returning_to_review)
             finish_step();
+        else
+            offer_card();
         return;
     case Advance::Finished:
         finish_step();
@@ -381,6 +445,9 @@ void Session::handle(intent::Back const&)
         return;
     }
     switch (m_screen) {
+    case Screen::Card:
+        card_back();
+        break;
     case Screen::Step:
         if (m_returning_to_review && !m_runner->first_invalid_step()) {
             // Leave the correction as it is and show the review again.
@@ -392,7 +459,10 @@ void Session::handle(intent::Back const&)
             // during a correction from the review: those answers stay.
             m_runner.reset();
             m_returning_to_review = false;
+            m_card_declined.clear();
             m_screen = Screen::Intro;
+        } else {
+            offer_card();
         }
         break;
     case Screen::Review:
@@ -581,6 +651,10 @@ void Session::end_session()
 {
     // The runner's destructor overwrites every answer.
     m_runner.reset();
+    if (m_card)
+        m_card->wipe();
+    m_card.reset();
+    m_card_declined.clear();
     if (m_receipt)
         m_receipt->wipe();
     m_receipt.reset();
@@ -599,6 +673,434 @@ void Session::end_session()
     m_screen = Screen::Attract;
     ++m_sessions_ended;
     ++m_revision;
+}
+
+}
+
+namespace guichet {
+
+// [SECTION] The ID card
+
+namespace {
+
+bool is_digit(char c)
+{
+    return c >= '0' && c <= '9';
+}
+
+// Keeps what a field takes: capitals and digits for a document number,
+// digits for a date, MRZ characters and line breaks for an MRZ.
+void append_filtered(std::string& into, std::string_view text, CardStage stage)
+{
+    for (char c : text) {
+        if (c >= 'a' && c <= 'z')
+            c = static_cast<char>(c - 'a' + 'A');
+        switch (stage) {
+        case CardStage::DocumentNumber:
+            if ((is_digit(c) || (c >= 'A' && c <= 'Z')) && into.size() < 14)
+                into += c;
+            break;
+        case CardStage::BirthDate:
+        case CardStage::ExpiryDate:
+            if (is_digit(c) && into.size() < 8)
+                into += c;
+            break;
+        case CardStage::Scan:
+        case CardStage::AgentMrz:
+            if ((is_digit(c) || (c >= 'A' && c <= 'Z') || c == '<' || c == '\n') && into.size() < 100)
+                into += c;
+            else if (c == '\r')
+                into += '\n';
+            break;
+        default:
+            break;
+        }
+    }
+}
+
+}
+
+bool Session::can_use_card() const
+{
+    return m_screen == Screen::Step && m_runner && m_card_reader && m_devices.card_reader && m_runner->card_field()
+        && !m_runner->filled_from_card(*m_runner->card_field());
+}
+
+void Session::offer_card()
+{
+    if (m_screen != Screen::Step || !m_runner || !m_card_reader || !m_devices.card_reader)
+        return;
+    if (!m_runner->offers_card())
+        return;
+    auto key = *m_runner->card_field();
+    if (m_card_declined.contains(key))
+        return;
+    m_card.emplace();
+    m_card->field_key = key;
+    m_card->stage = CardStage::Consent;
+    m_screen = Screen::Card;
+}
+
+void Session::handle(intent::UseCard const&)
+{
+    if (!can_use_card())
+        return;
+    auto key = *m_runner->card_field();
+    m_card_declined.erase(key);
+    // The step's first question: the card fills it and the next two.
+    m_runner->go_to(key + ".surname");
+    m_card.emplace();
+    m_card->field_key = key;
+    m_screen = Screen::Card;
+    // Touching "Utiliser ma carte" is the resident's yes.
+    card_start_access();
+    ++m_revision;
+}
+
+void Session::card_start_access()
+{
+    m_card->error.reset();
+    m_card->stage = m_config.mrz_scanner ? CardStage::Scan : CardStage::DocumentNumber;
+    m_card->entered_by = m_card->stage;
+}
+
+void Session::card_leave()
+{
+    if (m_card) {
+        m_card_declined.insert(m_card->field_key);
+        m_card->wipe();
+    }
+    m_card.reset();
+    m_screen = Screen::Step;
+}
+
+void Session::card_choose(std::string_view choice)
+{
+    auto& card = *m_card;
+    if (choice == "main") {
+        // Typing it by hand is always a way forward.
+        card_leave();
+        return;
+    }
+    switch (card.stage) {
+    case CardStage::Consent:
+        if (choice == "oui")
+            card_start_access();
+        else if (choice == "non")
+            card_leave();
+        return;
+    case CardStage::Scan:
+        if (choice == "saisir") {
+            guichet::wipe(card.mrz);
+            card.error.reset();
+            card.stage = card.entered_by = CardStage::DocumentNumber;
+        }
+        return;
+    case CardStage::DocumentNumber:
+    case CardStage::BirthDate:
+    case CardStage::ExpiryDate:
+        if (choice == "agent") {
+            card.error.reset();
+            card.stage = card.entered_by = CardStage::AgentMrz;
+        }
+        return;
+    case CardStage::Done:
+        if (choice == "autre_carte" && card.refusal) {
+            card.wipe();
+            card_start_access();
+        }
+        return;
+    case CardStage::Failed:
+        if (choice == "reessayer" || choice == "autre_carte") {
+            card.stage = CardStage::Place;
+            if (m_card_present && choice == "reessayer")
+                card_start_read();
+        } else if (choice == "corriger") {
+            card.error.reset();
+            card.stage = card.entered_by;
+        }
+        return;
+    default:
+        return;
+    }
+}
+
+void Session::card_insert(std::string_view text)
+{
+    auto& card = *m_card;
+    switch (card.stage) {
+    case CardStage::DocumentNumber:
+        append_filtered(card.number, text, card.stage);
+        break;
+    case CardStage::BirthDate:
+        append_filtered(card.birth_digits, text, card.stage);
+        break;
+    case CardStage::ExpiryDate:
+        append_filtered(card.expiry_digits, text, card.stage);
+        break;
+    case CardStage::AgentMrz:
+        append_filtered(card.mrz, text, card.stage);
+        break;
+    case CardStage::Scan: {
+        // A scanner types fast and ends with a line break: try as it comes.
+        append_filtered(card.mrz, text, card.stage);
+        auto parsed = mrz::parse(card.mrz, m_clock.today());
+        if (parsed.ok()) {
+            card.access = parsed.value().access;
+            parsed.value().wipe();
+            guichet::wipe(card.mrz);
+            card.error.reset();
+            card.stage = CardStage::Place;
+            if (m_card_present)
+                card_start_read();
+            return;
+        }
+        std::size_t lines = static_cast<std::size_t>(std::count(card.mrz.begin(), card.mrz.end(), '\n'));
+        if (lines >= 3 || (card.mrz.size() >= 90 && lines >= 2)) {
+            guichet::wipe(card.mrz);
+            card.error = "La lecture n'a pas marché. Reposez la carte sous le scanner, bien à plat.";
+            log(LogLevel::Info, "card", "scanned MRZ refused: " + parsed.error().code);
+        }
+        return;
+    }
+    default:
+        return;
+    }
+    card.error.reset();
+}
+
+void Session::card_erase()
+{
+    auto& card = *m_card;
+    std::string* field = nullptr;
+    switch (card.stage) {
+    case CardStage::DocumentNumber:
+        field = &card.number;
+        break;
+    case CardStage::BirthDate:
+        field = &card.birth_digits;
+        break;
+    case CardStage::ExpiryDate:
+        field = &card.expiry_digits;
+        break;
+    case CardStage::AgentMrz:
+        field = &card.mrz;
+        break;
+    default:
+        return;
+    }
+    if (!field->empty())
+        field->pop_back();
+    card.error.reset();
+}
+
+void Session::card_next()
+{
+    auto& card = *m_card;
+    switch (card.stage) {
+    case CardStage::DocumentNumber:
+        if (card.number.size() < 6) {
+            card.error = "Le numéro de la carte a au moins 6 lettres et chiffres. Regardez l'image.";
+            return;
+        }
+        card.stage = CardStage::BirthDate;
+        return;
+    case CardStage::BirthDate: {
+        auto birth = parse_date_digits(card.birth_digits);
+        if (!birth) {
+            card.error = birth.message();
+            return;
+        }
+        if (auto future = check_date_not_future(*parse_iso_date(birth.value()), m_clock.today())) {
+            card.error = *future;
+            return;
+        }
+        card.stage = CardStage::ExpiryDate;
+        return;
+    }
+    case CardStage::ExpiryDate: {
+        auto expiry = parse_date_digits(card.expiry_digits);
+        if (!expiry) {
+            card.error = expiry.message();
+            return;
+        }
+        auto birth = parse_iso_date(parse_date_digits(card.birth_digits).value());
+        auto key = mrz::access_key(card.number, *birth, *parse_iso_date(expiry.value()));
+        if (!key.ok()) {
+            card.error = "Le numéro de la carte a des lettres et des chiffres seulement. Regardez l'image.";
+            card.stage = CardStage::DocumentNumber;
+            return;
+        }
+        card.access = key.release_value();
+        card.stage = CardStage::Place;
+        if (m_card_present)
+            card_start_read();
+        return;
+    }
+    case CardStage::AgentMrz: {
+        auto parsed = mrz::parse(card.mrz, m_clock.today());
+        if (!parsed.ok()) {
+            card.error = parsed.error().code == "mrz.length"
+                ? "La bande n'a pas le bon nombre de caractères : 2 lignes de 44, 3 lignes de 30 ou 2 lignes de 36."
+                : "Un caractère ne va pas : vérifiez la bande, caractère par caractère.";
+            return;
+        }
+        card.access = parsed.value().access;
+        parsed.value().wipe();
+        card.error.reset();
+        card.stage = CardStage::Place;
+        if (m_card_present)
+            card_start_read();
+        return;
+    }
+    case CardStage::Done: {
+        if (card.refusal || !card.data)
+            return;
+        auto data = card.data;
+        auto key = card.field_key;
+        card.wipe();
+        m_card.reset();
+        m_screen = Screen::Step;
+        switch (m_runner->fill_from_card(key, *data)) {
+        case Advance::Refused:
+        case Advance::Moved:
+            if (m_returning_to_review)
+                finish_step();
+            return;
+        case Advance::Finished:
+            finish_step();
+            return;
+        }
+        return;
+    }
+    default:
+        return;
+    }
+}
+
+void Session::card_back()
+{
+    auto& card = *m_card;
+    card.error.reset();
+    switch (card.stage) {
+    case CardStage::Consent:
+        // As "Retour" on the question the card would have filled.
+        m_card->wipe();
+        m_card.reset();
+        m_screen = Screen::Step;
+        if (!m_runner->back()) {
+            m_runner.reset();
+            m_card_declined.clear();
+            m_screen = Screen::Intro;
+        }
+        return;
+    case CardStage::Scan:
+    case CardStage::DocumentNumber:
+        card.stage = CardStage::Consent;
+        return;
+    case CardStage::BirthDate:
+        card.stage = CardStage::DocumentNumber;
+        return;
+    case CardStage::ExpiryDate:
+        card.stage = CardStage::BirthDate;
+        return;
+    case CardStage::AgentMrz:
+        card.stage = CardStage::DocumentNumber;
+        return;
+    case CardStage::Place:
+        card.stage = card.entered_by == CardStage::DocumentNumber ? CardStage::ExpiryDate : card.entered_by;
+        return;
+    case CardStage::Reading:
+        // The read ends by itself; its answer will be ignored.
+        ++m_card_reads;
+        card.stage = CardStage::Place;
+        return;
+    case CardStage::Done:
+    case CardStage::Failed:
+        card.data.reset();
+        card.refusal.reset();
+        card.stage = CardStage::Place;
+        return;
+    }
+}
+
+void Session::card_start_read()
+{
+    auto& card = *m_card;
+    if (!m_card_reader || !card.access) {
+        card_fail(CardFailure::NoReader);
+        return;
+    }
+    card.read = ++m_card_reads;
+    card.percent = 0;
+    card.read_started = m_clock.monotonic();
+    card.stage = CardStage::Reading;
+    m_card_reader->read(*card.access, card.read);
+}
+
+void Session::card_fail(CardFailure failure)
+{
+    auto& card = *m_card;
+    card.failure = failure;
+    card.stage = CardStage::Failed;
+    card.data.reset();
+    log(LogLevel::Info, "card", "card read failed: " + std::string(to_string(failure)));
+}
+
+void Session::handle(intent::ReaderChanged const& changed)
+{
+    if (m_devices.card_reader == changed.present)
+        return;
+    m_devices.card_reader = changed.present;
+    if (!changed.present) {
+        m_card_present = false;
+        // What was read stays read; anything else needs the reader.
+        bool read = m_card && m_card->stage == CardStage::Done && !m_card->refusal;
+        if (m_card && m_screen == Screen::Card && !read) {
+            ++m_card_reads; // a read under way no longer counts
+            card_fail(CardFailure::NoReader);
+        }
+    }
+    ++m_revision;
+}
+
+void Session::handle(intent::CardPresence const& presence)
+{
+    m_card_present = presence.present;
+    if (m_card && m_screen == Screen::Card && presence.present) {
+        // Laid on the reader when asked, or again after being pulled out.
+        bool again = m_card->stage == CardStage::Failed && m_card->failure == CardFailure::Removed;
+        if (m_card->stage == CardStage::Place || again)
+            card_start_read();
+    }
+    ++m_revision;
+}
+
+void Session::handle(intent::CardReadProgress const& progress)
+{
+    if (!m_card || m_card->stage != CardStage::Reading || progress.id != m_card->read)
+        return;
+    m_card->percent = std::clamp(progress.percent, 0, 100);
+    ++m_revision;
+}
+
+void Session::handle(intent::CardReadFinished const& finished)
+{
+    if (!m_card || m_card->stage != CardStage::Reading || finished.id != m_card->read)
+        return;
+    ++m_revision;
+    if (!finished.data) {
+        card_fail(finished.failure);
+        return;
+    }
+    m_card->data = finished.data;
+    m_card->percent = 100;
+    m_card->stage = CardStage::Done;
+    // Whether the démarche takes this card (an expired one, say) is the
+    // catalogue's call, asked of the runner as if it were filled.
+    if (auto const* field = m_runner ? m_runner->step().field : nullptr)
+        m_card->refusal = expired_card_refusal(*field, finished.data->expiry_date, m_clock.today());
+    log(LogLevel::Info, "card", "card read");
 }
 
 }

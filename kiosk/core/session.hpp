@@ -17,6 +17,7 @@
 // everything personal it held.
 #pragma once
 
+#include "card.hpp"
 #include "catalogue.hpp"
 #include "clock.hpp"
 #include "ports.hpp"
@@ -26,6 +27,7 @@
 #include <map>
 #include <memory>
 #include <optional>
+#include <set>
 #include <string>
 #include <variant>
 
@@ -42,7 +44,27 @@ enum class Screen {
     Review,
     Receipt,
     Status, // "Suivre ma demande": where the request stands
+    Card, // filling an identity from the ID card (CardStage says where)
 };
+
+// The card's screens, in the order a resident meets them. Which way the
+// access data come depends on the kiosk: a document scanner that types the
+// MRZ (Scan), else the resident's three guided steps; an agent can type the
+// MRZ instead (AgentMrz).
+enum class CardStage {
+    Consent, // "Voulez-vous utiliser votre carte d'identité … ?"
+    Scan, // lay the card under the scanner: it types the MRZ
+    DocumentNumber,
+    BirthDate,
+    ExpiryDate,
+    AgentMrz, // an agent types the MRZ lines
+    Place, // "Posez votre carte sur le lecteur"
+    Reading, // "Laissez la carte posée" and the progress
+    Done, // what was read, "lu sur votre carte"
+    Failed, // a sentence and a way forward
+};
+
+std::string_view to_string(CardStage stage);
 
 std::string_view to_string(Screen screen);
 
@@ -96,12 +118,33 @@ struct PrintFinished {
     PrintJobId job;
     PrintOutcome outcome;
 };
+// "Utiliser ma carte" on an identity question typed by hand so far.
+struct UseCard { };
+// The card reader was plugged in or out (or pcscd came or went).
+struct ReaderChanged {
+    bool present;
+};
+// A card was laid on the reader or taken off.
+struct CardPresence {
+    bool present;
+};
+struct CardReadProgress {
+    CardReadId id;
+    int percent;
+};
+// The end of a read: the data, or why not.
+struct CardReadFinished {
+    CardReadId id;
+    CardData data;
+    CardFailure failure { CardFailure::Unreadable };
+};
 }
 
 using Intent = std::variant<intent::Activity, intent::StillHere, intent::OpenTheme, intent::OpenSituations,
     intent::ChooseSituation, intent::StartDemarche, intent::Begin, intent::Choose, intent::InsertText,
     intent::EraseLast, intent::Next, intent::Back, intent::EditStep, intent::RemoveItem, intent::Confirm,
-    intent::EndSession, intent::OpenHelp, intent::CloseHelp, intent::Tick, intent::PrintFinished>;
+    intent::EndSession, intent::OpenHelp, intent::CloseHelp, intent::Tick, intent::PrintFinished, intent::UseCard,
+    intent::ReaderChanged, intent::CardPresence, intent::CardReadProgress, intent::CardReadFinished>;
 
 struct SessionConfig {
     Millis idle_warning_after { 45'000 };
@@ -116,6 +159,32 @@ struct SessionConfig {
     SlotSchedule const* slots { nullptr };
     // How many démarches the home screen shows as the most used.
     std::size_t most_used { 3 };
+    // A document scanner types the MRZ (a keyboard wedge): the card's access
+    // data are scanned rather than typed.
+    bool mrz_scanner { false };
+    // A card read that has not ended by then has failed.
+    Millis card_timeout { 20'000 };
+};
+
+// Where the card flow stands, for the screens. Everything in it is personal
+// and wiped when the flow ends.
+struct CardFlow {
+    std::string field_key; // the identity being filled: "personne"
+    CardStage stage { CardStage::Consent };
+    CardStage entered_by { CardStage::DocumentNumber }; // how the access data came
+    std::string number; // as typed: "X4RTBPFW4"
+    std::string birth_digits; // JJMMAAAA, as on the digit pad
+    std::string expiry_digits;
+    std::string mrz; // scanned or typed by an agent
+    std::optional<std::string> error; // under an entry that needs fixing
+    std::optional<mrz::AccessKey> access;
+    CardReadId read { 0 };
+    int percent { 0 };
+    Millis read_started { 0 };
+    CardData data; // once read
+    std::optional<std::string> refusal; // the démarche does not take this card
+    CardFailure failure { CardFailure::Unreadable };
+    void wipe();
 };
 
 // What the kiosk's devices can do right now, as far as démarches care.
@@ -148,6 +217,14 @@ public:
     // shows the most used first.
     void set_usage_counts(UsageCounts counts);
     void set_devices(DeviceStatus devices);
+    // The card reader port; null when the kiosk has none configured.
+    void set_card_reader(CardReader* reader) { m_card_reader = reader; }
+    DeviceStatus const& devices() const { return m_devices; }
+    Date today() const { return m_clock.today(); }
+    std::optional<CardFlow> const& card() const { return m_card; }
+    bool card_present() const { return m_card_present; }
+    // Whether the Step screen offers "Utiliser ma carte".
+    bool can_use_card() const;
 
     Catalogue const& catalogue() const { return m_catalogue; }
     // The most used démarches, most used first; the catalogue's order while
@@ -215,6 +292,22 @@ private:
     void handle(intent::CloseHelp const&);
     void handle(intent::Tick const&);
     void handle(intent::PrintFinished const&);
+    void handle(intent::UseCard const&);
+    void handle(intent::ReaderChanged const&);
+    void handle(intent::CardPresence const&);
+    void handle(intent::CardReadProgress const&);
+    void handle(intent::CardReadFinished const&);
+    // The card flow's share of the editing intents, while Screen::Card.
+    void card_choose(std::string_view choice);
+    void card_insert(std::string_view text);
+    void card_erase();
+    void card_next();
+    void card_back();
+    void card_start_access();
+    void card_start_read();
+    void card_fail(CardFailure failure);
+    void card_leave(); // back to the identity's questions, typed by hand
+    void offer_card();
 
     void end_session();
     void finish_step();
@@ -254,6 +347,12 @@ private:
     std::optional<PrintOutcome> m_print_outcome;
     std::optional<std::string> m_save_error;
     std::optional<std::string> m_save_error_code;
+    CardReader* m_card_reader { nullptr };
+    std::optional<CardFlow> m_card;
+    bool m_card_present { false };
+    CardReadId m_card_reads { 0 };
+    // Identities the resident chose to type by hand: not offered again.
+    std::set<std::string, std::less<>> m_card_declined;
     std::uint64_t m_revision { 0 };
     std::uint64_t m_sessions_ended { 0 };
 };

@@ -1,6 +1,7 @@
 // The composition root: reads the options, builds the real or simulated
 // devices, the store and the session, and hands them to the UI. It wires;
 // it decides nothing about démarches or screens.
+#include "drivers/card/card_service.hpp"
 #include "drivers/print/receipt_device.hpp"
 #include "kiosk/core/catalogue_files.hpp"
 #include "kiosk/core/communes.hpp"
@@ -88,6 +89,111 @@ std::optional<std::string> read_file(std::filesystem::path const& path)
     text << in.rdbuf();
     return text.str();
 }
+
+// How far a read has got, as the resident's progress bar shows it.
+int percent_of(card::ReadStage stage)
+{
+    switch (stage) {
+    case card::ReadStage::Selecting:
+        return 10;
+    case card::ReadStage::Authenticating:
+        return 30;
+    case card::ReadStage::ReadingCom:
+        return 60;
+    case card::ReadStage::ReadingDg1:
+        return 80;
+    }
+    return 0;
+}
+
+// The card reader chosen on the command line: the simulated one, a PC/SC
+// reader followed by its monitor, or none. Its news and the reads' ends
+// reach the session as intents through the post box.
+class CardDevices {
+public:
+    CardDevices(KioskOptions const& options, Clock const& clock, PostBox& postbox)
+        : m_postbox(postbox)
+    {
+        auto on_state = [this](card::ReaderState const& state) { post_state(state); };
+        if (options.card == "none")
+            return;
+        if (options.card == "sim") {
+            m_simulated = std::make_unique<card::SimulatedReader>(on_state);
+        } else {
+            card::ReaderPolicy policy { options.card.size() > 5 ? options.card.substr(5) : "",
+                options.card_allow_virtual };
+            m_monitor = std::make_unique<card::PcscMonitor>(policy, on_state);
+        }
+        m_service = std::make_unique<card::CardService>(
+            [this]() -> Result<std::unique_ptr<card::CardChannel>> {
+                if (m_simulated)
+                    return m_simulated->connect();
+                auto state = m_monitor->state();
+                if (!state.reader)
+                    return Error::make("card.no_reader", "no reader matches the configuration");
+                auto channel = card::PcscChannel::connect(*state.reader);
+                if (!channel.ok())
+                    return channel.release_error();
+                return std::unique_ptr<card::CardChannel>(channel.release_value());
+            },
+            [&clock] { return clock.today(); },
+            card::CardService::Callbacks { [this](CardReadId id, card::ReadStage stage) {
+                                              m_postbox.post(intent::CardReadProgress { id, percent_of(stage) });
+                                          },
+                [this](CardReadId id, Result<card::EmrtdRead> result) {
+                    if (!result.ok()) {
+                        // The code and the step, never anything read.
+                        log(LogLevel::Warning, "card",
+                            "read failed: " + result.error().code + " (" + result.error().detail + ")");
+                        m_postbox.post(intent::CardReadFinished { id, nullptr, card_failure_of(result.error().code) });
+                        return;
+                    }
+                    auto& read = result.value();
+                    log(LogLevel::Info, "card",
+                        "read in " + std::to_string(read.apdus) + " commands, "
+                            + std::to_string(read.elapsed.count() / 1000) + " ms");
+                    m_postbox.post(intent::CardReadFinished { id, make_card_data(std::move(read.data)), {} });
+                    read.wipe();
+                } });
+    }
+
+    CardReader* reader() { return m_service.get(); }
+    // The state now, once the UI listens: what was published before is lost.
+    void announce()
+    {
+        if (m_simulated)
+            post_state(m_simulated->state());
+        else if (m_monitor)
+            post_state(m_monitor->state());
+    }
+    Result<void> act(std::string const& verb, std::string const& name)
+    {
+        if (!m_simulated)
+            return Error::make("card.not_simulated", "the card reader is not the simulated one (--card sim)");
+        if (verb == "insert") {
+            if (!m_simulated->insert(name))
+                return Error::make(
+                    "card.unknown_specimen", "no specimen named '" + name + "' (kioskctl card specimens)");
+        } else if (verb == "remove") {
+            m_simulated->remove();
+        } else if (verb == "unplug" || verb == "plug") {
+            m_simulated->set_plugged(verb == "plug");
+        }
+        return {};
+    }
+
+private:
+    void post_state(card::ReaderState const& state)
+    {
+        m_postbox.post(intent::ReaderChanged { state.reader.has_value() });
+        m_postbox.post(intent::CardPresence { state.card_present });
+    }
+
+    PostBox& m_postbox;
+    std::unique_ptr<card::SimulatedReader> m_simulated;
+    std::unique_ptr<card::PcscMonitor> m_monitor;
+    std::unique_ptr<card::CardService> m_service;
+};
 
 int fail(std::string const& message)
 {
@@ -181,7 +287,9 @@ int main(int argc, char** argv)
     // Scenarios move time by hand, from now: receipts still carry a real date.
     ManualClock manual_clock(options.scenario_start.value_or(system_clock.unix_seconds()));
     Clock const& clock = options.scenario ? static_cast<Clock const&>(manual_clock) : system_clock;
+    CardDevices cards(options, clock, postbox);
     Session session(catalogue, clock, *store, printer, options.session);
+    session.set_card_reader(cards.reader());
     session.set_out_of_service(store_error.has_value());
     if (auto counts = store->usage_counts())
         session.set_usage_counts(counts.release_value());
@@ -206,6 +314,9 @@ int main(int argc, char** argv)
         return fail("cannot start the screen: " + created.error().code + " " + created.error().detail);
     auto& kiosk_ui = *created.value();
     postbox.attach(&kiosk_ui);
+    cards.announce();
+    kiosk_ui.set_device_hook(
+        [&cards](std::string const& verb, std::string const& name) { return cards.act(verb, name); });
 
     int status = 0;
     if (options.scenario) {

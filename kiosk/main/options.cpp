@@ -13,6 +13,12 @@ char const* usage()
 
 Devices
   --printer pdf:DIR           receipts as PDF files in DIR (simulator; default pdf:var/receipts)
+  --card sim|pcsc[:PATTERN]|none
+                              the ID card reader: simulated (default; `card insert NAME` in
+                              scenarios, F2-F4 in the demo), the PC/SC reader whose name
+                              contains PATTERN (default: the first), or none
+  --card-allow-virtual        let --card pcsc use a virtual reader (vsmartcard): tests only
+  --mrz-scanner               a document scanner types the card's MRZ (keyboard wedge)
 Data
   --catalogue DIR             démarches (*.json) and orientation.json (default: the shipped catalogue)
   --communes FILE             French communes and postcodes, for addresses (default: the shipped list)
@@ -91,6 +97,15 @@ Result<KioskOptions> parse_options(int argc, char** argv)
             options.data = GUICHET_TRY(value());
         } else if (arg == "--printer") {
             options.printer = GUICHET_TRY(value());
+        } else if (arg == "--card") {
+            options.card = GUICHET_TRY(value());
+            if (options.card != "sim" && options.card != "none" && options.card != "pcsc"
+                && !options.card.starts_with("pcsc:"))
+                return Error::make("options.invalid", "--card is sim, pcsc, pcsc:PATTERN or none");
+        } else if (arg == "--card-allow-virtual") {
+            options.card_allow_virtual = true;
+        } else if (arg == "--mrz-scanner") {
+            options.session.mrz_scanner = true;
         } else if (arg == "--site") {
             options.session.receipt.site_name = GUICHET_TRY(value());
         } else if (arg == "--scenario") {

@@ -18,6 +18,10 @@ struct KioskOptions {
     std::filesystem::path slots;
     std::filesystem::path data { "var/data" };
     std::string printer { "pdf:var/receipts" };
+    // "sim" (the simulated reader), "pcsc" or "pcsc:PATTERN", or "none".
+    std::string card { "sim" };
+    // Lets a PC/SC virtual reader (vsmartcard) be used: tests only.
+    bool card_allow_virtual { false };
     ui::UiOptions ui;
     std::optional<std::filesystem::path> scenario;
     // The scenario's clock starts on this day (10:00 UTC) instead of now, so

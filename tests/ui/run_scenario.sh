@@ -21,6 +21,7 @@ source_dir=$(cd "$(dirname "$0")/../.." && pwd)
 extra=()
 printer="pdf:$work/receipts"
 data="$work/data"
+card=none
 checks=("$@")
 for ((i = 0; i < ${#checks[@]}; i++)); do
   case ${checks[i]} in
@@ -32,13 +33,17 @@ for ((i = 0; i < ${#checks[@]}; i++)); do
       printf '{ "format": 1, "id": "cassee", "pages": [ { "id": "p" ' > "$work/catalogue/zz-cassee.json"
       extra+=(--catalogue "$work/catalogue") ;;
     --broken-printer) printer="pdf:/dev/null/receipts" ;;
+    # A kiosk with the simulated card reader (`card insert NAME` in the
+    # scenario), and a document scanner that types the MRZ.
+    --card-reader) card=sim ;;
+    --mrz-scanner) extra+=(--mrz-scanner) ;;
     --broken-data) data=/dev/null/data ;;
   esac
 done
 
 set +e
 "$kiosk" --headless --scenario "$scenario" --screenshots "$work/screenshots" \
-  --data "$data" --printer "$printer" "${extra[@]}" >"$work/stdout" 2>"$work/stderr"
+  --data "$data" --printer "$printer" --card "$card" "${extra[@]}" >"$work/stdout" 2>"$work/stderr"
 status=$?
 set -e
 cat "$work/stdout"

@@ -70,6 +70,8 @@ public:
     static void SetUpTestSuite()
     {
         dir = fs::temp_directory_path() / ("guichet-card-stack-" + std::to_string(::getpid()));
+        // A loaded CI machine: give each wait more than the default 10 s.
+        ::setenv("CARD_STACK_TIMEOUT", "20", 0);
         fs::create_directories(dir);
         started = run(stack_script + " start " + quoted(dir)) == 0;
         if (!started)
@@ -100,9 +102,15 @@ protected:
     }
     void insert(std::string const& mrz, std::string const& type = "")
     {
-        ASSERT_EQ(
-            run(stack_script + " insert " + quoted(dir) + " " + quoted(mrz) + (type.empty() ? "" : " " + type)), 0)
-            << "see " << dir / "vicc.log";
+        // Once in some twenty inserts on a loaded machine, vicc never gets
+        // to "Connected" (tests/card/README.md, "Known flakiness"): the
+        // emulator is started again once, and the test says so in its log.
+        auto command = stack_script + " insert " + quoted(dir) + " " + quoted(mrz) + (type.empty() ? "" : " " + type);
+        if (run(command) != 0) {
+            std::fprintf(stderr, "card-stack: insert failed once, retrying (see %s)\n", (dir / "vicc.log").c_str());
+            run(stack_script + " remove " + quoted(dir));
+            ASSERT_EQ(run(command), 0) << "see " << dir / "vicc.log";
+        }
     }
     void remove() { ASSERT_EQ(run(stack_script + " remove " + quoted(dir)), 0); }
     std::string log_since(std::size_t offset) { return read_file(dir / "pcscd.log").substr(offset); }
