@@ -19,6 +19,8 @@ if [[ -z "${DISPLAY:-}" ]]; then
   for _ in $(seq 50); do xdpyinfo >/dev/null 2>&1 && break; sleep 0.1; done
   echo "demo: guided tour (tests/ui/scenarios/happy_path.scn), screenshots in var/demo/"
   "${kiosk[@]}" --scenario tests/ui/scenarios/happy_path.scn --screenshots var/demo
+  echo "demo: the identity from the ID card (tests/ui/scenarios/card_listes.scn), screenshots in var/demo/card/"
+  "${kiosk[@]}" --scenario tests/ui/scenarios/card_listes.scn --screenshots var/demo/card
   echo "demo: receipts printed so far:"; ls -1 var/receipts
 fi
 echo "demo: kiosk running on $DISPLAY; close the window or press Ctrl-C to stop"

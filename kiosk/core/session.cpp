@@ -707,10 +707,14 @@ void append_filtered(std::string& into, std::string_view text, CardStage stage)
             break;
         case CardStage::Scan:
         case CardStage::AgentMrz:
+            if (c == '\r')
+                c = '\n';
+            // No empty line: a scanner's Enter after a refused pass, or
+            // CR LF, must not count as a line.
+            if (c == '\n' && (into.empty() || into.back() == '\n'))
+                break;
             if ((is_digit(c) || (c >= 'A' && c <= 'Z') || c == '<' || c == '\n') && into.size() < 100)
                 into += c;
-            else if (c == '\r')
-                into += '\n';
             break;
         default:
             break;
@@ -856,7 +860,8 @@ void Session::card_insert(std::string_view text)
             return;
         }
         std::size_t lines = static_cast<std::size_t>(std::count(card.mrz.begin(), card.mrz.end(), '\n'));
-        if (lines >= 3 || (card.mrz.size() >= 90 && lines >= 2)) {
+        std::size_t characters = card.mrz.size() - lines;
+        if (lines >= 3 || (lines >= 2 && characters >= 72)) {
             guichet::wipe(card.mrz);
             card.error = "La lecture n'a pas marché. Reposez la carte sous le scanner, bien à plat.";
             log(LogLevel::Info, "card", "scanned MRZ refused: " + parsed.error().code);
@@ -898,6 +903,10 @@ void Session::card_next()
 {
     auto& card = *m_card;
     switch (card.stage) {
+    case CardStage::Scan:
+        // A scanner ends each line with Enter.
+        card_insert("\n");
+        return;
     case CardStage::DocumentNumber:
         if (card.number.size() < 6) {
             card.error = "Le numéro de la carte a au moins 6 lettres et chiffres. Regardez l'image.";
@@ -939,6 +948,15 @@ void Session::card_next()
     }
     case CardStage::AgentMrz: {
         auto parsed = mrz::parse(card.mrz, m_clock.today());
+        // Enter at the end of a whole line (a physical keyboard) goes on
+        // to the next line rather than complaining.
+        auto last_line = card.mrz.substr(card.mrz.rfind('\n') == std::string::npos ? 0 : card.mrz.rfind('\n') + 1);
+        bool line_done = last_line.size() == 30 || last_line.size() == 36 || last_line.size() == 44;
+        if (!parsed.ok() && parsed.error().code == "mrz.length" && line_done
+            && std::count(card.mrz.begin(), card.mrz.end(), '\n') < 2) {
+            card.mrz += '\n';
+            return;
+        }
         if (!parsed.ok()) {
             card.error = parsed.error().code == "mrz.length"
                 ? "La bande n'a pas le bon nombre de caractères : 2 lignes de 44, 3 lignes de 30 ou 2 lignes de 36."
