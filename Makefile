@@ -13,7 +13,7 @@ build: deps
 	@cmake --build $(BUILD)
 
 # Every tier: unit, integration (real tools), ui (headless scenarios), arch,
-# fuzz (30 s, in its own clang build: docs/testing.md).
+# fuzz (30 s + 20 s, in its own clang build: docs/testing.md).
 test: build
 	@cd $(BUILD) && ctest --output-on-failure -j2
 
@@ -21,10 +21,12 @@ test: build
 unit: build
 	@cd $(BUILD) && ctest --output-on-failure -j2 -L unit
 
-# The fuzz tier for five minutes. It builds its own clang tree in
-# $(BUILD)/fuzz, so it needs the packages but not the g++ build.
+# The fuzz tier, five minutes per target (the catalogue loader, then the
+# card's parsers). It builds its own clang tree in $(BUILD)/fuzz, so it
+# needs the packages but not the g++ build.
 fuzz: deps
-	@tests/fuzz/run_fuzz.sh $(BUILD) 300
+	@tests/fuzz/run_fuzz.sh $(BUILD) 300 catalogue
+	@tests/fuzz/run_fuzz.sh $(BUILD) 300 card
 
 demo: build
 	@scripts/demo.sh $(BUILD)

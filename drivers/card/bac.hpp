@@ -61,7 +61,9 @@ public:
     // Checks the response's MAC (which covers its status word, DO99) and
     // deciphers its data. Error codes: "card.sm.missing" (no DO8E or DO99:
     // the chip answered in the clear, which it does when it dropped the
-    // session), "card.sm.mac", "card.sm.padding", "card.tlv.*"; a status
+    // session), "card.sm.mac", "card.sm.padding", "card.sm.malformed" (a
+    // data object of the wrong size), "card.sm.unexpected" (an object secure
+    // messaging does not use), "card.tlv.*"; a status
     // other than 9000 inside DO99 is returned as the response's sw, for the
     // caller to map.
     Result<ResponseApdu> unprotect(ResponseApdu const& response);

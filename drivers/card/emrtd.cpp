@@ -47,6 +47,10 @@ constexpr std::size_t chunk = 0xDF;
 // No LDS file the kiosk reads is anywhere near this: a longer announced
 // size is a broken or hostile card.
 constexpr std::size_t largest_file = 4096;
+// A chip that knows the keys could still announce a large file and answer
+// a byte at a time, keeping the resident waiting for minutes: a read takes
+// five commands, a long DG1 a few more, never this many.
+constexpr std::uint32_t most_commands = 24;
 
 Error because(std::string code, std::string_view step, Error const& cause)
 {
@@ -70,6 +74,8 @@ public:
 
     Result<ResponseApdu> send(CommandApdu const& command, std::string_view step)
     {
+        if (m_apdus >= most_commands)
+            return Error::make("card.protocol", std::string(step) + ": the chip needs too many commands");
         ++m_apdus;
         auto response = m_channel.transmit(command);
         if (!response.ok())
@@ -149,8 +155,10 @@ Result<EmrtdRead> read_emrtd(CardChannel& channel, mrz::AccessKey const& access,
 
     stage(ReadStage::Authenticating);
     auto challenge = GUICHET_TRY(reader.send(command::get_challenge(), "get challenge"));
-    if (!challenge.ok() || challenge.data.size() != 8)
+    if (!challenge.ok())
         return because("card.protocol", "get challenge", status_error(challenge.sw));
+    if (challenge.data.size() != 8)
+        return Error::make("card.protocol", "get challenge: the challenge is not 8 bytes");
     auto keys = bac::document_keys(access);
     auto rnd_ifd = GUICHET_TRY(random_of(options, 8));
     SecretBytes k_ifd(GUICHET_TRY(random_of(options, 16)));

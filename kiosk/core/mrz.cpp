@@ -114,7 +114,9 @@ Number document_number(std::string_view field9, char check, std::string_view opt
     if (end == std::string_view::npos || end == 0)
         return { trimmed(field9), false };
     std::string full = std::string(field9) + std::string(optional.substr(0, end - 1));
-    return { full, checks(full, optional[end - 1]) };
+    // The check covers the number as written; the value drops its fillers
+    // (a "long" number that is not longer than nine after all).
+    return { trimmed(full), checks(full, optional[end - 1]) };
 }
 
 Result<Data> finish(Data data, std::string_view birth, char birth_check, std::string_view expiry, char expiry_check,

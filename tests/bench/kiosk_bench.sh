@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Prints the kiosk's figures (docs/benchmarks.md): launch to first frame,
-# peak RSS, idle CPU, mean frame time. Under Xvfb where there is no display.
+# Prints the kiosk's figures (docs/benchmarks.md): the démarche engine, the
+# identity card read, launch to first frame, peak RSS, idle CPU, mean frame
+# time. Under Xvfb where there is no display.
 set -euo pipefail
 build=${1:-build}
 cd "$(dirname "$0")/../.."
@@ -13,4 +14,5 @@ if [[ -z "${DISPLAY:-}" ]]; then
   for _ in $(seq 50); do xdpyinfo >/dev/null 2>&1 && break; sleep 0.1; done
 fi
 "$build/tests/bench/catalogue_bench" "$PWD"
+"$build/tests/bench/card_bench" "$PWD"
 "$build/tests/bench/kiosk_bench" "$build/kiosk/main/kiosk" tests/bench/scenarios "$work"

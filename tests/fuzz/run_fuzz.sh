@@ -1,10 +1,15 @@
 #!/usr/bin/env bash
-# Builds the catalogue fuzzer with clang (libFuzzer, ASan, UBSan) in
-# BUILD_DIR/fuzz, seeds it with the real catalogue files and runs it for
-# SECONDS. Exits non-zero if it found a crash, a hang or a blow-up in memory;
-# the input is kept in BUILD_DIR/fuzz/crashes. Replay one with
+# Builds the fuzzers with clang (libFuzzer, ASan, UBSan) in BUILD_DIR/fuzz,
+# seeds one of them and runs it for SECONDS:
+#   catalogue (the default)  catalogue_fuzz, seeded with the real catalogue files
+#   card                     card_fuzz (APDUs, TLV, secure messaging, MRZ, the
+#                            eMRTD read), seeded with what it writes itself from
+#                            the simulated chip, and tests/fuzz/card-regressions
+# Exits non-zero if it found a crash, a hang or a blow-up in memory; the input
+# is kept in BUILD_DIR/fuzz/crashes (catalogue) or crashes-card. Replay one with
 #   BUILD_DIR/fuzz/catalogue_fuzz BUILD_DIR/fuzz/crashes/crash-...
-# Usage: run_fuzz.sh BUILD_DIR SECONDS (docs/testing.md).
+#   BUILD_DIR/fuzz/card_fuzz BUILD_DIR/fuzz/crashes-card/crash-...
+# Usage: run_fuzz.sh BUILD_DIR SECONDS [catalogue|card] (docs/testing.md).
 set -euo pipefail
 
 fail() {
@@ -12,8 +17,10 @@ fail() {
   exit 1
 }
 
-[[ $# -eq 2 && $2 =~ ^[0-9]+$ ]] || fail "usage: run_fuzz.sh BUILD_DIR SECONDS"
+[[ ($# -eq 2 || $# -eq 3) && $2 =~ ^[0-9]+$ ]] || fail "usage: run_fuzz.sh BUILD_DIR SECONDS [catalogue|card]"
 seconds=$2
+target=${3:-catalogue}
+[[ $target == catalogue || $target == card ]] || fail "no fuzz target '$target': catalogue or card"
 root=$(cd "$(dirname "$0")/../.." && pwd)
 mkdir -p "$1/fuzz"
 fuzz=$(cd "$1/fuzz" && pwd)
@@ -48,52 +55,74 @@ CC="$llvm_bin/clang" CXX="$llvm_bin/clang++" cmake -S "$root" -B "$fuzz" -G Ninj
 cmake --build "$fuzz"
 echo "run_fuzz: fuzz build ready in $(($(date +%s) - started)) s"
 
-# Seeds: every catalogue file the project has, and pairs of them split by the
-# target's separator byte (0x1e) for the two-file catalogue. Rebuilt each run
-# so a renamed or deleted file stops seeding; what the fuzzer learns goes to
-# corpus/, which is kept between runs.
-rm -rf "$fuzz/seeds"
-mkdir -p "$fuzz/seeds" "$fuzz/corpus" "$fuzz/crashes"
-seeds=()
-while IFS= read -r -d '' file; do
-  seeds+=("$file")
-done < <(
-  find "$root/kiosk/catalogue" -maxdepth 1 -name '*.json' -print0
-  [[ -d "$root/tests/kiosk/core/catalogues" ]] && find "$root/tests/kiosk/core/catalogues" -name '*.json' -print0
-)
-[[ ${#seeds[@]} -gt 0 ]] || fail "no catalogue file to seed from under kiosk/catalogue"
-for i in "${!seeds[@]}"; do
-  relative=${seeds[$i]#"$root"/}
-  cp "${seeds[$i]}" "$fuzz/seeds/${relative//\//_}"
-  if ((i > 0)); then
-    { cat "${seeds[$((i - 1))]}"; printf '\x1e'; cat "${seeds[$i]}"; } >"$fuzz/seeds/pair-$i.json"
-  fi
-done
-echo "run_fuzz: ${#seeds[@]} seed files, corpus in $fuzz/corpus"
+# Where each target keeps its inputs. The catalogue's are the names they had
+# before there was a second target, so that a learnt corpus is kept.
+if [[ $target == catalogue ]]; then
+  suffix=
+else
+  suffix=-$target
+fi
+binary="$fuzz/${target}_fuzz"
+seeds_dir="$fuzz/seeds$suffix"
+corpus="$fuzz/corpus$suffix"
+crashes="$fuzz/crashes$suffix"
+log="$fuzz/fuzz$suffix.log"
+inputs=("$corpus" "$seeds_dir")
+
+# Seeds, rebuilt each run so that a renamed or deleted file stops seeding;
+# what the fuzzer learns goes to corpus/, which is kept between runs.
+rm -rf "$seeds_dir"
+mkdir -p "$seeds_dir" "$corpus" "$crashes"
+if [[ $target == catalogue ]]; then
+  # Every catalogue file the project has, and pairs of them split by the
+  # target's separator byte (0x1e) for the two-file catalogue.
+  seeds=()
+  while IFS= read -r -d '' file; do
+    seeds+=("$file")
+  done < <(
+    find "$root/kiosk/catalogue" -maxdepth 1 -name '*.json' -print0
+    [[ -d "$root/tests/kiosk/core/catalogues" ]] && find "$root/tests/kiosk/core/catalogues" -name '*.json' -print0
+  )
+  [[ ${#seeds[@]} -gt 0 ]] || fail "no catalogue file to seed from under kiosk/catalogue"
+  for i in "${!seeds[@]}"; do
+    relative=${seeds[$i]#"$root"/}
+    cp "${seeds[$i]}" "$seeds_dir/${relative//\//_}"
+    if ((i > 0)); then
+      { cat "${seeds[$((i - 1))]}"; printf '\x1e'; cat "${seeds[$i]}"; } >"$seeds_dir/pair-$i.json"
+    fi
+  done
+else
+  # The card target writes its own (card_fuzz.cpp: the simulated chip's
+  # files and answers, the specimens' MRZs); inputs that once found a bug
+  # are kept in the source tree and replayed first on every run.
+  GUICHET_CARD_FUZZ_SEEDS="$seeds_dir" "$binary" >/dev/null 2>&1 || fail "$binary could not write its seeds"
+  [[ -d "$root/tests/fuzz/card-regressions" ]] && inputs+=("$root/tests/fuzz/card-regressions")
+fi
+echo "run_fuzz: $target: $(find "$seeds_dir" -type f | wc -l) seed files, corpus in $corpus"
 
 # The first directory receives new inputs; the seeds are only read. UB stops
 # the run (-fno-sanitize-recover at build time) with its stack printed.
-marker="$fuzz/.run-started"
+marker="$fuzz/.run-started$suffix"
 touch "$marker"
 status=0
 UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1} \
-  "$fuzz/catalogue_fuzz" \
+  "$binary" \
   -max_total_time="$seconds" -timeout=5 -rss_limit_mb=2048 \
-  -dict="$root/tests/fuzz/catalogue.dict" \
-  -artifact_prefix="$fuzz/crashes/" \
+  -dict="$root/tests/fuzz/$target.dict" \
+  -artifact_prefix="$crashes/" \
   -print_final_stats=1 \
-  "$fuzz/corpus" "$fuzz/seeds" 2>&1 | tee "$fuzz/fuzz.log" || status=$?
+  "${inputs[@]}" 2>&1 | tee "$log" || status=$?
 
 # The figures, from libFuzzer's last status line and final stats.
-last=$(grep -E '^#[0-9]+' "$fuzz/fuzz.log" | tail -n 1 || true)
-rate=$(sed -n 's/^stat::average_exec_per_sec:[[:space:]]*//p' "$fuzz/fuzz.log")
-echo "run_fuzz: ${rate:-?} exec/s; last status: ${last:-none}"
+last=$(grep -E '^#[0-9]+' "$log" | tail -n 1 || true)
+rate=$(sed -n 's/^stat::average_exec_per_sec:[[:space:]]*//p' "$log")
+echo "run_fuzz: $target: ${rate:-?} exec/s; last status: ${last:-none}"
 
-found=$(find "$fuzz/crashes" -type f -newer "$marker" | sort)
+found=$(find "$crashes" -type f -newer "$marker" | sort)
 if [[ $status -ne 0 || -n "$found" ]]; then
   echo "run_fuzz: the fuzzer stopped on a failure (exit $status); inputs kept:" >&2
   echo "${found:-  none: see the output above}" | sed 's/^\//  \//' >&2
-  echo "run_fuzz: replay one with: $fuzz/catalogue_fuzz FILE" >&2
+  echo "run_fuzz: replay one with: $binary FILE" >&2
   exit 1
 fi
-echo "run_fuzz: no crash in $seconds s"
+echo "run_fuzz: $target: no crash in $seconds s"

@@ -131,6 +131,19 @@ TEST(Parse, ImpossibleDayWithRightCheckDigit)
     EXPECT_EQ(data.error().code, "mrz.date");
 }
 
+TEST(Parse, LongFormDocumentNumberDropsItsFillers)
+{
+    // '<' where the number's check digit goes: the number continues in the
+    // optional data, here with nothing but its check digit (found by fuzzing).
+    auto data = parse("IDFRAABCDEF<<<<3<<<<<<<<<<<<<<\n"
+                      "9007138F3002119FRA<<<<<<<<<<<0\n"
+                      "MARTIN<<MAELYS<<<<<<<<<<<<<<<<",
+        today);
+    ASSERT_TRUE(data.ok()) << data.error().code;
+    EXPECT_EQ(data.value().document_number, "ABCDEF");
+    EXPECT_EQ(data.value().access.information().substr(0, 10), "ABCDEF<<<3");
+}
+
 TEST(Centuries, BirthNeverInTheFutureExpiryWithinFiftyYears)
 {
     EXPECT_EQ(birth_date_from_yymmdd("740812", today), (Date { 1974, 8, 12 }));
