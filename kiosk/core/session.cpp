@@ -149,6 +149,8 @@ std::optional<Millis> Session::next_deadline() const
         auto idle = m_last_activity + m_config.idle_warning_after;
         if (m_screen == Screen::Receipt && m_print_status == PrintStatus::Printing)
             return std::min(idle, m_print_started + m_config.print_timeout);
+        if (m_screen == Screen::Card && m_card && m_card->stage == CardStage::Reading)
+            return std::min(idle, m_card->read_started + m_config.card_timeout);
         return idle;
     }
     // While the countdown shows, wake at each whole second so it moves, and
@@ -607,6 +609,13 @@ void Session::handle(intent::Tick const&)
         log(LogLevel::Warning, "print", "no answer from the printer in time; the resident is told to ask the desk");
         m_print_status = PrintStatus::Failed;
         m_print_outcome = PrintOutcome::Failed;
+        ++m_revision;
+    }
+    if (m_screen == Screen::Card && m_card && m_card->stage == CardStage::Reading
+        && now - m_card->read_started >= m_config.card_timeout) {
+        // A reader that never answers: a late answer will be ignored.
+        ++m_card_reads;
+        card_fail(CardFailure::Unreadable);
         ++m_revision;
     }
     if (m_idle_warning_since) {

@@ -212,6 +212,22 @@ TEST_F(CardFlowTest, EachFailureHasItsWayForward)
     EXPECT_FALSE(session->can_use_card());
 }
 
+TEST_F(CardFlowTest, AReadThatNeverEndsFailsAfterTheTimeout)
+{
+    type_access("X4RTBPFW4", "13071990", "11022030");
+    session->dispatch(intent::CardPresence { true });
+    ASSERT_EQ(stage(), CardStage::Reading);
+    ASSERT_TRUE(session->next_deadline());
+    EXPECT_EQ(*session->next_deadline(), clock.monotonic() + SessionConfig {}.card_timeout);
+    clock.advance(SessionConfig {}.card_timeout);
+    session->dispatch(intent::Tick {});
+    EXPECT_EQ(stage(), CardStage::Failed);
+    EXPECT_EQ(session->card()->failure, CardFailure::Unreadable);
+    // Its answer, when it comes at last, changes nothing.
+    finish_read(card_data({ 1990, 7, 13 }, { 2030, 2, 11 }));
+    EXPECT_EQ(stage(), CardStage::Failed);
+}
+
 TEST_F(CardFlowTest, AnExpiredCardIsRefusedWhenTheDemarcheSaysSo)
 {
     type_access("X4RTBPFW4", "13071990", "11022020");
