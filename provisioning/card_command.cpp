@@ -8,12 +8,12 @@
 #include "drivers/card/pcsc.hpp"
 
 #include "kiosk/core/field_values.hpp"
+#include "kiosk/main/system_clock.hpp"
 
 #include <nlohmann/json.hpp>
 
 #include <chrono>
 #include <cstdio>
-#include <ctime>
 
 namespace guichet::kioskctl {
 
@@ -50,14 +50,6 @@ int usage(std::string const& message)
 {
     std::fprintf(stderr, "kioskctl: %s\n\n%s", message.c_str(), card_usage);
     return 2;
-}
-
-Date today()
-{
-    std::time_t now = std::time(nullptr);
-    std::tm local {};
-    localtime_r(&now, &local);
-    return Date { local.tm_year + 1900, local.tm_mon + 1, local.tm_mday };
 }
 
 bool is_yymmdd(std::string_view text)
@@ -134,7 +126,7 @@ int read(std::vector<std::string_view> const& arguments)
             return usage(std::string(argument) + " needs a value");
     }
 
-    auto date = today();
+    auto date = SystemClock().today();
     mrz::AccessKey access;
     if (mrz_text) {
         if (document || birth || expiry)

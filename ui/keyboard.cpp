@@ -14,6 +14,28 @@ struct Key {
 
 constexpr float gap = 10;
 
+// Lays rows of keys 12 units wide over `area` and calls `draw(row, key,
+// rect)` for each: the one geometry of every letter keyboard.
+template<typename Draw> void lay_out(std::vector<std::vector<Key>> const& rows, Rect area, Draw draw)
+{
+    float unit = (area.x1 - area.x0 + gap) / 12;
+    float row_height = (area.y1 - area.y0 - gap * (rows.size() - 1)) / rows.size();
+    for (std::size_t r = 0; r < rows.size(); ++r) {
+        float x = area.x0;
+        float y = area.y0 + r * (row_height + gap);
+        for (auto const& key : rows[r]) {
+            draw(r, key, Rect { x, y, x + key.units * unit - gap, y + row_height });
+            x += key.units * unit;
+        }
+    }
+}
+
+void erase_key(Canvas& canvas, Rect rect, std::vector<Intent>& out)
+{
+    if (canvas.button("key:erase", "Effacer", rect, ButtonStyle::Secondary, 0x232B))
+        out.emplace_back(intent::EraseLast {});
+}
+
 }
 
 std::string to_upper_letter(std::string const& letter)
@@ -80,41 +102,30 @@ void Keyboard::draw_azerty(Canvas& canvas, Rect area, bool field_empty, Keyboard
     bool email = layout == KeyboardLayout::Email;
     auto const& rows = email ? email_rows : text_rows;
     bool upper = email ? m_shift == Shift::On : shifted(field_empty);
-    float unit = (area.x1 - area.x0 + gap) / 12;
-    float row_height = (area.y1 - area.y0 - gap * (rows.size() - 1)) / rows.size();
-    for (std::size_t r = 0; r < rows.size(); ++r) {
-        float x = area.x0;
-        float y = area.y0 + r * (row_height + gap);
-        for (auto const& key : rows[r]) {
-            Rect rect { x, y, x + key.units * unit - gap, y + row_height };
-            x += key.units * unit;
-            std::string text = key.text;
-            if (text.empty() && r == 1) {
-                if (canvas.button("key:erase", "Effacer", rect, ButtonStyle::Secondary, 0x232B))
-                    out.emplace_back(intent::EraseLast {});
-                continue;
-            }
-            if (text.empty() && r == 3) {
-                bool on = upper;
-                if (canvas.button("key:shift", "Maj", rect, on ? ButtonStyle::Tile : ButtonStyle::Secondary, 0x21E7,
-                        on ? Selected::Yes : Selected::No))
-                    m_shift = on ? Shift::Off : Shift::On;
-                continue;
-            }
-            if (text == " ") {
-                if (canvas.button("key:space", "Espace", rect, ButtonStyle::Key))
-                    out.emplace_back(intent::InsertText { " " });
-                continue;
-            }
-            std::string shown = upper ? to_upper_letter(text) : text;
-            if (canvas.button("key:" + shown, shown, rect, ButtonStyle::Key)) {
-                out.emplace_back(intent::InsertText { shown });
-                // One capital, then back to small letters.
-                if (shown != text)
-                    m_shift = Shift::Off;
-            }
+    lay_out(rows, area, [&](std::size_t r, Key const& key, Rect rect) {
+        std::string text = key.text;
+        if (text.empty() && r == 1)
+            return erase_key(canvas, rect, out);
+        if (text.empty() && r == 3) {
+            bool on = upper;
+            if (canvas.button("key:shift", "Maj", rect, on ? ButtonStyle::Tile : ButtonStyle::Secondary, 0x21E7,
+                    on ? Selected::Yes : Selected::No))
+                m_shift = on ? Shift::Off : Shift::On;
+            return;
         }
-    }
+        if (text == " ") {
+            if (canvas.button("key:space", "Espace", rect, ButtonStyle::Key))
+                out.emplace_back(intent::InsertText { " " });
+            return;
+        }
+        std::string shown = upper ? to_upper_letter(text) : text;
+        if (canvas.button("key:" + shown, shown, rect, ButtonStyle::Key)) {
+            out.emplace_back(intent::InsertText { shown });
+            // One capital, then back to small letters.
+            if (shown != text)
+                m_shift = Shift::Off;
+        }
+    });
 }
 
 void Keyboard::draw_digits(Canvas& canvas, Rect area, std::vector<Intent>& out)
@@ -129,8 +140,7 @@ void Keyboard::draw_digits(Canvas& canvas, Rect area, std::vector<Intent>& out)
         if (i == 9)
             continue;
         if (i == 11) {
-            if (canvas.button("key:erase", "Effacer", rect, ButtonStyle::Secondary, 0x232B))
-                out.emplace_back(intent::EraseLast {});
+            erase_key(canvas, rect, out);
             continue;
         }
         if (canvas.button(std::string("key:") + keys[i], keys[i], rect, ButtonStyle::Key))
@@ -149,31 +159,20 @@ void Keyboard::draw_code(Canvas& canvas, Rect area, bool mrz, std::vector<Intent
             { "M", 1 } },
         { { "W", 1 }, { "X", 1 }, { "C", 1 }, { "V", 1 }, { "B", 1 }, { "N", 1 }, { "<", 2 }, { "\n", 4 } },
     };
-    float unit = (area.x1 - area.x0 + gap) / 12;
-    float row_height = (area.y1 - area.y0 - gap * (rows.size() - 1)) / rows.size();
-    for (std::size_t r = 0; r < rows.size(); ++r) {
-        float x = area.x0;
-        float y = area.y0 + r * (row_height + gap);
-        for (auto const& key : rows[r]) {
-            Rect rect { x, y, x + key.units * unit - gap, y + row_height };
-            x += key.units * unit;
-            std::string text = key.text;
-            if (text.empty()) {
-                if (canvas.button("key:erase", "Effacer", rect, ButtonStyle::Secondary, 0x232B))
-                    out.emplace_back(intent::EraseLast {});
-                continue;
-            }
-            if (!mrz && (text == "<" || text == "\n"))
-                continue;
-            if (text == "\n") {
-                if (canvas.button("key:newline", "À la ligne", rect, ButtonStyle::Secondary, 0x21B5))
-                    out.emplace_back(intent::InsertText { "\n" });
-                continue;
-            }
-            if (canvas.button("key:" + text, text, rect, ButtonStyle::Key))
-                out.emplace_back(intent::InsertText { text });
+    lay_out(rows, area, [&](std::size_t, Key const& key, Rect rect) {
+        std::string text = key.text;
+        if (text.empty())
+            return erase_key(canvas, rect, out);
+        if (!mrz && (text == "<" || text == "\n"))
+            return;
+        if (text == "\n") {
+            if (canvas.button("key:newline", "À la ligne", rect, ButtonStyle::Secondary, 0x21B5))
+                out.emplace_back(intent::InsertText { "\n" });
+            return;
         }
-    }
+        if (canvas.button("key:" + text, text, rect, ButtonStyle::Key))
+            out.emplace_back(intent::InsertText { text });
+    });
 }
 
 }

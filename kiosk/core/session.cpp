@@ -1015,11 +1015,7 @@ void Session::card_back()
         m_card->wipe();
         m_card.reset();
         m_screen = Screen::Step;
-        if (!m_runner->back()) {
-            m_runner.reset();
-            m_card_declined.clear();
-            m_screen = Screen::Intro;
-        }
+        handle(intent::Back {});
         return;
     case CardStage::Scan:
     case CardStage::DocumentNumber:
