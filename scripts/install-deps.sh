@@ -18,6 +18,9 @@ packages=(
   # the card's test stack: pcscd with the vsmartcard virtual reader, and the
   # vicc emulator, which tests/card/vicc-private.sh repairs in a private copy
   pcscd vsmartcard-vpcd vsmartcard-vpicc python3-pycryptodome python3-pil patch
+  # receipts through CUPS: the library and cups-config to build, and for
+  # tests and the demo a private cupsd with a cups-pdf queue
+  libcups2-dev cups cups-client cups-bsd printer-driver-cups-pdf
   # fonts the kiosk and its receipts load by path
   fonts-dejavu-core fonts-font-awesome
   # tests: read receipts back, decode QR codes, look inside the outbox

@@ -86,7 +86,8 @@ constexpr std::array<std::pair<std::string_view, unsigned>, 67> named = { {
     { "handicap", 0xF193 }, // wheelchair
 } };
 
-constexpr std::array<unsigned, 23> interface_glyphs = {
+constexpr std::array<unsigned, 24> interface_glyphs = {
+    glyph::camera,
     glyph::id_card,
     glyph::keyboard,
     glyph::refresh,

@@ -197,6 +197,14 @@ void Screens::demarche_tiles(Canvas& canvas, Session const& session, std::vector
 void Screens::home(Canvas& canvas, Session const& session, std::vector<Intent>& out)
 {
     canvas.text(canvas.fonts().title, "Que voulez-vous faire ?", margin, 175, screen_width - 2 * margin);
+    // Before the resident starts, not after they answered everything: no
+    // paper today, and the code on screen is enough.
+    if (auto notice = resident_notice(session.printer()); !notice.empty() && !session.out_of_service()) {
+        Rect strip { 1000, 150, screen_width - margin, 300 };
+        canvas.fill(strip, colour::surface, 12);
+        canvas.icon(glyph::print, strip.x0 + 50, (strip.y0 + strip.y1) / 2, colour::error, canvas.fonts().title);
+        canvas.text(canvas.fonts().body, std::string(notice), strip.x0 + 100, strip.y0 + 18, strip.x1 - strip.x0 - 120);
+    }
     if (session.out_of_service()) {
         error_line(canvas,
             "Cette borne ne peut pas enregistrer de démarche pour le moment. Un agent de l'accueil peut vous aider.",
@@ -340,9 +348,17 @@ void Screens::intro(Canvas& canvas, Session const& session, std::vector<Intent>&
     if (demarche->kind == DemarcheKind::Dossier) {
         Rect aside { 1340, 310, 1840, 860 };
         canvas.fill(aside, colour::surface, 16);
-        canvas.icon(glyph::print, (aside.x0 + aside.x1) / 2, 420, colour::primary);
-        canvas.text(canvas.fonts().body, "À la fin, vous recevez un reçu avec un code pour suivre votre demande.",
-            aside.x0 + 30, 520, aside.x1 - aside.x0 - 60, colour::text, Align::Centre);
+        if (session.printer().can_print()) {
+            canvas.icon(glyph::print, (aside.x0 + aside.x1) / 2, 420, colour::primary);
+            canvas.text(canvas.fonts().body, "À la fin, vous recevez un reçu avec un code pour suivre votre demande.",
+                aside.x0 + 30, 520, aside.x1 - aside.x0 - 60, colour::text, Align::Centre);
+        } else {
+            canvas.icon(glyph::camera, (aside.x0 + aside.x1) / 2, 420, colour::primary);
+            canvas.text(canvas.fonts().body,
+                "L'imprimante ne fonctionne pas. À la fin, votre code de suivi s'affiche à l'écran : prenez-le en "
+                "photo ou notez-le.",
+                aside.x0 + 30, 520, aside.x1 - aside.x0 - 60, colour::text, Align::Centre);
+        }
     }
     if (canvas.button("begin", "Commencer", primary_action, ButtonStyle::Primary, glyph::play))
         out.emplace_back(intent::Begin {});

@@ -114,8 +114,9 @@ Session::~Session()
 
 void Session::dispatch(Intent const& intent)
 {
-    bool is_time
-        = std::holds_alternative<intent::Tick>(intent) || std::holds_alternative<intent::PrintFinished>(intent);
+    // What devices and time report is not the resident doing something.
+    bool is_time = std::holds_alternative<intent::Tick>(intent) || std::holds_alternative<intent::PrintFinished>(intent)
+        || std::holds_alternative<intent::PrinterChanged>(intent);
     bool is_raw_touch = std::holds_alternative<intent::Activity>(intent);
     if (is_raw_touch) {
         if (!m_idle_warning_since)
@@ -193,6 +194,55 @@ void Session::set_usage_counts(UsageCounts counts)
 void Session::set_devices(DeviceStatus devices)
 {
     m_devices = devices;
+    ++m_revision;
+}
+
+namespace {
+
+// What the receipt screen says when the printer stopped before the job
+// printed; every value leads to the same way forward (resident_message).
+PrintOutcome outcome_of(PrinterProblem problem)
+{
+    switch (problem) {
+    case PrinterProblem::OutOfPaper:
+        return PrintOutcome::OutOfPaper;
+    case PrinterProblem::Jammed:
+        return PrintOutcome::Jammed;
+    case PrinterProblem::Offline:
+    case PrinterProblem::Paused:
+    case PrinterProblem::NotAccepting:
+    case PrinterProblem::NoQueue:
+    case PrinterProblem::Unreachable:
+    case PrinterProblem::NotConfigured:
+        return PrintOutcome::Offline;
+    case PrinterProblem::PaperLow:
+    case PrinterProblem::SupplyLow:
+    case PrinterProblem::CoverOpen:
+    case PrinterProblem::Other:
+        break;
+    }
+    return PrintOutcome::Failed;
+}
+
+}
+
+void Session::handle(intent::PrinterChanged const& changed)
+{
+    if (changed.state == m_printer_state)
+        return;
+    auto level = changed.state.condition == PrinterCondition::Ready ? LogLevel::Info : LogLevel::Warning;
+    log(level, "print", "printer " + describe(changed.state));
+    m_printer_state = changed.state;
+    m_devices.printer = m_printer_state.can_print();
+    // A receipt being printed when the printer stops will not come out for
+    // now: the resident is told at once rather than after the timeout. The
+    // job itself is not lost: the spooler or the driver keeps it, and a
+    // PrintFinished for it still turns this into "imprimé" if it prints
+    // while the resident is here.
+    if (m_screen == Screen::Receipt && m_print_status == PrintStatus::Printing && !m_printer_state.can_print()) {
+        m_print_status = PrintStatus::Failed;
+        m_print_outcome = outcome_of(m_printer_state.main_problem());
+    }
     ++m_revision;
 }
 
@@ -573,7 +623,17 @@ void Session::handle(intent::Confirm const&)
     m_print_status = PrintStatus::Printing;
     m_print_outcome.reset();
     m_print_started = m_clock.monotonic();
-    m_printer.submit(*m_receipt, ++m_print_job);
+    ++m_print_job;
+    if (!m_printer_state.can_print()) {
+        // Said at once; the job is still handed over, to print when the
+        // printer is back (and be kept for a reprint at the desk), unless
+        // there is no printer at all.
+        m_print_status = PrintStatus::Failed;
+        m_print_outcome = outcome_of(m_printer_state.main_problem());
+        if (m_printer_state.main_problem() == PrinterProblem::NotConfigured)
+            return;
+    }
+    m_printer.submit(*m_receipt, m_print_job);
 }
 
 void Session::handle(intent::EndSession const&)

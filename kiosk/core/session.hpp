@@ -21,6 +21,7 @@
 #include "catalogue.hpp"
 #include "clock.hpp"
 #include "ports.hpp"
+#include "printer.hpp"
 #include "runner.hpp"
 
 #include <cstdint>
@@ -118,6 +119,10 @@ struct PrintFinished {
     PrintJobId job;
     PrintOutcome outcome;
 };
+// The receipt printer's state changed (see printer.hpp): the whole new state.
+struct PrinterChanged {
+    PrinterState state;
+};
 // "Utiliser ma carte" on an identity question typed by hand so far.
 struct UseCard { };
 // The card reader was plugged in or out (or pcscd came or went).
@@ -144,7 +149,8 @@ using Intent = std::variant<intent::Activity, intent::StillHere, intent::OpenThe
     intent::ChooseSituation, intent::StartDemarche, intent::Begin, intent::Choose, intent::InsertText,
     intent::EraseLast, intent::Next, intent::Back, intent::EditStep, intent::RemoveItem, intent::Confirm,
     intent::EndSession, intent::OpenHelp, intent::CloseHelp, intent::Tick, intent::PrintFinished, intent::UseCard,
-    intent::ReaderChanged, intent::CardPresence, intent::CardReadProgress, intent::CardReadFinished>;
+    intent::ReaderChanged, intent::CardPresence, intent::CardReadProgress, intent::CardReadFinished,
+    intent::PrinterChanged>;
 
 struct SessionConfig {
     Millis idle_warning_after { 45'000 };
@@ -220,6 +226,8 @@ public:
     // The card reader port; null when the kiosk has none configured.
     void set_card_reader(CardReader* reader) { m_card_reader = reader; }
     DeviceStatus const& devices() const { return m_devices; }
+    // The receipt printer as last reported (Ready until told otherwise).
+    PrinterState const& printer() const { return m_printer_state; }
     Date today() const { return m_clock.today(); }
     std::optional<CardFlow> const& card() const { return m_card; }
     bool card_present() const { return m_card_present; }
@@ -297,6 +305,7 @@ private:
     void handle(intent::CardPresence const&);
     void handle(intent::CardReadProgress const&);
     void handle(intent::CardReadFinished const&);
+    void handle(intent::PrinterChanged const&);
     // The card flow's share of the editing intents, while Screen::Card.
     void card_choose(std::string_view choice);
     void card_insert(std::string_view text);
@@ -350,6 +359,7 @@ private:
     CardReader* m_card_reader { nullptr };
     std::optional<CardFlow> m_card;
     bool m_card_present { false };
+    PrinterState m_printer_state;
     CardReadId m_card_reads { 0 };
     // Identities the resident chose to type by hand: not offered again.
     std::set<std::string, std::less<>> m_card_declined;

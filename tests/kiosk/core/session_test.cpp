@@ -239,6 +239,65 @@ TEST_F(SessionTest, APrinterThatNeverAnswersCountsAsFailedAfterTheTimeout)
     EXPECT_EQ(session.print_status(), PrintStatus::Printed);
 }
 
+TEST_F(SessionTest, APrinterThatStopsWhilePrintingIsSaidAtOnce)
+{
+    fill_to_review();
+    session.dispatch(intent::Confirm {});
+    ASSERT_EQ(session.print_status(), PrintStatus::Printing);
+    // Paper low changes nothing for the resident.
+    session.dispatch(intent::PrinterChanged { printer_state_of({ PrinterProblem::PaperLow }) });
+    EXPECT_EQ(session.print_status(), PrintStatus::Printing);
+    auto before = session.revision();
+    session.dispatch(
+        intent::PrinterChanged { printer_state_of({ PrinterProblem::Paused, PrinterProblem::OutOfPaper }) });
+    EXPECT_GT(session.revision(), before);
+    EXPECT_EQ(session.print_status(), PrintStatus::Failed);
+    EXPECT_EQ(session.print_outcome(), PrintOutcome::OutOfPaper);
+    EXPECT_TRUE(session.receipt());
+    // Paper is back and the spooler prints the waiting job: the screen says so.
+    session.dispatch(intent::PrinterChanged { PrinterState {} });
+    session.dispatch(intent::PrintFinished { printer.jobs.back(), PrintOutcome::Printed });
+    EXPECT_EQ(session.print_status(), PrintStatus::Printed);
+    ASSERT_EQ(printer.submitted.size(), 1u);
+}
+
+TEST_F(SessionTest, ConfirmingWhileThePrinterIsOutStillHandsTheJobOver)
+{
+    session.dispatch(intent::PrinterChanged { printer_state_of({ PrinterProblem::NotAccepting }) });
+    EXPECT_FALSE(session.devices().printer);
+    EXPECT_FALSE(session.unavailable(*catalogue.find("signalement")));
+    EXPECT_TRUE(session.unavailable(*catalogue.find("acte")));
+    fill_to_review();
+    session.dispatch(intent::Confirm {});
+    EXPECT_EQ(session.print_status(), PrintStatus::Failed);
+    EXPECT_EQ(session.print_outcome(), PrintOutcome::Offline);
+    // Handed over all the same: it prints when the queue accepts again, and
+    // the desk can reprint it.
+    ASSERT_EQ(printer.submitted.size(), 1u);
+    // No deadline for a job already said to have failed.
+    EXPECT_EQ(session.next_deadline(), clock.monotonic() + 45s);
+}
+
+TEST_F(SessionTest, AKioskWithoutPrinterSubmitsNothing)
+{
+    session.dispatch(intent::PrinterChanged { printer_state_of({ PrinterProblem::NotConfigured }) });
+    fill_to_review();
+    session.dispatch(intent::Confirm {});
+    EXPECT_EQ(session.screen(), Screen::Receipt);
+    EXPECT_EQ(session.print_status(), PrintStatus::Failed);
+    EXPECT_TRUE(printer.submitted.empty());
+}
+
+TEST_F(SessionTest, PrinterReportsAreNotTheResidentTouching)
+{
+    session.dispatch(intent::Activity {});
+    wait(40s);
+    session.dispatch(intent::PrinterChanged { printer_state_of({ PrinterProblem::Offline }) });
+    session.dispatch(intent::PrinterChanged { PrinterState {} });
+    wait(5s);
+    EXPECT_EQ(session.screen(), Screen::Attract);
+}
+
 TEST_F(SessionTest, StoreFailureKeepsTheAnswersAndSaysWhatToDo)
 {
     fill_to_review();
