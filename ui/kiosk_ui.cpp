@@ -431,6 +431,10 @@ void KioskUi::Impl::handle_event(SDL_Event const& event)
             (void)device_hook("insert", "passeport");
         else if (device_hook && event.key.keysym.sym == SDLK_F4)
             (void)device_hook("remove", "");
+        else if (device_hook && event.key.keysym.sym == SDLK_F5)
+            (void)device_hook("printer", "out-of-paper"); // demo: the roll runs out
+        else if (device_hook && event.key.keysym.sym == SDLK_F6)
+            (void)device_hook("printer", "ready"); // and is replaced
         break;
     case SDL_WINDOWEVENT:
         if (event.window.event == SDL_WINDOWEVENT_EXPOSED)
@@ -814,6 +818,12 @@ Result<void> KioskUi::Impl::perform(Action const& action, ManualClock& manual_cl
         GUICHET_TRY(device_hook(action.argument, action.detail));
         // The reader's news comes back through the queue, then a read may
         // run on the card's worker: settle, and let `expect` wait for it.
+        return settle();
+    }
+    case ActionKind::Printer: {
+        if (!device_hook)
+            return Error::make("scenario.no_device", "printer " + action.detail + ": no simulated printer");
+        GUICHET_TRY(device_hook(action.argument, action.detail));
         return settle();
     }
     case ActionKind::Scan: {

@@ -113,6 +113,8 @@ Result<std::vector<Action>> parse_scenario(std::string_view text)
             action.kind = ActionKind::Screenshot;
         else if (command == "card")
             action.kind = ActionKind::Card;
+        else if (command == "printer")
+            action.kind = ActionKind::Printer;
         else if (command == "scan")
             action.kind = ActionKind::Scan;
         else if (command == "expect-sound")
@@ -139,6 +141,18 @@ Result<std::vector<Action>> parse_scenario(std::string_view text)
                 return line_error(line_number, "card insert takes a specimen name; the others none");
             action.argument = verb;
             action.detail = name;
+            actions.push_back(std::move(action));
+            continue;
+        }
+        if (action.kind == ActionKind::Printer) {
+            // One bare word: what the simulated printer now suffers from.
+            std::string word(rest.substr(0, rest.find('#')));
+            auto start = word.find_first_not_of(' ');
+            word = start == std::string::npos ? "" : word.substr(start, word.find_last_not_of(' ') - start + 1);
+            if (word != "out-of-paper" && word != "jam" && word != "offline" && word != "paper-low" && word != "ready")
+                return line_error(line_number, "printer out-of-paper, jam, offline, paper-low or ready");
+            action.argument = "printer";
+            action.detail = word;
             actions.push_back(std::move(action));
             continue;
         }

@@ -2,6 +2,7 @@
 // ReceiptDevice.
 #include "receipt_device.hpp"
 
+#include <algorithm>
 #include <optional>
 #include <utility>
 
@@ -22,7 +23,36 @@ AsyncReceiptPrinter::~AsyncReceiptPrinter()
         m_queue.clear();
     }
     m_wake.notify_one();
+    m_device.interrupt();
     m_worker.join();
+    for (auto& kept : m_kept)
+        kept.receipt.wipe();
+}
+
+std::vector<AsyncReceiptPrinter::KeptReceipt> AsyncReceiptPrinter::kept() const
+{
+    std::lock_guard lock(m_mutex);
+    return { m_kept.begin(), m_kept.end() };
+}
+
+bool AsyncReceiptPrinter::reprint(PrintJobId job)
+{
+    {
+        std::lock_guard lock(m_mutex);
+        auto found = std::find_if(m_kept.begin(), m_kept.end(), [&](auto const& kept) { return kept.job == job; });
+        if (found == m_kept.end())
+            return false;
+        m_queue.emplace_back(found->job, std::move(found->receipt));
+        m_kept.erase(found);
+    }
+    m_wake.notify_one();
+    return true;
+}
+
+std::size_t AsyncReceiptPrinter::pending() const
+{
+    std::lock_guard lock(m_mutex);
+    return m_queue.size() + (m_printing ? 1 : 0);
 }
 
 void AsyncReceiptPrinter::submit(Receipt const& receipt, PrintJobId job)
@@ -46,6 +76,7 @@ void AsyncReceiptPrinter::run()
                 return;
             job.emplace(std::move(m_queue.front()));
             m_queue.pop_front();
+            m_printing = true;
         }
         PrintOutcome outcome = PrintOutcome::Failed;
         // An exception escaping a thread ends the process; a printer driver
@@ -55,6 +86,18 @@ void AsyncReceiptPrinter::run()
         } catch (...) {
             outcome = PrintOutcome::Failed;
         }
+        {
+            std::lock_guard lock(m_mutex);
+            m_printing = false;
+            if (outcome != PrintOutcome::Printed) {
+                if (m_kept.size() == keep) {
+                    m_kept.front().receipt.wipe();
+                    m_kept.pop_front();
+                }
+                m_kept.push_back({ job->first, job->second, outcome });
+            }
+        }
+        job->second.wipe();
         if (m_on_finished)
             m_on_finished(job->first, outcome);
     }

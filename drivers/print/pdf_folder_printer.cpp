@@ -29,8 +29,34 @@ PdfFolderPrinter::PdfFolderPrinter(std::filesystem::path folder, PaperLayout lay
 {
 }
 
+void PdfFolderPrinter::interrupt()
+{
+    std::lock_guard lock(m_mutex);
+    m_interrupted = true;
+    m_changed.notify_all();
+}
+
+void PdfFolderPrinter::set_problems(std::vector<PrinterProblem> problems)
+{
+    std::lock_guard lock(m_mutex);
+    m_state = printer_state_of(std::move(problems));
+    m_changed.notify_all();
+}
+
+PrinterState PdfFolderPrinter::state() const
+{
+    std::lock_guard lock(m_mutex);
+    return m_state;
+}
+
 PrintOutcome PdfFolderPrinter::print(Receipt const& receipt)
 {
+    {
+        std::unique_lock lock(m_mutex);
+        m_changed.wait(lock, [this] { return m_interrupted || m_state.can_print(); });
+        if (m_interrupted)
+            return PrintOutcome::Failed;
+    }
     auto outcome = write_receipt(receipt);
     // The resident is told on screen; the technician needs the reason.
     if (outcome != PrintOutcome::Printed)

@@ -7,6 +7,7 @@
 #include "receipt_pdf.hpp"
 
 #include "kiosk/core/ports.hpp"
+#include "kiosk/core/printer.hpp"
 #include "kiosk/core/receipt.hpp"
 #include "kiosk/core/result.hpp"
 
@@ -16,15 +17,20 @@
 #include <functional>
 #include <mutex>
 #include <thread>
+#include <vector>
 
 namespace guichet::print {
 
-// A printer that blocks until the job ends. Real backends (CUPS, later) and
-// the simulator implement it; each maps its own failures onto PrintOutcome.
+// A printer that blocks until the job ends. The CUPS backend and the
+// simulator implement it; each maps its own failures onto PrintOutcome.
 class ReceiptDevice {
 public:
     virtual ~ReceiptDevice() = default;
     virtual PrintOutcome print(Receipt const& receipt) = 0;
+    // Makes a print() under way on another thread return soon (as Failed),
+    // for a kiosk shutting down. A device whose print() cannot wait long
+    // has nothing to do.
+    virtual void interrupt() { }
 };
 
 // The simulator, a product feature for demos and laptop development: each
@@ -32,11 +38,21 @@ public:
 // ("KXTBPDQM.pdf"); a reprint gets the next free name ("KXTBPDQM-2.pdf").
 // The folder is created when missing. Any failure, an unwritable folder
 // included, is PrintOutcome::Failed: print() never throws.
+//
+// It can also pretend to be out of paper, jammed or offline (the demo's
+// keys, scenarios' `printer` action): while such a problem is set, print()
+// waits, as a CUPS queue keeps its jobs, and the receipt comes out once the
+// problem is cleared.
 class PdfFolderPrinter final : public ReceiptDevice {
 public:
     explicit PdfFolderPrinter(std::filesystem::path folder, PaperLayout layout = PaperLayout::Roll80mm);
 
     PrintOutcome print(Receipt const& receipt) override;
+    void interrupt() override;
+
+    // The simulated problems; empty for a working printer.
+    void set_problems(std::vector<PrinterProblem> problems);
+    PrinterState state() const;
 
     // The file the last successful print() wrote; empty before the first.
     std::filesystem::path const& last_file() const { return m_last_file; }
@@ -48,6 +64,10 @@ private:
 
     std::filesystem::path m_folder;
     PaperLayout m_layout;
+    mutable std::mutex m_mutex;
+    std::condition_variable m_changed;
+    PrinterState m_state;
+    bool m_interrupted { false };
     std::filesystem::path m_last_file;
     Error m_last_error;
 };
@@ -59,7 +79,10 @@ private:
 // it back to the UI thread. on_finished must not throw nor destroy the
 // adapter. A device that throws counts as PrintOutcome::Failed.
 //
-// The destructor lets the job being printed finish (its on_finished is
+// A receipt that did not print is kept (the last `keep` of them), for the
+// desk to reprint it: agent mode lists them and calls reprint().
+//
+// The destructor interrupts the job being printed (its on_finished is
 // called) and abandons the jobs still queued, without calling on_finished
 // for them: a kiosk shutting down has nobody left to tell. It returns once
 // the worker thread has ended.
@@ -74,14 +97,31 @@ public:
 
     void submit(Receipt const& receipt, PrintJobId job) override;
 
+    struct KeptReceipt {
+        PrintJobId job;
+        Receipt receipt;
+        PrintOutcome outcome;
+    };
+    // The receipts that did not print, oldest first.
+    std::vector<KeptReceipt> kept() const;
+    // Queues a kept receipt again (and forgets it: it is kept again if it
+    // fails again). False when no such receipt is kept.
+    bool reprint(PrintJobId job);
+    // Jobs submitted and not yet ended, the one printing included.
+    std::size_t pending() const;
+
+    static constexpr std::size_t keep = 20;
+
 private:
     void run();
 
     ReceiptDevice& m_device;
     OnFinished m_on_finished;
-    std::mutex m_mutex;
+    mutable std::mutex m_mutex;
     std::condition_variable m_wake;
     std::deque<std::pair<PrintJobId, Receipt>> m_queue;
+    std::deque<KeptReceipt> m_kept;
+    bool m_printing { false };
     bool m_stopping { false };
     // Last, so that it starts once everything it uses is initialised.
     std::thread m_worker;

@@ -518,7 +518,21 @@ private:
     bool m_renamed { false };
 };
 
-Result<void> render(Receipt const& receipt, PaperLayout layout, std::filesystem::path const& out)
+cairo_status_t append_to_memory(void* closure, unsigned char const* data, unsigned int length)
+{
+    auto* bytes = static_cast<std::vector<unsigned char>*>(closure);
+    try {
+        bytes->insert(bytes->end(), data, data + length);
+    } catch (std::bad_alloc const&) {
+        return CAIRO_STATUS_NO_MEMORY;
+    }
+    return CAIRO_STATUS_SUCCESS;
+}
+
+// Validates, lays out and draws the receipt into `write`; `size` receives
+// the page's size in points.
+Result<void> render(
+    Receipt const& receipt, PaperLayout layout, cairo_write_func_t write, void* closure, double& width, double& height)
 {
     for (std::string const* field : { &receipt.site_name, &receipt.demarche_title, &receipt.title, &receipt.follow_url,
              &receipt.next_steps, &receipt.help_text }) {
@@ -543,7 +557,8 @@ Result<void> render(Receipt const& receipt, PaperLayout layout, std::filesystem:
 
     ReceiptText const text { receipt, "Le " + format_date_time_fr(local), follow_code.get() };
     PageGeometry const page = geometry_for(layout);
-    double height = page.height;
+    width = page.width;
+    height = page.height;
     double bottom = 0;
     if (height <= 0) {
         // A roll is cut to the content: lay it out once to measure, with the
@@ -554,16 +569,35 @@ Result<void> render(Receipt const& receipt, PaperLayout layout, std::filesystem:
         height = std::ceil(bottom + page.bottom_margin);
     }
 
+    cairo_status_t status = draw_pdf(write, closure, page, height, text, bottom);
+    if (status != CAIRO_STATUS_SUCCESS)
+        return Error::make("print.render", cairo_status_to_string(status));
+    return {};
+}
+
+Result<void> render_to_file(Receipt const& receipt, PaperLayout layout, std::filesystem::path const& out)
+{
     TemporaryFile file(out);
     if (file.fd() < 0)
         return io_error("create temporary file", file.creation_error());
     FileSink sink { file.fd() };
-    cairo_status_t status = draw_pdf(write_to_file, &sink, page, height, text, bottom);
+    double width = 0, height = 0;
+    auto drawn = render(receipt, layout, write_to_file, &sink, width, height);
     if (sink.error != 0)
         return io_error("write", sink.error);
-    if (status != CAIRO_STATUS_SUCCESS)
-        return Error::make("print.render", cairo_status_to_string(status));
+    if (!drawn)
+        return drawn;
     return file.rename_onto(out);
+}
+
+Result<RenderedReceipt> render_to_memory(Receipt const& receipt, PaperLayout layout)
+{
+    RenderedReceipt rendered;
+    double width = 0, height = 0;
+    GUICHET_TRY(render(receipt, layout, append_to_memory, &rendered.pdf, width, height));
+    rendered.width_mm = width / points_per_mm;
+    rendered.height_mm = height / points_per_mm;
+    return rendered;
 }
 
 }
@@ -572,7 +606,18 @@ Result<void> render_receipt_pdf(Receipt const& receipt, PaperLayout layout, std:
 {
     // Nothing thrown inside may cross the module boundary.
     try {
-        return render(receipt, layout, out);
+        return render_to_file(receipt, layout, out);
+    } catch (std::bad_alloc const&) {
+        return Error::make("print.render", "out of memory");
+    } catch (...) {
+        return Error::make("print.render", "unexpected exception");
+    }
+}
+
+Result<RenderedReceipt> render_receipt_pdf(Receipt const& receipt, PaperLayout layout)
+{
+    try {
+        return render_to_memory(receipt, layout);
     } catch (std::bad_alloc const&) {
         return Error::make("print.render", "out of memory");
     } catch (...) {

@@ -8,6 +8,7 @@
 #include "kiosk/core/result.hpp"
 
 #include <filesystem>
+#include <vector>
 
 namespace guichet::print {
 
@@ -25,5 +26,14 @@ enum class PaperLayout {
 // "print.qr" (the follow URL does not fit in a QR code), "print.render"
 // (cairo failed). Error details never contain the receipt's content.
 Result<void> render_receipt_pdf(Receipt const& receipt, PaperLayout layout, std::filesystem::path const& out);
+
+// The same document in memory, for a spooler, with its page size: a roll's
+// length depends on the content, and the print job asks for that media.
+struct RenderedReceipt {
+    std::vector<unsigned char> pdf;
+    double width_mm { 0 };
+    double height_mm { 0 };
+};
+Result<RenderedReceipt> render_receipt_pdf(Receipt const& receipt, PaperLayout layout);
 
 }

@@ -2,6 +2,8 @@
 // devices, the store and the session, and hands them to the UI. It wires;
 // it decides nothing about démarches or screens.
 #include "drivers/card/card_service.hpp"
+#include "drivers/print/cups_printer.hpp"
+#include "drivers/print/printer_watch.hpp"
 #include "drivers/print/receipt_device.hpp"
 #include "kiosk/core/catalogue_files.hpp"
 #include "kiosk/core/communes.hpp"
@@ -59,12 +61,94 @@ private:
     ui::KioskUi* m_target { nullptr };
 };
 
-Result<std::unique_ptr<print::ReceiptDevice>> make_printer(std::string const& spec)
-{
-    if (spec.rfind("pdf:", 0) == 0 && spec.size() > 4)
-        return std::unique_ptr<print::ReceiptDevice>(new print::PdfFolderPrinter(spec.substr(4)));
-    return Error::make("options.invalid", "unknown printer '" + spec + "' (use pdf:DIR)");
-}
+// The receipt printer chosen on the command line: CUPS, the PDF-folder
+// simulator, or none; the worker that prints without freezing the screen;
+// and the watch that reports the printer's state to the session.
+class PrinterDevices {
+public:
+    static Result<std::unique_ptr<PrinterDevices>> create(std::string const& spec, PostBox& postbox)
+    {
+        auto devices = std::unique_ptr<PrinterDevices>(new PrinterDevices(postbox));
+        if (spec.rfind("pdf:", 0) == 0 && spec.size() > 4) {
+            devices->m_simulated = std::make_unique<print::PdfFolderPrinter>(spec.substr(4));
+            devices->m_device = devices->m_simulated.get();
+        } else if (spec == "cups" || (spec.rfind("cups:", 0) == 0 && spec.size() > 5)) {
+            print::CupsSettings settings;
+            settings.queue = spec.size() > 5 ? spec.substr(5) : "";
+            devices->m_cups = std::make_unique<print::CupsPrinter>(settings);
+            devices->m_device = devices->m_cups.get();
+        } else if (spec == "none") {
+            devices->m_device = &devices->m_none;
+        } else {
+            return Error::make("options.invalid", "unknown printer '" + spec + "' (use cups[:QUEUE], pdf:DIR or none)");
+        }
+        devices->m_printer = std::make_unique<print::AsyncReceiptPrinter>(
+            *devices->m_device, [&postbox](PrintJobId job, PrintOutcome outcome) {
+                log(outcome == PrintOutcome::Printed ? LogLevel::Info : LogLevel::Warning, "print",
+                    std::string("receipt ") + std::string(to_string(outcome)));
+                postbox.post(intent::PrintFinished { job, outcome });
+            });
+        return devices;
+    }
+
+    ReceiptPrinter& printer() { return *m_printer; }
+
+    // Starts watching, once the UI listens: the first state is posted at once.
+    void watch()
+    {
+        auto on_change = [this](PrinterState const& state) { m_postbox.post(intent::PrinterChanged { state }); };
+        if (m_cups)
+            m_watch = std::make_unique<print::PrinterWatch>([this] { return m_cups->state(); }, on_change);
+        else if (m_simulated)
+            m_watch = std::make_unique<print::PrinterWatch>([this] { return m_simulated->state(); }, on_change);
+        else
+            on_change(printer_state_of({ PrinterProblem::NotConfigured }));
+    }
+
+    // `printer out-of-paper` in a scenario, F5/F6 in the demo.
+    Result<void> act(std::string const& problem)
+    {
+        if (!m_simulated)
+            return Error::make("print.not_simulated", "the printer is not the simulated one (--printer pdf:DIR)");
+        std::vector<PrinterProblem> problems;
+        if (problem == "out-of-paper")
+            problems = { PrinterProblem::OutOfPaper };
+        else if (problem == "jam")
+            problems = { PrinterProblem::Jammed };
+        else if (problem == "offline")
+            problems = { PrinterProblem::Offline };
+        else if (problem == "paper-low")
+            problems = { PrinterProblem::PaperLow };
+        else if (problem != "ready")
+            return Error::make("print.unknown_problem", "no printer problem named '" + problem + "'");
+        m_simulated->set_problems(problems);
+        // Said now rather than at the watch's next look, so that a
+        // scenario's next line sees it.
+        m_postbox.post(intent::PrinterChanged { m_simulated->state() });
+        return {};
+    }
+
+private:
+    explicit PrinterDevices(PostBox& postbox)
+        : m_postbox(postbox)
+    {
+    }
+
+    // --printer none: nothing prints, and the session never submits.
+    class NoPrinter final : public print::ReceiptDevice {
+    public:
+        PrintOutcome print(Receipt const&) override { return PrintOutcome::Offline; }
+    };
+
+    PostBox& m_postbox;
+    NoPrinter m_none;
+    std::unique_ptr<print::PdfFolderPrinter> m_simulated;
+    std::unique_ptr<print::CupsPrinter> m_cups;
+    print::ReceiptDevice* m_device { nullptr };
+    std::unique_ptr<print::AsyncReceiptPrinter> m_printer;
+    // Last: stops first, before the devices it asks.
+    std::unique_ptr<print::PrinterWatch> m_watch;
+};
 
 // Stands in for the outbox when it could not be opened: every save fails
 // with the reason it did not open.
@@ -273,22 +357,17 @@ int main(int argc, char** argv)
         store = std::make_unique<UnavailableStore>(*store_error);
     }
 
-    auto device = make_printer(options.printer);
-    if (!device)
-        return fail(device.error().detail);
     PostBox postbox;
-    print::AsyncReceiptPrinter printer(*device.value(), [&postbox](PrintJobId job, PrintOutcome outcome) {
-        log(outcome == PrintOutcome::Printed ? LogLevel::Info : LogLevel::Warning, "print",
-            std::string("receipt ") + std::string(to_string(outcome)));
-        postbox.post(intent::PrintFinished { job, outcome });
-    });
+    auto printers = PrinterDevices::create(options.printer, postbox);
+    if (!printers)
+        return fail(printers.error().detail);
 
     SystemClock system_clock;
     // Scenarios move time by hand, from now: receipts still carry a real date.
     ManualClock manual_clock(options.scenario_start.value_or(system_clock.unix_seconds()));
     Clock const& clock = options.scenario ? static_cast<Clock const&>(manual_clock) : system_clock;
     CardDevices cards(options, clock, postbox);
-    Session session(catalogue, clock, *store, printer, options.session);
+    Session session(catalogue, clock, *store, printers.value()->printer(), options.session);
     session.set_card_reader(cards.reader());
     session.set_out_of_service(store_error.has_value());
     if (auto counts = store->usage_counts())
@@ -315,8 +394,12 @@ int main(int argc, char** argv)
     auto& kiosk_ui = *created.value();
     postbox.attach(&kiosk_ui);
     cards.announce();
-    kiosk_ui.set_device_hook(
-        [&cards](std::string const& verb, std::string const& name) { return cards.act(verb, name); });
+    printers.value()->watch();
+    kiosk_ui.set_device_hook([&cards, &printers](std::string const& verb, std::string const& name) {
+        if (verb == "printer")
+            return printers.value()->act(name);
+        return cards.act(verb, name);
+    });
 
     int status = 0;
     if (options.scenario) {

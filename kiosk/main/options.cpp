@@ -12,7 +12,11 @@ char const* usage()
     return R"(Usage: kiosk [options]
 
 Devices
-  --printer pdf:DIR           receipts as PDF files in DIR (simulator; default pdf:var/receipts)
+  --printer cups[:QUEUE]|pdf:DIR|none
+                              the receipt printer: a CUPS queue (default destination without
+                              QUEUE; the server from CUPS_SERVER or client.conf), the simulator
+                              writing PDF files in DIR (default pdf:var/receipts; `printer
+                              out-of-paper` in scenarios, F5/F6 in the demo), or none
   --card sim|pcsc[:PATTERN]|none
                               the ID card reader: simulated (default; `card insert NAME` in
                               scenarios, F2-F4 in the demo), the PC/SC reader whose name

@@ -4,6 +4,7 @@
 #   --outbox N              the outbox holds exactly N dossiers
 #   --answer FIELD=VALUE    the (single) dossier has this answer
 #   --receipt               a receipt PDF was printed and bears the dossier's code
+#   --receipts N            exactly N receipt PDFs were printed
 #   --no-personal-in-log    no answer of any dossier, nor its code, appears in the log
 #   --catalogue DIR         run with this catalogue instead of the shipped one
 #   --date YYYY-MM-DD       the scenario's day (appointments, ages), instead of today
@@ -77,6 +78,13 @@ for ((i = 0; i < ${#checks[@]}; i++)); do
       text=$(pdftotext "$pdf" - | tr -d ' \n-')
       [[ "$text" == *"$code"* ]] || fail "receipt does not bear the code $code"
       echo "check: receipt $code.pdf bears its code" ;;
+    --receipts)
+      # Exactly this many receipt files: a receipt held while the printer
+      # was out prints once, not once per retry.
+      want=${checks[i + 1]}
+      got=$(find "$work/receipts" -name '*.pdf' | wc -l)
+      [[ "$got" == "$want" ]] || fail "$got receipt file(s), expected $want: $(ls "$work/receipts")"
+      echo "check: $got receipt file(s)" ;;
     --qr-on-screen)
       # The QR code on the receipt screen, decoded as a phone would.
       shot=$work/screenshots/${checks[i + 1]}.png

@@ -216,5 +216,117 @@ TEST(AsyncReceiptPrinter, ADeviceThatThrowsCountsAsFailedAndTheWorkerCarriesOn)
     EXPECT_EQ(outcomes.all(), (std::vector { PrintOutcome::Failed, PrintOutcome::Failed }));
 }
 
+// Fails until told the paper is back, as a printer with an empty roll.
+class EmptyRollDevice final : public ReceiptDevice {
+public:
+    PrintOutcome print(Receipt const& receipt) override
+    {
+        std::lock_guard lock(m_mutex);
+        if (!m_paper)
+            return PrintOutcome::OutOfPaper;
+        m_printed.push_back(receipt.code.text());
+        return PrintOutcome::Printed;
+    }
+    void load_paper()
+    {
+        std::lock_guard lock(m_mutex);
+        m_paper = true;
+    }
+    std::vector<std::string> printed()
+    {
+        std::lock_guard lock(m_mutex);
+        return m_printed;
+    }
+
+private:
+    std::mutex m_mutex;
+    bool m_paper { false };
+    std::vector<std::string> m_printed;
+};
+
+TEST(AsyncReceiptPrinter, AReceiptThatDidNotPrintIsKeptForTheDeskToReprint)
+{
+    EmptyRollDevice device;
+    Outcomes outcomes;
+    AsyncReceiptPrinter printer(device, outcomes.callback());
+    auto const first = sample_receipt(1);
+    printer.submit(first, 7);
+    ASSERT_TRUE(outcomes.wait_for(1));
+    EXPECT_EQ(printer.pending(), 0u);
+    auto kept = printer.kept();
+    ASSERT_EQ(kept.size(), 1u);
+    EXPECT_EQ(kept[0].job, 7u);
+    EXPECT_EQ(kept[0].receipt.code, first.code);
+    EXPECT_EQ(kept[0].outcome, PrintOutcome::OutOfPaper);
+
+    EXPECT_FALSE(printer.reprint(8));
+    device.load_paper();
+    EXPECT_TRUE(printer.reprint(7));
+    ASSERT_TRUE(outcomes.wait_for(2));
+    EXPECT_EQ(outcomes.all(), (std::vector { PrintOutcome::OutOfPaper, PrintOutcome::Printed }));
+    EXPECT_EQ(device.printed(), std::vector { first.code.text() });
+    EXPECT_TRUE(printer.kept().empty());
+    // Printed once: a second reprint of the same job finds nothing.
+    EXPECT_FALSE(printer.reprint(7));
+}
+
+TEST(AsyncReceiptPrinter, KeepsOnlyTheLatestReceipts)
+{
+    EmptyRollDevice device;
+    Outcomes outcomes;
+    AsyncReceiptPrinter printer(device, outcomes.callback());
+    std::size_t const submitted = AsyncReceiptPrinter::keep + 3;
+    for (std::size_t i = 1; i <= submitted; ++i)
+        printer.submit(sample_receipt(i), i);
+    ASSERT_TRUE(outcomes.wait_for(submitted));
+    auto kept = printer.kept();
+    ASSERT_EQ(kept.size(), AsyncReceiptPrinter::keep);
+    EXPECT_EQ(kept.front().job, 4u);
+    EXPECT_EQ(kept.back().job, submitted);
+}
+
+// Waits for paper that never comes, until interrupted.
+class StuckDevice final : public ReceiptDevice {
+public:
+    PrintOutcome print(Receipt const&) override
+    {
+        std::unique_lock lock(m_mutex);
+        m_started = true;
+        m_changed.notify_all();
+        m_changed.wait(lock, [this] { return m_interrupted; });
+        return PrintOutcome::Failed;
+    }
+    void interrupt() override
+    {
+        std::lock_guard lock(m_mutex);
+        m_interrupted = true;
+        m_changed.notify_all();
+    }
+    bool wait_until_started()
+    {
+        std::unique_lock lock(m_mutex);
+        return m_changed.wait_for(lock, patience, [this] { return m_started; });
+    }
+
+private:
+    std::mutex m_mutex;
+    std::condition_variable m_changed;
+    bool m_started { false };
+    bool m_interrupted { false };
+};
+
+TEST(AsyncReceiptPrinter, ShuttingDownInterruptsAJobWaitingForThePrinter)
+{
+    StuckDevice device;
+    Outcomes outcomes;
+    auto printer = std::make_unique<AsyncReceiptPrinter>(device, outcomes.callback());
+    printer->submit(sample_receipt(1), 1);
+    ASSERT_TRUE(device.wait_until_started());
+    EXPECT_EQ(printer->pending(), 1u);
+    auto destroying = std::async(std::launch::async, [&] { printer.reset(); });
+    EXPECT_EQ(destroying.wait_for(patience), std::future_status::ready);
+    EXPECT_EQ(outcomes.all(), std::vector { PrintOutcome::Failed });
+}
+
 }
 }
