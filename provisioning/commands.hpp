@@ -8,5 +8,7 @@ namespace guichet::kioskctl {
 
 // `kioskctl card ...`: arguments after "card". Returns the exit status.
 int card_command(std::vector<std::string_view> const& arguments);
+// `kioskctl printer ...`: arguments after "printer".
+int printer_command(std::vector<std::string_view> const& arguments);
 
 }

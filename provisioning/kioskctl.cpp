@@ -22,6 +22,7 @@ constexpr char const* usage_text = R"(Usage:
   kioskctl catalogue check PATH [--orientation FILE] [--quiet]
   kioskctl card read [--mrz LINES | --doc N --birth YYMMDD --expiry YYMMDD] [--reader PATTERN]
   kioskctl card readers | specimens
+  kioskctl printer status | test [--printer QUEUE]
 
 Commands:
   catalogue check   Check a catalogue as the kiosk loads it. PATH is a folder
@@ -31,6 +32,8 @@ Commands:
                     then a summary. Exit status: 0 if sound, 1 if not.
   card              Read an ID card's chip as the kiosk does (`kioskctl card
                     --help`).
+  printer           The receipt printer's state, and a test receipt
+                    (`kioskctl printer --help`).
 
 Options:
   --orientation FILE  The themes and life situations to check against.
@@ -114,5 +117,7 @@ int main(int argc, char** argv)
     }
     if (arguments[0] == "card")
         return guichet::kioskctl::card_command({ arguments.begin() + 1, arguments.end() });
+    if (arguments[0] == "printer")
+        return guichet::kioskctl::printer_command({ arguments.begin() + 1, arguments.end() });
     return usage_error("unknown command " + std::string(arguments[0]));
 }
