@@ -30,10 +30,13 @@ struct IppDeleter {
 };
 using Ipp = std::unique_ptr<ipp_t, IppDeleter>;
 
-// cupsd: CUPS_SERVER, client.conf, else the local socket.
-Http connect()
+// cupsd: the configured server, else CUPS_SERVER, client.conf, else the
+// local socket. libcups keeps its default server per thread once read, so a
+// configured one is passed here rather than through the environment.
+Http connect(std::string const& server)
 {
-    return Http(httpConnect2(cupsServer(), ippPort(), nullptr, AF_UNSPEC, cupsEncryption(), 1, 5000, nullptr));
+    char const* host = server.empty() ? cupsServer() : server.c_str();
+    return Http(httpConnect2(host, ippPort(), nullptr, AF_UNSPEC, cupsEncryption(), 1, 5000, nullptr));
 }
 
 // The configured queue, or the default destination's name; empty when
@@ -71,13 +74,23 @@ double millis_since(Clock::time_point start)
     return std::chrono::duration<double, std::milli>(Clock::now() - start).count();
 }
 
-std::string media_for(RenderedReceipt const& rendered, PaperLayout layout)
+// The paper the job needs, as the two options CUPS understands: `media`
+// (IPP, driverless printers) and `PageSize` (PPD queues, most thermal
+// printers' drivers). Given `media` alone, CUPS rounds a custom size to
+// whole points for the PPD, and an 80 mm roll becomes 79.7 mm.
+struct Media {
+    std::string media;
+    std::string page_size;
+};
+
+Media media_for(RenderedReceipt const& rendered, PaperLayout layout)
 {
     if (layout == PaperLayout::A4)
-        return "iso_a4_210x297mm";
+        return { "iso_a4_210x297mm", "A4" };
     // Whole millimetres, rounded up: the roll is cut just below the content.
-    return "Custom." + std::to_string(int(std::lround(rendered.width_mm))) + "x"
+    auto size = "Custom." + std::to_string(int(std::lround(rendered.width_mm))) + "x"
         + std::to_string(int(std::ceil(rendered.height_mm))) + "mm";
+    return { size, size };
 }
 
 struct ReasonRule {
@@ -154,7 +167,7 @@ CupsPrinter::CupsPrinter(CupsSettings settings)
 QueueReport CupsPrinter::query() const
 {
     QueueReport report;
-    Http http = connect();
+    Http http = connect(m_settings.server);
     if (!http)
         return report;
     report.queue = queue_name(http.get(), m_settings.queue);
@@ -204,30 +217,39 @@ Result<CupsPrinter::Submitted> CupsPrinter::submit(Receipt const& receipt) const
 Result<CupsPrinter::Submitted> CupsPrinter::submit_document(RenderedReceipt const& rendered) const
 {
     auto start = Clock::now();
-    Http http = connect();
+    Http http = connect(m_settings.server);
     if (!http)
-        return Error::make("print.unreachable", "cupsd does not answer at " + std::string(cupsServer()));
+        return Error::make("print.unreachable",
+            "cupsd does not answer at " + (m_settings.server.empty() ? std::string(cupsServer()) : m_settings.server));
     Submitted submitted;
     submitted.queue = queue_name(http.get(), m_settings.queue);
     if (submitted.queue.empty())
         return Error::make("print.no_queue", "no queue configured and no default destination");
 
-    std::string media = media_for(rendered, m_settings.layout);
+    auto media = media_for(rendered, m_settings.layout);
     cups_option_t* options = nullptr;
-    int option_count = cupsAddOption("media", media.c_str(), 0, &options);
+    int option_count = cupsAddOption("media", media.media.c_str(), 0, &options);
+    option_count = cupsAddOption("PageSize", media.page_size.c_str(), option_count, &options);
     // The job's name is in CUPS's logs and lpstat: no tracking code there.
-    submitted.job = cupsCreateJob(http.get(), submitted.queue.c_str(), "Reçu Guichet", option_count, options);
+    // ASCII, as some backends make file names of it.
+    submitted.job = cupsCreateJob(http.get(), submitted.queue.c_str(), "Recu Guichet", option_count, options);
     cupsFreeOptions(option_count, options);
     if (submitted.job == 0) {
         ipp_status_t status = cupsLastError();
         std::string detail = submitted.queue + ": " + cupsLastErrorString();
         if (status == IPP_STATUS_ERROR_NOT_ACCEPTING_JOBS)
             return Error::make("print.not_accepting", detail);
-        if (status == IPP_STATUS_ERROR_NOT_FOUND)
-            return Error::make("print.no_queue", detail);
-        if (unreachable(status))
+        // libcups looks the queue up before it asks cupsd, and says
+        // "internal error, no such file" for a queue that does not exist:
+        // ask cupsd what it knows of the queue.
+        auto report = query();
+        if (!report.reachable)
             return Error::make("print.unreachable", detail);
-        return Error::make("print.refused", detail);
+        if (!report.exists)
+            return Error::make("print.no_queue", detail);
+        if (!report.accepting)
+            return Error::make("print.not_accepting", detail);
+        return Error::make(unreachable(status) ? "print.unreachable" : "print.refused", detail);
     }
     auto refuse = [&](std::string step) {
         std::string detail = submitted.queue + ": " + step + ": " + cupsLastErrorString();
@@ -249,7 +271,7 @@ Result<CupsPrinter::Submitted> CupsPrinter::submit_document(RenderedReceipt cons
 
 int CupsPrinter::job_state(int job) const
 {
-    Http http = connect();
+    Http http = connect(m_settings.server);
     if (!http)
         return -1;
     std::array<char, HTTP_MAX_URI> uri {};

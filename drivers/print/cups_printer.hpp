@@ -44,6 +44,9 @@ std::vector<PrinterProblem> problems_of(QueueReport const& report);
 struct CupsSettings {
     // The queue to print to; empty for CUPS's default destination.
     std::string queue;
+    // The print server: a socket path or host[:port]; empty for CUPS's own
+    // choice (CUPS_SERVER, client.conf, the local socket).
+    std::string server;
     PaperLayout layout { PaperLayout::Roll80mm };
     // How often a job and a stopped queue are looked at.
     std::chrono::milliseconds poll { 250 };

@@ -23,51 +23,9 @@ reader0="Virtual PCD 00 00"
 reader1="Virtual PCD 00 01"
 vicc_pattern="/vicc -t "     # in vicc's command line; guards against a recycled pid
 
-die() { echo "card-stack: $*" >&2; exit 1; }
-note() { echo "card-stack: $*" >&2; }
-
-usage() {
-    sed -n '2,/^set -e/p' "${BASH_SOURCE[0]}" | sed '$d; s/^# \{0,1\}//' >&2
-    exit 2
-}
-
-elapsed() {  # elapsed T0 (an $EPOCHREALTIME): "1.23s"
-    local now=$EPOCHREALTIME us
-    us=$((10#${now//[.,]/} - 10#${1//[.,]/}))
-    printf '%d.%02ds' $((us / 1000000)) $((us % 1000000 / 10000))
-}
-
-absdir() { mkdir -p "$1" && (cd "$1" && pwd); }
-
-# alive PIDFILE PATTERN: the pid in PIDFILE runs and its command line
-# contains PATTERN (so a recycled pid is never taken for ours).
-alive() {
-    local pid
-    [[ -f $1 ]] || return 1
-    pid=$(cat "$1" 2>/dev/null) || return 1
-    [[ $pid =~ ^[0-9]+$ ]] || return 1
-    [[ -r /proc/$pid/cmdline ]] || return 1
-    tr '\0' ' ' < "/proc/$pid/cmdline" | grep -qF -- "$2"
-}
-
-# end PIDFILE PATTERN NAME: TERM the process, KILL it after the timeout.
-end() {
-    local pidfile=$1 pattern=$2 name=$3 pid i
-    if alive "$pidfile" "$pattern"; then
-        pid=$(cat "$pidfile")
-        kill -TERM "$pid" 2>/dev/null || true
-        for ((i = 0; i < timeout * 10; i++)); do
-            alive "$pidfile" "$pattern" || break
-            sleep 0.1
-        done
-        if alive "$pidfile" "$pattern"; then
-            note "$name (pid $pid) ignored SIGTERM for ${timeout}s: SIGKILL"
-            kill -KILL "$pid" 2>/dev/null || true
-            sleep 0.2
-        fi
-    fi
-    rm -f "$pidfile"
-}
+stack_name=card-stack
+# shellcheck source=../lib/daemons.sh
+source "$here/../lib/daemons.sh"
 
 pcsc_wait() {  # pcsc_wait readers|present|empty READER
     PCSCLITE_CSOCK_NAME=$csock "$py" "$here/pcsc-wait.py" "$1" "$2" "$timeout"

@@ -10,6 +10,7 @@
 #   --date YYYY-MM-DD       the scenario's day (appointments, ages), instead of today
 #   --broken-catalogue      run with the shipped catalogue plus a malformed file
 #   --broken-printer        print into a folder that cannot be created
+#   --printer SPEC          the kiosk's --printer (cups:QUEUE), instead of a PDF folder
 #   --broken-data           keep the outbox in a folder that cannot be created
 # Usage: run_scenario.sh KIOSK SCENARIO WORKDIR [checks...]
 set -euo pipefail
@@ -34,6 +35,8 @@ for ((i = 0; i < ${#checks[@]}; i++)); do
       printf '{ "format": 1, "id": "cassee", "pages": [ { "id": "p" ' > "$work/catalogue/zz-cassee.json"
       extra+=(--catalogue "$work/catalogue") ;;
     --broken-printer) printer="pdf:/dev/null/receipts" ;;
+    # Another printer than the PDF folder: cups:QUEUE (tests/print).
+    --printer) printer=${checks[i + 1]} ;;
     # A kiosk with the simulated card reader (`card insert NAME` in the
     # scenario), and a document scanner that types the MRZ.
     --card-reader) card=sim ;;
