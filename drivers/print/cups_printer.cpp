@@ -341,6 +341,8 @@ PrintOutcome CupsPrinter::print(Receipt const& receipt)
             return PrintOutcome::Failed;
     }
     m_last_job = submitted->job;
+    if (m_settings.on_accepted)
+        m_settings.on_accepted(submitted->job);
     log(LogLevel::Info, "print",
         "job " + std::to_string(submitted->job) + " accepted by " + submitted->queue + " in "
             + std::to_string(int(submitted->submit_ms)) + " ms");

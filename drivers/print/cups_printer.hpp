@@ -21,6 +21,7 @@
 #include <atomic>
 #include <chrono>
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -50,6 +51,9 @@ struct CupsSettings {
     PaperLayout layout { PaperLayout::Roll80mm };
     // How often a job and a stopped queue are looked at.
     std::chrono::milliseconds poll { 250 };
+    // Called on the printing thread when CUPS has accepted a job (the
+    // benchmark times it); may be empty.
+    std::function<void(int job)> on_accepted;
 };
 
 class CupsPrinter final : public ReceiptDevice {

@@ -15,4 +15,5 @@ if [[ -z "${DISPLAY:-}" ]]; then
 fi
 "$build/tests/bench/catalogue_bench" "$PWD"
 "$build/tests/bench/card_bench" "$PWD"
+"$build/tests/bench/print_bench" "$PWD"
 "$build/tests/bench/kiosk_bench" "$build/kiosk/main/kiosk" tests/bench/scenarios "$work"
