@@ -45,7 +45,7 @@ squeezed_text() { pdftotext "$1" - | tr -d ' \n-'; }
 
 # --- 1. a receipt on the cups-pdf queue --------------------------------------
 "$source_dir/tests/ui/run_scenario.sh" "$kiosk" "$source_dir/tests/ui/scenarios/happy_path.scn" "$work/happy" \
-  --printer "cups:$CUPS_STACK_PDF_QUEUE" --outbox 1 --no-personal-in-log >/dev/null
+  --printer "cups:$CUPS_STACK_PDF_QUEUE" --outbox 1 --no-personal-in-log --qr-on-screen 07-receipt >/dev/null
 code=$(code_of "$work/happy")
 [[ -n "$code" ]] || fail "no dossier in the outbox"
 job=$(grep -o 'job [0-9]* accepted by' "$work/happy/stderr" | head -n 1 | cut -d' ' -f2)
@@ -53,7 +53,7 @@ job=$(grep -o 'job [0-9]* accepted by' "$work/happy/stderr" | head -n 1 | cut -d
 pdfs=("$CUPS_STACK_PDF_DIR"/*-job_"$job".pdf)
 [[ -f "${pdfs[0]}" ]] || fail "cups-pdf wrote no *-job_$job.pdf in $CUPS_STACK_PDF_DIR: $(ls "$CUPS_STACK_PDF_DIR")"
 [[ $(squeezed_text "${pdfs[0]}") == *"$code"* ]] || fail "the printed receipt does not bear the code $code"
-pass "job $job printed by cups-pdf bears the code shown on screen"
+pass "job $job printed by cups-pdf bears the code shown on screen (its QR code decoded from the screenshot)"
 size=$(pdfinfo "${pdfs[0]}" | sed -n 's/^Page size: *\([0-9.]*\) x \([0-9.]*\) pts.*/\1 \2/p')
 width=${size%% *}
 # 80 mm = 226.77 pt; cups-pdf writes two decimals.
@@ -61,6 +61,16 @@ awk -v w="$width" 'BEGIN { exit !(w > 226.3 && w < 227.2) }' || fail "the page i
 pass "the printed page is $width pt wide (80 mm), ${size##* } pt long"
 # The kiosk's log holds the job number, never the code.
 grep -qF "$code" "$work/happy/stderr" && fail "the kiosk's log holds the tracking code"
+
+# kioskctl's test receipt: its code on stdout is the one on paper.
+test_json=$("$kioskctl" printer test --printer "$CUPS_STACK_PDF_QUEUE" --json) || fail "kioskctl printer test: $test_json"
+test_code=$(sed -n 's/.*"code":"\([A-Z-]*\)".*/\1/p' <<<"$test_json")
+test_job=$(sed -n 's/.*"job":\([0-9]*\).*/\1/p' <<<"$test_json")
+[[ -n "$test_code" && -n "$test_job" ]] || fail "kioskctl printer test printed no code or job: $test_json"
+pdfs=("$CUPS_STACK_PDF_DIR"/*-job_"$test_job".pdf)
+[[ $(squeezed_text "${pdfs[0]}") == *"${test_code//-/}"* ]] || fail "the test receipt does not bear $test_code"
+[[ $(pdftotext "${pdfs[0]}" -) == *"Reçu de test"* ]] || fail "the test receipt does not say it is a test"
+pass "kioskctl printer test: job $test_job completed, the paper bears $test_code"
 
 # --- 2. out of paper ---------------------------------------------------------
 "$stack" fault "$work/cups" media-empty
