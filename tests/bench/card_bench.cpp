@@ -19,6 +19,8 @@
 #include "drivers/card/specimens.hpp"
 
 #include "kiosk/core/mrz.hpp"
+#include "tests/bench/spread.hpp"
+#include "tests/lib/stack_env.hpp"
 
 #include <algorithm>
 #include <chrono>
@@ -33,6 +35,10 @@
 
 using namespace guichet;
 using namespace guichet::card;
+using guichet::bench::spread_of;
+using guichet::testing::env_value;
+using guichet::testing::quoted;
+using guichet::testing::read_text;
 
 namespace {
 
@@ -42,21 +48,6 @@ constexpr Date today { 2026, 11, 22 };
 double micros(Clock::duration duration)
 {
     return std::chrono::duration<double, std::micro>(duration).count();
-}
-
-// The median and the 95th percentile (nearest rank) of `values`.
-struct Spread {
-    double median { 0 };
-    double p95 { 0 };
-};
-
-Spread spread_of(std::vector<double> values)
-{
-    if (values.empty())
-        return {};
-    std::sort(values.begin(), values.end());
-    auto rank = static_cast<std::size_t>(std::ceil(0.95 * static_cast<double>(values.size())));
-    return { values[values.size() / 2], values[std::max<std::size_t>(rank, 1) - 1] };
 }
 
 // Passes commands on and keeps how long each answer took to come back:
@@ -156,19 +147,6 @@ void simulated(Specimen const& specimen, mrz::AccessKey const& access)
         ours.median, ours.p95, chip.median, chip.p95);
 }
 
-std::string read_text(std::filesystem::path const& path)
-{
-    std::ifstream in(path);
-    std::stringstream text;
-    text << in.rdbuf();
-    return text.str();
-}
-
-std::string quoted(std::string const& text)
-{
-    return "'" + text + "'";
-}
-
 // The stack of tests/card in a directory of its own, stopped when this goes.
 class CardStack {
 public:
@@ -208,17 +186,11 @@ public:
             m_failure = "card-stack.sh insert failed: " + last_log_line() + " (" + m_log.string() + ")";
             return false;
         }
-        auto env = read_text(m_dir / "env");
-        std::string const key = "PCSCLITE_CSOCK_NAME=";
-        auto at = env.find(key);
-        if (at == std::string::npos) {
+        auto value = env_value(read_text(m_dir / "env"), "PCSCLITE_CSOCK_NAME");
+        if (value.empty()) {
             m_failure = "no PCSCLITE_CSOCK_NAME in " + (m_dir / "env").string();
             return false;
         }
-        auto value = env.substr(at + key.size());
-        value = value.substr(0, value.find('\n'));
-        if (!value.empty() && (value.front() == '\'' || value.front() == '"'))
-            value = value.substr(1, value.size() - 2);
         ::setenv("PCSCLITE_CSOCK_NAME", value.c_str(), 1);
         return true;
     }

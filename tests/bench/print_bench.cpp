@@ -19,6 +19,8 @@
 #include "drivers/print/receipt_device.hpp"
 #include "drivers/print/receipt_pdf.hpp"
 #include "sync/sqlite_store.hpp"
+#include "tests/bench/spread.hpp"
+#include "tests/lib/stack_env.hpp"
 
 #include <algorithm>
 #include <chrono>
@@ -34,6 +36,10 @@
 #include <vector>
 
 using namespace guichet;
+using guichet::bench::spread_of;
+using guichet::testing::env_value;
+using guichet::testing::quoted;
+using guichet::testing::read_text;
 
 namespace {
 
@@ -43,20 +49,6 @@ namespace fs = std::filesystem;
 double millis(Clock::duration duration)
 {
     return std::chrono::duration<double, std::milli>(duration).count();
-}
-
-struct Spread {
-    double median { 0 };
-    double p95 { 0 };
-};
-
-Spread spread_of(std::vector<double> values)
-{
-    if (values.empty())
-        return {};
-    std::sort(values.begin(), values.end());
-    auto rank = static_cast<std::size_t>(std::ceil(0.95 * static_cast<double>(values.size())));
-    return { values[values.size() / 2], values[std::max<std::size_t>(rank, 1) - 1] };
 }
 
 void print_spread(char const* what, std::vector<double> const& values, char const* aim)
@@ -91,18 +83,6 @@ void bench_render()
         print_spread(layout == print::PaperLayout::A4 ? "receipt PDF rendered, A4" : "receipt PDF rendered, 80 mm roll",
             times, "   aim < 30 ms");
     }
-}
-
-std::string env_value(std::string const& env, std::string const& name)
-{
-    auto at = env.find(name + "=");
-    if (at == std::string::npos)
-        return "";
-    auto value = env.substr(at + name.size() + 1);
-    value = value.substr(0, value.find('\n'));
-    if (!value.empty() && (value.front() == '\'' || value.front() == '"'))
-        value = value.substr(1, value.size() - 2);
-    return value;
 }
 
 // Stamps when CUPS accepted each job and when the worker reported its end.
@@ -202,19 +182,17 @@ int main(int argc, char** argv)
     auto work = fs::temp_directory_path() / ("guichet-print-bench-" + std::to_string(::getpid()));
     fs::create_directories(work);
     auto script = (source / "tests/print/cups-stack.sh").string();
-    auto quoted = [](fs::path const& path) { return "'" + path.string() + "'"; };
-    std::string start = script + " start " + quoted(work / "cups") + " >" + quoted(work / "stack.log") + " 2>&1";
+    std::string start = script + " start " + quoted((work / "cups").string()) + " >"
+        + quoted((work / "stack.log").string()) + " 2>&1";
     if (std::system(start.c_str()) != 0) {
         std::printf("CUPS figures skipped: the stack did not start (see %s)\n", (work / "stack.log").c_str());
         return 0;
     }
-    std::ifstream in(work / "cups/env");
-    std::stringstream env;
-    env << in.rdbuf();
-    ::setenv("CUPS_SERVER", env_value(env.str(), "CUPS_SERVER").c_str(), 1);
-    bench_queue(env_value(env.str(), "CUPS_STACK_FAULT_QUEUE"), work, 30);
-    bench_queue(env_value(env.str(), "CUPS_STACK_PDF_QUEUE"), work, 10);
-    std::system((script + " stop " + quoted(work / "cups") + " >/dev/null 2>&1").c_str());
+    auto env = read_text(work / "cups/env");
+    ::setenv("CUPS_SERVER", env_value(env, "CUPS_SERVER").c_str(), 1);
+    bench_queue(env_value(env, "CUPS_STACK_FAULT_QUEUE"), work, 30);
+    bench_queue(env_value(env, "CUPS_STACK_PDF_QUEUE"), work, 10);
+    std::system((script + " stop " + quoted((work / "cups").string()) + " >/dev/null 2>&1").c_str());
     std::error_code ignored;
     fs::remove_all(work, ignored);
     return 0;

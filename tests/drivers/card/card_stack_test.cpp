@@ -8,6 +8,7 @@
 #include "drivers/card/pcsc.hpp"
 
 #include "kiosk/core/card.hpp"
+#include "tests/lib/stack_env.hpp"
 
 #include <gtest/gtest.h>
 
@@ -27,6 +28,10 @@ namespace guichet::card {
 namespace {
 
 namespace fs = std::filesystem;
+using guichet::testing::env_value;
+using guichet::testing::output_of;
+using guichet::testing::quoted;
+using guichet::testing::read_text;
 
 constexpr char specimen_mrz[]
     = "P<UTOERIKSSON<<ANNA<MARIA<<<<<<<<<<<<<<<<<<<L898902C36UTO7408122F1204159ZE184226B<<<<<10";
@@ -34,35 +39,9 @@ constexpr Date today { 2026, 11, 22 };
 
 std::string const stack_script = std::string(GUICHET_SOURCE_DIR) + "/tests/card/card-stack.sh";
 
-std::string quoted(std::string const& text)
-{
-    return "'" + text + "'";
-}
-
 int run(std::string const& command)
 {
     return std::system((command + " >>" + quoted(::testing::TempDir() + "card-stack-commands.log") + " 2>&1").c_str());
-}
-
-std::string output_of(std::string const& command, int& status)
-{
-    std::string out;
-    FILE* pipe = popen(command.c_str(), "r");
-    if (!pipe)
-        return out;
-    std::array<char, 4096> buffer {};
-    while (auto n = std::fread(buffer.data(), 1, buffer.size(), pipe))
-        out.append(buffer.data(), n);
-    status = pclose(pipe);
-    return out;
-}
-
-std::string read_file(fs::path const& path)
-{
-    std::ifstream in(path);
-    std::stringstream text;
-    text << in.rdbuf();
-    return text.str();
 }
 
 class CardStack : public ::testing::Test {
@@ -77,13 +56,8 @@ public:
         if (!started)
             return;
         // The private pcscd's socket, for libpcsclite in this process.
-        auto env = read_file(dir / "env");
-        auto at = env.find("PCSCLITE_CSOCK_NAME=");
-        ASSERT_NE(at, std::string::npos);
-        auto value = env.substr(at + std::strlen("PCSCLITE_CSOCK_NAME="));
-        value = value.substr(0, value.find('\n'));
-        if (!value.empty() && (value.front() == '\'' || value.front() == '"'))
-            value = value.substr(1, value.size() - 2);
+        auto value = env_value(read_text(dir / "env"), "PCSCLITE_CSOCK_NAME");
+        ASSERT_FALSE(value.empty());
         ::setenv("PCSCLITE_CSOCK_NAME", value.c_str(), 1);
     }
     static void TearDownTestSuite()
@@ -113,8 +87,8 @@ protected:
         }
     }
     void remove() { ASSERT_EQ(run(stack_script + " remove " + quoted(dir)), 0); }
-    std::string log_since(std::size_t offset) { return read_file(dir / "pcscd.log").substr(offset); }
-    std::size_t log_size() { return read_file(dir / "pcscd.log").size(); }
+    std::string log_since(std::size_t offset) { return read_text(dir / "pcscd.log").substr(offset); }
+    std::size_t log_size() { return read_text(dir / "pcscd.log").size(); }
 
     static std::unique_ptr<PcscChannel> connect()
     {

@@ -9,6 +9,7 @@
 #include "drivers/print/printer_watch.hpp"
 #include "drivers/print/receipt_device.hpp"
 #include "print_test_support.hpp"
+#include "tests/lib/stack_env.hpp"
 
 #include <cups/ipp.h>
 
@@ -32,13 +33,17 @@ namespace {
 namespace fs = std::filesystem;
 using namespace std::chrono_literals;
 using Clock = std::chrono::steady_clock;
+using guichet::testing::env_value;
+using guichet::testing::quoted;
+using guichet::testing::read_text;
+
+std::string output_of(std::string const& command)
+{
+    int ignored = 0;
+    return guichet::testing::output_of(command, ignored);
+}
 
 std::string const stack_script = std::string(GUICHET_SOURCE_DIR) + "/tests/print/cups-stack.sh";
-
-std::string quoted(std::string const& text)
-{
-    return "'" + text + "'";
-}
 
 fs::path dir;
 bool started = false;
@@ -46,32 +51,6 @@ bool started = false;
 int run(std::string const& command)
 {
     return std::system((command + " >>" + quoted((dir / "test-commands.log").string()) + " 2>&1").c_str());
-}
-
-std::string output_of(std::string const& command)
-{
-    std::string out;
-    FILE* pipe = popen(command.c_str(), "r");
-    if (!pipe)
-        return out;
-    std::array<char, 4096> buffer {};
-    while (auto n = std::fread(buffer.data(), 1, buffer.size(), pipe))
-        out.append(buffer.data(), n);
-    pclose(pipe);
-    return out;
-}
-
-// "export NAME='value'" lines from the stack's env file.
-std::string env_value(std::string const& env, std::string const& name)
-{
-    auto at = env.find(name + "=");
-    if (at == std::string::npos)
-        return "";
-    auto value = env.substr(at + name.size() + 1);
-    value = value.substr(0, value.find('\n'));
-    if (!value.empty() && (value.front() == '\'' || value.front() == '"'))
-        value = value.substr(1, value.size() - 2);
-    return value;
 }
 
 std::string fault_queue;
@@ -167,13 +146,11 @@ public:
         started = run(stack_script + " start " + quoted(dir.string())) == 0;
         if (!started)
             return;
-        std::ifstream in(dir / "env");
-        std::stringstream env;
-        env << in.rdbuf();
+        auto env = read_text(dir / "env");
         // libcups in this process talks to the private cupsd.
-        ::setenv("CUPS_SERVER", env_value(env.str(), "CUPS_SERVER").c_str(), 1);
-        fault_queue = env_value(env.str(), "CUPS_STACK_FAULT_QUEUE");
-        fault_out = env_value(env.str(), "CUPS_STACK_FAULT_OUT");
+        ::setenv("CUPS_SERVER", env_value(env, "CUPS_SERVER").c_str(), 1);
+        fault_queue = env_value(env, "CUPS_STACK_FAULT_QUEUE");
+        fault_out = env_value(env, "CUPS_STACK_FAULT_OUT");
     }
     static void TearDownTestSuite()
     {
