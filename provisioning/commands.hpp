@@ -10,5 +10,8 @@ namespace guichet::kioskctl {
 int card_command(std::vector<std::string_view> const& arguments);
 // `kioskctl printer ...`: arguments after "printer".
 int printer_command(std::vector<std::string_view> const& arguments);
+// `kioskctl enroll ...` and `kioskctl sync ...`: arguments after the command.
+int enroll_command(std::vector<std::string_view> const& arguments);
+int sync_command(std::vector<std::string_view> const& arguments);
 
 }

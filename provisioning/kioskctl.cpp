@@ -23,6 +23,8 @@ constexpr char const* usage_text = R"(Usage:
   kioskctl card read [--mrz LINES | --doc N --birth YYMMDD --expiry YYMMDD] [--reader PATTERN]
   kioskctl card readers | specimens
   kioskctl printer status | test [--printer QUEUE]
+  kioskctl enroll --hub URL --code CODE [--ca FILE] [--data DIR]
+  kioskctl sync status [--data DIR]
 
 Commands:
   catalogue check   Check a catalogue as the kiosk loads it. PATH is a folder
@@ -34,6 +36,8 @@ Commands:
                     --help`).
   printer           The receipt printer's state, and a test receipt
                     (`kioskctl printer --help`).
+  enroll            Enroll this kiosk with its hub (`kioskctl enroll --help`).
+  sync status       The outbox, the last sync, and whether the hub answers.
 
 Options:
   --orientation FILE  The themes and life situations to check against.
@@ -119,5 +123,9 @@ int main(int argc, char** argv)
         return guichet::kioskctl::card_command({ arguments.begin() + 1, arguments.end() });
     if (arguments[0] == "printer")
         return guichet::kioskctl::printer_command({ arguments.begin() + 1, arguments.end() });
+    if (arguments[0] == "enroll")
+        return guichet::kioskctl::enroll_command({ arguments.begin() + 1, arguments.end() });
+    if (arguments[0] == "sync")
+        return guichet::kioskctl::sync_command({ arguments.begin() + 1, arguments.end() });
     return usage_error("unknown command " + std::string(arguments[0]));
 }

@@ -21,6 +21,11 @@ packages=(
   # receipts through CUPS: the library and cups-config to build, and for
   # tests and the demo a private cupsd with a cups-pdf queue
   libcups2-dev cups cups-client cups-bsd printer-driver-cups-pdf
+  # sync and the hub: libsodium (keys, signatures, sealed dossiers), libcurl
+  # (the kiosk's uplink), cpp-httplib with OpenSSL (the hub's server),
+  # libpqxx and a PostgreSQL server (the hub's fleet storage; tests start
+  # their own with initdb and pg_ctl), faketime (the clock-skew test)
+  libsodium-dev libcurl4-openssl-dev libcpp-httplib-dev libpqxx-dev postgresql faketime
   # fonts the kiosk and its receipts load by path
   fonts-dejavu-core fonts-font-awesome
   # tests: read receipts back, decode QR codes, look inside the outbox

@@ -99,6 +99,19 @@ Result<void> Statement::bind(int index, std::string_view text)
     return {};
 }
 
+Result<void> Statement::bind_null(int index)
+{
+    int result = sqlite3_bind_null(m_statement, index);
+    if (result != SQLITE_OK)
+        return error_from(result, m_operation);
+    return {};
+}
+
+Result<void> Statement::bind(int index, std::optional<std::int64_t> value)
+{
+    return value ? bind(index, *value) : bind_null(index);
+}
+
 Result<Step> Statement::step()
 {
     int result = sqlite3_step(m_statement);
@@ -121,6 +134,28 @@ std::string Statement::text_column(int index) const
     auto const* text = reinterpret_cast<char const*>(sqlite3_column_text(m_statement, index));
     auto size = static_cast<std::size_t>(sqlite3_column_bytes(m_statement, index));
     return text ? std::string(text, size) : std::string();
+}
+
+void Statement::reset()
+{
+    sqlite3_reset(m_statement);
+}
+
+bool Statement::is_null(int index) const
+{
+    return sqlite3_column_type(m_statement, index) == SQLITE_NULL;
+}
+
+std::optional<std::int64_t> Statement::optional_int64_column(int index) const
+{
+    if (is_null(index))
+        return std::nullopt;
+    return sqlite3_column_int64(m_statement, index);
+}
+
+std::int64_t changes(sqlite3* connection)
+{
+    return sqlite3_changes64(connection);
 }
 
 namespace {

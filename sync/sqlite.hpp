@@ -11,6 +11,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -55,12 +56,20 @@ public:
     // Text is copied by SQLite, so the caller may wipe its string after.
     Result<void> bind(int index, std::int64_t value);
     Result<void> bind(int index, std::string_view text);
+    Result<void> bind_null(int index);
+    // Binds the value, or NULL when there is none.
+    Result<void> bind(int index, std::optional<std::int64_t> value);
 
     Result<Step> step();
+    // Makes the statement ready to run again; bound values stay.
+    void reset();
 
     // Columns are numbered from 0.
     std::int64_t int64_column(int index) const;
     std::string text_column(int index) const;
+    bool is_null(int index) const;
+    // The column's value, or nothing when it is NULL.
+    std::optional<std::int64_t> optional_int64_column(int index) const;
 
 private:
     Statement(sqlite3_stmt* statement, std::string_view operation);
@@ -68,6 +77,9 @@ private:
     sqlite3_stmt* m_statement { nullptr };
     std::string m_operation;
 };
+
+// Rows changed by the connection's last INSERT, UPDATE or DELETE.
+std::int64_t changes(sqlite3* connection);
 
 // Runs a query expected to return exactly one row and reads its first column.
 Result<std::int64_t> query_int64(sqlite3* connection, std::string_view sql, std::string_view operation);

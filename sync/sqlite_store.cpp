@@ -3,6 +3,7 @@
 #include "sqlite_store.hpp"
 
 #include "kiosk/core/utf8.hpp"
+#include "sync/crypto.hpp"
 
 #include <sqlite3.h>
 
@@ -88,7 +89,7 @@ Result<void> seed_kiosk_state(sqlite3* connection)
     return {};
 }
 
-constexpr std::array<Migration, 3> migrations { {
+constexpr std::array<Migration, 4> migrations { {
     { R"sql(
         CREATE TABLE kiosk_state (
             key TEXT PRIMARY KEY,
@@ -122,6 +123,24 @@ constexpr std::array<Migration, 3> migrations { {
             slot_id TEXT PRIMARY KEY,
             booked_at INTEGER NOT NULL
         );
+    )sql",
+        nullptr },
+    // Dossiers sealed to the hub's key (sync): nothing personal is readable
+    // at rest. Rows written in clear by earlier firmware wait in
+    // outbox_unsealed until the store is opened with the hub's key, which
+    // seals and moves them (seal_legacy_rows). last_sync records the last
+    // acknowledgement, for the heartbeat and the technician.
+    { R"sql(
+        ALTER TABLE outbox RENAME TO outbox_unsealed;
+        CREATE TABLE outbox (
+            id INTEGER PRIMARY KEY,
+            tracking_code TEXT NOT NULL UNIQUE,
+            idempotency_key TEXT NOT NULL UNIQUE,
+            demarche_id TEXT NOT NULL,
+            created_at INTEGER NOT NULL,
+            sealed TEXT NOT NULL
+        );
+        INSERT INTO kiosk_state(key, value) VALUES ('last_sync_at', 0);
     )sql",
         nullptr },
 } };
@@ -206,14 +225,18 @@ struct WipeOnExit {
 
 // [SECTION] SqliteStore
 
-SqliteStore::SqliteStore(sqlite::Connection connection)
+SqliteStore::SqliteStore(sqlite::Connection connection, std::vector<std::uint8_t> seal_to)
     : m_connection(std::move(connection))
+    , m_seal_to(std::move(seal_to))
 {
 }
 
 Result<std::unique_ptr<SqliteStore>> SqliteStore::open(
-    std::filesystem::path const& path, std::chrono::milliseconds busy_timeout)
+    std::filesystem::path const& path, std::vector<std::uint8_t> seal_to, std::chrono::milliseconds busy_timeout)
 {
+    GUICHET_TRY(crypto::initialise());
+    if (!seal_to.empty() && seal_to.size() != crypto::box_public_key_size)
+        return Error::make("store.not_enrolled", "the hub's key is not a sealing key");
     if (path.has_parent_path()) {
         std::error_code error;
         std::filesystem::create_directories(path.parent_path(), error);
@@ -239,7 +262,40 @@ Result<std::unique_ptr<SqliteStore>> SqliteStore::open(
 
     GUICHET_TRY(configure(connection.get()));
     GUICHET_TRY(migrate(connection.get()));
-    return std::unique_ptr<SqliteStore>(new SqliteStore(std::move(connection)));
+    auto store = std::unique_ptr<SqliteStore>(new SqliteStore(std::move(connection), std::move(seal_to)));
+    if (!store->m_seal_to.empty())
+        GUICHET_TRY(store->seal_legacy_rows());
+    return store;
+}
+
+Result<void> SqliteStore::seal_legacy_rows()
+{
+    auto* connection = m_connection.get();
+    if (GUICHET_TRY(sqlite::query_int64(connection, "SELECT COUNT(*) FROM outbox_unsealed", "count unsealed rows"))
+        == 0)
+        return {};
+    auto transaction = GUICHET_TRY(sqlite::Transaction::begin_immediate(connection, "seal earlier dossiers"));
+    auto select = GUICHET_TRY(sqlite::Statement::prepare(connection,
+        "SELECT tracking_code, idempotency_key, demarche_id, created_at, payload FROM outbox_unsealed ORDER BY id",
+        "read unsealed rows"));
+    auto insert = GUICHET_TRY(sqlite::Statement::prepare(connection,
+        "INSERT INTO outbox(tracking_code, idempotency_key, demarche_id, created_at, sealed) VALUES (?1, ?2, ?3, ?4, "
+        "?5)",
+        "seal an earlier dossier"));
+    while (GUICHET_TRY(select.step()) == sqlite::Step::Row) {
+        auto payload = select.text_column(4);
+        WipeOnExit wipe_payload { payload };
+        auto sealed = GUICHET_TRY(crypto::seal(payload, m_seal_to));
+        GUICHET_TRY(insert.bind(1, std::string_view(select.text_column(0))));
+        GUICHET_TRY(insert.bind(2, std::string_view(select.text_column(1))));
+        GUICHET_TRY(insert.bind(3, std::string_view(select.text_column(2))));
+        GUICHET_TRY(insert.bind(4, select.int64_column(3)));
+        GUICHET_TRY(insert.bind(5, std::string_view(crypto::to_base64(sealed))));
+        GUICHET_TRY(insert.step());
+        insert.reset();
+    }
+    GUICHET_TRY(sqlite::execute(connection, "DELETE FROM outbox_unsealed", "delete unsealed rows"));
+    return transaction.commit();
 }
 
 Result<TrackingCode> SqliteStore::save(Dossier const& dossier)
@@ -257,6 +313,8 @@ Result<TrackingCode> SqliteStore::save(Dossier const& dossier)
     if (static_cast<std::uint64_t>(serial) >= TrackingCode::serial_space)
         return Error::make("store.disk_full", "every tracking-code serial has been used");
 
+    if (m_seal_to.empty())
+        return Error::make("store.not_enrolled", "the kiosk has no hub key to seal dossiers to");
     auto code = TrackingCode::from_serial(static_cast<std::uint64_t>(serial), static_cast<std::uint64_t>(key));
     std::string payload;
     WipeOnExit wipe_payload { payload };
@@ -267,19 +325,22 @@ Result<TrackingCode> SqliteStore::save(Dossier const& dossier)
         // so this is a bug, but no exception leaves the module.
         return Error::make("store.io", "the dossier could not be serialised");
     }
+    // Sealed before it touches the file: the clear text exists only in
+    // this function's memory, and is wiped on the way out.
+    auto sealed = GUICHET_TRY(crypto::seal(payload, m_seal_to));
     auto idempotency_key = GUICHET_TRY(random_idempotency_key());
     auto const now = std::chrono::system_clock::now().time_since_epoch();
     auto const created_at = std::chrono::duration_cast<std::chrono::seconds>(now).count();
 
     auto insert = GUICHET_TRY(sqlite::Statement::prepare(connection,
-        "INSERT INTO outbox(tracking_code, idempotency_key, demarche_id, created_at, payload) "
+        "INSERT INTO outbox(tracking_code, idempotency_key, demarche_id, created_at, sealed) "
         "VALUES (?1, ?2, ?3, ?4, ?5)",
         "insert outbox row"));
     GUICHET_TRY(insert.bind(1, std::string_view(code.text())));
     GUICHET_TRY(insert.bind(2, std::string_view(idempotency_key)));
     GUICHET_TRY(insert.bind(3, std::string_view(dossier.demarche_id)));
     GUICHET_TRY(insert.bind(4, static_cast<std::int64_t>(created_at)));
-    GUICHET_TRY(insert.bind(5, std::string_view(payload)));
+    GUICHET_TRY(insert.bind(5, std::string_view(crypto::to_base64(sealed))));
     GUICHET_TRY(insert.step());
 
     for (auto const& slot : dossier.booked_slots) {
@@ -313,15 +374,19 @@ Result<TrackingCode> SqliteStore::save(Dossier const& dossier)
 
 Result<std::size_t> SqliteStore::outbox_depth() const
 {
-    auto count = GUICHET_TRY(sqlite::query_int64(m_connection.get(), "SELECT COUNT(*) FROM outbox", "count outbox"));
+    auto count = GUICHET_TRY(sqlite::query_int64(m_connection.get(),
+        "SELECT (SELECT COUNT(*) FROM outbox) + (SELECT COUNT(*) FROM outbox_unsealed)", "count outbox"));
     return static_cast<std::size_t>(count);
 }
 
-Result<std::vector<OutboxEntry>> SqliteStore::outbox() const
+Result<std::vector<OutboxEntry>> SqliteStore::outbox(std::size_t limit, std::int64_t after) const
 {
     auto select = GUICHET_TRY(sqlite::Statement::prepare(m_connection.get(),
-        "SELECT id, tracking_code, idempotency_key, demarche_id, created_at, payload FROM outbox ORDER BY id",
+        "SELECT id, tracking_code, idempotency_key, demarche_id, created_at, sealed FROM outbox "
+        "WHERE id > ?1 ORDER BY id LIMIT ?2",
         "read outbox"));
+    GUICHET_TRY(select.bind(1, after));
+    GUICHET_TRY(select.bind(2, static_cast<std::int64_t>(std::min<std::size_t>(limit, INT64_MAX))));
     std::vector<OutboxEntry> entries;
     while (GUICHET_TRY(select.step()) == sqlite::Step::Row) {
         entries.push_back(OutboxEntry {
@@ -336,10 +401,32 @@ Result<std::vector<OutboxEntry>> SqliteStore::outbox() const
     return entries;
 }
 
+Result<void> SqliteStore::acknowledge(std::int64_t id, std::int64_t now)
+{
+    auto* connection = m_connection.get();
+    auto transaction = GUICHET_TRY(sqlite::Transaction::begin_immediate(connection, "acknowledge a dossier"));
+    auto remove = GUICHET_TRY(
+        sqlite::Statement::prepare(connection, "DELETE FROM outbox WHERE id = ?1", "delete a sent dossier"));
+    GUICHET_TRY(remove.bind(1, id));
+    GUICHET_TRY(remove.step());
+    auto record = GUICHET_TRY(sqlite::Statement::prepare(
+        connection, "UPDATE kiosk_state SET value = ?1 WHERE key = 'last_sync_at'", "record the last sync"));
+    GUICHET_TRY(record.bind(1, now));
+    GUICHET_TRY(record.step());
+    return transaction.commit();
+}
+
+Result<std::int64_t> SqliteStore::last_sync_at() const
+{
+    return read_state(m_connection.get(), "last_sync_at", "read the last sync");
+}
+
 Result<std::optional<RequestStatus>> SqliteStore::status(TrackingCode const& code) const
 {
     auto select = GUICHET_TRY(sqlite::Statement::prepare(m_connection.get(),
-        "SELECT demarche_id, created_at FROM outbox WHERE tracking_code = ?1", "look up a request"));
+        "SELECT demarche_id, created_at FROM outbox WHERE tracking_code = ?1 "
+        "UNION ALL SELECT demarche_id, created_at FROM outbox_unsealed WHERE tracking_code = ?1",
+        "look up a request"));
     GUICHET_TRY(select.bind(1, std::string_view(code.text())));
     if (GUICHET_TRY(select.step()) != sqlite::Step::Row)
         return std::optional<RequestStatus> {};

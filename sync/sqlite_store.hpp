@@ -12,7 +12,8 @@
 //                    schema version is above schema_version); it is left
 //                    untouched. Seen after a firmware downgrade.
 // save() also reports "store.disk_full" when the kiosk has used every
-// tracking-code serial, which the resident should read the same way.
+// tracking-code serial, which the resident should read the same way, and
+// "store.not_enrolled" when it has no hub key to seal dossiers to.
 //
 // A SqliteStore is used from one thread. Several processes may open the
 // same file; writers wait up to the busy timeout, then get "store.busy".
@@ -31,8 +32,8 @@
 
 namespace guichet {
 
-// One dossier waiting in the outbox. `payload` is the dossier's JSON as the
-// central services receive it; it holds personal data.
+// One dossier waiting in the outbox. `sealed` is the dossier's JSON sealed
+// to the hub's public key (base64): the kiosk cannot read it back.
 struct OutboxEntry {
     std::int64_t id { 0 };
     std::string tracking_code;
@@ -41,7 +42,7 @@ struct OutboxEntry {
     std::string idempotency_key;
     std::string demarche_id;
     std::int64_t created_at { 0 }; // Unix seconds, when save() ran
-    std::string payload;
+    std::string sealed;
 };
 
 // How the connection is configured, read back from SQLite rather than from
@@ -57,15 +58,21 @@ struct StoreDiagnostics {
 class SqliteStore final : public DossierStore {
 public:
     // The schema version this code writes; see the migrations in the .cpp.
-    static constexpr std::int64_t schema_version = 3;
+    static constexpr std::int64_t schema_version = 4;
     static constexpr std::chrono::milliseconds default_busy_timeout { 2000 };
 
     // Opens the store, creating the file and its parent directories if
     // needed, and brings the schema up to date. A file that is not a
     // database ("store.corrupt") or comes from newer firmware
     // ("store.too_new") is refused without being written to.
-    static Result<std::unique_ptr<SqliteStore>> open(
-        std::filesystem::path const& path, std::chrono::milliseconds busy_timeout = default_busy_timeout);
+    //
+    // `seal_to` is the hub's box public key (from the kiosk's identity):
+    // every dossier is sealed to it before it is written. Without it (a
+    // kiosk not enrolled) save() fails with "store.not_enrolled"; the rest
+    // works. Dossiers written unsealed by firmware before schema 4 are
+    // sealed when the store is opened with a key.
+    static Result<std::unique_ptr<SqliteStore>> open(std::filesystem::path const& path,
+        std::vector<std::uint8_t> seal_to, std::chrono::milliseconds busy_timeout = default_busy_timeout);
 
     Result<TrackingCode> save(Dossier const& dossier) override;
     Result<UsageCounts> usage_counts() const override;
@@ -73,17 +80,25 @@ public:
     Result<std::optional<RequestStatus>> status(TrackingCode const& code) const override;
 
     Result<std::size_t> outbox_depth() const;
-    // Every waiting dossier, oldest first.
-    Result<std::vector<OutboxEntry>> outbox() const;
+    // Waiting dossiers, oldest first; at most `limit`, after id `after`.
+    Result<std::vector<OutboxEntry>> outbox(std::size_t limit = SIZE_MAX, std::int64_t after = 0) const;
+    // The hub holds the dossier: deletes it (secure_delete overwrites it
+    // on disk) and records when the kiosk last synced. Deleting one that is
+    // already gone is not an error (a second ack after a crash).
+    Result<void> acknowledge(std::int64_t id, std::int64_t now);
+    // Unix seconds of the last acknowledgement, 0 if none ever.
+    Result<std::int64_t> last_sync_at() const;
     // The serial the next save() will use; also the number of dossiers ever
     // saved on this kiosk.
     Result<std::uint64_t> next_serial() const;
     Result<StoreDiagnostics> diagnostics() const;
 
 private:
-    explicit SqliteStore(sqlite::Connection connection);
+    SqliteStore(sqlite::Connection connection, std::vector<std::uint8_t> seal_to);
+    Result<void> seal_legacy_rows();
 
     sqlite::Connection m_connection;
+    std::vector<std::uint8_t> m_seal_to;
 };
 
 }

@@ -12,7 +12,9 @@
 #include "kiosk/core/slots.hpp"
 #include "kiosk/main/options.hpp"
 #include "kiosk/main/system_clock.hpp"
+#include "sync/identity.hpp"
 #include "sync/sqlite_store.hpp"
+#include "sync/uplink.hpp"
 #include "ui/kiosk_ui.hpp"
 
 #include <sys/stat.h>
@@ -61,14 +63,48 @@ private:
     ui::KioskUi* m_target { nullptr };
 };
 
+// What the heartbeat says of the devices, kept up to date by their watches.
+class PeripheralBoard {
+public:
+    void set_printer(PrinterState const& state)
+    {
+        std::lock_guard lock(m_mutex);
+        if (state.problems.empty()) {
+            m_report.printer = "ready";
+            return;
+        }
+        m_report.printer.clear();
+        for (auto problem : state.problems) {
+            if (!m_report.printer.empty())
+                m_report.printer += ",";
+            m_report.printer += to_string(problem);
+        }
+    }
+    void set_card_reader(std::string state)
+    {
+        std::lock_guard lock(m_mutex);
+        m_report.card_reader = std::move(state);
+    }
+    PeripheralReport report() const
+    {
+        std::lock_guard lock(m_mutex);
+        return m_report;
+    }
+
+private:
+    mutable std::mutex m_mutex;
+    PeripheralReport m_report { "unknown", "none" };
+};
+
 // The receipt printer chosen on the command line: CUPS, the PDF-folder
 // simulator, or none; the worker that prints without freezing the screen;
 // and the watch that reports the printer's state to the session.
 class PrinterDevices {
 public:
-    static Result<std::unique_ptr<PrinterDevices>> create(std::string const& spec, PostBox& postbox)
+    static Result<std::unique_ptr<PrinterDevices>> create(
+        std::string const& spec, PostBox& postbox, PeripheralBoard& board)
     {
-        auto devices = std::unique_ptr<PrinterDevices>(new PrinterDevices(postbox));
+        auto devices = std::unique_ptr<PrinterDevices>(new PrinterDevices(postbox, board));
         if (spec.rfind("pdf:", 0) == 0 && spec.size() > 4) {
             devices->m_simulated = std::make_unique<print::PdfFolderPrinter>(spec.substr(4));
             devices->m_device = devices->m_simulated.get();
@@ -96,7 +132,10 @@ public:
     // Starts watching, once the UI listens: the first state is posted at once.
     void watch()
     {
-        auto on_change = [this](PrinterState const& state) { m_postbox.post(intent::PrinterChanged { state }); };
+        auto on_change = [this](PrinterState const& state) {
+            m_board.set_printer(state);
+            m_postbox.post(intent::PrinterChanged { state });
+        };
         if (m_cups)
             m_watch = std::make_unique<print::PrinterWatch>([this] { return m_cups->state(); }, on_change);
         else if (m_simulated)
@@ -124,13 +163,15 @@ public:
         m_simulated->set_problems(problems);
         // Said now rather than at the watch's next look, so that a
         // scenario's next line sees it.
+        m_board.set_printer(m_simulated->state());
         m_postbox.post(intent::PrinterChanged { m_simulated->state() });
         return {};
     }
 
 private:
-    explicit PrinterDevices(PostBox& postbox)
+    PrinterDevices(PostBox& postbox, PeripheralBoard& board)
         : m_postbox(postbox)
+        , m_board(board)
     {
     }
 
@@ -141,6 +182,7 @@ private:
     };
 
     PostBox& m_postbox;
+    PeripheralBoard& m_board;
     NoPrinter m_none;
     std::unique_ptr<print::PdfFolderPrinter> m_simulated;
     std::unique_ptr<print::CupsPrinter> m_cups;
@@ -148,6 +190,34 @@ private:
     std::unique_ptr<print::AsyncReceiptPrinter> m_printer;
     // Last: stops first, before the devices it asks.
     std::unique_ptr<print::PrinterWatch> m_watch;
+};
+
+// The outbox as the session sees it: each saved dossier wakes the uplink,
+// so it leaves at once when the hub is there.
+class OutboxForSession final : public DossierStore {
+public:
+    OutboxForSession(DossierStore& store, std::function<void()> saved)
+        : m_store(store)
+        , m_saved(std::move(saved))
+    {
+    }
+    Result<TrackingCode> save(Dossier const& dossier) override
+    {
+        auto code = m_store.save(dossier);
+        if (code.ok() && m_saved)
+            m_saved();
+        return code;
+    }
+    Result<UsageCounts> usage_counts() const override { return m_store.usage_counts(); }
+    Result<BookedSlots> booked_slots() const override { return m_store.booked_slots(); }
+    Result<std::optional<RequestStatus>> status(TrackingCode const& code) const override
+    {
+        return m_store.status(code);
+    }
+
+private:
+    DossierStore& m_store;
+    std::function<void()> m_saved;
 };
 
 // Stands in for the outbox when it could not be opened: every save fails
@@ -195,8 +265,9 @@ int percent_of(card::ReadStage stage)
 // reach the session as intents through the post box.
 class CardDevices {
 public:
-    CardDevices(KioskOptions const& options, Clock const& clock, PostBox& postbox)
+    CardDevices(KioskOptions const& options, Clock const& clock, PostBox& postbox, PeripheralBoard& board)
         : m_postbox(postbox)
+        , m_board(board)
     {
         auto on_state = [this](card::ReaderState const& state) { post_state(state); };
         if (options.card == "none")
@@ -269,11 +340,13 @@ public:
 private:
     void post_state(card::ReaderState const& state)
     {
+        m_board.set_card_reader(state.reader.has_value() ? "ready" : "absent");
         m_postbox.post(intent::ReaderChanged { state.reader.has_value() });
         m_postbox.post(intent::CardPresence { state.card_present });
     }
 
     PostBox& m_postbox;
+    PeripheralBoard& m_board;
     std::unique_ptr<card::SimulatedReader> m_simulated;
     std::unique_ptr<card::PcscMonitor> m_monitor;
     std::unique_ptr<card::CardService> m_service;
@@ -306,11 +379,18 @@ int main(int argc, char** argv)
 
     // A démarche with an error is left out and reported; the kiosk serves
     // the others.
-    auto catalogue = load_catalogue_files(options.catalogue);
+    // A catalogue pulled from the hub (verified when it arrived) replaces
+    // the one shipped with the firmware.
+    auto catalogue_path = options.catalogue;
+    if (auto pulled = Uplink::current_catalogue(options.data / "catalogue")) {
+        log(LogLevel::Info, "catalogue", "using the hub's catalogue " + pulled->filename().string().substr(0, 12));
+        catalogue_path = *pulled;
+    }
+    auto catalogue = load_catalogue_files(catalogue_path);
     for (auto const& error : catalogue.errors)
         log(LogLevel::Error, "catalogue", error.to_string());
     log(LogLevel::Info, "catalogue",
-        std::to_string(catalogue.demarches.size()) + " démarche(s) loaded from " + options.catalogue.string());
+        std::to_string(catalogue.demarches.size()) + " démarche(s) loaded from " + catalogue_path.string());
 
     // Without the list of communes, addresses still work: the postcode is
     // checked for its shape and the commune is typed.
@@ -342,12 +422,29 @@ int main(int argc, char** argv)
         log(LogLevel::Warning, "slots", "cannot read " + options.slots.string() + "; no appointment can be booked");
     }
 
+    // Not enrolled, the kiosk has no hub key to seal dossiers to: it stays
+    // up and says it is out of service (issue 9 brings the first-boot
+    // wizard).
+    auto identity_path = options.identity.empty() ? options.data / identity_file_name : options.identity;
+    std::optional<KioskIdentity> identity;
+    if (auto loaded = load_identity(identity_path)) {
+        identity = loaded.release_value();
+        log(LogLevel::Info, "sync", "kiosk " + identity->kiosk_id + " of site " + identity->site_id);
+    } else {
+        log(LogLevel::Error, "sync",
+            loaded.error().code + ": " + loaded.error().detail
+                + "; the kiosk takes no démarche until it is enrolled (kioskctl enroll)");
+    }
+
     // Without an outbox the kiosk stays up and says it is out of service:
     // a dead screen tells the resident nothing, and the technician finds
     // the reason in the log.
     std::unique_ptr<DossierStore> store;
     std::optional<Error> store_error;
-    if (auto opened = SqliteStore::open(options.data / "kiosk.db")) {
+    if (!identity) {
+        store_error = Error::make("store.not_enrolled", "the kiosk is not enrolled");
+        store = std::make_unique<UnavailableStore>(*store_error);
+    } else if (auto opened = SqliteStore::open(options.data / "kiosk.db", identity->hub_box_public_key)) {
         store = opened.release_value();
     } else {
         store_error = opened.release_error();
@@ -358,16 +455,39 @@ int main(int argc, char** argv)
     }
 
     PostBox postbox;
-    auto printers = PrinterDevices::create(options.printer, postbox);
+    PeripheralBoard board;
+    auto printers = PrinterDevices::create(options.printer, postbox, board);
     if (!printers)
         return fail(printers.error().detail);
+
+    // The uplink pushes the outbox to the hub on threads of its own.
+    std::unique_ptr<Uplink> uplink;
+    if (identity && !store_error) {
+        UplinkSettings settings;
+        settings.store_path = options.data / "kiosk.db";
+        settings.catalogue_root = options.data / "catalogue";
+        settings.software_version = GUICHET_VERSION;
+        settings.heartbeat_period = std::chrono::seconds(identity->heartbeat_seconds);
+        uplink = std::make_unique<Uplink>(*identity, settings,
+            Uplink::Callbacks {
+                [](UplinkState const&) {},
+                [](std::filesystem::path const&) {
+                    log(LogLevel::Info, "sync", "a new catalogue is installed; it is used from the next start");
+                },
+                [&board] { return board.report(); },
+            });
+    }
+    OutboxForSession outbox(*store, [&uplink] {
+        if (uplink)
+            uplink->wake();
+    });
 
     SystemClock system_clock;
     // Scenarios move time by hand, from now: receipts still carry a real date.
     ManualClock manual_clock(options.scenario_start.value_or(system_clock.unix_seconds()));
     Clock const& clock = options.scenario ? static_cast<Clock const&>(manual_clock) : system_clock;
-    CardDevices cards(options, clock, postbox);
-    Session session(catalogue, clock, *store, printers.value()->printer(), options.session);
+    CardDevices cards(options, clock, postbox, board);
+    Session session(catalogue, clock, outbox, printers.value()->printer(), options.session);
     session.set_card_reader(cards.reader());
     session.set_out_of_service(store_error.has_value());
     if (auto counts = store->usage_counts())

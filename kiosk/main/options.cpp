@@ -28,6 +28,9 @@ Data
   --communes FILE             French communes and postcodes, for addresses (default: the shipped list)
   --slots FILE                the site's week of appointment slots (default: kiosk/data/creneaux.json)
   --data DIR                  where the outbox database lives (default var/data)
+  --identity FILE             the kiosk's identity from `kioskctl enroll`
+                              (default DATA/identity.json); without one the
+                              kiosk is not in service
   --site NAME                 site name printed on receipts
 Display
   --window WxH                window size (default 1920x1080)
@@ -99,6 +102,8 @@ Result<KioskOptions> parse_options(int argc, char** argv)
             options.communes = GUICHET_TRY(value());
         } else if (arg == "--data") {
             options.data = GUICHET_TRY(value());
+        } else if (arg == "--identity") {
+            options.identity = GUICHET_TRY(value());
         } else if (arg == "--printer") {
             options.printer = GUICHET_TRY(value());
         } else if (arg == "--card") {

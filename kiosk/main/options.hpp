@@ -17,6 +17,8 @@ struct KioskOptions {
     std::filesystem::path communes;
     std::filesystem::path slots;
     std::filesystem::path data { "var/data" };
+    // The kiosk's identity from enrollment; DATA/identity.json when empty.
+    std::filesystem::path identity;
     std::string printer { "pdf:var/receipts" };
     // "sim" (the simulated reader), "pcsc" or "pcsc:PATTERN", or "none".
     std::string card { "sim" };

@@ -18,6 +18,7 @@
 #include "drivers/print/cups_printer.hpp"
 #include "drivers/print/receipt_device.hpp"
 #include "drivers/print/receipt_pdf.hpp"
+#include "sync/crypto.hpp"
 #include "sync/sqlite_store.hpp"
 #include "tests/bench/spread.hpp"
 #include "tests/lib/stack_env.hpp"
@@ -130,7 +131,8 @@ void bench_queue(std::string const& queue, fs::path const& work, int rounds)
     settings.on_accepted = [&](int) { stamps.accepted(); };
     print::CupsPrinter printer(settings);
     print::AsyncReceiptPrinter async(printer, [&](PrintJobId, PrintOutcome outcome) { stamps.finished(outcome); });
-    auto opened = SqliteStore::open(work / (queue + ".db"));
+    auto opened = SqliteStore::open(
+        work / (queue + ".db"), (void(crypto::initialise()), crypto::generate_box_keys().public_key));
     if (!opened) {
         std::printf("outbox not opened: %s\n", opened.error().detail.c_str());
         return;

@@ -49,3 +49,17 @@ end() {
     fi
     rm -f "$pidfile"
 }
+
+# uri_encode TEXT: TEXT percent-encoded for a URI path or query value (kept: A-Za-z0-9/._~-)
+uri_encode() {
+    local s=$1 out="" c i
+    for ((i = 0; i < ${#s}; i++)); do
+        c=${s:i:1}
+        if [[ $c == [A-Za-z0-9/._~-] ]]; then
+            out+=$c
+        else
+            out+=$(LC_ALL=C printf '%%%02X' "'$c")
+        fi
+    done
+    echo "$out"
+}

@@ -120,19 +120,6 @@ check_tools() {
     getent passwd lp >/dev/null || die "no user lp (cupsd runs its filters as lp)"
 }
 
-# uri_path PATH: PATH percent-encoded for a URI (kept: A-Za-z0-9/._~-)
-uri_path() {
-    local s=$1 out="" c i
-    for ((i = 0; i < ${#s}; i++)); do
-        c=${s:i:1}
-        if [[ $c == [A-Za-z0-9/._~-] ]]; then
-            out+=$c
-        else
-            out+=$(LC_ALL=C printf '%%%02X' "'$c")
-        fi
-    done
-    echo "$out"
-}
 
 # The PPD of kiosk-pdf: Debian's CUPS-PDF_opt.ppd plus the cups-pdf settings
 # it honours from a PPD (cups-pdf 3.0.1 reads /etc/cups/cups-pdf.conf, then
@@ -308,7 +295,7 @@ cmd_start() {
     t_up=$(elapsed "$t0")
 
     local fault_uri
-    fault_uri="fault:$(uri_path "$dir")"
+    fault_uri="fault:$(uri_encode "$dir")"
     # lpadmin warns that PPDs ("printer drivers") are deprecated: true, but
     # cups-pdf has no other way in CUPS 2.4. No -m/-P: a raw queue.
     # cups-pdf wants PostScript. Ghostscript's ps2write rasterises a whole
@@ -335,7 +322,7 @@ cmd_start() {
     done
 
     local ipp_host
-    ipp_host=$(uri_path "$sock")
+    ipp_host=$(uri_encode "$sock")
     ipp_host=${ipp_host//\//%2F}
     {
         printf 'export CUPS_SERVER=%q\n' "$sock"

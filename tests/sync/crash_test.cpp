@@ -28,8 +28,10 @@
 namespace guichet {
 namespace {
 
+using testing::open_entry;
 using testing::RawDatabase;
 using testing::ScratchDirectory;
+using testing::test_seal_to;
 
 constexpr int rounds = 20;
 
@@ -80,7 +82,7 @@ void fail_child(char const* what, Error const& error, int status)
 [[noreturn]] void save_until_killed(std::filesystem::path const& path, int report_fd, unsigned seed)
 {
     std::mt19937 random(seed);
-    auto store = SqliteStore::open(path);
+    auto store = SqliteStore::open(path, test_seal_to());
     if (!store.ok())
         fail_child("open", store.error(), 10);
     for (;;) {
@@ -115,6 +117,9 @@ TEST(SqliteStoreCrash, KillNineNeverTearsADossierNorLosesAPrintedCode)
 {
     ScratchDirectory scratch;
     auto path = scratch.path() / "outbox.db";
+    // Drawn here, before the fork, so that the children seal to the key
+    // this process opens with.
+    (void)testing::test_hub_keys();
     auto const seed = std::random_device {}();
     SCOPED_TRACE("seed " + std::to_string(seed));
     std::mt19937 random(seed);
@@ -145,7 +150,7 @@ TEST(SqliteStoreCrash, KillNineNeverTearsADossierNorLosesAPrintedCode)
             << "the child stopped on its own, exit status " << WEXITSTATUS(status);
 
         // Opening replays the write-ahead log the child left behind.
-        auto opened = SqliteStore::open(path);
+        auto opened = SqliteStore::open(path, test_seal_to());
         ASSERT_TRUE(opened.ok()) << opened.error().code << ": " << opened.error().detail;
         auto& store = opened.value();
         auto entries = store->outbox().release_value();
@@ -165,7 +170,7 @@ TEST(SqliteStoreCrash, KillNineNeverTearsADossierNorLosesAPrintedCode)
         for (std::size_t serial = 0; serial < entries.size(); ++serial) {
             auto const& entry = entries[serial];
             ASSERT_EQ(entry.tracking_code, TrackingCode::from_serial(serial, *key).text()) << "serial " << serial;
-            auto json = nlohmann::json::parse(entry.payload, nullptr, /*allow_exceptions=*/false);
+            auto json = nlohmann::json::parse(open_entry(entry.sealed), nullptr, /*allow_exceptions=*/false);
             ASSERT_FALSE(json.is_discarded()) << "row " << entry.id << " is not JSON";
             EXPECT_EQ(json["tracking_code"], entry.tracking_code);
             auto const& answers = json["answers"];

@@ -15,6 +15,7 @@ using testing::FaultInjectingVfs;
 using testing::RawDatabase;
 using testing::sample_dossier;
 using testing::ScratchDirectory;
+using testing::test_seal_to;
 
 std::vector<std::string> codes_in(SqliteStore const& store)
 {
@@ -30,7 +31,7 @@ TEST(SqliteStoreDiskFull, ASaveCutShortAtAnyWriteLeavesEarlierDossiersIntact)
     auto path = scratch.path() / "outbox.db";
     FaultInjectingVfs vfs;
     {
-        auto store = SqliteStore::open(path).release_value();
+        auto store = SqliteStore::open(path, test_seal_to()).release_value();
         for (int i = 0; i < 5; ++i)
             ASSERT_TRUE(store->save(sample_dossier()).ok());
         auto const saved_codes = codes_in(*store);
@@ -70,7 +71,7 @@ TEST(SqliteStoreDiskFull, ASaveCutShortAtAnyWriteLeavesEarlierDossiersIntact)
     }
 
     // What a restart sees: the log replays to the same six dossiers.
-    auto reopened = SqliteStore::open(path);
+    auto reopened = SqliteStore::open(path, test_seal_to());
     ASSERT_TRUE(reopened.ok()) << reopened.error().detail;
     EXPECT_EQ(reopened.value()->next_serial().value(), 6u);
     EXPECT_EQ(reopened.value()->outbox_depth().value(), 6u);
@@ -84,12 +85,12 @@ TEST(SqliteStoreDiskFull, CreatingTheStoreOnAFullDiskFailsCleanlyAndCanBeRetried
     FaultInjectingVfs vfs;
 
     vfs.fill_disk_after(0);
-    auto store = SqliteStore::open(path);
+    auto store = SqliteStore::open(path, test_seal_to());
     vfs.free_disk();
     ASSERT_FALSE(store.ok());
     EXPECT_EQ(store.error().code, "store.disk_full") << store.error().detail;
 
-    auto retried = SqliteStore::open(path);
+    auto retried = SqliteStore::open(path, test_seal_to());
     ASSERT_TRUE(retried.ok()) << retried.error().detail;
     EXPECT_EQ(retried.value()->diagnostics().value().schema_version, SqliteStore::schema_version);
     EXPECT_EQ(retried.value()->next_serial().value(), 0u);

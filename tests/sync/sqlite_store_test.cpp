@@ -13,9 +13,11 @@
 namespace guichet {
 namespace {
 
+using testing::open_entry;
 using testing::RawDatabase;
 using testing::sample_dossier;
 using testing::ScratchDirectory;
+using testing::test_seal_to;
 
 std::int64_t now_seconds()
 {
@@ -28,7 +30,7 @@ TEST(SqliteStore, OpenCreatesDirectoriesAndSchema)
     ScratchDirectory scratch;
     auto path = scratch.path() / "var" / "guichet" / "outbox.db";
 
-    auto store = SqliteStore::open(path);
+    auto store = SqliteStore::open(path, test_seal_to());
     ASSERT_TRUE(store.ok()) << store.error().code << ": " << store.error().detail;
     EXPECT_TRUE(std::filesystem::exists(path));
     EXPECT_EQ(store.value()->next_serial().value(), 0u);
@@ -47,7 +49,7 @@ TEST(SqliteStore, OpenCreatesDirectoriesAndSchema)
 TEST(SqliteStore, ConnectionIsConfiguredForDurability)
 {
     ScratchDirectory scratch;
-    auto store = SqliteStore::open(scratch.path() / "outbox.db");
+    auto store = SqliteStore::open(scratch.path() / "outbox.db", test_seal_to());
     ASSERT_TRUE(store.ok()) << store.error().detail;
 
     auto diagnostics = store.value()->diagnostics();
@@ -62,15 +64,15 @@ TEST(SqliteStore, ConnectionIsConfiguredForDurability)
 TEST(SqliteStore, EachKioskDrawsItsOwnCodeKey)
 {
     ScratchDirectory scratch;
-    ASSERT_TRUE(SqliteStore::open(scratch.path() / "a.db").ok());
-    ASSERT_TRUE(SqliteStore::open(scratch.path() / "b.db").ok());
+    ASSERT_TRUE(SqliteStore::open(scratch.path() / "a.db", test_seal_to()).ok());
+    ASSERT_TRUE(SqliteStore::open(scratch.path() / "b.db", test_seal_to()).ok());
     EXPECT_NE(RawDatabase(scratch.path() / "a.db").code_key(), RawDatabase(scratch.path() / "b.db").code_key());
 }
 
 TEST(SqliteStore, SaveReturnsAParsableCodeAndStoresTheDossierJson)
 {
     ScratchDirectory scratch;
-    auto store = SqliteStore::open(scratch.path() / "outbox.db").release_value();
+    auto store = SqliteStore::open(scratch.path() / "outbox.db", test_seal_to()).release_value();
     auto dossier = sample_dossier();
 
     auto before = now_seconds();
@@ -88,7 +90,7 @@ TEST(SqliteStore, SaveReturnsAParsableCodeAndStoresTheDossierJson)
     ASSERT_EQ(outbox.size(), 1u);
     auto const& row = outbox[0];
     EXPECT_EQ(row.tracking_code, code.text());
-    EXPECT_EQ(row.payload, dossier.to_json(code.text()));
+    EXPECT_EQ(open_entry(row.sealed), dossier.to_json(code.text()));
     EXPECT_EQ(row.demarche_id, "signalement-voirie");
     EXPECT_GE(row.created_at, before);
     EXPECT_LE(row.created_at, after);
@@ -101,7 +103,7 @@ TEST(SqliteStore, CodesFollowSerialsThroughTheKioskKey)
 {
     ScratchDirectory scratch;
     auto path = scratch.path() / "outbox.db";
-    auto store = SqliteStore::open(path).release_value();
+    auto store = SqliteStore::open(path, test_seal_to()).release_value();
     auto key = static_cast<std::uint64_t>(RawDatabase(path).code_key());
 
     for (std::uint64_t serial = 0; serial < 5; ++serial) {
@@ -116,7 +118,7 @@ TEST(SqliteStore, CodesFollowSerialsThroughTheKioskKey)
 TEST(SqliteStore, AThousandSavesGiveAThousandDistinctCodes)
 {
     ScratchDirectory scratch;
-    auto store = SqliteStore::open(scratch.path() / "outbox.db").release_value();
+    auto store = SqliteStore::open(scratch.path() / "outbox.db", test_seal_to()).release_value();
 
     std::set<std::string> codes;
     for (int i = 0; i < 1000; ++i) {
@@ -138,7 +140,7 @@ TEST(SqliteStore, UsingUpEverySerialReadsAsAFullKioskAndReleasesTheLock)
 {
     ScratchDirectory scratch;
     auto path = scratch.path() / "outbox.db";
-    auto store = SqliteStore::open(path).release_value();
+    auto store = SqliteStore::open(path, test_seal_to()).release_value();
     auto const last = TrackingCode::serial_space - 1;
     RawDatabase(path).execute("UPDATE kiosk_state SET value = " + std::to_string(last) + " WHERE key = 'next_serial'");
 
@@ -166,13 +168,13 @@ TEST(SqliteStore, ReopeningKeepsDossiersSerialAndKey)
     auto path = scratch.path() / "outbox.db";
     std::vector<std::string> codes;
     {
-        auto store = SqliteStore::open(path).release_value();
+        auto store = SqliteStore::open(path, test_seal_to()).release_value();
         for (int i = 0; i < 3; ++i)
             codes.push_back(store->save(sample_dossier()).value().text());
     }
     auto key = RawDatabase(path).code_key();
 
-    auto reopened = SqliteStore::open(path);
+    auto reopened = SqliteStore::open(path, test_seal_to());
     ASSERT_TRUE(reopened.ok()) << reopened.error().detail;
     auto& store = reopened.value();
     EXPECT_EQ(store->next_serial().value(), 3u);
@@ -191,11 +193,11 @@ TEST(SqliteStore, RefusesAFileFromNewerFirmwareWithoutTouchingIt)
 {
     ScratchDirectory scratch;
     auto path = scratch.path() / "outbox.db";
-    ASSERT_TRUE(SqliteStore::open(path).value()->save(sample_dossier()).ok());
+    ASSERT_TRUE(SqliteStore::open(path, test_seal_to()).value()->save(sample_dossier()).ok());
     auto const newer = SqliteStore::schema_version + 1;
     RawDatabase(path).execute("PRAGMA user_version = " + std::to_string(newer));
 
-    auto store = SqliteStore::open(path);
+    auto store = SqliteStore::open(path, test_seal_to());
     ASSERT_FALSE(store.ok());
     EXPECT_EQ(store.error().code, "store.too_new");
     EXPECT_NE(store.error().detail.find(std::to_string(newer)), std::string::npos) << store.error().detail;
@@ -216,7 +218,7 @@ TEST(SqliteStore, RefusesAFileThatIsNotADatabaseWithoutOverwritingIt)
         contents.resize(size);
         std::ofstream(path, std::ios::binary) << contents;
 
-        auto store = SqliteStore::open(path);
+        auto store = SqliteStore::open(path, test_seal_to());
         ASSERT_FALSE(store.ok()) << "a " << size << "-byte text file was opened as a store";
         EXPECT_EQ(store.error().code, "store.corrupt") << store.error().detail;
         EXPECT_EQ(testing::read_file(path), contents) << "the file was written to";
@@ -227,7 +229,7 @@ TEST(SqliteStore, RefusesAFileThatIsNotADatabaseWithoutOverwritingIt)
 TEST(SqliteStore, ReportsAPathItCannotOpenAsIo)
 {
     ScratchDirectory scratch;
-    auto store = SqliteStore::open(scratch.path());
+    auto store = SqliteStore::open(scratch.path(), test_seal_to());
     ASSERT_FALSE(store.ok());
     EXPECT_EQ(store.error().code, "store.io") << store.error().detail;
 }
@@ -236,7 +238,7 @@ TEST(SqliteStore, ReportsBusyWhenAnotherWriterHoldsTheLockAndRecovers)
 {
     ScratchDirectory scratch;
     auto path = scratch.path() / "outbox.db";
-    auto store = SqliteStore::open(path, std::chrono::milliseconds(50)).release_value();
+    auto store = SqliteStore::open(path, test_seal_to(), std::chrono::milliseconds(50)).release_value();
 
     {
         RawDatabase other(path);
@@ -257,7 +259,7 @@ TEST(SqliteStore, CountsCompletedDemarchesAcrossRestartsWithoutKeepingDossiers)
 {
     ScratchDirectory scratch;
     {
-        auto store = SqliteStore::open(scratch.path() / "outbox.db").release_value();
+        auto store = SqliteStore::open(scratch.path() / "outbox.db", test_seal_to()).release_value();
         EXPECT_TRUE(store->usage_counts().value().empty());
         auto street = sample_dossier();
         auto birth = sample_dossier();
@@ -266,7 +268,7 @@ TEST(SqliteStore, CountsCompletedDemarchesAcrossRestartsWithoutKeepingDossiers)
         ASSERT_TRUE(store->save(birth).ok());
         ASSERT_TRUE(store->save(street).ok());
     }
-    auto store = SqliteStore::open(scratch.path() / "outbox.db").release_value();
+    auto store = SqliteStore::open(scratch.path() / "outbox.db", test_seal_to()).release_value();
     auto counts = store->usage_counts().release_value();
     EXPECT_EQ(counts, (UsageCounts { { "acte-de-naissance", 1 }, { "signalement-voirie", 2 } }));
     // Only ids and numbers: nothing a resident typed.
@@ -277,7 +279,7 @@ TEST(SqliteStore, CountsCompletedDemarchesAcrossRestartsWithoutKeepingDossiers)
 TEST(SqliteStore, ARequestIsFoundByItsCodeWithNothingPersonal)
 {
     ScratchDirectory scratch;
-    auto store = SqliteStore::open(scratch.path() / "outbox.db").release_value();
+    auto store = SqliteStore::open(scratch.path() / "outbox.db", test_seal_to()).release_value();
     auto code = store->save(sample_dossier()).release_value();
     auto found = store->status(code).release_value();
     ASSERT_TRUE(found.has_value());
@@ -292,7 +294,7 @@ TEST(SqliteStore, AnAppointmentSlotIsBookedOnceAndKeptAcrossRestarts)
 {
     ScratchDirectory scratch;
     {
-        auto store = SqliteStore::open(scratch.path() / "outbox.db").release_value();
+        auto store = SqliteStore::open(scratch.path() / "outbox.db", test_seal_to()).release_value();
         auto first = sample_dossier();
         first.booked_slots = { "titres-2026-11-25T09:20" };
         ASSERT_TRUE(store->save(first).ok());
@@ -305,7 +307,7 @@ TEST(SqliteStore, AnAppointmentSlotIsBookedOnceAndKeptAcrossRestarts)
         EXPECT_EQ(store->outbox_depth().value(), 1u);
         EXPECT_EQ(store->next_serial().value(), 1u);
     }
-    auto store = SqliteStore::open(scratch.path() / "outbox.db").release_value();
+    auto store = SqliteStore::open(scratch.path() / "outbox.db", test_seal_to()).release_value();
     EXPECT_EQ(store->booked_slots().value(), (BookedSlots { "titres-2026-11-25T09:20" }));
 }
 

@@ -89,4 +89,33 @@ std::string read_file(std::filesystem::path const& path)
     return contents.str();
 }
 
+crypto::BoxKeyPair const& test_hub_keys()
+{
+    static crypto::BoxKeyPair const keys = [] {
+        (void)crypto::initialise();
+        return crypto::generate_box_keys();
+    }();
+    return keys;
+}
+
+std::vector<std::uint8_t> test_seal_to()
+{
+    return test_hub_keys().public_key;
+}
+
+std::string open_entry(std::string const& sealed)
+{
+    auto box = crypto::from_base64(sealed);
+    if (!box.ok()) {
+        ADD_FAILURE() << "the sealed dossier is not base64";
+        return {};
+    }
+    auto opened = crypto::open_sealed(box.value(), test_hub_keys());
+    if (!opened.ok()) {
+        ADD_FAILURE() << "the sealed dossier does not open with the hub's key";
+        return {};
+    }
+    return opened.release_value();
+}
+
 }

@@ -4,10 +4,12 @@
 #pragma once
 
 #include "kiosk/core/dossier.hpp"
+#include "sync/crypto.hpp"
 
 #include <cstdint>
 #include <filesystem>
 #include <string>
+#include <vector>
 
 struct sqlite3;
 
@@ -45,6 +47,13 @@ public:
 private:
     sqlite3* m_connection { nullptr };
 };
+
+// The hub key pair the tests seal dossiers to (drawn once per process), and
+// what a test passes to SqliteStore::open as the hub's public key.
+crypto::BoxKeyPair const& test_hub_keys();
+std::vector<std::uint8_t> test_seal_to();
+// Opens an outbox entry's sealed dossier with the test hub's key.
+std::string open_entry(std::string const& sealed);
 
 // A dossier like the ones the session saves, with personal answers.
 Dossier sample_dossier(std::string const& name = "Camille Durand");

@@ -22,7 +22,8 @@ disk=$work/disk
 # 1. What the outbox occupies once opened: start the kiosk, let it open
 #    the outbox, kill -9 it (so nothing is checkpointed away), measure.
 mount -t tmpfs -o size=4m tmpfs "$disk"
-"$kiosk" --headless --data "$disk/data" --printer "pdf:$work/receipts" >/dev/null 2>&1 &
+identity=$(cd "$(dirname "$0")/../.." && pwd)/tests/fixtures/sync/identity.json
+"$kiosk" --headless --data "$disk/data" --identity "$identity" --printer "pdf:$work/receipts" >/dev/null 2>&1 &
 pid=$!
 for _ in $(seq 200); do [[ -f "$disk/data/kiosk.db-shm" ]] && break; sleep 0.05; done
 sleep 0.3
@@ -36,7 +37,7 @@ echo "the outbox takes ${opened_kb} KB once opened"
 mount -t tmpfs -o size=$((opened_kb + 4))k tmpfs "$disk"
 set +e
 "$kiosk" --headless --scenario "$scenario" --screenshots "$work/screenshots" \
-  --data "$disk/data" --printer "pdf:$work/receipts" >"$work/stdout" 2>"$work/stderr"
+  --data "$disk/data" --identity "$identity" --printer "pdf:$work/receipts" >"$work/stdout" 2>"$work/stderr"
 status=$?
 set -e
 cat "$work/stdout"

@@ -1,0 +1,290 @@
+// `kioskctl enroll` and `kioskctl sync status`: joining a kiosk to its hub,
+// and seeing whether its dossiers leave.
+//
+// Enrollment: the kiosk draws its own Ed25519 key pair, proves it holds the
+// secret key by signing the one-time code, and sends the public key only.
+// The hub answers with the kiosk's id, its site and the hub's public keys,
+// which go, with the secret key, into DATA/identity.json (0600). The CA
+// given with --ca is copied beside it, so that the kiosk keeps trusting the
+// hub's certificate whatever happens to the file it came from.
+#include "commands.hpp"
+
+#include "sync/enrollment.hpp"
+#include "sync/hub_client.hpp"
+#include "sync/identity.hpp"
+#include "sync/private_file.hpp"
+#include "sync/protocol.hpp"
+#include "sync/sqlite_store.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include <cstdio>
+#include <ctime>
+#include <optional>
+
+namespace guichet::kioskctl {
+
+namespace {
+
+constexpr char const* sync_usage = R"(Usage:
+  kioskctl enroll --hub URL --code CODE [--ca FILE] [--data DIR] [--json]
+  kioskctl sync status [--data DIR] [--json]
+
+  enroll       Enrolls this kiosk with its hub: draws the kiosk's key pair,
+               sends the public key with the one-time CODE given by the hub's
+               administrator (kiosk-hub enroll-code), and writes the kiosk's
+               identity to DIR/identity.json. Refuses if the kiosk is already
+               enrolled. Exit status 0 when enrolled, 1 when not.
+  sync status  The kiosk's identity, its outbox (dossiers waiting to leave),
+               the last acknowledged sync, and whether the hub answers now.
+               Exit status 0 when the hub answers and accepts the kiosk.
+
+Options:
+  --hub URL    The hub, https://HOST[:PORT].
+  --code CODE  The enrollment code ("K7QP-3HXM-WN4R"; case and spaces ignored).
+  --ca FILE    The CA certificate that signed the hub's (PEM); without it,
+               the system's CAs.
+  --data DIR   The kiosk's data folder (default var/data, as the kiosk's --data).
+  --json       One JSON object on stdout.
+)";
+
+int usage(std::string const& message)
+{
+    std::fprintf(stderr, "kioskctl: %s\n\n%s", message.c_str(), sync_usage);
+    return 2;
+}
+
+struct Options {
+    std::string hub;
+    std::string code;
+    std::filesystem::path ca;
+    std::filesystem::path data { "var/data" };
+    bool json { false };
+};
+
+std::optional<Options> parse(std::vector<std::string_view> const& arguments, int& status)
+{
+    Options options;
+    for (std::size_t i = 0; i < arguments.size(); ++i) {
+        auto argument = arguments[i];
+        auto value = [&](std::string& target) {
+            if (i + 1 >= arguments.size())
+                return false;
+            target = std::string(arguments[++i]);
+            return true;
+        };
+        std::string text;
+        if (argument == "--help" || argument == "-h") {
+            std::fputs(sync_usage, stdout);
+            status = 0;
+            return std::nullopt;
+        } else if (argument == "--json") {
+            options.json = true;
+        } else if (argument == "--hub") {
+            if (!value(options.hub))
+                break;
+        } else if (argument == "--code") {
+            if (!value(options.code))
+                break;
+        } else if (argument == "--ca") {
+            if (!value(text))
+                break;
+            options.ca = text;
+        } else if (argument == "--data") {
+            if (!value(text))
+                break;
+            options.data = text;
+        } else {
+            status = usage("unknown option " + std::string(argument));
+            return std::nullopt;
+        }
+    }
+    return options;
+}
+
+std::string format_time(std::int64_t unix_seconds)
+{
+    if (unix_seconds <= 0)
+        return "jamais";
+    std::time_t t = static_cast<std::time_t>(unix_seconds);
+    std::tm local {};
+    localtime_r(&t, &local);
+    char text[32];
+    std::strftime(text, sizeof text, "%d/%m/%Y %H:%M:%S", &local);
+    return text;
+}
+
+// The technician's sentence for an enrollment the hub refused or that
+// failed on the way.
+std::string enrollment_failure(std::string const& code)
+{
+    if (code == "hub.code_unknown")
+        return "Ce code d'enrôlement est inconnu du hub : vérifiez-le, ou demandez-en un nouveau.";
+    if (code == "hub.code_used")
+        return "Ce code d'enrôlement a déjà servi : demandez-en un nouveau à l'administrateur du hub.";
+    if (code == "hub.code_expired")
+        return "Ce code d'enrôlement a expiré : demandez-en un nouveau à l'administrateur du hub.";
+    if (code == "hub.unreachable")
+        return "Le hub ne répond pas : vérifiez l'adresse, le réseau et que le hub est démarré.";
+    if (code == "hub.timeout")
+        return "Le hub ne répond pas à temps : vérifiez le réseau.";
+    if (code == "hub.tls")
+        return "Le certificat du hub n'est pas reconnu : vérifiez le fichier --ca et l'adresse du hub.";
+    return "L'enrôlement a échoué (" + code + ").";
+}
+
+int enroll(Options const& options)
+{
+    if (options.hub.empty() || options.code.empty())
+        return usage("enroll needs --hub URL and --code CODE");
+    if (!options.hub.starts_with("https://"))
+        return usage("--hub must be an https:// address");
+    auto identity_path = options.data / identity_file_name;
+    std::error_code error;
+    if (std::filesystem::exists(identity_path, error)) {
+        auto existing = load_identity(identity_path);
+        std::fprintf(stderr, "Cette borne est déjà enrôlée%s. Pour l'enrôler à nouveau, effacez d'abord %s.\n",
+            existing.ok() ? (" (borne " + existing.value().kiosk_id + ")").c_str() : "", identity_path.c_str());
+        return 1;
+    }
+    if (!options.ca.empty() && !std::filesystem::exists(options.ca, error)) {
+        std::fprintf(stderr, "Le fichier %s n'existe pas.\n", options.ca.c_str());
+        return 1;
+    }
+    auto enrolled = enroll_with_hub(options.hub, options.ca, options.code, GUICHET_VERSION);
+    if (!enrolled.ok()) {
+        auto const& failure = enrolled.error().code;
+        if (options.json)
+            std::printf("%s\n", nlohmann::json { { "enrolled", false }, { "error", failure } }.dump().c_str());
+        std::fprintf(stderr, "%s\n", enrollment_failure(failure).c_str());
+        return 1;
+    }
+    auto identity = enrolled.release_value();
+
+    std::filesystem::create_directories(options.data, error);
+    if (!options.ca.empty()) {
+        auto ca_text = read_private_file(options.ca);
+        if (!ca_text.ok() || !write_private_file(options.data / "hub-ca.pem", ca_text.value()).ok()) {
+            std::fprintf(
+                stderr, "Le certificat %s ne peut pas être copié dans %s.\n", options.ca.c_str(), options.data.c_str());
+            return 1;
+        }
+        identity.ca_file = "hub-ca.pem";
+    }
+    if (auto saved = save_identity(identity, identity_path); !saved.ok()) {
+        // The hub has recorded a kiosk whose secret key is now lost: the
+        // administrator revokes it and gives a new code.
+        std::fprintf(stderr,
+            "L'identité de la borne n'a pas pu être écrite (%s). Demandez à l'administrateur de révoquer la "
+            "borne %s et un nouveau code.\n",
+            saved.error().detail.c_str(), identity.kiosk_id.c_str());
+        return 1;
+    }
+    if (options.json) {
+        std::printf("%s\n",
+            nlohmann::json { { "enrolled", true }, { "kiosk_id", identity.kiosk_id },
+                { "site", { { "id", identity.site_id }, { "name", identity.site_name } } } }
+                .dump()
+                .c_str());
+    } else {
+        std::printf("Borne enrôlée : %s, site « %s » (%s).\nIdentité écrite dans %s.\n", identity.kiosk_id.c_str(),
+            identity.site_name.c_str(), identity.site_id.c_str(), identity_path.c_str());
+    }
+    return 0;
+}
+
+int status(Options const& options)
+{
+    auto identity = load_identity(options.data / identity_file_name);
+    if (!identity.ok()) {
+        if (options.json)
+            std::printf(
+                "%s\n", nlohmann::json { { "enrolled", false }, { "error", identity.error().code } }.dump().c_str());
+        else
+            std::printf("%s\n",
+                identity.error().code == "identity.missing"
+                    ? "Cette borne n'est pas enrôlée : kioskctl enroll --hub URL --code CODE."
+                    : ("L'identité de la borne est illisible : " + identity.error().detail).c_str());
+        return 1;
+    }
+    auto const& id = identity.value();
+    std::optional<std::size_t> depth;
+    std::int64_t last_sync = 0;
+    if (auto store = SqliteStore::open(options.data / "kiosk.db", id.hub_box_public_key)) {
+        if (auto counted = store.value()->outbox_depth())
+            depth = counted.value();
+        if (auto last = store.value()->last_sync_at())
+            last_sync = last.value();
+    }
+    HubClient client(HubClientSettings {
+        id.hub_url, id.ca_file, std::chrono::milliseconds(5000), std::chrono::milliseconds(10000) });
+    client.set_identity(id.kiosk_id, id.keys.secret_key);
+    auto answer = client.request("GET", "/v1/slots");
+    std::string hub_state;
+    bool hub_ok = false;
+    if (!answer.ok()) {
+        hub_state = answer.error().code;
+    } else if (answer.value().ok()) {
+        hub_state = "ok";
+        hub_ok = true;
+    } else {
+        hub_state = answer.value().error_code().empty() ? "http." + std::to_string(answer.value().status)
+                                                        : answer.value().error_code();
+    }
+    if (options.json) {
+        nlohmann::json out {
+            { "enrolled", true },
+            { "kiosk_id", id.kiosk_id },
+            { "site", { { "id", id.site_id }, { "name", id.site_name } } },
+            { "hub_url", id.hub_url },
+            { "outbox_depth", depth ? nlohmann::json(*depth) : nlohmann::json(nullptr) },
+            { "last_sync_at", last_sync },
+            { "hub", hub_state },
+            { "clock_offset_s", client.clock_offset() },
+        };
+        std::printf("%s\n", out.dump().c_str());
+    } else {
+        std::printf("Borne %s, site « %s » (%s)\nHub : %s\n", id.kiosk_id.c_str(), id.site_name.c_str(),
+            id.site_id.c_str(), id.hub_url.c_str());
+        std::printf("Dossiers en attente d'envoi : %s\n", depth ? std::to_string(*depth).c_str() : "illisible");
+        std::printf("Dernier envoi accepté : %s\n", format_time(last_sync).c_str());
+        if (hub_ok)
+            std::printf("Le hub répond et accepte la borne.\n");
+        else if (hub_state == "auth.revoked")
+            std::printf("Le hub refuse la borne : elle a été révoquée.\n");
+        else
+            std::printf("Le hub ne répond pas ou refuse la borne (%s).\n", hub_state.c_str());
+        if (client.clock_offset() > 60 || client.clock_offset() < -60)
+            std::printf("L'horloge de la borne diffère de celle du hub de %lld s : vérifiez la date et NTP.\n",
+                static_cast<long long>(client.clock_offset()));
+    }
+    return hub_ok ? 0 : 1;
+}
+
+}
+
+int enroll_command(std::vector<std::string_view> const& arguments)
+{
+    int status_code = 2;
+    auto options = parse(arguments, status_code);
+    if (!options)
+        return status_code;
+    return enroll(*options);
+}
+
+int sync_command(std::vector<std::string_view> const& arguments)
+{
+    if (arguments.empty() || arguments[0] == "--help" || arguments[0] == "-h") {
+        std::fputs(sync_usage, arguments.empty() ? stderr : stdout);
+        return arguments.empty() ? 2 : 0;
+    }
+    if (arguments[0] != "status")
+        return usage("unknown sync sub-command " + std::string(arguments[0]));
+    int status_code = 2;
+    auto options = parse({ arguments.begin() + 1, arguments.end() }, status_code);
+    if (!options)
+        return status_code;
+    return status(*options);
+}
+
+}

@@ -1,0 +1,207 @@
+// libsodium behind the project's types; see crypto.hpp.
+#include "crypto.hpp"
+
+#include <sodium.h>
+
+namespace guichet::crypto {
+
+Result<void> initialise()
+{
+    // sodium_init is itself thread-safe and returns 1 once initialised.
+    if (sodium_init() < 0)
+        return Error::make("crypto.init", "libsodium could not initialise");
+    return {};
+}
+
+// [SECTION] SecretKey
+
+SecretKey::SecretKey(Bytes bytes)
+    : m_bytes(std::move(bytes))
+{
+}
+
+SecretKey::SecretKey(SecretKey const& other)
+    : m_bytes(other.m_bytes)
+{
+}
+
+SecretKey& SecretKey::operator=(SecretKey const& other)
+{
+    if (this != &other) {
+        wipe();
+        m_bytes = other.m_bytes;
+    }
+    return *this;
+}
+
+SecretKey::SecretKey(SecretKey&& other) noexcept
+    : m_bytes(std::move(other.m_bytes))
+{
+    other.m_bytes.clear();
+}
+
+SecretKey& SecretKey::operator=(SecretKey&& other) noexcept
+{
+    if (this != &other) {
+        wipe();
+        m_bytes = std::move(other.m_bytes);
+        other.m_bytes.clear();
+    }
+    return *this;
+}
+
+SecretKey::~SecretKey()
+{
+    wipe();
+}
+
+void SecretKey::wipe()
+{
+    if (!m_bytes.empty())
+        sodium_memzero(m_bytes.data(), m_bytes.size());
+    m_bytes.clear();
+}
+
+// [SECTION] Keys, signatures, sealed boxes
+
+static_assert(crypto_sign_PUBLICKEYBYTES == signing_public_key_size);
+static_assert(crypto_sign_SECRETKEYBYTES == signing_secret_key_size);
+static_assert(crypto_sign_BYTES == signature_size);
+static_assert(crypto_box_PUBLICKEYBYTES == box_public_key_size);
+static_assert(crypto_box_SECRETKEYBYTES == box_secret_key_size);
+
+SigningKeyPair generate_signing_keys()
+{
+    Bytes public_key(crypto_sign_PUBLICKEYBYTES);
+    Bytes secret(crypto_sign_SECRETKEYBYTES);
+    crypto_sign_keypair(public_key.data(), secret.data());
+    return { std::move(public_key), SecretKey(std::move(secret)) };
+}
+
+BoxKeyPair generate_box_keys()
+{
+    Bytes public_key(crypto_box_PUBLICKEYBYTES);
+    Bytes secret(crypto_box_SECRETKEYBYTES);
+    crypto_box_keypair(public_key.data(), secret.data());
+    return { std::move(public_key), SecretKey(std::move(secret)) };
+}
+
+Bytes sign(std::span<std::uint8_t const> message, SecretKey const& secret_key)
+{
+    Bytes signature(crypto_sign_BYTES);
+    if (secret_key.bytes().size() != crypto_sign_SECRETKEYBYTES)
+        return {};
+    crypto_sign_detached(signature.data(), nullptr, message.data(), message.size(), secret_key.bytes().data());
+    return signature;
+}
+
+Bytes sign(std::string_view message, SecretKey const& secret_key)
+{
+    return sign(std::span(reinterpret_cast<std::uint8_t const*>(message.data()), message.size()), secret_key);
+}
+
+bool verify(std::span<std::uint8_t const> message, std::span<std::uint8_t const> signature,
+    std::span<std::uint8_t const> public_key)
+{
+    if (signature.size() != crypto_sign_BYTES || public_key.size() != crypto_sign_PUBLICKEYBYTES)
+        return false;
+    return crypto_sign_verify_detached(signature.data(), message.data(), message.size(), public_key.data()) == 0;
+}
+
+bool verify(std::string_view message, std::span<std::uint8_t const> signature, std::span<std::uint8_t const> public_key)
+{
+    return verify(
+        std::span(reinterpret_cast<std::uint8_t const*>(message.data()), message.size()), signature, public_key);
+}
+
+Result<Bytes> seal(std::string_view message, std::span<std::uint8_t const> public_key)
+{
+    if (public_key.size() != crypto_box_PUBLICKEYBYTES)
+        return Error::make("crypto.bad_key", "a sealing key has 32 bytes");
+    Bytes box(message.size() + crypto_box_SEALBYTES);
+    if (crypto_box_seal(
+            box.data(), reinterpret_cast<unsigned char const*>(message.data()), message.size(), public_key.data())
+        != 0)
+        return Error::make("crypto.seal", "crypto_box_seal failed");
+    return box;
+}
+
+Result<std::string> open_sealed(std::span<std::uint8_t const> box, BoxKeyPair const& keys)
+{
+    if (box.size() < crypto_box_SEALBYTES || keys.public_key.size() != crypto_box_PUBLICKEYBYTES
+        || keys.secret_key.bytes().size() != crypto_box_SECRETKEYBYTES)
+        return Error::make("crypto.unsealable", "not a sealed box for this key");
+    std::string message(box.size() - crypto_box_SEALBYTES, '\0');
+    if (crypto_box_seal_open(reinterpret_cast<unsigned char*>(message.data()), box.data(), box.size(),
+            keys.public_key.data(), keys.secret_key.bytes().data())
+        != 0)
+        return Error::make("crypto.unsealable", "not a sealed box for this key, or altered");
+    return message;
+}
+
+// [SECTION] Hashes and encodings
+
+std::string sha256_hex(std::string_view data)
+{
+    std::array<unsigned char, crypto_hash_sha256_BYTES> digest {};
+    crypto_hash_sha256(digest.data(), reinterpret_cast<unsigned char const*>(data.data()), data.size());
+    std::string hex(digest.size() * 2 + 1, '\0');
+    sodium_bin2hex(hex.data(), hex.size(), digest.data(), digest.size());
+    hex.pop_back();
+    return hex;
+}
+
+bool equal_constant_time(std::string_view a, std::string_view b)
+{
+    if (a.size() != b.size())
+        return false;
+    return sodium_memcmp(a.data(), b.data(), a.size()) == 0;
+}
+
+std::string to_base64(std::span<std::uint8_t const> bytes)
+{
+    std::string text(sodium_base64_encoded_len(bytes.size(), sodium_base64_VARIANT_ORIGINAL), '\0');
+    sodium_bin2base64(text.data(), text.size(), bytes.data(), bytes.size(), sodium_base64_VARIANT_ORIGINAL);
+    text.pop_back(); // the terminating NUL
+    return text;
+}
+
+Result<Bytes> from_base64(std::string_view text)
+{
+    Bytes bytes(text.size() / 4 * 3 + 3);
+    std::size_t length = 0;
+    char const* end = nullptr;
+    if (sodium_base642bin(bytes.data(), bytes.size(), text.data(), text.size(), nullptr, &length, &end,
+            sodium_base64_VARIANT_ORIGINAL)
+            != 0
+        || end != text.data() + text.size())
+        return Error::make("crypto.bad_base64", "not base64");
+    bytes.resize(length);
+    return bytes;
+}
+
+std::string random_hex(std::size_t size)
+{
+    Bytes bytes(size);
+    randombytes_buf(bytes.data(), bytes.size());
+    std::string hex(size * 2 + 1, '\0');
+    sodium_bin2hex(hex.data(), hex.size(), bytes.data(), bytes.size());
+    hex.pop_back();
+    return hex;
+}
+
+std::string random_code(std::size_t groups)
+{
+    // 31 symbols: no 0/O, 1/I/L, which a technician would misread.
+    constexpr std::string_view alphabet = "23456789ABCDEFGHJKMNPQRSTUVWXYZ";
+    std::string code;
+    for (std::size_t group = 0; group < groups; ++group) {
+        if (group > 0)
+            code.push_back('-');
+        for (int i = 0; i < 4; ++i)
+            code.push_back(alphabet[randombytes_uniform(static_cast<std::uint32_t>(alphabet.size()))]);
+    }
+    return code;
+}
+
+}

@@ -1,0 +1,287 @@
+#include "hub.hpp"
+
+#include "kiosk/core/tracking_code.hpp"
+#include "sync/catalogue_bundle.hpp"
+#include "sync/protocol.hpp"
+
+#include <charconv>
+
+namespace guichet::hub {
+
+namespace {
+
+Error invalid(std::string why)
+{
+    return Error::make("request.invalid", std::move(why));
+}
+
+Result<std::string> string_field(Json const& object, char const* name, std::size_t max_size)
+{
+    auto field = object.find(name);
+    if (field == object.end() || !field->is_string())
+        return invalid(std::string(name) + " is missing or not a string");
+    auto value = field->get<std::string>();
+    if (value.empty() || value.size() > max_size)
+        return invalid(std::string(name) + " is empty or too long");
+    return value;
+}
+
+Result<std::int64_t> integer_field(Json const& object, char const* name)
+{
+    auto field = object.find(name);
+    if (field == object.end() || !field->is_number_integer())
+        return invalid(std::string(name) + " is missing or not an integer");
+    return field->get<std::int64_t>();
+}
+
+bool is_hex(std::string_view text)
+{
+    return std::all_of(
+        text.begin(), text.end(), [](char c) { return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'); });
+}
+
+}
+
+Hub::Hub(HubStore& store, HubKeys const& keys, HubSettings settings, Now now)
+    : m_store(store)
+    , m_keys(keys)
+    , m_settings(std::move(settings))
+    , m_now(std::move(now))
+{
+}
+
+bool Hub::admin_token_matches(std::string_view token) const
+{
+    return !token.empty() && crypto::equal_constant_time(token, m_keys.admin_token);
+}
+
+// [SECTION] Administration
+
+Result<std::string> Hub::create_enrollment_code(std::string const& site_id)
+{
+    auto code = crypto::random_code(3);
+    EnrollmentCode record;
+    record.code_hash = crypto::sha256_hex(protocol::normalise_code(code));
+    record.site_id = site_id;
+    record.created_at = now();
+    record.expires_at = record.created_at + m_settings.enrollment_code_lifetime;
+    GUICHET_TRY(m_store.add_enrollment_code(record));
+    return code;
+}
+
+Result<std::int64_t> Hub::publish_catalogue(std::filesystem::path const& folder)
+{
+    auto document = GUICHET_TRY(bundle::make(folder, now()));
+    auto files = GUICHET_TRY(bundle::files_of(document));
+    auto catalogue = bundle::load(files);
+    if (!catalogue.errors.empty()) {
+        std::string detail;
+        for (auto const& error : catalogue.errors)
+            detail += error.to_string() + "\n";
+        return Error::make("catalogue.invalid", detail);
+    }
+    if (catalogue.demarches.empty())
+        return Error::make("catalogue.invalid", "the catalogue has no démarche");
+    CatalogueVersion version;
+    version.etag = "\"" + crypto::sha256_hex(document) + "\"";
+    version.signature = crypto::to_base64(crypto::sign(document, m_keys.signing.secret_key));
+    version.document = std::move(document);
+    version.published_at = now();
+    return m_store.publish_catalogue(version);
+}
+
+Result<std::string> Hub::open_dossier(DossierRecord const& record) const
+{
+    auto box = GUICHET_TRY(crypto::from_base64(record.sealed));
+    return crypto::open_sealed(box, m_keys.box);
+}
+
+Result<std::size_t> Hub::export_dossiers(std::function<Result<void>(std::string const&)> const& deliver)
+{
+    std::size_t exported = 0;
+    for (;;) {
+        DossierFilter filter;
+        filter.not_exported_only = true;
+        filter.limit = 100;
+        auto batch = GUICHET_TRY(m_store.dossiers(filter, true));
+        if (batch.empty())
+            return exported;
+        std::string lines;
+        std::vector<std::int64_t> ids;
+        for (auto const& record : batch) {
+            auto opened = open_dossier(record);
+            Json line {
+                { "id", record.id },
+                { "kiosk_id", record.kiosk_id },
+                { "site_id", record.site_id },
+                { "tracking_code", record.tracking_code },
+                { "demarche_id", record.demarche_id },
+                { "confirmed_at", record.confirmed_at },
+                { "received_at", record.received_at },
+                { "state", protocol::to_wire(record.state) },
+            };
+            if (opened.ok()) {
+                auto dossier = Json::parse(opened.value(), nullptr, false);
+                line["dossier"] = dossier.is_discarded() ? Json(nullptr) : dossier;
+            } else {
+                // Kept for the back office to see; it cannot be read here.
+                line["dossier"] = nullptr;
+                line["error"] = opened.error().code;
+            }
+            lines += line.dump() + "\n";
+            ids.push_back(record.id);
+        }
+        GUICHET_TRY(deliver(lines));
+        GUICHET_TRY(m_store.mark_exported(ids, now()));
+        exported += ids.size();
+    }
+}
+
+// [SECTION] Enrollment
+
+Result<Json> Hub::enroll(Json const& request)
+{
+    if (!request.is_object())
+        return invalid("the body is not a JSON object");
+    auto code = protocol::normalise_code(GUICHET_TRY(string_field(request, "code", 64)));
+    auto public_key_text = GUICHET_TRY(string_field(request, "public_key", 64));
+    auto proof_text = GUICHET_TRY(string_field(request, "proof", 128));
+    auto public_key = crypto::from_base64(public_key_text);
+    auto proof = crypto::from_base64(proof_text);
+    if (!public_key.ok() || public_key.value().size() != crypto::signing_public_key_size)
+        return invalid("public_key is not an Ed25519 public key");
+    if (!proof.ok()
+        || !crypto::verify(protocol::enrollment_proof(code, public_key_text), proof.value(), public_key.value()))
+        return invalid("proof is not this key's signature of the code");
+
+    Kiosk kiosk;
+    kiosk.id = "k-" + crypto::random_hex(6);
+    kiosk.public_key = public_key_text;
+    auto enrolled = GUICHET_TRY(m_store.enroll(crypto::sha256_hex(code), kiosk, now()));
+    auto site = GUICHET_TRY(m_store.site(enrolled.site_id));
+    m_counters.enrollments++;
+    return Json {
+        { "kiosk_id", enrolled.id },
+        { "site", { { "id", enrolled.site_id }, { "name", site ? site->name : enrolled.site_id } } },
+        { "hub",
+            { { "box_public_key", crypto::to_base64(m_keys.box.public_key) },
+                { "signing_public_key", crypto::to_base64(m_keys.signing.public_key) } } },
+        { "heartbeat_seconds", m_settings.heartbeat_seconds },
+        { "server_time", now() },
+    };
+}
+
+// [SECTION] Authentication
+
+Result<Kiosk> Hub::authenticate(SignedRequest const& request)
+{
+    auto fail = [this](char const* code, char const* why) -> Error {
+        m_counters.auth_failures++;
+        return Error::make(code, why);
+    };
+    if (request.kiosk_id.empty() || request.date.empty() || request.signature.empty() || !request.body)
+        return fail("auth.missing", "the request is not signed");
+    std::int64_t date = 0;
+    auto [end, parsed] = std::from_chars(request.date.data(), request.date.data() + request.date.size(), date);
+    if (parsed != std::errc {} || end != request.date.data() + request.date.size())
+        return fail("auth.missing", "the date is not a number");
+    auto kiosk = GUICHET_TRY(m_store.kiosk(request.kiosk_id));
+    if (!kiosk)
+        return fail("auth.unknown_kiosk", "no such kiosk");
+    auto public_key = crypto::from_base64(kiosk->public_key);
+    auto signature = crypto::from_base64(request.signature);
+    auto signed_text = protocol::signing_string(request.method, request.target, date, request.kiosk_id, *request.body);
+    if (!public_key.ok() || !signature.ok() || !crypto::verify(signed_text, signature.value(), public_key.value()))
+        return fail("auth.bad_signature", "the signature does not match");
+    if (kiosk->revoked_at)
+        return fail("auth.revoked", "this kiosk was revoked");
+    auto skew = date - now();
+    if (skew > protocol::max_clock_skew_seconds || skew < -protocol::max_clock_skew_seconds)
+        return fail("auth.clock_skew", "the request's date is too far from the hub's clock");
+    return std::move(*kiosk);
+}
+
+// [SECTION] Dossiers, status, heartbeats, slots
+
+Result<std::pair<Json, bool>> Hub::push_dossier(Kiosk const& kiosk, Json const& request)
+{
+    if (!request.is_object())
+        return invalid("the body is not a JSON object");
+    IncomingDossier dossier;
+    dossier.kiosk_id = kiosk.id;
+    dossier.idempotency_key = GUICHET_TRY(string_field(request, "idempotency_key", 64));
+    if (dossier.idempotency_key.size() < 16 || !is_hex(dossier.idempotency_key))
+        return invalid("idempotency_key is not 16 to 64 hex digits");
+    auto code = TrackingCode::parse(GUICHET_TRY(string_field(request, "tracking_code", 32)));
+    if (!code)
+        return invalid("tracking_code is not a valid code");
+    dossier.tracking_code = code->text();
+    dossier.demarche_id = GUICHET_TRY(string_field(request, "demarche_id", 100));
+    dossier.confirmed_at = GUICHET_TRY(integer_field(request, "confirmed_at"));
+    dossier.sealed = GUICHET_TRY(string_field(request, "sealed", 2 * 1024 * 1024));
+    auto box = crypto::from_base64(dossier.sealed);
+    if (!box.ok() || box.value().size() < 48)
+        return invalid("sealed is not a sealed box");
+
+    auto ingested = GUICHET_TRY(m_store.ingest(dossier, now()));
+    bool stored = ingested.outcome == IngestOutcome::Stored;
+    (stored ? m_counters.dossiers_stored : m_counters.dossiers_duplicate)++;
+    return std::pair { Json {
+                           { "state", "received" },
+                           { "received_at", ingested.received_at },
+                           { "duplicate", !stored },
+                       },
+        stored };
+}
+
+Result<std::optional<Json>> Hub::request_status(std::string const& text)
+{
+    auto code = TrackingCode::parse(text);
+    if (!code)
+        return invalid("not a valid tracking code");
+    auto records = GUICHET_TRY(m_store.find_by_code(code->text()));
+    if (records.empty())
+        return std::optional<Json> {};
+    // Codes are unique per kiosk only: if two kiosks ever gave the same
+    // code, the newest dossier answers (docs/sync.md, limits).
+    auto const& record = records.front();
+    return std::optional<Json>(Json {
+        { "tracking_code", record.tracking_code },
+        { "state", protocol::to_wire(record.state) },
+        { "demarche_id", record.demarche_id },
+        { "confirmed_at", record.confirmed_at },
+        { "updated_at", record.state_changed_at },
+    });
+}
+
+Result<Json> Hub::heartbeat(Kiosk const& kiosk, Json const& heartbeat)
+{
+    if (!heartbeat.is_object())
+        return invalid("the body is not a JSON object");
+    auto text = heartbeat.dump();
+    if (text.size() > 16 * 1024)
+        return invalid("the heartbeat is too large");
+    GUICHET_TRY(m_store.record_heartbeat(kiosk.id, text, now()));
+    m_counters.heartbeats++;
+    Json answer {
+        { "heartbeat_seconds", m_settings.heartbeat_seconds },
+        { "server_time", now() },
+    };
+    if (auto catalogue = GUICHET_TRY(m_store.latest_catalogue()))
+        answer["catalogue_etag"] = catalogue->etag;
+    return answer;
+}
+
+Result<Json> Hub::slots(Kiosk const& kiosk)
+{
+    auto site = GUICHET_TRY(m_store.site(kiosk.site_id));
+    Json answer { { "site_id", kiosk.site_id }, { "schedule", nullptr } };
+    if (site && !site->slots.empty()) {
+        auto schedule = Json::parse(site->slots, nullptr, false);
+        if (!schedule.is_discarded())
+            answer["schedule"] = std::move(schedule);
+    }
+    return answer;
+}
+
+}

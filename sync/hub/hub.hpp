@@ -1,0 +1,104 @@
+// The hub's behaviour, apart from HTTP: enrollment, authenticating a
+// kiosk's signed request, taking dossiers in, answering a request's status,
+// heartbeats, slots and catalogues. The HTTP server (server.hpp) and the
+// administrators' CLI (main.cpp) both call this, so that the two never
+// disagree.
+//
+// Errors carry codes the server maps to HTTP statuses (docs/sync.md):
+//   "auth.missing", "auth.bad_signature", "auth.unknown_kiosk" → 401
+//   "auth.clock_skew" → 401, with the hub's time
+//   "auth.revoked" → 403
+//   "request.invalid" → 400
+//   "hub.code_unknown", "hub.code_used", "hub.code_expired",
+//   "hub.key_enrolled" → 403, "hub.unknown_site" → 404
+//   "store.*" → 503 with Retry-After
+#pragma once
+
+#include "hub_keys.hpp"
+#include "hub_store.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include <atomic>
+#include <functional>
+#include <string>
+
+namespace guichet::hub {
+
+using Json = nlohmann::json;
+
+struct HubSettings {
+    // Told to kiosks at enrollment and in every heartbeat answer.
+    int heartbeat_seconds { 60 };
+    // How long an enrollment code stays usable.
+    std::int64_t enrollment_code_lifetime { 7 * 24 * 3600 };
+    std::string software_version { "0.1.0" };
+};
+
+// What a signed request carries, read from its headers.
+struct SignedRequest {
+    std::string method;
+    std::string target; // path and query, as sent
+    std::string kiosk_id;
+    std::string date; // Unix seconds, as text
+    std::string signature; // base64
+    std::string const* body { nullptr };
+};
+
+class Hub {
+public:
+    using Now = std::function<std::int64_t()>;
+    Hub(HubStore& store, HubKeys const& keys, HubSettings settings, Now now);
+
+    std::int64_t now() const { return m_now(); }
+    // In constant time.
+    bool admin_token_matches(std::string_view token) const;
+    HubSettings const& settings() const { return m_settings; }
+    HubStore& store() { return m_store; }
+
+    // [SECTION] Administration
+
+    // Returns the code to give the technician ("K7QP-3HXM-WN4R"); only its
+    // hash is kept.
+    Result<std::string> create_enrollment_code(std::string const& site_id);
+    // Checks the folder with the kiosk's loader and refuses it on the first
+    // error ("catalogue.invalid", with every error in the detail), then
+    // signs and stores it. Returns the version number.
+    Result<std::int64_t> publish_catalogue(std::filesystem::path const& folder);
+    // The opened dossier (its JSON), for an administrator.
+    Result<std::string> open_dossier(DossierRecord const& record) const;
+    // Exports dossiers not yet exported, opened, as JSON lines; marks them.
+    // `deliver` gets each batch's text and says whether it was taken.
+    Result<std::size_t> export_dossiers(std::function<Result<void>(std::string const&)> const& deliver);
+
+    // [SECTION] The kiosks' API
+
+    Result<Json> enroll(Json const& request);
+    Result<Kiosk> authenticate(SignedRequest const& request);
+    // Returns the answer and whether this push stored the dossier (false:
+    // it was already here).
+    Result<std::pair<Json, bool>> push_dossier(Kiosk const& kiosk, Json const& request);
+    // The state of a request by its code; nothing when unknown.
+    Result<std::optional<Json>> request_status(std::string const& code);
+    Result<Json> heartbeat(Kiosk const& kiosk, Json const& heartbeat);
+    Result<Json> slots(Kiosk const& kiosk);
+
+    // Counters for /metrics.
+    struct Counters {
+        std::atomic<std::uint64_t> dossiers_stored { 0 };
+        std::atomic<std::uint64_t> dossiers_duplicate { 0 };
+        std::atomic<std::uint64_t> heartbeats { 0 };
+        std::atomic<std::uint64_t> auth_failures { 0 };
+        std::atomic<std::uint64_t> enrollments { 0 };
+    };
+    Counters& counters() { return m_counters; }
+
+private:
+    HubStore& m_store;
+    HubKeys const& m_keys;
+    HubSettings m_settings;
+    Now m_now;
+    Counters m_counters;
+};
+
+}

@@ -1,0 +1,171 @@
+// What the hub keeps, behind one interface with two implementations: SQLite
+// (one file, WAL; the default, for a site or a small fleet) and PostgreSQL
+// (a fleet). Both pass the same test suite (tests/sync/hub_store_tests.cpp).
+//
+// Writes are durable when the call returns. Implementations commit several
+// concurrent writers' work in one transaction (group commit), so that
+// thousands of kiosks pushing at once cost one disk sync per batch, not one
+// each; a write's result is handed back only after its batch committed.
+//
+// Every method is safe to call from many threads at once. Error codes:
+// "store.*" as in the kiosk's store (io, busy, corrupt, disk_full), plus
+// the "hub.*" codes named on each method.
+#pragma once
+
+#include "kiosk/core/ports.hpp"
+#include "kiosk/core/result.hpp"
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace guichet::hub {
+
+struct Site {
+    std::string id; // short, chosen by the administrator: "mairie-chalons"
+    std::string name; // "Maison France Services de Châlons"
+    std::int64_t created_at { 0 };
+    // The site's appointment week, in the kiosk's creneaux.json format;
+    // empty when the site books no appointment.
+    std::string slots;
+};
+
+struct EnrollmentCode {
+    // SHA-256 of the normalised code: the code itself is shown once and
+    // never stored.
+    std::string code_hash;
+    std::string site_id;
+    std::int64_t created_at { 0 };
+    std::int64_t expires_at { 0 };
+    std::optional<std::int64_t> used_at;
+    std::optional<std::string> kiosk_id;
+};
+
+struct Kiosk {
+    std::string id;
+    std::string site_id;
+    std::string public_key; // Ed25519, base64
+    std::int64_t enrolled_at { 0 };
+    std::optional<std::int64_t> revoked_at;
+    std::optional<std::int64_t> last_seen_at;
+    // The last heartbeat's JSON, as the kiosk sent it (nothing personal).
+    std::string heartbeat;
+};
+
+// A dossier as a kiosk pushes it. `sealed` is the base64 sealed box; the
+// hub stores it as it came and opens it only when an administrator reads it.
+struct IncomingDossier {
+    std::string kiosk_id;
+    std::string idempotency_key;
+    std::string tracking_code;
+    std::string demarche_id;
+    std::int64_t confirmed_at { 0 };
+    std::string sealed;
+};
+
+enum class IngestOutcome {
+    Stored, // new
+    AlreadyStored, // the same kiosk sent the same key before: nothing written
+};
+
+struct Ingested {
+    IngestOutcome outcome { IngestOutcome::Stored };
+    std::int64_t dossier_id { 0 };
+    std::int64_t received_at { 0 };
+};
+
+struct DossierRecord {
+    std::int64_t id { 0 };
+    std::string kiosk_id;
+    std::string site_id;
+    std::string idempotency_key;
+    std::string tracking_code;
+    std::string demarche_id;
+    std::int64_t confirmed_at { 0 };
+    std::int64_t received_at { 0 };
+    RequestState state { RequestState::Received };
+    std::int64_t state_changed_at { 0 };
+    std::optional<std::int64_t> exported_at;
+    std::string sealed;
+};
+
+struct DossierFilter {
+    std::optional<std::string> site_id;
+    std::optional<RequestState> state;
+    bool not_exported_only { false };
+    // Ids above this one, oldest first: pages through every dossier.
+    std::int64_t after_id { 0 };
+    std::size_t limit { 1000 };
+};
+
+struct CatalogueVersion {
+    std::int64_t version { 0 };
+    std::string etag; // the document's SHA-256, quoted as HTTP wants it
+    std::string document; // the exact bytes that were signed
+    std::string signature; // base64 Ed25519
+    std::int64_t published_at { 0 };
+};
+
+// For /metrics and the fleet page.
+struct HubCounts {
+    std::int64_t sites { 0 };
+    std::int64_t kiosks { 0 };
+    std::int64_t revoked_kiosks { 0 };
+    std::int64_t dossiers { 0 };
+    std::int64_t dossiers_not_exported { 0 };
+};
+
+class HubStore {
+public:
+    virtual ~HubStore() = default;
+
+    // "hub.site_exists"
+    virtual Result<void> add_site(Site const& site) = 0;
+    virtual Result<std::vector<Site>> sites() = 0;
+    virtual Result<std::optional<Site>> site(std::string_view id) = 0;
+    // "hub.unknown_site"
+    virtual Result<void> set_site_slots(std::string_view site_id, std::string_view slots) = 0;
+
+    // "hub.unknown_site"
+    virtual Result<void> add_enrollment_code(EnrollmentCode const& code) = 0;
+    // Consumes the code and records the kiosk in one transaction, so that a
+    // code enrolls one kiosk however many try at once. `kiosk.site_id` is
+    // taken from the code. "hub.code_unknown", "hub.code_used",
+    // "hub.code_expired", "hub.key_enrolled" (this public key already is).
+    virtual Result<Kiosk> enroll(std::string_view code_hash, Kiosk kiosk, std::int64_t now) = 0;
+
+    virtual Result<std::optional<Kiosk>> kiosk(std::string_view id) = 0;
+    virtual Result<std::vector<Kiosk>> kiosks() = 0;
+    // "hub.unknown_kiosk"
+    virtual Result<void> revoke(std::string_view kiosk_id, std::int64_t now) = 0;
+    virtual Result<void> record_heartbeat(std::string_view kiosk_id, std::string_view heartbeat, std::int64_t now) = 0;
+
+    // Stores the dossier once: the same (kiosk, idempotency key) again
+    // answers AlreadyStored with the first copy's id. "hub.key_reused": the
+    // key came back with a different tracking code (a kiosk bug).
+    virtual Result<Ingested> ingest(IncomingDossier const& dossier, std::int64_t now) = 0;
+    // Every dossier with this tracking code (codes are unique per kiosk
+    // only), newest first, without the sealed payload.
+    virtual Result<std::vector<DossierRecord>> find_by_code(std::string_view tracking_code) = 0;
+    virtual Result<std::optional<DossierRecord>> dossier(std::int64_t id) = 0;
+    // Without the sealed payload unless `with_payload`.
+    virtual Result<std::vector<DossierRecord>> dossiers(DossierFilter const& filter, bool with_payload = false) = 0;
+    // "hub.unknown_dossier"
+    virtual Result<void> set_state(std::int64_t dossier_id, RequestState state, std::int64_t now) = 0;
+    virtual Result<void> mark_exported(std::vector<std::int64_t> const& ids, std::int64_t now) = 0;
+
+    // Returns the new version's number (1, 2, ...).
+    virtual Result<std::int64_t> publish_catalogue(CatalogueVersion const& version) = 0;
+    virtual Result<std::optional<CatalogueVersion>> latest_catalogue() = 0;
+
+    virtual Result<HubCounts> counts() = 0;
+};
+
+// "sqlite:PATH", a plain path (SQLite), or "postgresql://..." /
+// "postgres://...". "hub.bad_store_url" for anything else.
+Result<std::unique_ptr<HubStore>> open_hub_store(std::string const& url);
+
+}

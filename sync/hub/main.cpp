@@ -1,0 +1,444 @@
+// kiosk-hub: the reference central server and its administrators' CLI.
+// Every command works on the hub's data folder (--data, or KIOSK_HUB_DATA,
+// or var/hub): its keys, its admin token and, unless --store says
+// otherwise, its SQLite store. The CLI and a running server may share the
+// folder: writes are transactions.
+#include "dev_ca.hpp"
+#include "hub.hpp"
+#include "server.hpp"
+#include "sqlite_hub_store.hpp"
+
+#include "sync/protocol.hpp"
+
+#include <csignal>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <fstream>
+#include <optional>
+#include <pthread.h>
+#include <thread>
+#include <vector>
+
+using namespace guichet;
+using namespace guichet::hub;
+
+namespace {
+
+constexpr char const* usage_text = R"(Usage: kiosk-hub COMMAND [OPTIONS]
+
+Commands:
+  init                         Create the data folder: keys, admin token, store.
+  serve [--listen HOST:PORT] [--cert FILE --key FILE] [--heartbeat-seconds N]
+        [--threads N] [--port-file FILE] [--test-faults]
+                               Serve the kiosks' API, the admin API, /fleet
+                               and /metrics over HTTPS. Port 0 picks a free
+                               port (written to --port-file).
+  dev-ca --out DIR [--name HOST]...
+                               A development CA and a server certificate for
+                               localhost (and each --name), valid from two
+                               days ago. Reuses DIR's CA if there is one.
+  site add ID NAME             Add a site.
+  site list                    List the sites.
+  site slots ID FILE           Set a site's appointment week (creneaux.json).
+  enroll-code --site ID        Create a one-time enrollment code for a kiosk.
+  kiosks [--json]              List the kiosks and their last heartbeat.
+  revoke KIOSK                 Refuse every later request of a kiosk.
+  catalogue publish FOLDER     Check, sign and publish a catalogue.
+  dossiers [--site ID] [--state STATE] [--json]
+                               List dossiers (no personal data).
+  dossier ID                   Open one dossier (personal data: for staff).
+  set-state ID STATE           received, in_progress, accepted, refused, closed.
+  export [--out FILE]          Write the dossiers not yet exported as JSON
+                               lines (opened) and mark them exported.
+  admin-token                  Print the admin API's bearer token.
+
+Options for every command:
+  --data DIR                   The hub's data folder (default $KIOSK_HUB_DATA
+                               or var/hub).
+  --store URL                  sqlite:PATH or postgresql://... (default
+                               sqlite:DIR/hub.db).
+)";
+
+int usage_error(std::string const& message)
+{
+    std::fprintf(stderr, "kiosk-hub: %s\n\n%s", message.c_str(), usage_text);
+    return 2;
+}
+
+int failure(Error const& error)
+{
+    std::fprintf(stderr, "kiosk-hub: %s: %s\n", error.code.c_str(), error.detail.c_str());
+    return 1;
+}
+
+std::int64_t unix_now()
+{
+    return std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch())
+        .count();
+}
+
+struct Arguments {
+    std::vector<std::string> positional;
+    std::map<std::string, std::vector<std::string>> options;
+    std::set<std::string> flags;
+
+    std::optional<std::string> option(std::string const& name) const
+    {
+        auto found = options.find(name);
+        if (found == options.end() || found->second.empty())
+            return std::nullopt;
+        return found->second.back();
+    }
+};
+
+// --name VALUE, --name=VALUE; the flags listed take no value.
+Result<Arguments> parse(int argc, char** argv, std::set<std::string> const& flag_names)
+{
+    Arguments arguments;
+    for (int i = 1; i < argc; ++i) {
+        std::string argument = argv[i];
+        if (!argument.starts_with("--")) {
+            arguments.positional.push_back(argument);
+            continue;
+        }
+        auto name = argument.substr(2);
+        if (auto equal = name.find('='); equal != std::string::npos) {
+            arguments.options[name.substr(0, equal)].push_back(name.substr(equal + 1));
+        } else if (flag_names.contains(name)) {
+            arguments.flags.insert(name);
+        } else if (i + 1 < argc) {
+            arguments.options[name].push_back(argv[++i]);
+        } else {
+            return Error::make("usage", "--" + name + " needs a value");
+        }
+    }
+    return arguments;
+}
+
+std::filesystem::path data_folder(Arguments const& arguments)
+{
+    if (auto data = arguments.option("data"))
+        return *data;
+    if (char const* environment = std::getenv("KIOSK_HUB_DATA"); environment && *environment)
+        return environment;
+    return "var/hub";
+}
+
+Result<std::unique_ptr<HubStore>> open_store(Arguments const& arguments)
+{
+    auto url = arguments.option("store").value_or("sqlite:" + (data_folder(arguments) / "hub.db").string());
+    return open_hub_store(url);
+}
+
+std::string describe_time(std::int64_t unix_seconds)
+{
+    std::time_t t = static_cast<std::time_t>(unix_seconds);
+    std::tm utc {};
+    gmtime_r(&t, &utc);
+    char text[32];
+    std::strftime(text, sizeof text, "%Y-%m-%dT%H:%M:%SZ", &utc);
+    return text;
+}
+
+// The admin commands share a hub with its keys and store.
+// Held by pointer: the Hub keeps references to the keys and the store, and
+// the Context is moved.
+struct Context {
+    std::unique_ptr<HubKeys> keys;
+    std::unique_ptr<HubStore> store;
+    std::unique_ptr<Hub> hub;
+};
+
+Result<Context> open_context(Arguments const& arguments, bool create_keys)
+{
+    Context context;
+    auto folder = data_folder(arguments);
+    context.keys
+        = std::make_unique<HubKeys>(GUICHET_TRY(create_keys ? load_or_create_hub_keys(folder) : load_hub_keys(folder)));
+    context.store = GUICHET_TRY(open_store(arguments));
+    HubSettings settings;
+    if (auto seconds = arguments.option("heartbeat-seconds"))
+        settings.heartbeat_seconds = std::max(5, std::atoi(seconds->c_str()));
+    context.hub = std::make_unique<Hub>(*context.store, *context.keys, settings, unix_now);
+    return context;
+}
+
+// [SECTION] serve
+
+Server* running_server = nullptr;
+
+int serve(Arguments const& arguments)
+{
+    auto context = open_context(arguments, true);
+    if (!context.ok())
+        return failure(context.error());
+    ServerSettings settings;
+    auto listen = arguments.option("listen").value_or("127.0.0.1:8443");
+    auto colon = listen.rfind(':');
+    if (colon == std::string::npos)
+        return usage_error("--listen is HOST:PORT");
+    settings.host = listen.substr(0, colon);
+    settings.port = std::atoi(listen.substr(colon + 1).c_str());
+    auto folder = data_folder(arguments);
+    settings.certificate = arguments.option("cert").value_or((folder / "tls" / "server.pem").string());
+    settings.private_key = arguments.option("key").value_or((folder / "tls" / "server-key.pem").string());
+    if (auto threads = arguments.option("threads"))
+        settings.threads = std::atoi(threads->c_str());
+    settings.test_faults = arguments.flags.contains("test-faults");
+
+    // Signals are taken by a thread of ours, so that the server stops
+    // cleanly (its queued writes committed) on SIGTERM and SIGINT.
+    sigset_t signals;
+    sigemptyset(&signals);
+    sigaddset(&signals, SIGTERM);
+    sigaddset(&signals, SIGINT);
+    pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+    std::signal(SIGPIPE, SIG_IGN);
+
+    auto server = Server::create(*context.value().hub, settings);
+    if (!server.ok())
+        return failure(server.error());
+    if (auto port_file = arguments.option("port-file")) {
+        std::ofstream out(*port_file);
+        out << server.value()->port() << "\n";
+    }
+    std::fprintf(stderr, "kiosk-hub: serving on https://%s:%d (store %s)%s\n", settings.host.c_str(),
+        server.value()->port(), arguments.option("store").value_or("sqlite").c_str(),
+        settings.test_faults ? " with test faults" : "");
+    running_server = server.value().get();
+    std::thread waiter([&signals] {
+        int received = 0;
+        sigwait(&signals, &received);
+        if (running_server)
+            running_server->stop();
+    });
+    server.value()->run();
+    // Wake the waiter if the server stopped on its own.
+    pthread_kill(waiter.native_handle(), SIGTERM);
+    waiter.join();
+    running_server = nullptr;
+    std::fprintf(stderr, "kiosk-hub: stopped\n");
+    return 0;
+}
+
+// [SECTION] Administration commands
+
+int print_kiosks(Context& context, bool json)
+{
+    auto kiosks = context.store->kiosks();
+    if (!kiosks.ok())
+        return failure(kiosks.error());
+    if (json) {
+        Json list = Json::array();
+        for (auto const& kiosk : kiosks.value()) {
+            auto heartbeat = Json::parse(kiosk.heartbeat, nullptr, false);
+            list.push_back({ { "id", kiosk.id }, { "site_id", kiosk.site_id }, { "enrolled_at", kiosk.enrolled_at },
+                { "revoked_at", kiosk.revoked_at ? Json(*kiosk.revoked_at) : Json(nullptr) },
+                { "last_seen_at", kiosk.last_seen_at ? Json(*kiosk.last_seen_at) : Json(nullptr) },
+                { "heartbeat", heartbeat.is_discarded() ? Json(nullptr) : heartbeat } });
+        }
+        std::printf("%s\n", list.dump(2).c_str());
+        return 0;
+    }
+    for (auto const& kiosk : kiosks.value()) {
+        std::printf("%s  site %s  enrolled %s  %s\n", kiosk.id.c_str(), kiosk.site_id.c_str(),
+            describe_time(kiosk.enrolled_at).c_str(),
+            kiosk.revoked_at         ? ("revoked " + describe_time(*kiosk.revoked_at)).c_str()
+                : kiosk.last_seen_at ? ("last seen " + describe_time(*kiosk.last_seen_at)).c_str()
+                                     : "never seen");
+    }
+    if (kiosks.value().empty())
+        std::printf("no kiosk enrolled\n");
+    return 0;
+}
+
+int admin_command(Arguments const& arguments)
+{
+    auto const& words = arguments.positional;
+    auto const& command = words[0];
+    auto context_result = open_context(arguments, command == "init");
+    if (!context_result.ok())
+        return failure(context_result.error());
+    auto& context = context_result.value();
+    auto& hub = *context.hub;
+    auto& store = *context.store;
+
+    if (command == "init") {
+        std::printf("hub data folder ready: %s\n", data_folder(arguments).c_str());
+        return 0;
+    }
+    if (command == "admin-token") {
+        std::printf("%s\n", context.keys->admin_token.c_str());
+        return 0;
+    }
+    if (command == "site" && words.size() >= 2) {
+        if (words[1] == "add" && words.size() == 4) {
+            auto added = store.add_site(Site { words[2], words[3], unix_now(), {} });
+            if (!added.ok())
+                return failure(added.error());
+            std::printf("site %s added\n", words[2].c_str());
+            return 0;
+        }
+        if (words[1] == "list") {
+            auto sites = store.sites();
+            if (!sites.ok())
+                return failure(sites.error());
+            for (auto const& site : sites.value())
+                std::printf("%s  %s%s\n", site.id.c_str(), site.name.c_str(), site.slots.empty() ? "" : "  (slots)");
+            return 0;
+        }
+        if (words[1] == "slots" && words.size() == 4) {
+            auto text = read_private_file(words[3]);
+            if (!text.ok())
+                return failure(text.error());
+            if (Json::parse(text.value(), nullptr, false).is_discarded())
+                return failure(Error::make("request.invalid", words[3] + " is not JSON"));
+            auto set = store.set_site_slots(words[2], text.value());
+            if (!set.ok())
+                return failure(set.error());
+            std::printf("slots of %s set\n", words[2].c_str());
+            return 0;
+        }
+        return usage_error("site add ID NAME | site list | site slots ID FILE");
+    }
+    if (command == "enroll-code") {
+        auto site = arguments.option("site");
+        if (!site)
+            return usage_error("enroll-code needs --site ID");
+        auto code = hub.create_enrollment_code(*site);
+        if (!code.ok())
+            return failure(code.error());
+        std::fprintf(stderr, "Enrollment code for site %s, valid %lld days, usable once:\n", site->c_str(),
+            static_cast<long long>(hub.settings().enrollment_code_lifetime / 86400));
+        std::printf("%s\n", code.value().c_str());
+        return 0;
+    }
+    if (command == "kiosks")
+        return print_kiosks(context, arguments.flags.contains("json"));
+    if (command == "revoke" && words.size() == 2) {
+        auto revoked = store.revoke(words[1], unix_now());
+        if (!revoked.ok())
+            return failure(revoked.error());
+        std::printf("kiosk %s revoked\n", words[1].c_str());
+        return 0;
+    }
+    if (command == "catalogue" && words.size() == 3 && words[1] == "publish") {
+        auto version = hub.publish_catalogue(words[2]);
+        if (!version.ok()) {
+            std::fprintf(stderr, "kiosk-hub: the catalogue was not published:\n%s\n", version.error().detail.c_str());
+            return 1;
+        }
+        std::printf("catalogue version %lld published\n", static_cast<long long>(version.value()));
+        return 0;
+    }
+    if (command == "dossiers") {
+        DossierFilter filter;
+        filter.site_id = arguments.option("site");
+        if (auto state = arguments.option("state")) {
+            filter.state = protocol::request_state_from_wire(*state);
+            if (!filter.state)
+                return usage_error("unknown state " + *state);
+        }
+        Json list = Json::array();
+        for (;;) {
+            auto page = store.dossiers(filter);
+            if (!page.ok())
+                return failure(page.error());
+            for (auto const& record : page.value()) {
+                if (arguments.flags.contains("json"))
+                    list.push_back({ { "id", record.id }, { "kiosk_id", record.kiosk_id },
+                        { "site_id", record.site_id }, { "tracking_code", record.tracking_code },
+                        { "demarche_id", record.demarche_id }, { "confirmed_at", record.confirmed_at },
+                        { "received_at", record.received_at }, { "state", protocol::to_wire(record.state) } });
+                else
+                    std::printf("%lld  %s  %s  %s  %s  %s\n", static_cast<long long>(record.id),
+                        record.tracking_code.c_str(), record.demarche_id.c_str(), record.kiosk_id.c_str(),
+                        describe_time(record.received_at).c_str(),
+                        std::string(protocol::to_wire(record.state)).c_str());
+            }
+            if (page.value().size() < filter.limit)
+                break;
+            filter.after_id = page.value().back().id;
+        }
+        if (arguments.flags.contains("json"))
+            std::printf("%s\n", list.dump(2).c_str());
+        return 0;
+    }
+    if (command == "dossier" && words.size() == 2) {
+        auto record = store.dossier(std::atoll(words[1].c_str()));
+        if (!record.ok())
+            return failure(record.error());
+        if (!record.value())
+            return failure(Error::make("hub.unknown_dossier", "no dossier " + words[1]));
+        auto opened = hub.open_dossier(*record.value());
+        if (!opened.ok())
+            return failure(opened.error());
+        auto json = Json::parse(opened.value(), nullptr, false);
+        std::printf("%s\n", json.is_discarded() ? opened.value().c_str() : json.dump(2).c_str());
+        return 0;
+    }
+    if (command == "set-state" && words.size() == 3) {
+        auto state = protocol::request_state_from_wire(words[2]);
+        if (!state || *state == RequestState::WaitingToLeave)
+            return usage_error("unknown state " + words[2]);
+        auto set = store.set_state(std::atoll(words[1].c_str()), *state, unix_now());
+        if (!set.ok())
+            return failure(set.error());
+        std::printf("dossier %s: %s\n", words[1].c_str(), words[2].c_str());
+        return 0;
+    }
+    if (command == "export") {
+        std::FILE* out = stdout;
+        if (auto path = arguments.option("out")) {
+            out = std::fopen(path->c_str(), "a");
+            if (!out)
+                return failure(Error::make("io.write", *path + ": cannot be opened"));
+        }
+        auto exported = hub.export_dossiers([out](std::string const& lines) -> Result<void> {
+            if (std::fwrite(lines.data(), 1, lines.size(), out) != lines.size() || std::fflush(out) != 0)
+                return Error::make("io.write", "the export could not be written");
+            return {};
+        });
+        if (out != stdout)
+            std::fclose(out);
+        if (!exported.ok())
+            return failure(exported.error());
+        std::fprintf(stderr, "%zu dossier(s) exported\n", exported.value());
+        return 0;
+    }
+    return usage_error("unknown command or wrong arguments: " + command);
+}
+
+}
+
+int main(int argc, char** argv)
+{
+    auto parsed = parse(argc, argv, { "json", "test-faults", "help" });
+    if (!parsed.ok())
+        return usage_error(parsed.error().detail);
+    auto const& arguments = parsed.value();
+    if (arguments.flags.contains("help") || arguments.positional.empty() || arguments.positional[0] == "help") {
+        std::fputs(usage_text, arguments.positional.empty() && !arguments.flags.contains("help") ? stderr : stdout);
+        return arguments.flags.contains("help") ? 0 : 2;
+    }
+    if (auto initialised = crypto::initialise(); !initialised.ok())
+        return failure(initialised.error());
+    auto const& command = arguments.positional[0];
+    if (command == "serve")
+        return serve(arguments);
+    if (command == "dev-ca") {
+        auto out = arguments.option("out");
+        if (!out)
+            return usage_error("dev-ca needs --out DIR");
+        std::vector<std::string> names;
+        if (auto found = arguments.options.find("name"); found != arguments.options.end())
+            names = found->second;
+        auto files = create_dev_ca(*out, names);
+        if (!files.ok())
+            return failure(files.error());
+        std::printf("%s\n", files.value().ca_certificate.c_str());
+        return 0;
+    }
+    return admin_command(arguments);
+}

@@ -1,0 +1,657 @@
+// Routes, authentication of both kinds of callers, the mapping of errors to
+// HTTP statuses, the fleet page and /metrics.
+#include "server.hpp"
+
+#include "sync/protocol.hpp"
+
+#include <httplib.h>
+#include <openssl/ssl.h>
+
+#include <chrono>
+#include <mutex>
+#include <thread>
+
+namespace guichet::hub {
+
+// [SECTION] Answers
+
+namespace {
+
+void send_json(httplib::Response& response, int status, Json const& body)
+{
+    response.status = status;
+    response.set_content(body.dump(), "application/json");
+}
+
+// One place where the hub's error codes become HTTP statuses (hub.hpp).
+void send_error(httplib::Response& response, Error const& error, std::int64_t now)
+{
+    int status = 500;
+    std::string code = error.code;
+    if (code == "auth.revoked")
+        status = 403;
+    else if (code.starts_with("auth."))
+        status = 401;
+    else if (code == "request.invalid" || code == "catalogue.invalid" || code.starts_with("bundle."))
+        status = 400;
+    else if (code == "hub.code_unknown" || code == "hub.code_used" || code == "hub.code_expired"
+        || code == "hub.key_enrolled")
+        status = 403;
+    else if (code == "hub.unknown_site" || code == "hub.unknown_kiosk" || code == "hub.unknown_dossier")
+        status = 404;
+    else if (code == "hub.site_exists" || code == "hub.key_reused")
+        status = 409;
+    else if (code.starts_with("store."))
+        status = 503;
+    if (status == 503)
+        response.set_header("Retry-After", "2");
+    Json body { { "error", code } };
+    // Details go to administrators' answers and the log; the kiosks' API
+    // says what the kiosk needs to act on.
+    if (code == "auth.clock_skew")
+        body["server_time"] = now;
+    if (code == "request.invalid" || code == "catalogue.invalid")
+        body["detail"] = error.detail;
+    send_json(response, status, body);
+}
+
+std::string html_escape(std::string_view text)
+{
+    std::string out;
+    for (char c : text) {
+        switch (c) {
+        case '<':
+            out += "&lt;";
+            break;
+        case '>':
+            out += "&gt;";
+            break;
+        case '&':
+            out += "&amp;";
+            break;
+        case '"':
+            out += "&quot;";
+            break;
+        case '\'':
+            out += "&#39;";
+            break;
+        default:
+            out += c;
+        }
+    }
+    return out;
+}
+
+std::string format_time(std::int64_t unix_seconds)
+{
+    std::time_t t = static_cast<std::time_t>(unix_seconds);
+    std::tm utc {};
+    gmtime_r(&t, &utc);
+    char text[32];
+    std::strftime(text, sizeof text, "%Y-%m-%d %H:%M:%S UTC", &utc);
+    return text;
+}
+
+struct Faults {
+    std::mutex mutex;
+    std::string mode; // "500", "503", "hang" or empty
+    int remaining { 0 };
+    int retry_after { 1 };
+    int hang_seconds { 30 };
+};
+
+}
+
+// [SECTION] The server
+
+struct Server::State {
+    Hub& hub;
+    ServerSettings settings;
+    std::unique_ptr<httplib::SSLServer> http;
+    int port { 0 };
+    Faults faults;
+    std::chrono::steady_clock::time_point started { std::chrono::steady_clock::now() };
+
+    State(Hub& hub_, ServerSettings settings_)
+        : hub(hub_)
+        , settings(std::move(settings_))
+    {
+    }
+
+    bool is_admin(httplib::Request const& request) const
+    {
+        auto header = request.get_header_value("Authorization");
+        std::string token;
+        if (header.starts_with("Bearer ")) {
+            token = header.substr(7);
+        } else if (header.starts_with("Basic ")) {
+            // user:token, the user being anything ("admin"): a browser asks.
+            auto decoded = crypto::from_base64(header.substr(6));
+            if (decoded.ok()) {
+                std::string text(decoded.value().begin(), decoded.value().end());
+                auto colon = text.find(':');
+                if (colon != std::string::npos)
+                    token = text.substr(colon + 1);
+            }
+        }
+        return hub.admin_token_matches(token);
+    }
+
+    // Runs `handler` for an authenticated kiosk, or answers the failure.
+    template<typename Handler>
+    void as_kiosk(httplib::Request const& request, httplib::Response& response, Handler handler)
+    {
+        SignedRequest signed_request;
+        signed_request.method = request.method;
+        signed_request.target = request.target;
+        signed_request.kiosk_id = request.get_header_value(std::string(protocol::kiosk_header));
+        signed_request.date = request.get_header_value(std::string(protocol::date_header));
+        signed_request.signature = request.get_header_value(std::string(protocol::signature_header));
+        signed_request.body = &request.body;
+        auto kiosk = hub.authenticate(signed_request);
+        if (!kiosk.ok()) {
+            send_error(response, kiosk.error(), hub.now());
+            return;
+        }
+        handler(kiosk.value());
+    }
+
+    template<typename Handler>
+    void as_admin(httplib::Request const& request, httplib::Response& response, Handler handler)
+    {
+        if (!is_admin(request)) {
+            response.set_header("WWW-Authenticate", "Basic realm=\"kiosk-hub\"");
+            send_json(response, 401, Json { { "error", "auth.admin" } });
+            return;
+        }
+        handler();
+    }
+
+    void routes();
+    void kiosk_routes();
+    void admin_routes();
+    std::string fleet_page();
+    std::string metrics();
+};
+
+void Server::State::routes()
+{
+    http->set_pre_routing_handler([this](httplib::Request const& request, httplib::Response& response) {
+        response.set_header(std::string(protocol::server_time_header), std::to_string(hub.now()));
+        response.set_header("Cache-Control", "no-store");
+        if (!settings.test_faults || !request.path.starts_with("/v1/"))
+            return httplib::Server::HandlerResponse::Unhandled;
+        std::string mode;
+        int retry_after = 1;
+        int hang_seconds = 0;
+        {
+            std::lock_guard lock(faults.mutex);
+            if (faults.remaining <= 0 || faults.mode.empty())
+                return httplib::Server::HandlerResponse::Unhandled;
+            faults.remaining--;
+            mode = faults.mode;
+            retry_after = faults.retry_after;
+            hang_seconds = faults.hang_seconds;
+        }
+        if (mode == "hang") {
+            std::this_thread::sleep_for(std::chrono::seconds(hang_seconds));
+            send_json(response, 504, Json { { "error", "test.hang" } });
+        } else if (mode == "503") {
+            response.set_header("Retry-After", std::to_string(retry_after));
+            send_json(response, 503, Json { { "error", "test.unavailable" } });
+        } else {
+            send_json(response, 500, Json { { "error", "test.internal" } });
+        }
+        return httplib::Server::HandlerResponse::Handled;
+    });
+    kiosk_routes();
+    admin_routes();
+
+    if (settings.test_faults) {
+        http->Post("/test/faults", [this](httplib::Request const& request, httplib::Response& response) {
+            auto body = Json::parse(request.body, nullptr, false);
+            if (!body.is_object()) {
+                send_json(response, 400, Json { { "error", "request.invalid" } });
+                return;
+            }
+            std::lock_guard lock(faults.mutex);
+            faults.mode = body.value("mode", std::string());
+            faults.remaining = body.value("count", 1);
+            faults.retry_after = body.value("retry_after", 1);
+            faults.hang_seconds = body.value("hang_seconds", 30);
+            send_json(response, 200, Json { { "mode", faults.mode }, { "count", faults.remaining } });
+        });
+    }
+}
+
+void Server::State::kiosk_routes()
+{
+    http->Post("/v1/enroll", [this](httplib::Request const& request, httplib::Response& response) {
+        auto body = Json::parse(request.body, nullptr, false);
+        auto answer = hub.enroll(body);
+        if (!answer.ok())
+            return send_error(response, answer.error(), hub.now());
+        send_json(response, 201, answer.value());
+    });
+
+    http->Post("/v1/dossiers", [this](httplib::Request const& request, httplib::Response& response) {
+        as_kiosk(request, response, [&](Kiosk const& kiosk) {
+            auto body = Json::parse(request.body, nullptr, false);
+            auto answer = hub.push_dossier(kiosk, body);
+            if (!answer.ok())
+                return send_error(response, answer.error(), hub.now());
+            send_json(response, answer.value().second ? 201 : 200, answer.value().first);
+        });
+    });
+
+    http->Get(
+        R"(/v1/requests/([A-Za-z0-9 -]{1,32}))", [this](httplib::Request const& request, httplib::Response& response) {
+            as_kiosk(request, response, [&](Kiosk const&) {
+                auto answer = hub.request_status(request.matches[1]);
+                if (!answer.ok())
+                    return send_error(response, answer.error(), hub.now());
+                if (!answer.value())
+                    return send_json(response, 404, Json { { "error", "request.unknown" } });
+                send_json(response, 200, *answer.value());
+            });
+        });
+
+    http->Post("/v1/heartbeat", [this](httplib::Request const& request, httplib::Response& response) {
+        as_kiosk(request, response, [&](Kiosk const& kiosk) {
+            auto body = Json::parse(request.body, nullptr, false);
+            auto answer = hub.heartbeat(kiosk, body);
+            if (!answer.ok())
+                return send_error(response, answer.error(), hub.now());
+            send_json(response, 200, answer.value());
+        });
+    });
+
+    http->Get("/v1/slots", [this](httplib::Request const& request, httplib::Response& response) {
+        as_kiosk(request, response, [&](Kiosk const& kiosk) {
+            auto answer = hub.slots(kiosk);
+            if (!answer.ok())
+                return send_error(response, answer.error(), hub.now());
+            send_json(response, 200, answer.value());
+        });
+    });
+
+    http->Get("/v1/catalogue", [this](httplib::Request const& request, httplib::Response& response) {
+        as_kiosk(request, response, [&](Kiosk const&) {
+            auto latest = hub.store().latest_catalogue();
+            if (!latest.ok())
+                return send_error(response, latest.error(), hub.now());
+            if (!latest.value())
+                return send_json(response, 404, Json { { "error", "catalogue.none" } });
+            auto const& version = *latest.value();
+            response.set_header("ETag", version.etag);
+            if (request.get_header_value("If-None-Match") == version.etag) {
+                response.status = 304;
+                return;
+            }
+            response.set_header(std::string(protocol::catalogue_signature_header), version.signature);
+            response.status = 200;
+            response.set_content(version.document, "application/json");
+        });
+    });
+}
+
+void Server::State::admin_routes()
+{
+    http->Get("/admin/v1/sites", [this](httplib::Request const& request, httplib::Response& response) {
+        as_admin(request, response, [&] {
+            auto sites = hub.store().sites();
+            if (!sites.ok())
+                return send_error(response, sites.error(), hub.now());
+            Json list = Json::array();
+            for (auto const& site : sites.value())
+                list.push_back({ { "id", site.id }, { "name", site.name }, { "created_at", site.created_at },
+                    { "has_slots", !site.slots.empty() } });
+            send_json(response, 200, list);
+        });
+    });
+
+    http->Post("/admin/v1/sites", [this](httplib::Request const& request, httplib::Response& response) {
+        as_admin(request, response, [&] {
+            auto body = Json::parse(request.body, nullptr, false);
+            if (!body.is_object() || !body.contains("id") || !body["id"].is_string() || !body.contains("name")
+                || !body["name"].is_string())
+                return send_error(response, Error::make("request.invalid", "id and name are needed"), hub.now());
+            Site site { body["id"], body["name"], hub.now(), {} };
+            auto added = hub.store().add_site(site);
+            if (!added.ok())
+                return send_error(response, added.error(), hub.now());
+            send_json(response, 201, Json { { "id", site.id } });
+        });
+    });
+
+    http->Post("/admin/v1/enrollment-codes", [this](httplib::Request const& request, httplib::Response& response) {
+        as_admin(request, response, [&] {
+            auto body = Json::parse(request.body, nullptr, false);
+            if (!body.is_object() || !body.contains("site_id") || !body["site_id"].is_string())
+                return send_error(response, Error::make("request.invalid", "site_id is needed"), hub.now());
+            auto code = hub.create_enrollment_code(body["site_id"]);
+            if (!code.ok())
+                return send_error(response, code.error(), hub.now());
+            send_json(response, 201,
+                Json {
+                    { "code", code.value() }, { "expires_at", hub.now() + hub.settings().enrollment_code_lifetime } });
+        });
+    });
+
+    http->Get("/admin/v1/kiosks", [this](httplib::Request const& request, httplib::Response& response) {
+        as_admin(request, response, [&] {
+            auto kiosks = hub.store().kiosks();
+            if (!kiosks.ok())
+                return send_error(response, kiosks.error(), hub.now());
+            Json list = Json::array();
+            for (auto const& kiosk : kiosks.value()) {
+                Json item { { "id", kiosk.id }, { "site_id", kiosk.site_id }, { "enrolled_at", kiosk.enrolled_at },
+                    { "revoked_at", kiosk.revoked_at ? Json(*kiosk.revoked_at) : Json(nullptr) },
+                    { "last_seen_at", kiosk.last_seen_at ? Json(*kiosk.last_seen_at) : Json(nullptr) } };
+                auto heartbeat = Json::parse(kiosk.heartbeat, nullptr, false);
+                item["heartbeat"] = heartbeat.is_discarded() ? Json(nullptr) : heartbeat;
+                list.push_back(std::move(item));
+            }
+            send_json(response, 200, list);
+        });
+    });
+
+    http->Post(R"(/admin/v1/kiosks/([A-Za-z0-9-]{1,64})/revoke)",
+        [this](httplib::Request const& request, httplib::Response& response) {
+            as_admin(request, response, [&] {
+                auto revoked = hub.store().revoke(request.matches[1].str(), hub.now());
+                if (!revoked.ok())
+                    return send_error(response, revoked.error(), hub.now());
+                send_json(response, 200, Json { { "id", request.matches[1].str() }, { "revoked", true } });
+            });
+        });
+
+    http->Get("/admin/v1/dossiers", [this](httplib::Request const& request, httplib::Response& response) {
+        as_admin(request, response, [&] {
+            DossierFilter filter;
+            if (request.has_param("site"))
+                filter.site_id = request.get_param_value("site");
+            if (request.has_param("state")) {
+                filter.state = protocol::request_state_from_wire(request.get_param_value("state"));
+                if (!filter.state)
+                    return send_error(response, Error::make("request.invalid", "unknown state"), hub.now());
+            }
+            if (request.has_param("after"))
+                filter.after_id = std::atoll(request.get_param_value("after").c_str());
+            if (request.has_param("limit"))
+                filter.limit = static_cast<std::size_t>(
+                    std::clamp(std::atoll(request.get_param_value("limit").c_str()), 1LL, 1000LL));
+            auto records = hub.store().dossiers(filter);
+            if (!records.ok())
+                return send_error(response, records.error(), hub.now());
+            Json list = Json::array();
+            for (auto const& record : records.value())
+                list.push_back({ { "id", record.id }, { "kiosk_id", record.kiosk_id }, { "site_id", record.site_id },
+                    { "tracking_code", record.tracking_code }, { "demarche_id", record.demarche_id },
+                    { "confirmed_at", record.confirmed_at }, { "received_at", record.received_at },
+                    { "state", protocol::to_wire(record.state) } });
+            send_json(response, 200, list);
+        });
+    });
+
+    http->Get(
+        R"(/admin/v1/dossiers/([0-9]{1,18}))", [this](httplib::Request const& request, httplib::Response& response) {
+            as_admin(request, response, [&] {
+                auto record = hub.store().dossier(std::atoll(request.matches[1].str().c_str()));
+                if (!record.ok())
+                    return send_error(response, record.error(), hub.now());
+                if (!record.value())
+                    return send_json(response, 404, Json { { "error", "hub.unknown_dossier" } });
+                auto opened = hub.open_dossier(*record.value());
+                Json answer { { "id", record.value()->id }, { "tracking_code", record.value()->tracking_code },
+                    { "state", protocol::to_wire(record.value()->state) } };
+                if (opened.ok()) {
+                    auto dossier = Json::parse(opened.value(), nullptr, false);
+                    answer["dossier"] = dossier.is_discarded() ? Json(nullptr) : dossier;
+                } else {
+                    answer["dossier"] = nullptr;
+                    answer["error"] = opened.error().code;
+                }
+                send_json(response, 200, answer);
+            });
+        });
+
+    http->Put(R"(/admin/v1/dossiers/([0-9]{1,18})/state)",
+        [this](httplib::Request const& request, httplib::Response& response) {
+            as_admin(request, response, [&] {
+                auto body = Json::parse(request.body, nullptr, false);
+                std::optional<RequestState> state;
+                if (body.is_object() && body.contains("state") && body["state"].is_string())
+                    state = protocol::request_state_from_wire(body["state"].get<std::string>());
+                if (!state || *state == RequestState::WaitingToLeave)
+                    return send_error(response, Error::make("request.invalid", "unknown state"), hub.now());
+                auto changed = hub.store().set_state(std::atoll(request.matches[1].str().c_str()), *state, hub.now());
+                if (!changed.ok())
+                    return send_error(response, changed.error(), hub.now());
+                send_json(response, 200, Json { { "state", protocol::to_wire(*state) } });
+            });
+        });
+
+    http->Post("/admin/v1/export", [this](httplib::Request const& request, httplib::Response& response) {
+        as_admin(request, response, [&] {
+            std::string lines;
+            auto exported = hub.export_dossiers([&](std::string const& batch) -> Result<void> {
+                lines += batch;
+                return {};
+            });
+            if (!exported.ok())
+                return send_error(response, exported.error(), hub.now());
+            response.status = 200;
+            response.set_content(lines, "application/x-ndjson");
+        });
+    });
+
+    http->Get("/fleet", [this](httplib::Request const& request, httplib::Response& response) {
+        as_admin(request, response, [&] {
+            response.status = 200;
+            response.set_content(fleet_page(), "text/html; charset=utf-8");
+        });
+    });
+
+    http->Get("/metrics", [this](httplib::Request const& request, httplib::Response& response) {
+        as_admin(request, response, [&] {
+            response.status = 200;
+            response.set_content(metrics(), "text/plain; version=0.0.4");
+        });
+    });
+}
+
+// [SECTION] Fleet page and metrics
+
+std::string Server::State::fleet_page()
+{
+    auto kiosks = hub.store().kiosks();
+    auto sites = hub.store().sites();
+    auto now = hub.now();
+    std::string html = R"(<!doctype html>
+<html lang="fr"><head><meta charset="utf-8"><meta http-equiv="refresh" content="30">
+<title>Parc des bornes — kiosk-hub</title>
+<style>
+body{font-family:DejaVu Sans,sans-serif;margin:2em;color:#1a1a1a}
+table{border-collapse:collapse;width:100%}th,td{border:1px solid #bbb;padding:.4em .6em;text-align:left}
+th{background:#e8eef7}.ok{color:#0a6b2d;font-weight:bold}.late{color:#a35a00;font-weight:bold}
+.off{color:#b00020;font-weight:bold}.muted{color:#666}
+</style></head><body>
+<h1>Parc des bornes</h1>
+)";
+    if (!kiosks.ok() || !sites.ok()) {
+        html += "<p class=\"off\">Le registre des bornes ne peut pas être lu. Consultez le journal du hub.</p>";
+        return html + "</body></html>\n";
+    }
+    std::map<std::string, std::string> site_names;
+    for (auto const& site : sites.value())
+        site_names[site.id] = site.name;
+    html += "<p class=\"muted\">" + std::to_string(kiosks.value().size()) + " borne(s), "
+        + std::to_string(sites.value().size()) + " site(s). Page du " + format_time(now) + ".</p>\n";
+    html += "<table><thead><tr><th>Borne</th><th>Site</th><th>État</th><th>Dernier signe de vie</th>"
+            "<th>Version</th><th>Imprimante</th><th>Lecteur de carte</th><th>Dossiers en attente</th>"
+            "<th>Dernière synchronisation</th></tr></thead><tbody>\n";
+    for (auto const& kiosk : kiosks.value()) {
+        auto heartbeat = Json::parse(kiosk.heartbeat, nullptr, false);
+        if (heartbeat.is_discarded() || !heartbeat.is_object())
+            heartbeat = Json::object();
+        auto text = [&](char const* key) {
+            auto value = heartbeat.find(key);
+            if (value == heartbeat.end())
+                return std::string("—");
+            return html_escape(value->is_string() ? value->get<std::string>() : value->dump());
+        };
+        auto peripheral = [&](char const* key) {
+            auto peripherals = heartbeat.find("peripherals");
+            if (peripherals == heartbeat.end() || !peripherals->is_object() || !peripherals->contains(key)
+                || !(*peripherals)[key].is_string())
+                return std::string("—");
+            return html_escape((*peripherals)[key].get<std::string>());
+        };
+        std::string state;
+        if (kiosk.revoked_at)
+            state = "<span class=\"off\">révoquée</span>";
+        else if (!kiosk.last_seen_at)
+            state = "<span class=\"muted\">jamais vue</span>";
+        else if (now - *kiosk.last_seen_at <= 3 * hub.settings().heartbeat_seconds)
+            state = "<span class=\"ok\">en ligne</span>";
+        else
+            state = "<span class=\"late\">silencieuse</span>";
+        auto last_sync = heartbeat.find("last_sync_at");
+        auto site_name = site_names.contains(kiosk.site_id) ? site_names[kiosk.site_id] : kiosk.site_id;
+        html += "<tr><td>" + html_escape(kiosk.id) + "</td><td>" + html_escape(site_name) + "</td><td>" + state
+            + "</td><td>" + (kiosk.last_seen_at ? format_time(*kiosk.last_seen_at) : "—") + "</td><td>"
+            + text("version") + "</td><td>" + peripheral("printer") + "</td><td>" + peripheral("card_reader")
+            + "</td><td>" + text("outbox_depth") + "</td><td>"
+            + (last_sync != heartbeat.end() && last_sync->is_number_integer() && last_sync->get<std::int64_t>() > 0
+                    ? format_time(last_sync->get<std::int64_t>())
+                    : "—")
+            + "</td></tr>\n";
+    }
+    html += "</tbody></table>\n</body></html>\n";
+    return html;
+}
+
+std::string Server::State::metrics()
+{
+    std::string text;
+    auto add = [&](char const* name, char const* type, char const* help, auto value) {
+        text += std::string("# HELP ") + name + " " + help + "\n# TYPE " + name + " " + type + "\n" + name + " "
+            + std::to_string(value) + "\n";
+    };
+    auto& counters = hub.counters();
+    add("guichet_hub_dossiers_stored_total", "counter", "Dossiers stored since the hub started.",
+        counters.dossiers_stored.load());
+    add("guichet_hub_dossiers_duplicate_total", "counter",
+        "Pushes of a dossier already stored (retries), since the hub started.", counters.dossiers_duplicate.load());
+    add("guichet_hub_heartbeats_total", "counter", "Heartbeats received since the hub started.",
+        counters.heartbeats.load());
+    add("guichet_hub_auth_failures_total", "counter", "Kiosk requests refused by authentication.",
+        counters.auth_failures.load());
+    add("guichet_hub_enrollments_total", "counter", "Kiosks enrolled since the hub started.",
+        counters.enrollments.load());
+    add("guichet_hub_uptime_seconds", "gauge", "Seconds since the hub started.",
+        std::chrono::duration_cast<std::chrono::seconds>(std::chrono::steady_clock::now() - started).count());
+    if (auto counts = hub.store().counts()) {
+        add("guichet_hub_sites", "gauge", "Sites.", counts.value().sites);
+        add("guichet_hub_kiosks", "gauge", "Enrolled kiosks, revoked included.", counts.value().kiosks);
+        add("guichet_hub_kiosks_revoked", "gauge", "Revoked kiosks.", counts.value().revoked_kiosks);
+        add("guichet_hub_dossiers", "gauge", "Dossiers held.", counts.value().dossiers);
+        add("guichet_hub_dossiers_not_exported", "gauge", "Dossiers not yet exported to the back office.",
+            counts.value().dossiers_not_exported);
+        add("guichet_hub_store_up", "gauge", "1 when the store answers.", 1);
+    } else {
+        add("guichet_hub_store_up", "gauge", "1 when the store answers.", 0);
+    }
+    if (auto kiosks = hub.store().kiosks()) {
+        auto now = hub.now();
+        std::int64_t online = 0;
+        std::int64_t outbox = 0;
+        for (auto const& kiosk : kiosks.value()) {
+            if (!kiosk.revoked_at && kiosk.last_seen_at
+                && now - *kiosk.last_seen_at <= 3 * hub.settings().heartbeat_seconds)
+                ++online;
+            auto heartbeat = Json::parse(kiosk.heartbeat, nullptr, false);
+            if (heartbeat.is_object() && heartbeat.contains("outbox_depth")
+                && heartbeat["outbox_depth"].is_number_integer())
+                outbox += heartbeat["outbox_depth"].get<std::int64_t>();
+        }
+        add("guichet_hub_kiosks_online", "gauge", "Kiosks heard from within three heartbeat periods.", online);
+        add("guichet_hub_fleet_outbox_depth", "gauge", "Dossiers waiting on kiosks, from their last heartbeats.",
+            outbox);
+    }
+    return text;
+}
+
+// [SECTION] Life cycle
+
+Server::Server(std::unique_ptr<State> state)
+    : m_state(std::move(state))
+{
+}
+
+Server::~Server()
+{
+    stop();
+}
+
+Result<std::unique_ptr<Server>> Server::create(Hub& hub, ServerSettings const& settings)
+{
+    auto state = std::make_unique<State>(hub, settings);
+    bool loaded = false;
+    std::string why;
+    state->http = std::make_unique<httplib::SSLServer>([&](SSL_CTX& context) {
+        SSL_CTX_set_min_proto_version(&context, TLS1_2_VERSION);
+        if (SSL_CTX_use_certificate_chain_file(&context, settings.certificate.c_str()) != 1) {
+            why = "cannot load the certificate " + settings.certificate.string();
+            return false;
+        }
+        if (SSL_CTX_use_PrivateKey_file(&context, settings.private_key.c_str(), SSL_FILETYPE_PEM) != 1
+            || SSL_CTX_check_private_key(&context) != 1) {
+            why = "cannot load the private key " + settings.private_key.string() + " or it does not match";
+            return false;
+        }
+        loaded = true;
+        return true;
+    });
+    if (!loaded || !state->http->is_valid())
+        return Error::make("server.tls", why.empty() ? "TLS could not be set up" : why);
+    int threads = std::max(4, settings.threads);
+    state->http->new_task_queue = [threads] { return new httplib::ThreadPool(static_cast<std::size_t>(threads)); };
+    state->http->set_keep_alive_max_count(1000);
+    state->http->set_keep_alive_timeout(30);
+    state->http->set_read_timeout(10);
+    state->http->set_write_timeout(10);
+    state->http->set_payload_max_length(4 * 1024 * 1024);
+    state->routes();
+
+    if (settings.port == 0) {
+        state->port = state->http->bind_to_any_port(settings.host);
+        if (state->port <= 0)
+            return Error::make("server.bind", "cannot listen on " + settings.host);
+    } else {
+        if (!state->http->bind_to_port(settings.host, settings.port))
+            return Error::make(
+                "server.bind", "cannot listen on " + settings.host + ":" + std::to_string(settings.port) + " (taken?)");
+        state->port = settings.port;
+    }
+    return std::unique_ptr<Server>(new Server(std::move(state)));
+}
+
+int Server::port() const
+{
+    return m_state->port;
+}
+
+void Server::run()
+{
+    m_state->http->listen_after_bind();
+}
+
+void Server::stop()
+{
+    if (m_state && m_state->http)
+        m_state->http->stop();
+}
+
+}

@@ -1,0 +1,646 @@
+#include "sqlite_hub_store.hpp"
+
+#include "sync/protocol.hpp"
+#include "sync/sqlite.hpp"
+
+#include <sqlite3.h>
+
+#include <condition_variable>
+#include <deque>
+#include <functional>
+#include <future>
+#include <mutex>
+#include <thread>
+
+namespace guichet::hub {
+
+namespace {
+
+constexpr char const* schema = R"sql(
+CREATE TABLE IF NOT EXISTS site (
+    id TEXT PRIMARY KEY,
+    name TEXT NOT NULL,
+    created_at INTEGER NOT NULL,
+    slots TEXT NOT NULL DEFAULT ''
+);
+CREATE TABLE IF NOT EXISTS enrollment_code (
+    code_hash TEXT PRIMARY KEY,
+    site_id TEXT NOT NULL REFERENCES site(id),
+    created_at INTEGER NOT NULL,
+    expires_at INTEGER NOT NULL,
+    used_at INTEGER,
+    kiosk_id TEXT
+);
+CREATE TABLE IF NOT EXISTS kiosk (
+    id TEXT PRIMARY KEY,
+    site_id TEXT NOT NULL REFERENCES site(id),
+    public_key TEXT NOT NULL UNIQUE,
+    enrolled_at INTEGER NOT NULL,
+    revoked_at INTEGER,
+    last_seen_at INTEGER,
+    heartbeat TEXT NOT NULL DEFAULT ''
+);
+CREATE TABLE IF NOT EXISTS dossier (
+    id INTEGER PRIMARY KEY,
+    kiosk_id TEXT NOT NULL REFERENCES kiosk(id),
+    idempotency_key TEXT NOT NULL,
+    tracking_code TEXT NOT NULL,
+    demarche_id TEXT NOT NULL,
+    confirmed_at INTEGER NOT NULL,
+    received_at INTEGER NOT NULL,
+    state TEXT NOT NULL,
+    state_changed_at INTEGER NOT NULL,
+    exported_at INTEGER,
+    sealed TEXT NOT NULL,
+    UNIQUE (kiosk_id, idempotency_key)
+);
+CREATE INDEX IF NOT EXISTS dossier_by_code ON dossier(tracking_code);
+CREATE INDEX IF NOT EXISTS dossier_not_exported ON dossier(id) WHERE exported_at IS NULL;
+CREATE TABLE IF NOT EXISTS catalogue (
+    version INTEGER PRIMARY KEY,
+    etag TEXT NOT NULL,
+    document TEXT NOT NULL,
+    signature TEXT NOT NULL,
+    published_at INTEGER NOT NULL
+);
+)sql";
+
+using sqlite::Statement;
+using sqlite::Step;
+
+Result<sqlite::Connection> open_connection(std::filesystem::path const& path)
+{
+    sqlite3* raw = nullptr;
+    int result = sqlite3_open_v2(
+        path.c_str(), &raw, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, nullptr);
+    sqlite::Connection connection(raw);
+    if (result != SQLITE_OK)
+        return sqlite::error_from(result, "open the hub store");
+    sqlite3_extended_result_codes(connection.get(), 1);
+    sqlite3_busy_timeout(connection.get(), 5000);
+    auto mode = GUICHET_TRY(sqlite::query_text(connection.get(), "PRAGMA journal_mode=WAL", "set journal mode"));
+    if (mode != "wal")
+        return Error::make("store.io", "journal mode is '" + mode + "', expected 'wal'");
+    GUICHET_TRY(sqlite::execute(connection.get(), "PRAGMA synchronous=FULL", "set synchronous"));
+    GUICHET_TRY(sqlite::execute(connection.get(), "PRAGMA foreign_keys=ON", "enable foreign keys"));
+    return connection;
+}
+
+RequestState state_of(std::string const& text)
+{
+    return protocol::request_state_from_wire(text).value_or(RequestState::Received);
+}
+
+Site read_site(Statement& row)
+{
+    return Site { row.text_column(0), row.text_column(1), row.int64_column(2), row.text_column(3) };
+}
+
+constexpr char const* site_columns = "id, name, created_at, slots";
+
+Kiosk read_kiosk(Statement& row)
+{
+    Kiosk kiosk;
+    kiosk.id = row.text_column(0);
+    kiosk.site_id = row.text_column(1);
+    kiosk.public_key = row.text_column(2);
+    kiosk.enrolled_at = row.int64_column(3);
+    kiosk.revoked_at = row.optional_int64_column(4);
+    kiosk.last_seen_at = row.optional_int64_column(5);
+    kiosk.heartbeat = row.text_column(6);
+    return kiosk;
+}
+
+constexpr char const* kiosk_columns = "id, site_id, public_key, enrolled_at, revoked_at, last_seen_at, heartbeat";
+
+DossierRecord read_dossier(Statement& row, bool with_payload)
+{
+    DossierRecord record;
+    record.id = row.int64_column(0);
+    record.kiosk_id = row.text_column(1);
+    record.site_id = row.text_column(2);
+    record.idempotency_key = row.text_column(3);
+    record.tracking_code = row.text_column(4);
+    record.demarche_id = row.text_column(5);
+    record.confirmed_at = row.int64_column(6);
+    record.received_at = row.int64_column(7);
+    record.state = state_of(row.text_column(8));
+    record.state_changed_at = row.int64_column(9);
+    record.exported_at = row.optional_int64_column(10);
+    if (with_payload)
+        record.sealed = row.text_column(11);
+    return record;
+}
+
+constexpr char const* dossier_columns
+    = "d.id, d.kiosk_id, k.site_id, d.idempotency_key, d.tracking_code, d.demarche_id, d.confirmed_at, "
+      "d.received_at, d.state, d.state_changed_at, d.exported_at, d.sealed "
+      "FROM dossier d JOIN kiosk k ON k.id = d.kiosk_id";
+
+class SqliteHubStore final : public HubStore {
+public:
+    explicit SqliteHubStore(std::filesystem::path path, sqlite::Connection writer)
+        : m_path(std::move(path))
+        , m_writer_connection(std::move(writer))
+    {
+        m_writer = std::thread([this] { write_loop(); });
+    }
+
+    ~SqliteHubStore() override
+    {
+        {
+            std::lock_guard lock(m_mutex);
+            m_stopping = true;
+        }
+        m_wake.notify_all();
+        m_writer.join();
+    }
+
+    // [SECTION] Sites and enrollment
+
+    Result<void> add_site(Site const& site) override
+    {
+        return write([site](sqlite3* db) -> Result<void> {
+            auto exists = GUICHET_TRY(Statement::prepare(db, "SELECT 1 FROM site WHERE id = ?1", "find a site"));
+            GUICHET_TRY(exists.bind(1, std::string_view(site.id)));
+            if (GUICHET_TRY(exists.step()) == Step::Row)
+                return Error::make("hub.site_exists", "a site with this id exists");
+            auto insert = GUICHET_TRY(Statement::prepare(
+                db, "INSERT INTO site(id, name, created_at, slots) VALUES (?1, ?2, ?3, ?4)", "add a site"));
+            GUICHET_TRY(insert.bind(1, std::string_view(site.id)));
+            GUICHET_TRY(insert.bind(2, std::string_view(site.name)));
+            GUICHET_TRY(insert.bind(3, site.created_at));
+            GUICHET_TRY(insert.bind(4, std::string_view(site.slots)));
+            GUICHET_TRY(insert.step());
+            return {};
+        });
+    }
+
+    Result<std::vector<Site>> sites() override
+    {
+        return read([](sqlite3* db) -> Result<std::vector<Site>> {
+            auto select = GUICHET_TRY(
+                Statement::prepare(db, std::string("SELECT ") + site_columns + " FROM site ORDER BY id", "list sites"));
+            std::vector<Site> sites;
+            while (GUICHET_TRY(select.step()) == Step::Row)
+                sites.push_back(read_site(select));
+            return sites;
+        });
+    }
+
+    Result<std::optional<Site>> site(std::string_view id) override
+    {
+        return read([id](sqlite3* db) -> Result<std::optional<Site>> {
+            auto select = GUICHET_TRY(Statement::prepare(
+                db, std::string("SELECT ") + site_columns + " FROM site WHERE id = ?1", "find a site"));
+            GUICHET_TRY(select.bind(1, id));
+            if (GUICHET_TRY(select.step()) != Step::Row)
+                return std::optional<Site> {};
+            return std::optional<Site>(read_site(select));
+        });
+    }
+
+    Result<void> set_site_slots(std::string_view site_id, std::string_view slots) override
+    {
+        return write([site_id = std::string(site_id), slots = std::string(slots)](sqlite3* db) -> Result<void> {
+            auto update
+                = GUICHET_TRY(Statement::prepare(db, "UPDATE site SET slots = ?2 WHERE id = ?1", "set a site's slots"));
+            GUICHET_TRY(update.bind(1, std::string_view(site_id)));
+            GUICHET_TRY(update.bind(2, std::string_view(slots)));
+            GUICHET_TRY(update.step());
+            if (sqlite::changes(db) == 0)
+                return Error::make("hub.unknown_site", "no such site");
+            return {};
+        });
+    }
+
+    Result<void> add_enrollment_code(EnrollmentCode const& code) override
+    {
+        return write([code](sqlite3* db) -> Result<void> {
+            auto site = GUICHET_TRY(Statement::prepare(db, "SELECT 1 FROM site WHERE id = ?1", "find a site"));
+            GUICHET_TRY(site.bind(1, std::string_view(code.site_id)));
+            if (GUICHET_TRY(site.step()) != Step::Row)
+                return Error::make("hub.unknown_site", "no such site");
+            auto insert = GUICHET_TRY(Statement::prepare(db,
+                "INSERT INTO enrollment_code(code_hash, site_id, created_at, expires_at) VALUES (?1, ?2, ?3, ?4)",
+                "add an enrollment code"));
+            GUICHET_TRY(insert.bind(1, std::string_view(code.code_hash)));
+            GUICHET_TRY(insert.bind(2, std::string_view(code.site_id)));
+            GUICHET_TRY(insert.bind(3, code.created_at));
+            GUICHET_TRY(insert.bind(4, code.expires_at));
+            GUICHET_TRY(insert.step());
+            return {};
+        });
+    }
+
+    Result<Kiosk> enroll(std::string_view code_hash, Kiosk kiosk, std::int64_t now) override
+    {
+        return write([code_hash = std::string(code_hash), kiosk, now](sqlite3* db) mutable -> Result<Kiosk> {
+            auto select = GUICHET_TRY(
+                Statement::prepare(db, "SELECT site_id, expires_at, used_at FROM enrollment_code WHERE code_hash = ?1",
+                    "find an enrollment code"));
+            GUICHET_TRY(select.bind(1, std::string_view(code_hash)));
+            if (GUICHET_TRY(select.step()) != Step::Row)
+                return Error::make("hub.code_unknown", "no such enrollment code");
+            if (!select.is_null(2))
+                return Error::make("hub.code_used", "the enrollment code was used");
+            if (select.int64_column(1) < now)
+                return Error::make("hub.code_expired", "the enrollment code expired");
+            kiosk.site_id = select.text_column(0);
+            kiosk.enrolled_at = now;
+
+            auto known = GUICHET_TRY(
+                Statement::prepare(db, "SELECT 1 FROM kiosk WHERE public_key = ?1", "find a kiosk's key"));
+            GUICHET_TRY(known.bind(1, std::string_view(kiosk.public_key)));
+            if (GUICHET_TRY(known.step()) == Step::Row)
+                return Error::make("hub.key_enrolled", "this public key is already enrolled");
+
+            auto insert = GUICHET_TRY(Statement::prepare(
+                db, "INSERT INTO kiosk(id, site_id, public_key, enrolled_at) VALUES (?1, ?2, ?3, ?4)", "add a kiosk"));
+            GUICHET_TRY(insert.bind(1, std::string_view(kiosk.id)));
+            GUICHET_TRY(insert.bind(2, std::string_view(kiosk.site_id)));
+            GUICHET_TRY(insert.bind(3, std::string_view(kiosk.public_key)));
+            GUICHET_TRY(insert.bind(4, now));
+            GUICHET_TRY(insert.step());
+            auto use = GUICHET_TRY(
+                Statement::prepare(db, "UPDATE enrollment_code SET used_at = ?2, kiosk_id = ?3 WHERE code_hash = ?1",
+                    "use an enrollment code"));
+            GUICHET_TRY(use.bind(1, std::string_view(code_hash)));
+            GUICHET_TRY(use.bind(2, now));
+            GUICHET_TRY(use.bind(3, std::string_view(kiosk.id)));
+            GUICHET_TRY(use.step());
+            return kiosk;
+        });
+    }
+
+    // [SECTION] Kiosks
+
+    Result<std::optional<Kiosk>> kiosk(std::string_view id) override
+    {
+        return read([id](sqlite3* db) -> Result<std::optional<Kiosk>> {
+            auto select = GUICHET_TRY(Statement::prepare(
+                db, std::string("SELECT ") + kiosk_columns + " FROM kiosk WHERE id = ?1", "find a kiosk"));
+            GUICHET_TRY(select.bind(1, id));
+            if (GUICHET_TRY(select.step()) != Step::Row)
+                return std::optional<Kiosk> {};
+            return std::optional<Kiosk>(read_kiosk(select));
+        });
+    }
+
+    Result<std::vector<Kiosk>> kiosks() override
+    {
+        return read([](sqlite3* db) -> Result<std::vector<Kiosk>> {
+            auto select = GUICHET_TRY(Statement::prepare(
+                db, std::string("SELECT ") + kiosk_columns + " FROM kiosk ORDER BY site_id, id", "list kiosks"));
+            std::vector<Kiosk> kiosks;
+            while (GUICHET_TRY(select.step()) == Step::Row)
+                kiosks.push_back(read_kiosk(select));
+            return kiosks;
+        });
+    }
+
+    Result<void> revoke(std::string_view kiosk_id, std::int64_t now) override
+    {
+        return write([kiosk_id = std::string(kiosk_id), now](sqlite3* db) -> Result<void> {
+            auto update = GUICHET_TRY(Statement::prepare(
+                db, "UPDATE kiosk SET revoked_at = COALESCE(revoked_at, ?2) WHERE id = ?1", "revoke a kiosk"));
+            GUICHET_TRY(update.bind(1, std::string_view(kiosk_id)));
+            GUICHET_TRY(update.bind(2, now));
+            GUICHET_TRY(update.step());
+            if (sqlite::changes(db) == 0)
+                return Error::make("hub.unknown_kiosk", "no such kiosk");
+            return {};
+        });
+    }
+
+    Result<void> record_heartbeat(std::string_view kiosk_id, std::string_view heartbeat, std::int64_t now) override
+    {
+        return write(
+            [kiosk_id = std::string(kiosk_id), heartbeat = std::string(heartbeat), now](sqlite3* db) -> Result<void> {
+                auto update = GUICHET_TRY(Statement::prepare(
+                    db, "UPDATE kiosk SET last_seen_at = ?2, heartbeat = ?3 WHERE id = ?1", "record a heartbeat"));
+                GUICHET_TRY(update.bind(1, std::string_view(kiosk_id)));
+                GUICHET_TRY(update.bind(2, now));
+                GUICHET_TRY(update.bind(3, std::string_view(heartbeat)));
+                GUICHET_TRY(update.step());
+                if (sqlite::changes(db) == 0)
+                    return Error::make("hub.unknown_kiosk", "no such kiosk");
+                return {};
+            });
+    }
+
+    // [SECTION] Dossiers
+
+    Result<Ingested> ingest(IncomingDossier const& dossier, std::int64_t now) override
+    {
+        return write([&dossier, now](sqlite3* db) -> Result<Ingested> {
+            auto insert = GUICHET_TRY(Statement::prepare(db,
+                "INSERT INTO dossier(kiosk_id, idempotency_key, tracking_code, demarche_id, confirmed_at, "
+                "received_at, state, state_changed_at, sealed) VALUES (?1, ?2, ?3, ?4, ?5, ?6, 'received', ?6, ?7) "
+                "ON CONFLICT(kiosk_id, idempotency_key) DO NOTHING",
+                "store a dossier"));
+            GUICHET_TRY(insert.bind(1, std::string_view(dossier.kiosk_id)));
+            GUICHET_TRY(insert.bind(2, std::string_view(dossier.idempotency_key)));
+            GUICHET_TRY(insert.bind(3, std::string_view(dossier.tracking_code)));
+            GUICHET_TRY(insert.bind(4, std::string_view(dossier.demarche_id)));
+            GUICHET_TRY(insert.bind(5, dossier.confirmed_at));
+            GUICHET_TRY(insert.bind(6, now));
+            GUICHET_TRY(insert.bind(7, std::string_view(dossier.sealed)));
+            GUICHET_TRY(insert.step());
+            if (sqlite::changes(db) == 1)
+                return Ingested { IngestOutcome::Stored, sqlite3_last_insert_rowid(db), now };
+
+            auto select = GUICHET_TRY(Statement::prepare(db,
+                "SELECT id, tracking_code, received_at FROM dossier WHERE kiosk_id = ?1 AND idempotency_key = ?2",
+                "find a stored dossier"));
+            GUICHET_TRY(select.bind(1, std::string_view(dossier.kiosk_id)));
+            GUICHET_TRY(select.bind(2, std::string_view(dossier.idempotency_key)));
+            if (GUICHET_TRY(select.step()) != Step::Row)
+                return Error::make("store.corrupt", "a conflicting dossier vanished");
+            if (select.text_column(1) != dossier.tracking_code)
+                return Error::make("hub.key_reused", "an idempotency key came back with another tracking code");
+            return Ingested { IngestOutcome::AlreadyStored, select.int64_column(0), select.int64_column(2) };
+        });
+    }
+
+    Result<std::vector<DossierRecord>> find_by_code(std::string_view tracking_code) override
+    {
+        return read([tracking_code](sqlite3* db) -> Result<std::vector<DossierRecord>> {
+            auto select = GUICHET_TRY(Statement::prepare(db,
+                std::string("SELECT ") + dossier_columns + " WHERE d.tracking_code = ?1 ORDER BY d.id DESC",
+                "find dossiers by code"));
+            GUICHET_TRY(select.bind(1, tracking_code));
+            std::vector<DossierRecord> records;
+            while (GUICHET_TRY(select.step()) == Step::Row)
+                records.push_back(read_dossier(select, false));
+            return records;
+        });
+    }
+
+    Result<std::optional<DossierRecord>> dossier(std::int64_t id) override
+    {
+        return read([id](sqlite3* db) -> Result<std::optional<DossierRecord>> {
+            auto select = GUICHET_TRY(Statement::prepare(
+                db, std::string("SELECT ") + dossier_columns + " WHERE d.id = ?1", "read a dossier"));
+            GUICHET_TRY(select.bind(1, id));
+            if (GUICHET_TRY(select.step()) != Step::Row)
+                return std::optional<DossierRecord> {};
+            return std::optional<DossierRecord>(read_dossier(select, true));
+        });
+    }
+
+    Result<std::vector<DossierRecord>> dossiers(DossierFilter const& filter, bool with_payload) override
+    {
+        return read([&filter, with_payload](sqlite3* db) -> Result<std::vector<DossierRecord>> {
+            std::string sql = std::string("SELECT ") + dossier_columns + " WHERE d.id > ?1";
+            if (filter.site_id)
+                sql += " AND k.site_id = ?2";
+            if (filter.state)
+                sql += " AND d.state = ?3";
+            if (filter.not_exported_only)
+                sql += " AND d.exported_at IS NULL";
+            sql += " ORDER BY d.id LIMIT ?4";
+            auto select = GUICHET_TRY(Statement::prepare(db, sql, "list dossiers"));
+            GUICHET_TRY(select.bind(1, filter.after_id));
+            if (filter.site_id)
+                GUICHET_TRY(select.bind(2, std::string_view(*filter.site_id)));
+            if (filter.state)
+                GUICHET_TRY(select.bind(3, protocol::to_wire(*filter.state)));
+            GUICHET_TRY(select.bind(4, static_cast<std::int64_t>(filter.limit)));
+            std::vector<DossierRecord> records;
+            while (GUICHET_TRY(select.step()) == Step::Row)
+                records.push_back(read_dossier(select, with_payload));
+            return records;
+        });
+    }
+
+    Result<void> set_state(std::int64_t dossier_id, RequestState state, std::int64_t now) override
+    {
+        return write([dossier_id, state, now](sqlite3* db) -> Result<void> {
+            auto update = GUICHET_TRY(Statement::prepare(
+                db, "UPDATE dossier SET state = ?2, state_changed_at = ?3 WHERE id = ?1", "change a dossier's state"));
+            GUICHET_TRY(update.bind(1, dossier_id));
+            GUICHET_TRY(update.bind(2, protocol::to_wire(state)));
+            GUICHET_TRY(update.bind(3, now));
+            GUICHET_TRY(update.step());
+            if (sqlite::changes(db) == 0)
+                return Error::make("hub.unknown_dossier", "no such dossier");
+            return {};
+        });
+    }
+
+    Result<void> mark_exported(std::vector<std::int64_t> const& ids, std::int64_t now) override
+    {
+        return write([&ids, now](sqlite3* db) -> Result<void> {
+            auto update = GUICHET_TRY(Statement::prepare(
+                db, "UPDATE dossier SET exported_at = ?2 WHERE id = ?1 AND exported_at IS NULL", "mark exported"));
+            for (auto id : ids) {
+                GUICHET_TRY(update.bind(1, id));
+                GUICHET_TRY(update.bind(2, now));
+                GUICHET_TRY(update.step());
+                update.reset();
+            }
+            return {};
+        });
+    }
+
+    // [SECTION] Catalogue and counts
+
+    Result<std::int64_t> publish_catalogue(CatalogueVersion const& version) override
+    {
+        return write([&version](sqlite3* db) -> Result<std::int64_t> {
+            auto insert = GUICHET_TRY(Statement::prepare(db,
+                "INSERT INTO catalogue(version, etag, document, signature, published_at) "
+                "VALUES ((SELECT COALESCE(MAX(version), 0) + 1 FROM catalogue), ?1, ?2, ?3, ?4)",
+                "publish a catalogue"));
+            GUICHET_TRY(insert.bind(1, std::string_view(version.etag)));
+            GUICHET_TRY(insert.bind(2, std::string_view(version.document)));
+            GUICHET_TRY(insert.bind(3, std::string_view(version.signature)));
+            GUICHET_TRY(insert.bind(4, version.published_at));
+            GUICHET_TRY(insert.step());
+            return static_cast<std::int64_t>(sqlite3_last_insert_rowid(db));
+        });
+    }
+
+    Result<std::optional<CatalogueVersion>> latest_catalogue() override
+    {
+        return read([](sqlite3* db) -> Result<std::optional<CatalogueVersion>> {
+            auto select = GUICHET_TRY(Statement::prepare(db,
+                "SELECT version, etag, document, signature, published_at FROM catalogue ORDER BY version DESC LIMIT 1",
+                "read the catalogue"));
+            if (GUICHET_TRY(select.step()) != Step::Row)
+                return std::optional<CatalogueVersion> {};
+            return std::optional<CatalogueVersion>(CatalogueVersion { select.int64_column(0), select.text_column(1),
+                select.text_column(2), select.text_column(3), select.int64_column(4) });
+        });
+    }
+
+    Result<HubCounts> counts() override
+    {
+        return read([](sqlite3* db) -> Result<HubCounts> {
+            HubCounts counts;
+            counts.sites = GUICHET_TRY(sqlite::query_int64(db, "SELECT COUNT(*) FROM site", "count sites"));
+            counts.kiosks = GUICHET_TRY(sqlite::query_int64(db, "SELECT COUNT(*) FROM kiosk", "count kiosks"));
+            counts.revoked_kiosks = GUICHET_TRY(
+                sqlite::query_int64(db, "SELECT COUNT(*) FROM kiosk WHERE revoked_at IS NOT NULL", "count kiosks"));
+            counts.dossiers = GUICHET_TRY(sqlite::query_int64(db, "SELECT COUNT(*) FROM dossier", "count dossiers"));
+            counts.dossiers_not_exported = GUICHET_TRY(
+                sqlite::query_int64(db, "SELECT COUNT(*) FROM dossier WHERE exported_at IS NULL", "count dossiers"));
+            return counts;
+        });
+    }
+
+private:
+    // [SECTION] Group commit
+
+    struct Task {
+        // Runs inside the batch's transaction, in its own savepoint.
+        std::function<Result<void>(sqlite3*)> run;
+        std::promise<Result<void>> done;
+    };
+
+    template<typename T> Result<T> write_returning(std::function<Result<T>(sqlite3*)> work)
+    {
+        std::optional<Result<T>> outcome;
+        Task task;
+        task.run = [&](sqlite3* db) -> Result<void> {
+            outcome.emplace(work(db));
+            if (!outcome->ok())
+                return outcome->error();
+            return {};
+        };
+        auto done = task.done.get_future();
+        {
+            std::lock_guard lock(m_mutex);
+            m_queue.push_back(&task);
+        }
+        m_wake.notify_one();
+        auto committed = done.get();
+        if (!committed.ok())
+            return committed.release_error();
+        return std::move(*outcome);
+    }
+
+    // Result<void> writes: the lambda's own result is the outcome.
+    template<typename Work>
+    requires std::is_same_v<std::invoke_result_t<Work, sqlite3*>, Result<void>> Result<void> write(Work work)
+    {
+        Task task;
+        task.run = std::move(work);
+        auto done = task.done.get_future();
+        {
+            std::lock_guard lock(m_mutex);
+            m_queue.push_back(&task);
+        }
+        m_wake.notify_one();
+        return done.get();
+    }
+
+    template<typename Work>
+    requires(!std::is_same_v<std::invoke_result_t<Work, sqlite3*>, Result<void>>) auto write(Work work)
+        -> std::invoke_result_t<Work, sqlite3*>
+    {
+        using R = std::invoke_result_t<Work, sqlite3*>;
+        using T = std::remove_cvref_t<decltype(std::declval<R>().value())>;
+        return write_returning<T>(std::function<Result<T>(sqlite3*)>(std::move(work)));
+    }
+
+    void write_loop()
+    {
+        auto* db = m_writer_connection.get();
+        for (;;) {
+            std::vector<Task*> batch;
+            {
+                std::unique_lock lock(m_mutex);
+                m_wake.wait(lock, [this] { return m_stopping || !m_queue.empty(); });
+                if (m_queue.empty())
+                    return;
+                while (!m_queue.empty() && batch.size() < 1024) {
+                    batch.push_back(m_queue.front());
+                    m_queue.pop_front();
+                }
+            }
+            commit_batch(db, batch);
+        }
+    }
+
+    static void commit_batch(sqlite3* db, std::vector<Task*> const& batch)
+    {
+        std::vector<Result<void>> results;
+        results.reserve(batch.size());
+        auto transaction = sqlite::Transaction::begin_immediate(db, "hub write");
+        if (!transaction.ok()) {
+            for (auto* task : batch)
+                task->done.set_value(transaction.error());
+            return;
+        }
+        for (auto* task : batch) {
+            auto savepoint = sqlite::execute(db, "SAVEPOINT task", "hub write");
+            if (!savepoint.ok()) {
+                results.push_back(savepoint);
+                continue;
+            }
+            auto result = task->run(db);
+            if (result.ok())
+                (void)sqlite::execute(db, "RELEASE task", "hub write");
+            else
+                (void)sqlite::execute(db, "ROLLBACK TO task; RELEASE task", "hub write");
+            results.push_back(std::move(result));
+        }
+        auto committed = transaction.value().commit();
+        for (std::size_t i = 0; i < batch.size(); ++i)
+            batch[i]->done.set_value(committed.ok() ? std::move(results[i]) : Result<void>(committed.error()));
+    }
+
+    // [SECTION] Readers
+
+    template<typename Work> auto read(Work work) -> std::invoke_result_t<Work, sqlite3*>
+    {
+        sqlite::Connection connection;
+        {
+            std::lock_guard lock(m_readers_mutex);
+            if (!m_readers.empty()) {
+                connection = std::move(m_readers.back());
+                m_readers.pop_back();
+            }
+        }
+        if (!connection) {
+            auto opened = open_connection(m_path);
+            if (!opened.ok())
+                return opened.release_error();
+            connection = opened.release_value();
+        }
+        auto result = work(connection.get());
+        std::lock_guard lock(m_readers_mutex);
+        if (m_readers.size() < 16)
+            m_readers.push_back(std::move(connection));
+        return result;
+    }
+
+    std::filesystem::path m_path;
+    sqlite::Connection m_writer_connection;
+    std::mutex m_mutex;
+    std::condition_variable m_wake;
+    std::deque<Task*> m_queue;
+    bool m_stopping { false };
+    std::thread m_writer;
+    std::mutex m_readers_mutex;
+    std::vector<sqlite::Connection> m_readers;
+};
+
+}
+
+Result<std::unique_ptr<HubStore>> open_sqlite_hub_store(std::filesystem::path const& path)
+{
+    if (path.has_parent_path()) {
+        std::error_code error;
+        std::filesystem::create_directories(path.parent_path(), error);
+        if (error)
+            return Error::make("store.io", "create the hub store's directory: " + error.message());
+    }
+    auto connection = GUICHET_TRY(open_connection(path));
+    GUICHET_TRY(sqlite::execute(connection.get(), schema, "create the hub schema"));
+    return std::unique_ptr<HubStore>(new SqliteHubStore(path, std::move(connection)));
+}
+
+}

@@ -1,0 +1,456 @@
+// The protocol's cryptography and signing rules, the hub's store (every
+// backend through the same tests) and the hub's behaviour, in-process.
+#include "store_test_support.hpp"
+
+#include "kiosk/core/tracking_code.hpp"
+#include "sync/catalogue_bundle.hpp"
+#include "sync/crypto.hpp"
+#include "sync/hub/hub.hpp"
+#include "sync/hub/hub_store.hpp"
+#include "sync/protocol.hpp"
+
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <fstream>
+#include <set>
+#include <thread>
+
+namespace guichet {
+namespace {
+
+using testing::ScratchDirectory;
+using Json = nlohmann::json;
+
+std::string text_of(crypto::Bytes const& bytes)
+{
+    return std::string(bytes.begin(), bytes.end());
+}
+
+// [SECTION] Crypto
+
+TEST(Crypto, ASealedBoxOpensWithTheRecipientsKeyOnly)
+{
+    ASSERT_TRUE(crypto::initialise().ok());
+    auto hub = crypto::generate_box_keys();
+    auto other = crypto::generate_box_keys();
+    auto sealed = crypto::seal("{\"nom\":\"Camille Durand\"}", hub.public_key).release_value();
+    EXPECT_EQ(text_of(sealed).find("Camille"), std::string::npos) << "the name shows through the box";
+    EXPECT_EQ(crypto::open_sealed(sealed, hub).value(), "{\"nom\":\"Camille Durand\"}");
+    EXPECT_EQ(crypto::open_sealed(sealed, other).error().code, "crypto.unsealable");
+    sealed[sealed.size() / 2] ^= 1;
+    EXPECT_EQ(crypto::open_sealed(sealed, hub).error().code, "crypto.unsealable");
+    EXPECT_EQ(crypto::seal("x", crypto::Bytes(5)).error().code, "crypto.bad_key");
+}
+
+TEST(Crypto, ASignatureVerifiesForItsMessageAndKeyOnly)
+{
+    ASSERT_TRUE(crypto::initialise().ok());
+    auto keys = crypto::generate_signing_keys();
+    auto other = crypto::generate_signing_keys();
+    auto signature = crypto::sign("catalogue v1", keys.secret_key);
+    EXPECT_TRUE(crypto::verify("catalogue v1", signature, keys.public_key));
+    EXPECT_FALSE(crypto::verify("catalogue v2", signature, keys.public_key));
+    EXPECT_FALSE(crypto::verify("catalogue v1", signature, other.public_key));
+    EXPECT_FALSE(crypto::verify("catalogue v1", crypto::Bytes(10), keys.public_key));
+}
+
+TEST(Crypto, Base64RoundTripsAndRefusesWhatIsNotBase64)
+{
+    crypto::Bytes bytes { 0, 1, 2, 250, 251, 255, 7 };
+    auto text = crypto::to_base64(bytes);
+    EXPECT_EQ(crypto::from_base64(text).value(), bytes);
+    EXPECT_EQ(crypto::from_base64("pas du base64 !").error().code, "crypto.bad_base64");
+    EXPECT_EQ(crypto::from_base64(text + "=").error().code, "crypto.bad_base64");
+}
+
+TEST(Crypto, EnrollmentCodesAvoidLookalikes)
+{
+    ASSERT_TRUE(crypto::initialise().ok());
+    std::set<std::string> seen;
+    for (int i = 0; i < 200; ++i) {
+        auto code = crypto::random_code(3);
+        ASSERT_EQ(code.size(), 14u);
+        EXPECT_EQ(code.find_first_of("01ILO"), std::string::npos) << code;
+        seen.insert(code);
+    }
+    EXPECT_EQ(seen.size(), 200u);
+    EXPECT_EQ(protocol::normalise_code(" k7qp-3hxm wn4r "), "K7QP-3HXMWN4R");
+}
+
+TEST(Protocol, TheSigningStringCoversEveryPartOfTheRequest)
+{
+    auto base = protocol::signing_string("POST", "/v1/dossiers", 100, "k-1", "{}");
+    EXPECT_NE(base, protocol::signing_string("GET", "/v1/dossiers", 100, "k-1", "{}"));
+    EXPECT_NE(base, protocol::signing_string("POST", "/v1/heartbeat", 100, "k-1", "{}"));
+    EXPECT_NE(base, protocol::signing_string("POST", "/v1/dossiers", 101, "k-1", "{}"));
+    EXPECT_NE(base, protocol::signing_string("POST", "/v1/dossiers", 100, "k-2", "{}"));
+    EXPECT_NE(base, protocol::signing_string("POST", "/v1/dossiers", 100, "k-1", "{ }"));
+    for (auto state : { RequestState::Received, RequestState::InProgress, RequestState::Accepted, RequestState::Refused,
+             RequestState::Closed })
+        EXPECT_EQ(protocol::request_state_from_wire(protocol::to_wire(state)), state);
+    EXPECT_FALSE(protocol::request_state_from_wire("perdu"));
+}
+
+// [SECTION] Catalogue bundles
+
+TEST(CatalogueBundle, TheShippedCatalogueTravelsWhole)
+{
+    auto document = bundle::make(std::filesystem::path(GUICHET_SOURCE_DIR) / "kiosk/catalogue", 1795000000);
+    ASSERT_TRUE(document.ok()) << document.error().detail;
+    auto files = bundle::files_of(document.value());
+    ASSERT_TRUE(files.ok()) << files.error().detail;
+    EXPECT_TRUE(files.value().contains("orientation.json"));
+    auto catalogue = bundle::load(files.value());
+    EXPECT_TRUE(catalogue.errors.empty());
+    EXPECT_GE(catalogue.demarches.size(), 7u);
+}
+
+TEST(CatalogueBundle, AFileNameThatClimbsOutIsRefused)
+{
+    Json document { { "format", "guichet-catalogue/1" },
+        { "files", { { "orientation.json", "{}" }, { "../../etc/passwd.json", "{}" } } } };
+    EXPECT_EQ(bundle::files_of(document.dump()).error().code, "bundle.malformed");
+    EXPECT_EQ(bundle::files_of("not json").error().code, "bundle.malformed");
+    EXPECT_EQ(bundle::files_of(R"({"format":"guichet-catalogue/1","files":{"a.json":"{}"}})").error().code,
+        "bundle.malformed");
+}
+
+// [SECTION] The hub's store, every backend
+
+// A store per test: SQLite in a scratch folder; PostgreSQL comes with the
+// fleet backend.
+class HubStoreTest : public ::testing::TestWithParam<std::string> {
+protected:
+    void SetUp() override
+    {
+        auto opened = hub::open_hub_store("sqlite:" + (m_scratch.path() / "hub.db").string());
+        ASSERT_TRUE(opened.ok()) << opened.error().detail;
+        m_store = opened.release_value();
+        ASSERT_TRUE(m_store->add_site(hub::Site { "mairie", "Mairie de Test", 1000, {} }).ok());
+    }
+
+    hub::HubStore& store() { return *m_store; }
+
+    hub::Kiosk enroll(std::string const& id, std::string const& public_key)
+    {
+        auto code = "code-" + id;
+        EXPECT_TRUE(store().add_enrollment_code(hub::EnrollmentCode { code, "mairie", 1000, 5000, {}, {} }).ok());
+        hub::Kiosk kiosk;
+        kiosk.id = id;
+        kiosk.public_key = public_key;
+        auto enrolled = store().enroll(code, kiosk, 2000);
+        EXPECT_TRUE(enrolled.ok()) << enrolled.error().code;
+        return enrolled.ok() ? enrolled.value() : kiosk;
+    }
+
+    static hub::IncomingDossier dossier(std::string const& kiosk, int serial)
+    {
+        hub::IncomingDossier incoming;
+        incoming.kiosk_id = kiosk;
+        incoming.idempotency_key = crypto::sha256_hex(kiosk + std::to_string(serial)).substr(0, 32);
+        incoming.tracking_code = TrackingCode::from_serial(static_cast<std::uint64_t>(serial), 12345).text();
+        incoming.demarche_id = "signalement-voirie";
+        incoming.confirmed_at = 3000 + serial;
+        incoming.sealed = "c2NlbGzDqQ==";
+        return incoming;
+    }
+
+    ScratchDirectory m_scratch;
+    std::unique_ptr<hub::HubStore> m_store;
+};
+
+TEST_P(HubStoreTest, AnEnrollmentCodeEnrollsOneKioskEvenWhenManyTryAtOnce)
+{
+    ASSERT_TRUE(store().add_enrollment_code(hub::EnrollmentCode { "h", "mairie", 1000, 5000, {}, {} }).ok());
+    std::atomic<int> enrolled { 0 };
+    std::atomic<int> used { 0 };
+    std::vector<std::thread> threads;
+    for (int i = 0; i < 8; ++i) {
+        threads.emplace_back([&, i] {
+            hub::Kiosk kiosk;
+            kiosk.id = "k-" + std::to_string(i);
+            kiosk.public_key = "key-" + std::to_string(i);
+            auto result = store().enroll("h", kiosk, 2000);
+            if (result.ok())
+                ++enrolled;
+            else if (result.error().code == "hub.code_used")
+                ++used;
+        });
+    }
+    for (auto& thread : threads)
+        thread.join();
+    EXPECT_EQ(enrolled.load(), 1);
+    EXPECT_EQ(used.load(), 7);
+    auto kiosks = store().kiosks().release_value();
+    ASSERT_EQ(kiosks.size(), 1u);
+    EXPECT_EQ(kiosks[0].site_id, "mairie");
+}
+
+TEST_P(HubStoreTest, UnknownExpiredAndReusedKeysAreRefused)
+{
+    hub::Kiosk kiosk;
+    kiosk.id = "k-1";
+    kiosk.public_key = "key-1";
+    EXPECT_EQ(store().enroll("nope", kiosk, 2000).error().code, "hub.code_unknown");
+    ASSERT_TRUE(store().add_enrollment_code(hub::EnrollmentCode { "old", "mairie", 1000, 1500, {}, {} }).ok());
+    EXPECT_EQ(store().enroll("old", kiosk, 2000).error().code, "hub.code_expired");
+    enroll("k-1", "key-1");
+    ASSERT_TRUE(store().add_enrollment_code(hub::EnrollmentCode { "again", "mairie", 1000, 5000, {}, {} }).ok());
+    kiosk.id = "k-2";
+    EXPECT_EQ(store().enroll("again", kiosk, 2000).error().code, "hub.key_enrolled");
+    EXPECT_EQ(store().add_enrollment_code(hub::EnrollmentCode { "x", "ailleurs", 1000, 5000, {}, {} }).error().code,
+        "hub.unknown_site");
+}
+
+TEST_P(HubStoreTest, ADossierIsStoredOnceHoweverOftenItIsPushed)
+{
+    enroll("k-1", "key-1");
+    auto first = store().ingest(dossier("k-1", 0), 4000);
+    ASSERT_TRUE(first.ok()) << first.error().code;
+    EXPECT_EQ(first.value().outcome, hub::IngestOutcome::Stored);
+    auto again = store().ingest(dossier("k-1", 0), 4100);
+    ASSERT_TRUE(again.ok());
+    EXPECT_EQ(again.value().outcome, hub::IngestOutcome::AlreadyStored);
+    EXPECT_EQ(again.value().dossier_id, first.value().dossier_id);
+    EXPECT_EQ(again.value().received_at, 4000);
+
+    auto reused = dossier("k-1", 0);
+    reused.tracking_code = TrackingCode::from_serial(99, 12345).text();
+    EXPECT_EQ(store().ingest(reused, 4200).error().code, "hub.key_reused");
+    EXPECT_EQ(store().counts().value().dossiers, 1);
+}
+
+TEST_P(HubStoreTest, ConcurrentPushesAreEachStoredExactlyOnce)
+{
+    for (int k = 0; k < 4; ++k)
+        enroll("k-" + std::to_string(k), "key-" + std::to_string(k));
+    // 4 kiosks x 2 threads each pushing the same 100 dossiers: 400 distinct.
+    std::vector<std::thread> threads;
+    std::atomic<int> stored { 0 };
+    std::atomic<int> failures { 0 };
+    for (int t = 0; t < 8; ++t) {
+        threads.emplace_back([&, t] {
+            auto kiosk = "k-" + std::to_string(t % 4);
+            for (int serial = 0; serial < 100; ++serial) {
+                auto result = store().ingest(dossier(kiosk, serial), 5000);
+                if (!result.ok())
+                    ++failures;
+                else if (result.value().outcome == hub::IngestOutcome::Stored)
+                    ++stored;
+            }
+        });
+    }
+    for (auto& thread : threads)
+        thread.join();
+    EXPECT_EQ(failures.load(), 0);
+    EXPECT_EQ(stored.load(), 400);
+    EXPECT_EQ(store().counts().value().dossiers, 400);
+}
+
+TEST_P(HubStoreTest, StatesExportsHeartbeatsAndRevocationAreKept)
+{
+    enroll("k-1", "key-1");
+    auto stored = store().ingest(dossier("k-1", 7), 4000).release_value();
+    auto code = dossier("k-1", 7).tracking_code;
+    ASSERT_TRUE(store().set_state(stored.dossier_id, RequestState::Accepted, 4500).ok());
+    auto found = store().find_by_code(code).release_value();
+    ASSERT_EQ(found.size(), 1u);
+    EXPECT_EQ(found[0].state, RequestState::Accepted);
+    EXPECT_EQ(found[0].state_changed_at, 4500);
+    EXPECT_EQ(found[0].site_id, "mairie");
+    EXPECT_EQ(store().set_state(999, RequestState::Accepted, 1).error().code, "hub.unknown_dossier");
+
+    hub::DossierFilter pending;
+    pending.not_exported_only = true;
+    EXPECT_EQ(store().dossiers(pending).value().size(), 1u);
+    ASSERT_TRUE(store().mark_exported({ stored.dossier_id }, 4600).ok());
+    EXPECT_TRUE(store().dossiers(pending).value().empty());
+    EXPECT_EQ(store().dossier(stored.dossier_id).value()->sealed, "c2NlbGzDqQ==");
+
+    ASSERT_TRUE(store().record_heartbeat("k-1", R"({"outbox_depth":3})", 4700).ok());
+    auto kiosk = store().kiosk("k-1").value();
+    ASSERT_TRUE(kiosk);
+    EXPECT_EQ(kiosk->last_seen_at, 4700);
+    EXPECT_EQ(kiosk->heartbeat, R"({"outbox_depth":3})");
+    EXPECT_FALSE(kiosk->revoked_at);
+    ASSERT_TRUE(store().revoke("k-1", 4800).ok());
+    EXPECT_EQ(store().kiosk("k-1").value()->revoked_at, 4800);
+    EXPECT_EQ(store().revoke("k-9", 4800).error().code, "hub.unknown_kiosk");
+}
+
+TEST_P(HubStoreTest, TheLatestPublishedCatalogueIsServed)
+{
+    EXPECT_FALSE(store().latest_catalogue().value());
+    EXPECT_EQ(store().publish_catalogue(hub::CatalogueVersion { 0, "\"a\"", "{1}", "s1", 10 }).value(), 1);
+    EXPECT_EQ(store().publish_catalogue(hub::CatalogueVersion { 0, "\"b\"", "{2}", "s2", 20 }).value(), 2);
+    auto latest = store().latest_catalogue().value();
+    ASSERT_TRUE(latest);
+    EXPECT_EQ(latest->version, 2);
+    EXPECT_EQ(latest->etag, "\"b\"");
+    EXPECT_EQ(latest->document, "{2}");
+}
+
+INSTANTIATE_TEST_SUITE_P(Sqlite, HubStoreTest, ::testing::Values("sqlite"));
+
+// [SECTION] The hub's behaviour
+
+class HubTest : public ::testing::Test {
+protected:
+    void SetUp() override
+    {
+        ASSERT_TRUE(crypto::initialise().ok());
+        m_store = hub::open_hub_store((m_scratch.path() / "hub.db").string()).release_value();
+        m_keys.box = crypto::generate_box_keys();
+        m_keys.signing = crypto::generate_signing_keys();
+        m_keys.admin_token = std::string(48, 'a');
+        m_hub = std::make_unique<hub::Hub>(*m_store, m_keys, hub::HubSettings {}, [this] { return m_now; });
+        ASSERT_TRUE(m_store->add_site(hub::Site { "mairie", "Mairie de Test", 1000, {} }).ok());
+    }
+
+    // Enrolls as kioskctl does; returns the kiosk id.
+    std::string enroll(crypto::SigningKeyPair const& keys)
+    {
+        auto code = m_hub->create_enrollment_code("mairie").release_value();
+        auto public_key = crypto::to_base64(keys.public_key);
+        Json request { { "code", code }, { "public_key", public_key },
+            { "proof",
+                crypto::to_base64(crypto::sign(protocol::enrollment_proof(code, public_key), keys.secret_key)) } };
+        auto answer = m_hub->enroll(request);
+        EXPECT_TRUE(answer.ok()) << answer.error().code;
+        return answer.ok() ? answer.value()["kiosk_id"].get<std::string>() : "";
+    }
+
+    hub::SignedRequest signed_request(
+        std::string const& kiosk, crypto::SigningKeyPair const& keys, std::string const& body, std::int64_t date)
+    {
+        m_body = body;
+        hub::SignedRequest request;
+        request.method = "POST";
+        request.target = "/v1/dossiers";
+        request.kiosk_id = kiosk;
+        request.date = std::to_string(date);
+        request.signature = crypto::to_base64(
+            crypto::sign(protocol::signing_string("POST", "/v1/dossiers", date, kiosk, body), keys.secret_key));
+        request.body = &m_body;
+        return request;
+    }
+
+    ScratchDirectory m_scratch;
+    std::unique_ptr<hub::HubStore> m_store;
+    hub::HubKeys m_keys;
+    std::int64_t m_now { 1795000000 };
+    std::unique_ptr<hub::Hub> m_hub;
+    std::string m_body;
+};
+
+TEST_F(HubTest, EnrollmentNeedsTheProofOfTheSecretKey)
+{
+    auto keys = crypto::generate_signing_keys();
+    auto thief = crypto::generate_signing_keys();
+    auto code = m_hub->create_enrollment_code("mairie").release_value();
+    auto public_key = crypto::to_base64(keys.public_key);
+    // Someone who saw the public key but holds another secret key.
+    Json forged { { "code", code }, { "public_key", public_key },
+        { "proof", crypto::to_base64(crypto::sign(protocol::enrollment_proof(code, public_key), thief.secret_key)) } };
+    EXPECT_EQ(m_hub->enroll(forged).error().code, "request.invalid");
+    Json answer = m_hub
+                      ->enroll(Json { { "code", code }, { "public_key", public_key },
+                          { "proof",
+                              crypto::to_base64(
+                                  crypto::sign(protocol::enrollment_proof(code, public_key), keys.secret_key)) } })
+                      .release_value();
+    EXPECT_EQ(answer["site"]["name"], "Mairie de Test");
+    EXPECT_EQ(crypto::from_base64(answer["hub"]["box_public_key"].get<std::string>()).value(), m_keys.box.public_key);
+    EXPECT_EQ(answer.dump().find(crypto::to_base64(m_keys.box.secret_key.bytes())), std::string::npos);
+}
+
+TEST_F(HubTest, AuthenticationRefusesForgeriesRevokedKiosksAndStaleDates)
+{
+    auto keys = crypto::generate_signing_keys();
+    auto kiosk = enroll(keys);
+    EXPECT_TRUE(m_hub->authenticate(signed_request(kiosk, keys, "{}", m_now)).ok());
+    EXPECT_TRUE(m_hub->authenticate(signed_request(kiosk, keys, "{}", m_now - 200)).ok());
+
+    auto tampered = signed_request(kiosk, keys, "{}", m_now);
+    m_body = "{\"x\":1}";
+    EXPECT_EQ(m_hub->authenticate(tampered).error().code, "auth.bad_signature");
+    auto other = crypto::generate_signing_keys();
+    EXPECT_EQ(m_hub->authenticate(signed_request(kiosk, other, "{}", m_now)).error().code, "auth.bad_signature");
+    EXPECT_EQ(m_hub->authenticate(signed_request("k-nobody", keys, "{}", m_now)).error().code, "auth.unknown_kiosk");
+    EXPECT_EQ(m_hub->authenticate(signed_request(kiosk, keys, "{}", m_now - 86400)).error().code, "auth.clock_skew");
+    auto unsigned_request = signed_request(kiosk, keys, "{}", m_now);
+    unsigned_request.signature.clear();
+    EXPECT_EQ(m_hub->authenticate(unsigned_request).error().code, "auth.missing");
+
+    ASSERT_TRUE(m_store->revoke(kiosk, m_now).ok());
+    EXPECT_EQ(m_hub->authenticate(signed_request(kiosk, keys, "{}", m_now)).error().code, "auth.revoked");
+}
+
+TEST_F(HubTest, APushedDossierIsCheckedStoredOnceAndOpensForTheAdministrator)
+{
+    auto keys = crypto::generate_signing_keys();
+    auto kiosk = m_store->kiosk(enroll(keys)).value().value();
+    auto code = TrackingCode::from_serial(3, 777);
+    auto sealed = crypto::seal(R"({"answers":{"nom":"Durand"}})", m_keys.box.public_key).release_value();
+    Json push { { "idempotency_key", std::string(32, 'f') }, { "tracking_code", code.display() },
+        { "demarche_id", "signalement-voirie" }, { "confirmed_at", m_now - 5 },
+        { "sealed", crypto::to_base64(sealed) } };
+    auto first = m_hub->push_dossier(kiosk, push).release_value();
+    EXPECT_TRUE(first.second);
+    EXPECT_FALSE(first.first["duplicate"].get<bool>());
+    auto second = m_hub->push_dossier(kiosk, push).release_value();
+    EXPECT_FALSE(second.second);
+    EXPECT_TRUE(second.first["duplicate"].get<bool>());
+
+    auto status = m_hub->request_status(code.text()).release_value();
+    ASSERT_TRUE(status);
+    EXPECT_EQ((*status)["state"], "received");
+    EXPECT_EQ(status->dump().find("Durand"), std::string::npos);
+    EXPECT_FALSE(m_hub->request_status(TrackingCode::from_serial(4, 777).text()).value());
+
+    auto bad = push;
+    bad["tracking_code"] = "AEIOU123";
+    EXPECT_EQ(m_hub->push_dossier(kiosk, bad).error().code, "request.invalid");
+    bad = push;
+    bad["sealed"] = "%%%";
+    EXPECT_EQ(m_hub->push_dossier(kiosk, bad).error().code, "request.invalid");
+    bad = push;
+    bad["idempotency_key"] = "short";
+    EXPECT_EQ(m_hub->push_dossier(kiosk, bad).error().code, "request.invalid");
+
+    std::string exported;
+    EXPECT_EQ(m_hub
+                  ->export_dossiers([&](std::string const& lines) -> Result<void> {
+                      exported += lines;
+                      return {};
+                  })
+                  .value(),
+        1u);
+    auto line = Json::parse(exported);
+    EXPECT_EQ(line["dossier"]["answers"]["nom"], "Durand");
+    EXPECT_EQ(line["tracking_code"], code.text());
+    EXPECT_EQ(m_hub->export_dossiers([](std::string const&) -> Result<void> { return {}; }).value(), 0u);
+}
+
+TEST_F(HubTest, ACatalogueIsPublishedSignedAndABrokenOneIsNot)
+{
+    auto version = m_hub->publish_catalogue(std::filesystem::path(GUICHET_SOURCE_DIR) / "kiosk/catalogue");
+    ASSERT_TRUE(version.ok()) << version.error().detail;
+    auto latest = m_store->latest_catalogue().value().value();
+    auto signature = crypto::from_base64(latest.signature).release_value();
+    EXPECT_TRUE(crypto::verify(latest.document, signature, m_keys.signing.public_key));
+    EXPECT_EQ(latest.etag, "\"" + crypto::sha256_hex(latest.document) + "\"");
+
+    auto broken = m_scratch.path() / "broken";
+    std::filesystem::create_directories(broken);
+    std::filesystem::copy(std::filesystem::path(GUICHET_SOURCE_DIR) / "kiosk/catalogue", broken);
+    std::ofstream(broken / "zz-cassee.json") << R"({ "format": 1, "id": "cassee", "pages": [ )";
+    auto refused = m_hub->publish_catalogue(broken);
+    EXPECT_EQ(refused.error().code, "catalogue.invalid");
+    EXPECT_NE(refused.error().detail.find("zz-cassee.json"), std::string::npos);
+    EXPECT_EQ(m_store->latest_catalogue().value()->version, version.value());
+}
+
+}
+}
