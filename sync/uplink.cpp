@@ -86,15 +86,6 @@ struct Uplink::Shared {
             callbacks.on_state(copy);
     }
 
-    // Waits until `until`, a wake(), or stop; true when stopping.
-    bool sleep_until(Clock::time_point until)
-    {
-        std::unique_lock lock(mutex);
-        wake.wait_until(lock, until, [this] { return stopping || woken; });
-        woken = false;
-        return stopping;
-    }
-
     std::unique_ptr<HubClient> make_client(std::chrono::milliseconds total_timeout) const
     {
         auto client = std::make_unique<HubClient>(
@@ -141,24 +132,17 @@ public:
             auto next = std::min({ m_next_push, m_next_heartbeat, m_next_catalogue });
             if (!m_store)
                 next = std::min(next, Clock::now() + std::chrono::seconds(5));
+            // Never wait past an hour: a far time point overflows some
+            // condition-variable implementations.
+            next = std::min(next, Clock::now() + std::chrono::hours(1));
             bool was_woken = false;
             {
-                std::lock_guard lock(m_shared.mutex);
-                was_woken = m_shared.woken;
+                std::unique_lock lock(m_shared.mutex);
+                m_shared.wake.wait_until(lock, next, [this] { return m_shared.stopping || m_shared.woken; });
+                if (m_shared.stopping)
+                    return;
+                was_woken = std::exchange(m_shared.woken, false);
             }
-            if (!was_woken && m_shared.sleep_until(next))
-                return;
-            bool stopping = false;
-            {
-                std::lock_guard lock(m_shared.mutex);
-                stopping = m_shared.stopping;
-                if (m_shared.woken) {
-                    m_shared.woken = false;
-                    was_woken = true;
-                }
-            }
-            if (stopping)
-                return;
             // A new dossier: try now, unless the hub asked us to wait or
             // refuses us (the wait is then the hub's to set).
             if (was_woken && !m_hub_asked_to_wait && !m_refused)

@@ -137,10 +137,44 @@ struct Server::State {
         return hub.admin_token_matches(token);
     }
 
+    // Tests only: answers in place of the kiosks' API while a fault is set.
+    // Called inside the handlers, once the request's body has been read: a
+    // fault answered before it would leave the body on the connection, to
+    // be read as the next request.
+    bool inject_fault(httplib::Response& response)
+    {
+        if (!settings.test_faults)
+            return false;
+        std::string mode;
+        int retry_after = 1;
+        int hang_seconds = 0;
+        {
+            std::lock_guard lock(faults.mutex);
+            if (faults.remaining <= 0 || faults.mode.empty())
+                return false;
+            faults.remaining--;
+            mode = faults.mode;
+            retry_after = faults.retry_after;
+            hang_seconds = faults.hang_seconds;
+        }
+        if (mode == "hang") {
+            std::this_thread::sleep_for(std::chrono::seconds(hang_seconds));
+            send_json(response, 504, Json { { "error", "test.hang" } });
+        } else if (mode == "503") {
+            response.set_header("Retry-After", std::to_string(retry_after));
+            send_json(response, 503, Json { { "error", "test.unavailable" } });
+        } else {
+            send_json(response, 500, Json { { "error", "test.internal" } });
+        }
+        return true;
+    }
+
     // Runs `handler` for an authenticated kiosk, or answers the failure.
     template<typename Handler>
     void as_kiosk(httplib::Request const& request, httplib::Response& response, Handler handler)
     {
+        if (inject_fault(response))
+            return;
         SignedRequest signed_request;
         signed_request.method = request.method;
         signed_request.target = request.target;
@@ -176,33 +210,10 @@ struct Server::State {
 
 void Server::State::routes()
 {
-    http->set_pre_routing_handler([this](httplib::Request const& request, httplib::Response& response) {
+    http->set_pre_routing_handler([this](httplib::Request const&, httplib::Response& response) {
         response.set_header(std::string(protocol::server_time_header), std::to_string(hub.now()));
         response.set_header("Cache-Control", "no-store");
-        if (!settings.test_faults || !request.path.starts_with("/v1/"))
-            return httplib::Server::HandlerResponse::Unhandled;
-        std::string mode;
-        int retry_after = 1;
-        int hang_seconds = 0;
-        {
-            std::lock_guard lock(faults.mutex);
-            if (faults.remaining <= 0 || faults.mode.empty())
-                return httplib::Server::HandlerResponse::Unhandled;
-            faults.remaining--;
-            mode = faults.mode;
-            retry_after = faults.retry_after;
-            hang_seconds = faults.hang_seconds;
-        }
-        if (mode == "hang") {
-            std::this_thread::sleep_for(std::chrono::seconds(hang_seconds));
-            send_json(response, 504, Json { { "error", "test.hang" } });
-        } else if (mode == "503") {
-            response.set_header("Retry-After", std::to_string(retry_after));
-            send_json(response, 503, Json { { "error", "test.unavailable" } });
-        } else {
-            send_json(response, 500, Json { { "error", "test.internal" } });
-        }
-        return httplib::Server::HandlerResponse::Handled;
+        return httplib::Server::HandlerResponse::Unhandled;
     });
     kiosk_routes();
     admin_routes();
@@ -227,6 +238,8 @@ void Server::State::routes()
 void Server::State::kiosk_routes()
 {
     http->Post("/v1/enroll", [this](httplib::Request const& request, httplib::Response& response) {
+        if (inject_fault(response))
+            return;
         auto body = Json::parse(request.body, nullptr, false);
         auto answer = hub.enroll(body);
         if (!answer.ok())
@@ -619,7 +632,9 @@ Result<std::unique_ptr<Server>> Server::create(Hub& hub, ServerSettings const& s
     int threads = std::max(4, settings.threads);
     state->http->new_task_queue = [threads] { return new httplib::ThreadPool(static_cast<std::size_t>(threads)); };
     state->http->set_keep_alive_max_count(1000);
-    state->http->set_keep_alive_timeout(30);
+    // A kiosk's connection stays open between its requests for 5 s; it
+    // also bounds how long stop() waits for idle connections.
+    state->http->set_keep_alive_timeout(5);
     state->http->set_read_timeout(10);
     state->http->set_write_timeout(10);
     state->http->set_payload_max_length(4 * 1024 * 1024);

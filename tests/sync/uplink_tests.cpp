@@ -1,1 +1,439 @@
+// The kiosk's uplink against the real hub, in this process, over HTTPS on
+// loopback with a development CA: the outbox drains exactly once through a
+// hub that stops, fails, hangs or is reached with the wrong CA; a revoked
+// kiosk keeps its dossiers; a kiosk clock a day off still syncs; catalogues
+// arrive signed or are refused; "Suivre ma demande" asks the hub.
+//
+// Faults come from the hub itself (`--test-faults`: POST /test/faults makes
+// its kiosk API answer 500, 503 with Retry-After, or hang), so the kiosk
+// meets real HTTP, TLS and timeouts. No timing is asserted except that a
+// Retry-After is honoured (a lower bound).
+#include "store_test_support.hpp"
+
+#include "kiosk/core/log.hpp"
+#include "sync/enrollment.hpp"
+#include "sync/hub/dev_ca.hpp"
+#include "sync/hub/hub.hpp"
+#include "sync/hub/server.hpp"
+#include "sync/hub_client.hpp"
+#include "sync/sqlite_store.hpp"
+#include "sync/uplink.hpp"
+
 #include <gtest/gtest.h>
+
+#include <atomic>
+#include <fstream>
+#include <future>
+#include <set>
+#include <thread>
+
+namespace guichet {
+namespace {
+
+using testing::ScratchDirectory;
+using Json = nlohmann::json;
+using namespace std::chrono_literals;
+
+std::int64_t unix_now()
+{
+    return std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch())
+        .count();
+}
+
+// Polls `condition` every 20 ms for up to `limit`; a generous limit, since
+// the test waits for behaviour, not for speed.
+template<typename Condition> bool eventually(Condition condition, std::chrono::milliseconds limit = 20s)
+{
+    auto until = std::chrono::steady_clock::now() + limit;
+    while (std::chrono::steady_clock::now() < until) {
+        if (condition())
+            return true;
+        std::this_thread::sleep_for(20ms);
+    }
+    return condition();
+}
+
+// A hub on loopback: its store, keys, clock (shiftable) and HTTPS server.
+class LoopbackHub {
+public:
+    explicit LoopbackHub(std::filesystem::path const& folder)
+    {
+        EXPECT_TRUE(crypto::initialise().ok());
+        auto tls = hub::create_dev_ca(folder / "tls", {});
+        EXPECT_TRUE(tls.ok()) << (tls.ok() ? "" : tls.error().detail);
+        m_tls = tls.value();
+        m_store = hub::open_hub_store((folder / "hub.db").string()).release_value();
+        m_keys.box = crypto::generate_box_keys();
+        m_keys.signing = crypto::generate_signing_keys();
+        m_keys.admin_token = std::string(48, 't');
+        m_hub = std::make_unique<hub::Hub>(
+            *m_store, m_keys, hub::HubSettings {}, [this] { return unix_now() + m_clock_shift.load(); });
+        EXPECT_TRUE(m_store->add_site(hub::Site { "mairie", "Mairie de Test", unix_now(), {} }).ok());
+        start();
+    }
+
+    ~LoopbackHub() { stop(); }
+
+    void start()
+    {
+        hub::ServerSettings settings;
+        settings.port = m_port;
+        settings.certificate = m_tls.server_certificate;
+        settings.private_key = m_tls.server_key;
+        settings.threads = 16;
+        settings.test_faults = true;
+        auto server = hub::Server::create(*m_hub, settings);
+        ASSERT_TRUE(server.ok()) << server.error().detail;
+        m_server = server.release_value();
+        m_port = m_server->port();
+        m_thread = std::thread([this] { m_server->run(); });
+        ASSERT_TRUE(eventually([this] { return answers(); }, 5s));
+    }
+
+    void stop()
+    {
+        if (!m_server)
+            return;
+        m_server->stop();
+        m_thread.join();
+        m_server.reset();
+    }
+
+    bool answers() const
+    {
+        HubClient client(HubClientSettings { url(), m_tls.ca_certificate, 1s, 2s });
+        auto response = client.post_unsigned("/v1/enroll", "{}");
+        return response.ok() && response.value().status == 400;
+    }
+
+    // The hub's kiosk API fails `count` times: "500", "503" (with
+    // Retry-After) or "hang" (no answer for `seconds`).
+    void fail(std::string const& mode, int count, int seconds = 1)
+    {
+        HubClient client(HubClientSettings { url(), m_tls.ca_certificate, 1s, 5s });
+        Json body { { "mode", mode }, { "count", count }, { "retry_after", seconds }, { "hang_seconds", seconds } };
+        auto response = client.post_unsigned("/test/faults", body.dump());
+        ASSERT_TRUE(response.ok() && response.value().status == 200);
+    }
+
+    KioskIdentity enroll()
+    {
+        auto code = m_hub->create_enrollment_code("mairie").release_value();
+        auto identity = enroll_with_hub(url(), m_tls.ca_certificate, code, "test");
+        EXPECT_TRUE(identity.ok()) << (identity.ok() ? "" : identity.error().code);
+        return identity.release_value();
+    }
+
+    std::string url() const { return "https://localhost:" + std::to_string(m_port); }
+    hub::HubStore& store() { return *m_store; }
+    hub::Hub& hub() { return *m_hub; }
+    hub::HubKeys const& keys() const { return m_keys; }
+    hub::DevCaFiles const& tls() const { return m_tls; }
+    void shift_clock(std::int64_t seconds) { m_clock_shift = seconds; }
+
+    std::int64_t dossier_count() { return m_store->counts().value().dossiers; }
+
+    // Every dossier the hub holds, opened: tracking code -> dossier JSON.
+    std::map<std::string, Json> opened_dossiers()
+    {
+        std::map<std::string, Json> opened;
+        hub::DossierFilter filter;
+        for (auto const& record : m_store->dossiers(filter, true).value()) {
+            auto text = m_hub->open_dossier(record);
+            EXPECT_TRUE(text.ok()) << "a dossier does not open with the hub's key";
+            if (text.ok())
+                opened[record.tracking_code] = Json::parse(text.value());
+        }
+        return opened;
+    }
+
+private:
+    hub::DevCaFiles m_tls;
+    std::unique_ptr<hub::HubStore> m_store;
+    hub::HubKeys m_keys;
+    std::atomic<std::int64_t> m_clock_shift { 0 };
+    std::unique_ptr<hub::Hub> m_hub;
+    std::unique_ptr<hub::Server> m_server;
+    std::thread m_thread;
+    int m_port { 0 };
+};
+
+class UplinkTest : public ::testing::Test {
+protected:
+    void SetUp() override
+    {
+        // The uplink's log, for reading a failure (it holds nothing personal).
+        set_log_sink([](LogLevel level, std::string_view component, std::string_view message) {
+            std::fprintf(stderr, "  [%s %.*s] %.*s\n", std::string(to_string(level)).c_str(), int(component.size()),
+                component.data(), int(message.size()), message.data());
+        });
+        m_hub = std::make_unique<LoopbackHub>(m_scratch.path() / "hub");
+    }
+
+    void TearDown() override
+    {
+        m_uplink.reset();
+        m_hub.reset();
+    }
+
+    // A kiosk enrolled with the hub, its outbox sealed to the hub's key.
+    void enroll_kiosk()
+    {
+        m_identity = m_hub->enroll();
+        m_store = SqliteStore::open(kiosk_folder() / "kiosk.db", m_identity.hub_box_public_key).release_value();
+    }
+
+    std::filesystem::path kiosk_folder() const { return m_scratch.path() / "kiosk"; }
+
+    void start_uplink(std::chrono::milliseconds request_timeout = 5s)
+    {
+        UplinkSettings settings;
+        settings.store_path = kiosk_folder() / "kiosk.db";
+        settings.catalogue_root = kiosk_folder() / "catalogue";
+        settings.software_version = "test";
+        settings.heartbeat_period = 1s;
+        settings.backoff_base = 50ms;
+        settings.backoff_max = 1s;
+        settings.connect_timeout = 1s;
+        settings.request_timeout = request_timeout;
+        settings.status_timeout = 2s;
+        m_uplink = std::make_unique<Uplink>(m_identity, settings,
+            Uplink::Callbacks {
+                [this](UplinkState const& state) {
+                    std::lock_guard lock(m_mutex);
+                    m_states.push_back(state);
+                },
+                [this](std::filesystem::path const&) { ++m_catalogues; },
+                [] {
+                    return PeripheralReport { "ready", "absent" };
+                },
+            });
+    }
+
+    std::vector<std::string> save(int count)
+    {
+        std::vector<std::string> codes;
+        for (int i = 0; i < count; ++i) {
+            auto code = m_store->save(testing::sample_dossier("Résident " + std::to_string(i)));
+            EXPECT_TRUE(code.ok());
+            if (code.ok())
+                codes.push_back(code.value().text());
+        }
+        if (m_uplink)
+            m_uplink->wake();
+        return codes;
+    }
+
+    std::size_t outbox_depth() { return m_store->outbox_depth().value(); }
+
+    bool saw_error(std::string const& code)
+    {
+        std::lock_guard lock(m_mutex);
+        for (auto const& state : m_states)
+            if (state.last_error == code)
+                return true;
+        return false;
+    }
+
+    ScratchDirectory m_scratch;
+    std::unique_ptr<LoopbackHub> m_hub;
+    KioskIdentity m_identity;
+    std::unique_ptr<SqliteStore> m_store;
+    std::unique_ptr<Uplink> m_uplink;
+    std::mutex m_mutex;
+    std::vector<UplinkState> m_states;
+    std::atomic<int> m_catalogues { 0 };
+};
+
+TEST_F(UplinkTest, TheOutboxDrainsAndTheHubHoldsEachDossierOnceReadableByItAlone)
+{
+    enroll_kiosk();
+    auto codes = save(30);
+    start_uplink();
+    ASSERT_TRUE(eventually([&] { return outbox_depth() == 0; })) << outbox_depth() << " dossier(s) left";
+    auto held = m_hub->opened_dossiers();
+    ASSERT_EQ(held.size(), 30u);
+    for (auto const& code : codes) {
+        ASSERT_TRUE(held.contains(code)) << "a saved dossier is missing at the hub";
+        EXPECT_EQ(held[code]["tracking_code"], code);
+        EXPECT_EQ(held[code]["answers"]["adresse"], "12 rue de l'Église, 35000 Rennes");
+    }
+    EXPECT_GT(m_store->last_sync_at().value(), 0);
+
+    // The heartbeat says what the kiosk knows of itself; nothing personal.
+    ASSERT_TRUE(eventually([&] {
+        auto kiosk = m_hub->store().kiosk(m_identity.kiosk_id).value();
+        return kiosk && kiosk->last_seen_at && Json::parse(kiosk->heartbeat).value("outbox_depth", -1) == 0;
+    }));
+    auto heartbeat = Json::parse(m_hub->store().kiosk(m_identity.kiosk_id).value()->heartbeat);
+    EXPECT_EQ(heartbeat["version"], "test");
+    EXPECT_EQ(heartbeat["peripherals"]["printer"], "ready");
+    EXPECT_EQ(heartbeat["peripherals"]["card_reader"], "absent");
+    EXPECT_GT(heartbeat["last_sync_at"].get<std::int64_t>(), 0);
+    EXPECT_EQ(heartbeat.dump().find("Résident"), std::string::npos);
+    EXPECT_TRUE(m_uplink->state().reachable);
+}
+
+TEST_F(UplinkTest, AHubStoppedThenRestartedReceivesEverythingOnce)
+{
+    enroll_kiosk();
+    start_uplink();
+    m_hub->stop();
+    auto codes = save(10);
+    ASSERT_TRUE(eventually([&] { return !m_uplink->state().reachable && !m_uplink->state().last_error.empty(); }));
+    EXPECT_EQ(outbox_depth(), 10u);
+    m_hub->start();
+    ASSERT_TRUE(eventually([&] { return outbox_depth() == 0; }));
+    EXPECT_EQ(m_hub->dossier_count(), 10);
+    EXPECT_TRUE(saw_error("hub.unreachable"));
+}
+
+TEST_F(UplinkTest, AHubAnswering500IsRetriedUntilItStoresEachDossierOnce)
+{
+    enroll_kiosk();
+    m_hub->fail("500", 4);
+    save(5);
+    start_uplink();
+    ASSERT_TRUE(eventually([&] { return outbox_depth() == 0; }));
+    EXPECT_EQ(m_hub->dossier_count(), 5);
+    EXPECT_TRUE(saw_error("http.500"));
+}
+
+TEST_F(UplinkTest, A503WithRetryAfterIsHonoured)
+{
+    enroll_kiosk();
+    start_uplink();
+    ASSERT_TRUE(eventually([&] { return m_uplink->state().reachable; }));
+    m_hub->fail("503", 1, 2);
+    auto before = std::chrono::steady_clock::now();
+    save(1);
+    ASSERT_TRUE(eventually([&] { return outbox_depth() == 0; }));
+    // Without Retry-After the backoff here starts at 50 ms.
+    EXPECT_GE(std::chrono::steady_clock::now() - before, 2s);
+    EXPECT_EQ(m_hub->dossier_count(), 1);
+    EXPECT_TRUE(saw_error("http.503"));
+}
+
+TEST_F(UplinkTest, AHangingHubIsGivenUpAndRetried)
+{
+    enroll_kiosk();
+    m_hub->fail("hang", 1, 3);
+    save(2);
+    start_uplink(500ms);
+    ASSERT_TRUE(eventually([&] { return outbox_depth() == 0; }));
+    EXPECT_EQ(m_hub->dossier_count(), 2);
+    EXPECT_TRUE(saw_error("hub.timeout"));
+}
+
+TEST_F(UplinkTest, AHubWhoseCertificateIsNotFromTheKnownCaGetsNothing)
+{
+    enroll_kiosk();
+    auto other = hub::create_dev_ca(m_scratch.path() / "other-ca", {}).release_value();
+    m_identity.ca_file = other.ca_certificate;
+    save(3);
+    start_uplink();
+    ASSERT_TRUE(eventually([&] { return saw_error("hub.tls"); }));
+    std::this_thread::sleep_for(300ms);
+    EXPECT_EQ(m_hub->dossier_count(), 0);
+    EXPECT_EQ(outbox_depth(), 3u);
+}
+
+TEST_F(UplinkTest, ARevokedKioskIsRefusedAndKeepsItsDossiers)
+{
+    enroll_kiosk();
+    ASSERT_TRUE(m_hub->store().revoke(m_identity.kiosk_id, unix_now()).ok());
+    save(2);
+    start_uplink();
+    ASSERT_TRUE(eventually([&] { return m_uplink->state().refused; }));
+    EXPECT_EQ(m_uplink->state().last_error, "auth.revoked");
+    EXPECT_EQ(m_hub->dossier_count(), 0);
+    EXPECT_EQ(outbox_depth(), 2u);
+}
+
+TEST_F(UplinkTest, AKioskClockADayBehindStillSyncs)
+{
+    enroll_kiosk();
+    // The hub's clock a day ahead is the kiosk's a day behind. TLS is not
+    // involved here (tests/sync/clock_skew_test.sh moves the whole kiosk
+    // process's clock with libfaketime).
+    m_hub->shift_clock(86400);
+    save(3);
+    start_uplink();
+    ASSERT_TRUE(eventually([&] { return outbox_depth() == 0; }));
+    EXPECT_EQ(m_hub->dossier_count(), 3);
+    auto offset = m_uplink->state().clock_offset;
+    EXPECT_GE(offset, 86400 - 5);
+    EXPECT_LE(offset, 86400 + 5);
+}
+
+TEST_F(UplinkTest, ASignedCatalogueIsInstalledAndATamperedOneIsRefused)
+{
+    enroll_kiosk();
+    auto shipped = std::filesystem::path(GUICHET_SOURCE_DIR) / "kiosk/catalogue";
+    ASSERT_TRUE(m_hub->hub().publish_catalogue(shipped).ok());
+    start_uplink();
+    auto root = kiosk_folder() / "catalogue";
+    ASSERT_TRUE(eventually([&] { return m_catalogues.load() == 1; }));
+    auto installed = Uplink::current_catalogue(root);
+    ASSERT_TRUE(installed);
+    EXPECT_TRUE(std::filesystem::exists(*installed / "orientation.json"));
+    auto first = *installed;
+
+    // Someone with write access to the hub's database, but not its key.
+    auto latest = m_hub->store().latest_catalogue().value().value();
+    auto tampered = latest.document;
+    auto at = tampered.find("Signaler");
+    ASSERT_NE(at, std::string::npos);
+    tampered.replace(at, 8, "Signalez");
+    ASSERT_TRUE(m_hub->store()
+                    .publish_catalogue(hub::CatalogueVersion {
+                        0, "\"" + crypto::sha256_hex(tampered) + "\"", tampered, latest.signature, unix_now() })
+                    .ok());
+    // The next heartbeat's answer names the new version; the pull refuses it.
+    std::this_thread::sleep_for(2500ms);
+    EXPECT_EQ(m_catalogues.load(), 1);
+    EXPECT_EQ(Uplink::current_catalogue(root), first);
+
+    // A properly signed new version replaces the old one.
+    auto edited = m_scratch.path() / "edited";
+    std::filesystem::copy(shipped, edited);
+    ASSERT_TRUE(m_hub->hub().publish_catalogue(edited).ok());
+    // Same files, new publication date: a new version all the same.
+    ASSERT_TRUE(eventually([&] { return m_catalogues.load() == 2; }));
+    EXPECT_NE(Uplink::current_catalogue(root), first);
+    EXPECT_FALSE(std::filesystem::exists(first)) << "the old version is cleaned away";
+}
+
+TEST_F(UplinkTest, TheStatusOfARequestComesFromTheHub)
+{
+    enroll_kiosk();
+    auto codes = save(1);
+    start_uplink();
+    ASSERT_TRUE(eventually([&] { return outbox_depth() == 0; }));
+    auto record = m_hub->store().find_by_code(codes[0]).value().at(0);
+    ASSERT_TRUE(m_hub->store().set_state(record.id, RequestState::Accepted, unix_now()).ok());
+
+    auto ask = [&](TrackingCode const& code) {
+        std::promise<StatusAnswer> promise;
+        auto future = promise.get_future();
+        m_uplink->ask_status(code, [&](StatusAnswer answer) { promise.set_value(std::move(answer)); });
+        return future.get();
+    };
+    auto answer = ask(*TrackingCode::parse(codes[0]));
+    ASSERT_TRUE(answer.ok()) << answer.error().code;
+    ASSERT_TRUE(answer.value());
+    EXPECT_EQ(answer.value()->state, RequestState::Accepted);
+    EXPECT_EQ(answer.value()->demarche_id, "signalement-voirie");
+
+    auto unknown = TrackingCode::from_serial(123456, 42);
+    auto none = ask(unknown);
+    ASSERT_TRUE(none.ok());
+    EXPECT_FALSE(none.value());
+
+    m_hub->stop();
+    auto unreachable = ask(unknown);
+    EXPECT_FALSE(unreachable.ok());
+}
+
+}
+}
