@@ -798,8 +798,20 @@ void Screens::status(Canvas& canvas, Session const& session, std::vector<Intent>
     canvas.text(canvas.fonts().body, "Votre code :", margin, 185, 800, colour::text_muted);
     canvas.text(canvas.fonts().title, follow_up->code, margin + 230, 172, 800, colour::primary);
     float y = 300;
-    if (follow_up->error) {
+    if (follow_up->pending) {
+        canvas.icon(glyph::clock, margin + 60, y + 60, colour::primary);
+        canvas.text(canvas.fonts().title, "Nous cherchons votre demande…", margin + 160, y, 1500);
+        canvas.text(
+            canvas.fonts().body, "Cela prend quelques secondes.", margin + 160, y + 80, 1400, colour::text_muted);
+    } else if (follow_up->error) {
         error_line(canvas, *follow_up->error, margin, y, 1400);
+    } else if (!follow_up->status && follow_up->asked_services) {
+        canvas.icon(glyph::help, margin + 60, y + 60, colour::primary);
+        canvas.text(canvas.fonts().title, "Nous ne trouvons pas cette demande.", margin + 160, y, 1500);
+        canvas.text(canvas.fonts().body,
+            "Vérifiez les lettres du code sur votre reçu. Si le code est juste, l'accueil peut chercher votre "
+            "demande pour vous.",
+            margin + 160, y + 80, 1400);
     } else if (!follow_up->status) {
         canvas.icon(glyph::help, margin + 60, y + 60, colour::primary);
         canvas.text(canvas.fonts().title, "Nous ne trouvons pas cette demande sur cette borne.", margin + 160, y, 1500);
@@ -815,8 +827,11 @@ void Screens::status(Canvas& canvas, Session const& session, std::vector<Intent>
         std::time_t when = static_cast<std::time_t>(status.confirmed_at);
         std::tm local {};
         localtime_r(&when, &local);
-        canvas.text(canvas.fonts().body, "Faite sur cette borne le " + format_date_time_fr(local) + ".", margin + 160,
-            y + 75, 1400, colour::text_muted);
+        // Still in the outbox: made here. Otherwise the services answered,
+        // and it may have been made at another kiosk.
+        auto made = status.state == RequestState::WaitingToLeave ? "Faite sur cette borne le " : "Faite le ";
+        canvas.text(canvas.fonts().body, made + format_date_time_fr(local) + ".", margin + 160, y + 75, 1400,
+            colour::text_muted);
         std::string state;
         switch (status.state) {
         case RequestState::WaitingToLeave:

@@ -20,9 +20,8 @@ namespace guichet {
 using UsageCounts = std::map<std::string, std::int64_t, std::less<>>;
 using BookedSlots = std::set<std::string, std::less<>>;
 
-// Where a request stands, in the central services' words. Until sync lands,
-// the kiosk knows only the dossiers still in its outbox: received here, not
-// yet sent.
+// Where a request stands, in the central services' words; WaitingToLeave
+// is the kiosk's own: still in its outbox, not yet sent.
 enum class RequestState {
     WaitingToLeave, // "reçue par la borne", still in the outbox
     Received, // "reçue" by the services
@@ -59,6 +58,17 @@ public:
     {
         return std::optional<RequestStatus> {};
     }
+};
+
+// Asks the central services where a request stands ("Suivre ma demande").
+// ask() must not block: the answer comes back later as an
+// intent::StatusAnswered with the same query id.
+using StatusQueryId = std::uint64_t;
+
+class RequestTracker {
+public:
+    virtual ~RequestTracker() = default;
+    virtual void ask(TrackingCode const& code, StatusQueryId query) = 0;
 };
 
 // How a print job ended. Each value has one resident-facing sentence

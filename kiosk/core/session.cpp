@@ -10,6 +10,14 @@ namespace guichet {
 
 namespace {
 
+// The services could not be asked, or did not answer in time.
+constexpr std::string_view status_unavailable_message
+    = "Le service de suivi ne répond pas pour le moment. Réessayez plus tard, ou demandez à l'accueil.";
+
+}
+
+namespace {
+
 // One place maps the store's failures to what the resident reads. The
 // answers are kept in every case, so each sentence offers a way forward.
 std::string resident_message_for_store_error(std::string const& code)
@@ -116,7 +124,8 @@ void Session::dispatch(Intent const& intent)
 {
     // What devices and time report is not the resident doing something.
     bool is_time = std::holds_alternative<intent::Tick>(intent) || std::holds_alternative<intent::PrintFinished>(intent)
-        || std::holds_alternative<intent::PrinterChanged>(intent);
+        || std::holds_alternative<intent::PrinterChanged>(intent)
+        || std::holds_alternative<intent::StatusAnswered>(intent);
     bool is_raw_touch = std::holds_alternative<intent::Activity>(intent);
     if (is_raw_touch) {
         if (!m_idle_warning_since)
@@ -152,6 +161,8 @@ std::optional<Millis> Session::next_deadline() const
             return std::min(idle, m_print_started + m_config.print_timeout);
         if (m_screen == Screen::Card && m_card && m_card->stage == CardStage::Reading)
             return std::min(idle, m_card->read_started + m_config.card_timeout);
+        if (m_screen == Screen::Status && m_follow_up && m_follow_up->pending)
+            return std::min(idle, m_status_asked_at + m_config.status_timeout);
         return idle;
     }
     // While the countdown shows, wake at each whole second so it moves, and
@@ -449,15 +460,38 @@ void Session::look_up()
     if (!code)
         return;
     FollowUp found { code->display(), std::nullopt, std::nullopt };
+    // The outbox first: a request still here has not reached the services,
+    // whatever they would say.
     auto status = m_store.status(*code);
     if (status) {
         found.status = status.release_value();
     } else {
         log(LogLevel::Error, "store", "request status not read: " + status.error().code);
+    }
+    if (!found.status && m_tracker) {
+        found.pending = true;
+        found.asked_services = true;
+        m_status_asked_at = m_clock.monotonic();
+        m_tracker->ask(*code, ++m_status_queries);
+    } else if (!status) {
         found.error = "La borne n'a pas pu chercher votre demande. Réessayez, ou demandez à l'accueil.";
     }
     m_follow_up = std::move(found);
     m_screen = Screen::Status;
+}
+
+void Session::handle(intent::StatusAnswered const& answer)
+{
+    // An answer to an earlier look-up (the resident typed another code, or
+    // left) changes nothing.
+    if (answer.query != m_status_queries || !m_follow_up || !m_follow_up->pending)
+        return;
+    m_follow_up->pending = false;
+    if (answer.reached)
+        m_follow_up->status = answer.status;
+    else
+        m_follow_up->error = std::string(status_unavailable_message);
+    ++m_revision;
 }
 
 void Session::finish_step()
@@ -664,6 +698,14 @@ void Session::handle(intent::Tick const&)
     if (m_screen == Screen::Attract)
         return;
     auto now = m_clock.monotonic();
+    if (m_screen == Screen::Status && m_follow_up && m_follow_up->pending
+        && now - m_status_asked_at >= m_config.status_timeout) {
+        // A late answer will be ignored: the query is forgotten.
+        ++m_status_queries;
+        m_follow_up->pending = false;
+        m_follow_up->error = std::string(status_unavailable_message);
+        ++m_revision;
+    }
     if (m_screen == Screen::Receipt && m_print_status == PrintStatus::Printing
         && now - m_print_started >= m_config.print_timeout) {
         log(LogLevel::Warning, "print", "no answer from the printer in time; the resident is told to ask the desk");

@@ -123,6 +123,14 @@ struct PrintFinished {
 struct PrinterChanged {
     PrinterState state;
 };
+// The central services answered a status query (RequestTracker::ask).
+// `reached` false: they could not be asked; otherwise `status` is empty
+// when they do not know the code.
+struct StatusAnswered {
+    StatusQueryId query { 0 };
+    bool reached { false };
+    std::optional<RequestStatus> status;
+};
 // "Utiliser ma carte" on an identity question typed by hand so far.
 struct UseCard { };
 // The card reader was plugged in or out (or pcscd came or went).
@@ -150,7 +158,7 @@ using Intent = std::variant<intent::Activity, intent::StillHere, intent::OpenThe
     intent::EraseLast, intent::Next, intent::Back, intent::EditStep, intent::RemoveItem, intent::Confirm,
     intent::EndSession, intent::OpenHelp, intent::CloseHelp, intent::Tick, intent::PrintFinished, intent::UseCard,
     intent::ReaderChanged, intent::CardPresence, intent::CardReadProgress, intent::CardReadFinished,
-    intent::PrinterChanged>;
+    intent::PrinterChanged, intent::StatusAnswered>;
 
 struct SessionConfig {
     Millis idle_warning_after { 45'000 };
@@ -158,6 +166,9 @@ struct SessionConfig {
     // A printer that has not answered by then has failed, as far as the
     // resident is concerned: they get the way forward on screen.
     Millis print_timeout { 30'000 };
+    // The central services have not answered a status query by then: the
+    // resident is told to try later rather than left waiting.
+    Millis status_timeout { 10'000 };
     ReceiptSettings receipt;
     // The list of communes for addresses; may be null (see DemarcheRunner).
     CommuneIndex const* communes { nullptr };
@@ -225,6 +236,9 @@ public:
     void set_devices(DeviceStatus devices);
     // The card reader port; null when the kiosk has none configured.
     void set_card_reader(CardReader* reader) { m_card_reader = reader; }
+    // Where "Suivre ma demande" asks for requests that have left this
+    // kiosk; null: only the outbox is looked at.
+    void set_request_tracker(RequestTracker* tracker) { m_tracker = tracker; }
     DeviceStatus const& devices() const { return m_devices; }
     // The receipt printer as last reported (Ready until told otherwise).
     PrinterState const& printer() const { return m_printer_state; }
@@ -264,6 +278,11 @@ public:
         std::string code; // for display: "KXTB-PDQM"
         std::optional<RequestStatus> status;
         std::optional<std::string> error;
+        // The central services are being asked: "Nous cherchons…".
+        bool pending { false };
+        // They were asked (not only this kiosk's outbox), so "not found"
+        // means not found anywhere.
+        bool asked_services { false };
     };
     std::optional<FollowUp> const& follow_up() const { return m_follow_up; }
     // Shown on the review screen when the dossier could not be written.
@@ -306,6 +325,7 @@ private:
     void handle(intent::CardReadProgress const&);
     void handle(intent::CardReadFinished const&);
     void handle(intent::PrinterChanged const&);
+    void handle(intent::StatusAnswered const&);
     // The card flow's share of the editing intents, while Screen::Card.
     void card_choose(std::string_view choice);
     void card_insert(std::string_view text);
@@ -357,6 +377,9 @@ private:
     std::optional<std::string> m_save_error;
     std::optional<std::string> m_save_error_code;
     CardReader* m_card_reader { nullptr };
+    RequestTracker* m_tracker { nullptr };
+    StatusQueryId m_status_queries { 0 };
+    Millis m_status_asked_at { 0 };
     std::optional<CardFlow> m_card;
     bool m_card_present { false };
     PrinterState m_printer_state;

@@ -220,6 +220,32 @@ private:
     std::function<void()> m_saved;
 };
 
+// "Suivre ma demande" asks the hub through the uplink; the answer reaches
+// the session through the UI's queue.
+class HubTracker final : public RequestTracker {
+public:
+    HubTracker(Uplink& uplink, PostBox& postbox)
+        : m_uplink(uplink)
+        , m_postbox(postbox)
+    {
+    }
+    void ask(TrackingCode const& code, StatusQueryId query) override
+    {
+        m_uplink.ask_status(code, [this, query](StatusAnswer answer) {
+            if (!answer.ok()) {
+                log(LogLevel::Warning, "sync", "request status not asked: " + answer.error().code);
+                m_postbox.post(intent::StatusAnswered { query, false, std::nullopt });
+                return;
+            }
+            m_postbox.post(intent::StatusAnswered { query, true, answer.value() });
+        });
+    }
+
+private:
+    Uplink& m_uplink;
+    PostBox& m_postbox;
+};
+
 // Stands in for the outbox when it could not be opened: every save fails
 // with the reason it did not open.
 class UnavailableStore final : public DossierStore {
@@ -489,6 +515,11 @@ int main(int argc, char** argv)
     CardDevices cards(options, clock, postbox, board);
     Session session(catalogue, clock, outbox, printers.value()->printer(), options.session);
     session.set_card_reader(cards.reader());
+    std::optional<HubTracker> tracker;
+    if (uplink) {
+        tracker.emplace(*uplink, postbox);
+        session.set_request_tracker(&*tracker);
+    }
     session.set_out_of_service(store_error.has_value());
     if (auto counts = store->usage_counts())
         session.set_usage_counts(counts.release_value());

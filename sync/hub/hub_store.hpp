@@ -1,6 +1,6 @@
 // What the hub keeps, behind one interface with two implementations: SQLite
 // (one file, WAL; the default, for a site or a small fleet) and PostgreSQL
-// (a fleet). Both pass the same test suite (tests/sync/hub_store_tests.cpp).
+// (a fleet). Both pass the same test suite (HubStoreTest in tests/sync/hub_tests.cpp).
 //
 // Writes are durable when the call returns. Implementations commit several
 // concurrent writers' work in one transaction (group commit), so that

@@ -166,6 +166,13 @@ Result<Context> open_context(Arguments const& arguments, bool create_keys)
 
 // [SECTION] serve
 
+// "sqlite" or "postgresql", never the URL: it may hold a password.
+std::string store_kind(Arguments const& arguments)
+{
+    auto url = arguments.option("store").value_or("sqlite:");
+    return url.starts_with("postgres") ? "postgresql" : "sqlite";
+}
+
 Server* running_server = nullptr;
 
 int serve(Arguments const& arguments)
@@ -204,8 +211,7 @@ int serve(Arguments const& arguments)
         out << server.value()->port() << "\n";
     }
     std::fprintf(stderr, "kiosk-hub: serving on https://%s:%d (store %s)%s\n", settings.host.c_str(),
-        server.value()->port(), arguments.option("store").value_or("sqlite").c_str(),
-        settings.test_faults ? " with test faults" : "");
+        server.value()->port(), store_kind(arguments).c_str(), settings.test_faults ? " with test faults" : "");
     running_server = server.value().get();
     std::thread waiter([&signals] {
         int received = 0;

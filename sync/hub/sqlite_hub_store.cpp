@@ -1,12 +1,13 @@
 #include "sqlite_hub_store.hpp"
 
+#include "batch_writer.hpp"
+
 #include "sync/protocol.hpp"
 #include "sync/sqlite.hpp"
 
 #include <sqlite3.h>
 
 #include <condition_variable>
-#include <deque>
 #include <functional>
 #include <future>
 #include <mutex>
@@ -139,21 +140,11 @@ constexpr char const* dossier_columns
 
 class SqliteHubStore final : public HubStore {
 public:
-    explicit SqliteHubStore(std::filesystem::path path, sqlite::Connection writer)
+    SqliteHubStore(std::filesystem::path path, sqlite::Connection writer)
         : m_path(std::move(path))
         , m_writer_connection(std::move(writer))
+        , m_writer([this](std::vector<Task*> batch) { commit_batch(m_writer_connection.get(), batch); })
     {
-        m_writer = std::thread([this] { write_loop(); });
-    }
-
-    ~SqliteHubStore() override
-    {
-        {
-            std::lock_guard lock(m_mutex);
-            m_stopping = true;
-        }
-        m_wake.notify_all();
-        m_writer.join();
     }
 
     // [SECTION] Sites and enrollment
@@ -499,9 +490,12 @@ private:
         std::promise<Result<void>> done;
     };
 
-    template<typename T> Result<T> write_returning(std::function<Result<T>(sqlite3*)> work)
+    // Queues the work for the writer and waits until its batch committed.
+    // `work` runs on the writer thread while this one waits, so it may hold
+    // references to the caller's arguments.
+    template<typename Work> auto write(Work work) -> std::invoke_result_t<Work, sqlite3*>
     {
-        std::optional<Result<T>> outcome;
+        std::optional<std::invoke_result_t<Work, sqlite3*>> outcome;
         Task task;
         task.run = [&](sqlite3* db) -> Result<void> {
             outcome.emplace(work(db));
@@ -510,58 +504,11 @@ private:
             return {};
         };
         auto done = task.done.get_future();
-        {
-            std::lock_guard lock(m_mutex);
-            m_queue.push_back(&task);
-        }
-        m_wake.notify_one();
+        m_writer.submit(task);
         auto committed = done.get();
         if (!committed.ok())
             return committed.release_error();
         return std::move(*outcome);
-    }
-
-    // Result<void> writes: the lambda's own result is the outcome.
-    template<typename Work>
-    requires std::is_same_v<std::invoke_result_t<Work, sqlite3*>, Result<void>> Result<void> write(Work work)
-    {
-        Task task;
-        task.run = std::move(work);
-        auto done = task.done.get_future();
-        {
-            std::lock_guard lock(m_mutex);
-            m_queue.push_back(&task);
-        }
-        m_wake.notify_one();
-        return done.get();
-    }
-
-    template<typename Work>
-    requires(!std::is_same_v<std::invoke_result_t<Work, sqlite3*>, Result<void>>) auto write(Work work)
-        -> std::invoke_result_t<Work, sqlite3*>
-    {
-        using R = std::invoke_result_t<Work, sqlite3*>;
-        using T = std::remove_cvref_t<decltype(std::declval<R>().value())>;
-        return write_returning<T>(std::function<Result<T>(sqlite3*)>(std::move(work)));
-    }
-
-    void write_loop()
-    {
-        auto* db = m_writer_connection.get();
-        for (;;) {
-            std::vector<Task*> batch;
-            {
-                std::unique_lock lock(m_mutex);
-                m_wake.wait(lock, [this] { return m_stopping || !m_queue.empty(); });
-                if (m_queue.empty())
-                    return;
-                while (!m_queue.empty() && batch.size() < 1024) {
-                    batch.push_back(m_queue.front());
-                    m_queue.pop_front();
-                }
-            }
-            commit_batch(db, batch);
-        }
     }
 
     static void commit_batch(sqlite3* db, std::vector<Task*> const& batch)
@@ -619,13 +566,10 @@ private:
 
     std::filesystem::path m_path;
     sqlite::Connection m_writer_connection;
-    std::mutex m_mutex;
-    std::condition_variable m_wake;
-    std::deque<Task*> m_queue;
-    bool m_stopping { false };
-    std::thread m_writer;
     std::mutex m_readers_mutex;
     std::vector<sqlite::Connection> m_readers;
+    // Last: stopped first, before the connection its batches use.
+    BatchWriter<Task> m_writer;
 };
 
 }

@@ -1,5 +1,6 @@
 // open_hub_store: the store named by a URL.
 #include "hub_store.hpp"
+#include "pg_hub_store.hpp"
 #include "sqlite_hub_store.hpp"
 
 namespace guichet::hub {
@@ -7,7 +8,7 @@ namespace guichet::hub {
 Result<std::unique_ptr<HubStore>> open_hub_store(std::string const& url)
 {
     if (url.starts_with("postgresql://") || url.starts_with("postgres://"))
-        return Error::make("hub.bad_store_url", "PostgreSQL storage is not built yet");
+        return open_pg_hub_store(url);
     if (url.starts_with("sqlite:"))
         return open_sqlite_hub_store(url.substr(7));
     if (url.empty() || url.find("://") != std::string::npos)

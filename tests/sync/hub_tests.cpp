@@ -8,11 +8,16 @@
 #include "sync/hub/hub.hpp"
 #include "sync/hub/hub_store.hpp"
 #include "sync/protocol.hpp"
+#include "tests/lib/stack_env.hpp"
 
 #include <gtest/gtest.h>
+#include <pqxx/pqxx>
 
 #include <atomic>
+#include <chrono>
+#include <cstdlib>
 #include <fstream>
+#include <future>
 #include <set>
 #include <thread>
 
@@ -118,16 +123,45 @@ TEST(CatalogueBundle, AFileNameThatClimbsOutIsRefused)
 
 // [SECTION] The hub's store, every backend
 
-// A store per test: SQLite in a scratch folder; PostgreSQL comes with the
-// fleet backend.
+// A store per test: SQLite in a scratch folder; PostgreSQL in the database
+// of the server that tests/sync/pg_store_test.sh starts (PG_STACK_URL),
+// emptied first.
 class HubStoreTest : public ::testing::TestWithParam<std::string> {
 protected:
     void SetUp() override
     {
-        auto opened = hub::open_hub_store("sqlite:" + (m_scratch.path() / "hub.db").string());
+        auto url = "sqlite:" + (m_scratch.path() / "hub.db").string();
+        if (GetParam() == "postgres") {
+            url = environment("PG_STACK_URL");
+            if (url.empty())
+                GTEST_SKIP() << "PG_STACK_URL is unset, so there is no PostgreSQL server to test against: "
+                                "tests/sync/pg_store_test.sh starts one (ctest -R hub_store_postgres)";
+            ASSERT_NO_FATAL_FAILURE(empty_database(url));
+        }
+        m_url = url;
+        auto opened = hub::open_hub_store(url);
         ASSERT_TRUE(opened.ok()) << opened.error().detail;
         m_store = opened.release_value();
         ASSERT_TRUE(m_store->add_site(hub::Site { "mairie", "Mairie de Test", 1000, {} }).ok());
+    }
+
+    static std::string environment(char const* name)
+    {
+        auto const* value = std::getenv(name);
+        return value ? value : "";
+    }
+
+    // Every table dropped: a few milliseconds, where pg-stack.sh reset
+    // (DROP DATABASE, CREATE DATABASE) takes a few hundred.
+    static void empty_database(std::string const& url)
+    {
+        try {
+            pqxx::connection connection(url);
+            pqxx::nontransaction(connection)
+                .exec("SET client_min_messages = warning; DROP SCHEMA public CASCADE; CREATE SCHEMA public");
+        } catch (std::exception const& failure) {
+            FAIL() << "could not empty the test database: " << failure.what();
+        }
     }
 
     hub::HubStore& store() { return *m_store; }
@@ -156,6 +190,7 @@ protected:
         return incoming;
     }
 
+    std::string m_url;
     ScratchDirectory m_scratch;
     std::unique_ptr<hub::HubStore> m_store;
 };
@@ -291,7 +326,77 @@ TEST_P(HubStoreTest, TheLatestPublishedCatalogueIsServed)
     EXPECT_EQ(latest->document, "{2}");
 }
 
+// The error code of a call, "ok" when it succeeded: comparing never throws,
+// so a test that stopped a server always goes on to start it again.
+template<typename T> std::string code_of(Result<T> const& result)
+{
+    return result.ok() ? "ok" : result.error().code;
+}
+
+// The server stops while a write waits for a lock, stays down a moment and
+// comes back: the write in flight and the calls made meanwhile fail with
+// store.io at once, and the same store works again without being reopened.
+TEST_P(HubStoreTest, TheStoreWorksAgainAfterItsDatabaseServerRestarts)
+{
+    if (GetParam() != "postgres")
+        GTEST_SKIP() << "SQLite has no server to restart";
+    auto stack = environment("PG_STACK_DIR");
+    if (stack.empty())
+        GTEST_SKIP() << "PG_STACK_DIR is unset: tests/sync/pg_store_test.sh sets it, to restart the server";
+    auto pg_stack = [&stack](char const* command) {
+        auto line = std::string(GUICHET_SOURCE_DIR) + "/tests/lib/pg-stack.sh " + command + " " + testing::quoted(stack)
+            + " >/dev/null";
+        return std::system(line.c_str());
+    };
+    enroll("k-1", "key-1");
+    ASSERT_TRUE(store().ingest(dossier("k-1", 0), 4000).ok());
+    ASSERT_TRUE(store().counts().ok()); // so that a reading connection is open too
+
+    // Another session holds the catalogue, so that the publication below is
+    // under way, waiting for its lock, when the server stops. (Declared
+    // first, the publication is waited for after the lock is let go.)
+    std::future<Result<std::int64_t>> publishing;
+    auto holder = std::make_unique<pqxx::connection>(m_url);
+    auto hold = std::make_unique<pqxx::work>(*holder);
+    hold->exec("LOCK TABLE catalogue IN ACCESS EXCLUSIVE MODE");
+    publishing = std::async(std::launch::async, [this] {
+        return store().publish_catalogue(hub::CatalogueVersion { 0, "\"a\"", "{1}", "s1", 10 });
+    });
+    {
+        pqxx::connection watcher(m_url);
+        auto waiting = [&watcher] {
+            return pqxx::nontransaction(watcher)
+                .exec("SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
+                      "AND wait_event_type = 'Lock'")[0][0]
+                .as<int>();
+        };
+        for (int i = 0; i < 1000 && waiting() == 0; ++i)
+            std::this_thread::sleep_for(std::chrono::milliseconds(10));
+        ASSERT_EQ(waiting(), 1) << "the publication never waited for the catalogue's lock";
+    }
+
+    ASSERT_EQ(pg_stack("stop"), 0);
+    auto cut = publishing.get();
+    EXPECT_EQ(code_of(cut), "store.io");
+    EXPECT_EQ(code_of(store().ingest(dossier("k-1", 1), 4100)), "store.io");
+    EXPECT_EQ(code_of(store().counts()), "store.io");
+    hold.reset();
+    holder.reset();
+    ASSERT_EQ(pg_stack("start"), 0);
+
+    auto stored = store().ingest(dossier("k-1", 1), 4200);
+    ASSERT_TRUE(stored.ok()) << stored.error().detail;
+    EXPECT_EQ(stored.value().outcome, hub::IngestOutcome::Stored);
+    auto counts = store().counts();
+    ASSERT_TRUE(counts.ok()) << counts.error().detail;
+    EXPECT_EQ(counts.value().dossiers, 2);
+    auto published = store().publish_catalogue(hub::CatalogueVersion { 0, "\"b\"", "{2}", "s2", 20 });
+    ASSERT_TRUE(published.ok()) << published.error().detail;
+    EXPECT_EQ(published.value(), 1) << "the publication cut off by the stop was kept";
+}
+
 INSTANTIATE_TEST_SUITE_P(Sqlite, HubStoreTest, ::testing::Values("sqlite"));
+INSTANTIATE_TEST_SUITE_P(Postgres, HubStoreTest, ::testing::Values("postgres"));
 
 // [SECTION] The hub's behaviour
 

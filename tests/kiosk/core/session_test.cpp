@@ -658,6 +658,89 @@ TEST_F(SessionTest, FollowingARequestShowsWhereItStandsAndKeepsNothing)
     EXPECT_FALSE(session.follow_up());
 }
 
+// Records what the session asks the central services.
+struct FakeTracker final : RequestTracker {
+    void ask(TrackingCode const& code, StatusQueryId query) override { asked.emplace_back(code.text(), query); }
+    std::vector<std::pair<std::string, StatusQueryId>> asked;
+};
+
+TEST_F(SessionTest, ARequestThatLeftTheKioskIsAskedOfTheServices)
+{
+    FakeTracker tracker;
+    session.set_request_tracker(&tracker);
+    auto follow = [&](std::string const& code) {
+        session.dispatch(intent::Activity {});
+        session.dispatch(intent::StartDemarche { "suivi" });
+        session.dispatch(intent::Begin {});
+        session.dispatch(intent::InsertText { code });
+        session.dispatch(intent::Next {});
+    };
+    auto code = TrackingCode::from_serial(42, 99);
+    follow(code.display());
+    ASSERT_EQ(session.screen(), Screen::Status);
+    ASSERT_EQ(tracker.asked.size(), 1u);
+    EXPECT_EQ(tracker.asked[0].first, code.text());
+    ASSERT_TRUE(session.follow_up()->pending);
+    EXPECT_TRUE(session.next_deadline()) << "the wait has an end";
+
+    // The services know it: accepted.
+    RequestStatus accepted { "signalement", 1795000000, RequestState::Accepted };
+    session.dispatch(intent::StatusAnswered { tracker.asked[0].second, true, accepted });
+    EXPECT_FALSE(session.follow_up()->pending);
+    ASSERT_TRUE(session.follow_up()->status);
+    EXPECT_EQ(session.follow_up()->status->state, RequestState::Accepted);
+    EXPECT_TRUE(session.follow_up()->asked_services);
+
+    // Another code: an answer to the first one, arriving late, is ignored.
+    session.dispatch(intent::Back {});
+    for (int i = 0; i < 10; ++i)
+        session.dispatch(intent::EraseLast {});
+    session.dispatch(intent::InsertText { "BCDFBCDK" });
+    session.dispatch(intent::Next {});
+    ASSERT_EQ(tracker.asked.size(), 2u);
+    session.dispatch(intent::StatusAnswered { tracker.asked[0].second, true, accepted });
+    EXPECT_TRUE(session.follow_up()->pending);
+    // Unknown to the services.
+    session.dispatch(intent::StatusAnswered { tracker.asked[1].second, true, std::nullopt });
+    EXPECT_FALSE(session.follow_up()->pending);
+    EXPECT_FALSE(session.follow_up()->status);
+    EXPECT_FALSE(session.follow_up()->error);
+    session.dispatch(intent::EndSession {});
+
+    // The services cannot be reached: a sentence and a way forward.
+    follow(code.display());
+    session.dispatch(intent::StatusAnswered { tracker.asked.back().second, false, std::nullopt });
+    ASSERT_TRUE(session.follow_up()->error);
+    EXPECT_NE(session.follow_up()->error->find("Réessayez plus tard"), std::string::npos);
+    session.dispatch(intent::EndSession {});
+
+    // Or never answer: the resident is not left waiting.
+    follow(code.display());
+    wait(Millis(10'000));
+    EXPECT_FALSE(session.follow_up()->pending);
+    ASSERT_TRUE(session.follow_up()->error);
+    session.dispatch(intent::StatusAnswered { tracker.asked.back().second, true, accepted });
+    EXPECT_FALSE(session.follow_up()->status) << "a late answer changes nothing";
+}
+
+TEST_F(SessionTest, ARequestStillInTheOutboxIsNotAskedOfTheServices)
+{
+    FakeTracker tracker;
+    session.set_request_tracker(&tracker);
+    fill_to_review();
+    session.dispatch(intent::Confirm {});
+    auto code = session.receipt()->code;
+    session.dispatch(intent::EndSession {});
+    session.dispatch(intent::Activity {});
+    session.dispatch(intent::StartDemarche { "suivi" });
+    session.dispatch(intent::Begin {});
+    session.dispatch(intent::InsertText { code.display() });
+    session.dispatch(intent::Next {});
+    ASSERT_TRUE(session.follow_up()->status);
+    EXPECT_EQ(session.follow_up()->status->state, RequestState::WaitingToLeave);
+    EXPECT_TRUE(tracker.asked.empty());
+}
+
 TEST_F(SessionTest, RetourDuringACorrectionNeverDropsTheAnswers)
 {
     fill_to_review();
