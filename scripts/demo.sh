@@ -1,20 +1,62 @@
 #!/usr/bin/env bash
 # Runs the kiosk as a resident would meet it: 1920x1080, simulated printer
-# writing PDFs to var/receipts, outbox in var/data. Where there is no
-# display, the kiosk runs in Xvfb, first plays a guided tour (screenshots in
-# var/demo), then stays up for you to look at with any X client.
+# writing PDFs to var/receipts, outbox in var/data, and a local hub
+# (kiosk-hub on https://localhost:8443, data in var/hub, a development CA)
+# to which the kiosk is enrolled, so that the whole loop shows: a confirmed
+# dossier leaves the kiosk sealed, reaches the hub, and its status can be
+# followed. Where there is no display, the kiosk runs in Xvfb, first plays
+# a guided tour (screenshots in var/demo), then stays up for you to look at
+# with any X client.
 set -euo pipefail
 build=${1:-build}
 cd "$(dirname "$0")/.."
+hub_bin=$build/sync/hub/kiosk-hub
+kioskctl=$build/provisioning/kioskctl
+port=${GUICHET_HUB_PORT:-8443}
+export KIOSK_HUB_DATA=var/hub
 kiosk=("$build/kiosk/main/kiosk" --data var/data --printer pdf:var/receipts)
 mkdir -p var/receipts var/data var/demo
+
+pids=()
+cleanup() {
+  for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
+  wait 2>/dev/null || true
+}
+trap cleanup EXIT
+
+# 1. The hub: created once, then reused (its keys are what the kiosk trusts).
+if [[ ! -f var/hub/hub-keys.json ]]; then
+  echo "demo: creating a local hub in var/hub (keys, development CA, a site, the catalogue)"
+  "$hub_bin" init >/dev/null
+  "$hub_bin" dev-ca --out var/hub/tls >/dev/null
+  "$hub_bin" site add demo "Maison France Services de démonstration" >/dev/null
+  "$hub_bin" site slots demo kiosk/data/creneaux.json >/dev/null
+  "$hub_bin" catalogue publish kiosk/catalogue >/dev/null
+fi
+"$hub_bin" serve --listen "127.0.0.1:$port" >var/hub/serve.log 2>&1 &
+pids+=($!)
+for _ in $(seq 50); do
+  curl -s -o /dev/null --cacert var/hub/tls/ca.pem "https://localhost:$port/metrics" && break
+  sleep 0.1
+done
+curl -s -o /dev/null --cacert var/hub/tls/ca.pem "https://localhost:$port/metrics" \
+  || { echo "demo: the hub did not start (port $port taken? set GUICHET_HUB_PORT); see var/hub/serve.log" >&2; exit 1; }
+
+# 2. The kiosk: enrolled once, with a one-time code, as a technician would.
+if [[ ! -f var/data/identity.json ]]; then
+  code=$("$hub_bin" enroll-code --site demo 2>/dev/null)
+  echo "demo: enrolling the kiosk with the hub (code $code)"
+  "$kioskctl" enroll --hub "https://localhost:$port" --code "$code" --ca var/hub/tls/ca.pem --data var/data
+fi
+token=$("$hub_bin" admin-token)
+echo "demo: the hub's fleet page: https://localhost:$port/fleet (user admin, password $token;"
+echo "      the CA to trust is var/hub/tls/ca.pem); dossiers: $hub_bin dossiers"
 
 if [[ -z "${DISPLAY:-}" ]]; then
   display=:${GUICHET_DISPLAY:-99}
   echo "demo: no display, starting Xvfb on $display (1920x1080)"
   Xvfb "$display" -screen 0 1920x1080x24 -nolisten tcp >/dev/null 2>&1 &
-  xvfb=$!
-  trap 'kill $xvfb 2>/dev/null || true' EXIT
+  pids+=($!)
   export DISPLAY=$display
   for _ in $(seq 50); do xdpyinfo >/dev/null 2>&1 && break; sleep 0.1; done
   echo "demo: guided tour (tests/ui/scenarios/happy_path.scn), screenshots in var/demo/"
@@ -22,7 +64,8 @@ if [[ -z "${DISPLAY:-}" ]]; then
   echo "demo: the identity from the ID card (tests/ui/scenarios/card_listes.scn), screenshots in var/demo/card/"
   "${kiosk[@]}" --scenario tests/ui/scenarios/card_listes.scn --screenshots var/demo/card
   echo "demo: receipts printed so far:"; ls -1 var/receipts
+  echo "demo: dossiers the hub holds:"; "$hub_bin" dossiers | tail -5
 fi
 echo "demo: kiosk running on $DISPLAY; close the window or press Ctrl-C to stop"
-# Not exec: the trap must stop Xvfb after the kiosk has closed its window.
+# Not exec: the trap must stop Xvfb and the hub after the kiosk has closed.
 "${kiosk[@]}"

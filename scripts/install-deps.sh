@@ -25,7 +25,7 @@ packages=(
   # (the kiosk's uplink), cpp-httplib with OpenSSL (the hub's server),
   # libpqxx and a PostgreSQL server (the hub's fleet storage; tests start
   # their own with initdb and pg_ctl), faketime (the clock-skew test)
-  libsodium-dev libcurl4-openssl-dev libcpp-httplib-dev libpqxx-dev postgresql faketime
+  libsodium-dev libcurl4-openssl-dev libcpp-httplib-dev libpqxx-dev postgresql faketime curl
   # fonts the kiosk and its receipts load by path
   fonts-dejavu-core fonts-font-awesome
   # tests: read receipts back, decode QR codes, look inside the outbox

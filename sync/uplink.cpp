@@ -1,8 +1,10 @@
 #include "uplink.hpp"
 
 #include "kiosk/core/log.hpp"
+#include "kiosk/core/slots.hpp"
 #include "sync/catalogue_bundle.hpp"
 #include "sync/hub_client.hpp"
+#include "sync/private_file.hpp"
 #include "sync/protocol.hpp"
 #include "sync/sqlite_store.hpp"
 
@@ -127,8 +129,10 @@ public:
             if (now >= m_next_heartbeat)
                 heartbeat();
             now = Clock::now();
-            if (now >= m_next_catalogue)
+            if (now >= m_next_catalogue) {
                 pull_catalogue();
+                pull_slots();
+            }
             auto next = std::min({ m_next_push, m_next_heartbeat, m_next_catalogue });
             if (!m_store)
                 next = std::min(next, Clock::now() + std::chrono::seconds(5));
@@ -380,6 +384,42 @@ private:
             m_shared.callbacks.on_catalogue(installed.value());
     }
 
+    void pull_slots()
+    {
+        auto const& file = m_shared.settings.slots_file;
+        if (file.empty())
+            return;
+        if (m_slots_text.empty()) {
+            if (auto kept = read_private_file(file); kept.ok())
+                m_slots_text = kept.value();
+        }
+        auto response = m_client->request("GET", "/v1/slots");
+        if (!response.ok()) {
+            note_failure(response.error().code);
+            return;
+        }
+        if (!response.value().ok())
+            return;
+        auto answer = Json::parse(response.value().body, nullptr, false);
+        if (!answer.is_object() || !answer.contains("schedule") || answer["schedule"].is_null())
+            return;
+        auto text = answer["schedule"].dump(2) + "\n";
+        if (text == m_slots_text)
+            return;
+        if (auto parsed = SlotSchedule::parse(text); !parsed.ok()) {
+            log(LogLevel::Error, "sync", "the hub's appointment week is refused: " + parsed.error().detail);
+            return;
+        }
+        if (auto written = write_file_atomically(file, text, 0644); !written.ok()) {
+            log(LogLevel::Error, "sync", "the appointment week cannot be kept: " + written.error().detail);
+            return;
+        }
+        m_slots_text = text;
+        log(LogLevel::Info, "sync", "new appointment week from the hub");
+        if (m_shared.callbacks.on_slots)
+            m_shared.callbacks.on_slots(text);
+    }
+
     // Checks the signature, then the catalogue itself, then writes it and
     // swaps <root>/current to it with one rename.
     Result<std::filesystem::path> install_catalogue(HubResponse const& answer)
@@ -503,6 +543,7 @@ private:
     Clock::time_point m_next_catalogue;
     std::string m_catalogue_etag;
     std::string m_refused_etag;
+    std::string m_slots_text;
 };
 
 }

@@ -38,6 +38,9 @@ struct UplinkSettings {
     // Pulled catalogues: <root>/<sha256>/ each, and <root>/current, a
     // symbolic link to the one in use.
     std::filesystem::path catalogue_root;
+    // The site's appointment week from the hub, kept for the next start
+    // (<data>/slots.json); empty: slots are not pulled.
+    std::filesystem::path slots_file;
     std::string software_version { "0.1.0" };
     std::chrono::seconds heartbeat_period { 60 };
     std::chrono::seconds catalogue_period { 900 };
@@ -78,6 +81,9 @@ public:
         // A new catalogue was verified and is now <root>/current.
         std::function<void(std::filesystem::path const& folder)> on_catalogue;
         std::function<PeripheralReport()> peripherals;
+        // A new appointment week (creneaux.json format), checked, and
+        // already written to slots_file.
+        std::function<void(std::string const& schedule)> on_slots;
     };
 
     Uplink(KioskIdentity identity, UplinkSettings settings, Callbacks callbacks);

@@ -106,7 +106,7 @@ void CardFlow::wipe()
 
 Session::Session(
     Catalogue const& catalogue, Clock const& clock, DossierStore& store, ReceiptPrinter& printer, SessionConfig config)
-    : m_catalogue(catalogue)
+    : m_catalogue(&catalogue)
     , m_clock(clock)
     , m_store(store)
     , m_printer(printer)
@@ -125,7 +125,9 @@ void Session::dispatch(Intent const& intent)
     // What devices and time report is not the resident doing something.
     bool is_time = std::holds_alternative<intent::Tick>(intent) || std::holds_alternative<intent::PrintFinished>(intent)
         || std::holds_alternative<intent::PrinterChanged>(intent)
-        || std::holds_alternative<intent::StatusAnswered>(intent);
+        || std::holds_alternative<intent::StatusAnswered>(intent)
+        || std::holds_alternative<intent::CatalogueArrived>(intent)
+        || std::holds_alternative<intent::SlotsArrived>(intent);
     bool is_raw_touch = std::holds_alternative<intent::Activity>(intent);
     if (is_raw_touch) {
         if (!m_idle_warning_since)
@@ -260,7 +262,7 @@ void Session::handle(intent::PrinterChanged const& changed)
 std::vector<Demarche const*> Session::most_used() const
 {
     std::vector<Demarche const*> demarches;
-    for (auto const& demarche : m_catalogue.demarches)
+    for (auto const& demarche : m_catalogue->demarches)
         demarches.push_back(&demarche);
     auto count = [&](Demarche const* demarche) {
         auto it = m_usage.find(demarche->id);
@@ -277,7 +279,7 @@ std::vector<Demarche const*> Session::most_used() const
 std::vector<Demarche const*> Session::demarches_of_theme(std::string_view theme_id) const
 {
     std::vector<Demarche const*> demarches;
-    for (auto const& demarche : m_catalogue.demarches) {
+    for (auto const& demarche : m_catalogue->demarches) {
         if (demarche.theme == theme_id)
             demarches.push_back(&demarche);
     }
@@ -287,7 +289,7 @@ std::vector<Demarche const*> Session::demarches_of_theme(std::string_view theme_
 std::vector<Demarche const*> Session::demarches_for_situation(std::string_view situation_id) const
 {
     std::vector<Demarche const*> demarches;
-    for (auto const& demarche : m_catalogue.demarches) {
+    for (auto const& demarche : m_catalogue->demarches) {
         if (std::find(demarche.situations.begin(), demarche.situations.end(), situation_id)
             != demarche.situations.end())
             demarches.push_back(&demarche);
@@ -325,7 +327,7 @@ void Session::handle(intent::OpenTheme const& open)
 {
     if (!browsing() || m_out_of_service)
         return;
-    auto const* theme = m_catalogue.orientation.find_theme(open.theme_id);
+    auto const* theme = m_catalogue->orientation.find_theme(open.theme_id);
     if (!theme)
         return;
     m_theme = theme;
@@ -345,7 +347,7 @@ void Session::handle(intent::ChooseSituation const& choose)
 {
     if (m_screen != Screen::Situations)
         return;
-    auto const* situation = m_catalogue.orientation.find_situation(choose.situation_id);
+    auto const* situation = m_catalogue->orientation.find_situation(choose.situation_id);
     if (!situation)
         return;
     m_situation = situation;
@@ -357,7 +359,7 @@ void Session::handle(intent::StartDemarche const& start)
 {
     if (!browsing() || m_out_of_service)
         return;
-    auto const* demarche = m_catalogue.find(start.demarche_id);
+    auto const* demarche = m_catalogue->find(start.demarche_id);
     if (!demarche || unavailable(*demarche))
         return;
     m_intro = demarche;
@@ -784,6 +786,45 @@ void Session::end_session()
     m_screen = Screen::Attract;
     ++m_sessions_ended;
     ++m_revision;
+    take_arrivals();
+}
+
+void Session::handle(intent::CatalogueArrived const& arrived)
+{
+    if (!arrived.catalogue)
+        return;
+    m_pending_catalogue = arrived.catalogue;
+    if (m_screen == Screen::Attract)
+        take_arrivals();
+}
+
+void Session::handle(intent::SlotsArrived const& arrived)
+{
+    if (!arrived.slots)
+        return;
+    m_pending_slots = arrived.slots;
+    if (m_screen == Screen::Attract)
+        take_arrivals();
+}
+
+void Session::take_arrivals()
+{
+    // Only on the attract screen: no runner, theme or start screen points
+    // into the catalogue being replaced.
+    if (m_screen != Screen::Attract || m_runner)
+        return;
+    if (m_pending_catalogue) {
+        m_owned_catalogue = std::move(m_pending_catalogue);
+        m_catalogue = m_owned_catalogue.get();
+        log(LogLevel::Info, "catalogue",
+            "now serving " + std::to_string(m_catalogue->demarches.size()) + " démarche(s) from the hub");
+        ++m_revision;
+    }
+    if (m_pending_slots) {
+        m_owned_slots = std::move(m_pending_slots);
+        m_config.slots = m_owned_slots.get();
+        ++m_revision;
+    }
 }
 
 }

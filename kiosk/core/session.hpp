@@ -131,6 +131,15 @@ struct StatusAnswered {
     bool reached { false };
     std::optional<RequestStatus> status;
 };
+// A new catalogue (published by the hub) or a new appointment week: taken
+// when the session in progress ends, at once when there is none, so that
+// nobody's démarche changes under their fingers.
+struct CatalogueArrived {
+    std::shared_ptr<Catalogue const> catalogue;
+};
+struct SlotsArrived {
+    std::shared_ptr<SlotSchedule const> slots;
+};
 // "Utiliser ma carte" on an identity question typed by hand so far.
 struct UseCard { };
 // The card reader was plugged in or out (or pcscd came or went).
@@ -158,7 +167,7 @@ using Intent = std::variant<intent::Activity, intent::StillHere, intent::OpenThe
     intent::EraseLast, intent::Next, intent::Back, intent::EditStep, intent::RemoveItem, intent::Confirm,
     intent::EndSession, intent::OpenHelp, intent::CloseHelp, intent::Tick, intent::PrintFinished, intent::UseCard,
     intent::ReaderChanged, intent::CardPresence, intent::CardReadProgress, intent::CardReadFinished,
-    intent::PrinterChanged, intent::StatusAnswered>;
+    intent::PrinterChanged, intent::StatusAnswered, intent::CatalogueArrived, intent::SlotsArrived>;
 
 struct SessionConfig {
     Millis idle_warning_after { 45'000 };
@@ -248,7 +257,7 @@ public:
     // Whether the Step screen offers "Utiliser ma carte".
     bool can_use_card() const;
 
-    Catalogue const& catalogue() const { return m_catalogue; }
+    Catalogue const& catalogue() const { return *m_catalogue; }
     // The most used démarches, most used first; the catalogue's order while
     // nothing has been counted.
     std::vector<Demarche const*> most_used() const;
@@ -326,6 +335,10 @@ private:
     void handle(intent::CardReadFinished const&);
     void handle(intent::PrinterChanged const&);
     void handle(intent::StatusAnswered const&);
+    void handle(intent::CatalogueArrived const&);
+    void handle(intent::SlotsArrived const&);
+    // Between sessions: what arrived meanwhile replaces what was in use.
+    void take_arrivals();
     // The card flow's share of the editing intents, while Screen::Card.
     void card_choose(std::string_view choice);
     void card_insert(std::string_view text);
@@ -344,7 +357,13 @@ private:
     bool browsing() const;
     bool editing() const { return m_runner && (m_screen == Screen::Step || m_screen == Screen::Review); }
 
-    Catalogue const& m_catalogue;
+    Catalogue const* m_catalogue;
+    // What the hub sent, kept alive here; and what waits for the session
+    // in progress to end.
+    std::shared_ptr<Catalogue const> m_owned_catalogue;
+    std::shared_ptr<SlotSchedule const> m_owned_slots;
+    std::shared_ptr<Catalogue const> m_pending_catalogue;
+    std::shared_ptr<SlotSchedule const> m_pending_slots;
     Clock const& m_clock;
     DossierStore& m_store;
     ReceiptPrinter& m_printer;

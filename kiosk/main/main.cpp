@@ -436,16 +436,20 @@ int main(int argc, char** argv)
 
     // Until the central services publish appointment slots (sync), the
     // site's week: without it, appointments cannot be booked here.
+    // The hub's week, once it sent one, replaces the one shipped.
     SlotSchedule slots;
-    if (auto text = read_file(options.slots)) {
+    auto slots_path = options.slots;
+    if (std::filesystem::exists(options.data / "slots.json"))
+        slots_path = options.data / "slots.json";
+    if (auto text = read_file(slots_path)) {
         if (auto parsed_slots = SlotSchedule::parse(*text)) {
             slots = parsed_slots.release_value();
             options.session.slots = &slots;
         } else {
-            log(LogLevel::Error, "slots", options.slots.string() + ": " + parsed_slots.error().detail);
+            log(LogLevel::Error, "slots", slots_path.string() + ": " + parsed_slots.error().detail);
         }
     } else {
-        log(LogLevel::Warning, "slots", "cannot read " + options.slots.string() + "; no appointment can be booked");
+        log(LogLevel::Warning, "slots", "cannot read " + slots_path.string() + "; no appointment can be booked");
     }
 
     // Not enrolled, the kiosk has no hub key to seal dossiers to: it stays
@@ -492,15 +496,28 @@ int main(int argc, char** argv)
         UplinkSettings settings;
         settings.store_path = options.data / "kiosk.db";
         settings.catalogue_root = options.data / "catalogue";
+        settings.slots_file = options.data / "slots.json";
         settings.software_version = GUICHET_VERSION;
         settings.heartbeat_period = std::chrono::seconds(identity->heartbeat_seconds);
         uplink = std::make_unique<Uplink>(*identity, settings,
             Uplink::Callbacks {
                 [](UplinkState const&) {},
-                [](std::filesystem::path const&) {
-                    log(LogLevel::Info, "sync", "a new catalogue is installed; it is used from the next start");
+                // Loaded here, on the uplink's thread; the session takes it
+                // when no resident is using the kiosk.
+                [&postbox](std::filesystem::path const& folder) {
+                    auto arrived = std::make_shared<Catalogue>(load_catalogue_files(folder));
+                    if (!arrived->errors.empty()) {
+                        log(LogLevel::Error, "catalogue",
+                            "the hub's new catalogue does not load here; kept the old one");
+                        return;
+                    }
+                    postbox.post(intent::CatalogueArrived { std::move(arrived) });
                 },
                 [&board] { return board.report(); },
+                [&postbox](std::string const& text) {
+                    if (auto parsed = SlotSchedule::parse(text))
+                        postbox.post(intent::SlotsArrived { std::make_shared<SlotSchedule>(parsed.release_value()) });
+                },
             });
     }
     OutboxForSession outbox(*store, [&uplink] {

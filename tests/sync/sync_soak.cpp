@@ -56,7 +56,7 @@ int main(int argc, char** argv)
     settings.backoff_max = std::chrono::milliseconds(2000);
     settings.connect_timeout = std::chrono::milliseconds(1000);
     settings.request_timeout = std::chrono::milliseconds(3000);
-    Uplink uplink(identity.value(), settings, Uplink::Callbacks { {}, {}, {} });
+    Uplink uplink(identity.value(), settings, Uplink::Callbacks {});
 
     std::mt19937 random(std::random_device {}());
     // A few milliseconds between residents, so that the kills land while

@@ -11,6 +11,7 @@
 #include "store_test_support.hpp"
 
 #include "kiosk/core/log.hpp"
+#include "kiosk/core/slots.hpp"
 #include "sync/enrollment.hpp"
 #include "sync/hub/dev_ca.hpp"
 #include "sync/hub/hub.hpp"
@@ -190,6 +191,7 @@ protected:
         UplinkSettings settings;
         settings.store_path = kiosk_folder() / "kiosk.db";
         settings.catalogue_root = kiosk_folder() / "catalogue";
+        settings.slots_file = kiosk_folder() / "slots.json";
         settings.software_version = "test";
         settings.heartbeat_period = 1s;
         settings.backoff_base = 50ms;
@@ -207,6 +209,7 @@ protected:
                 [] {
                     return PeripheralReport { "ready", "absent" };
                 },
+                [this](std::string const&) { ++m_slot_weeks; },
             });
     }
 
@@ -243,6 +246,7 @@ protected:
     std::mutex m_mutex;
     std::vector<UplinkState> m_states;
     std::atomic<int> m_catalogues { 0 };
+    std::atomic<int> m_slot_weeks { 0 };
 };
 
 TEST_F(UplinkTest, TheOutboxDrainsAndTheHubHoldsEachDossierOnceReadableByItAlone)
@@ -402,6 +406,26 @@ TEST_F(UplinkTest, ASignedCatalogueIsInstalledAndATamperedOneIsRefused)
     ASSERT_TRUE(eventually([&] { return m_catalogues.load() == 2; }));
     EXPECT_NE(Uplink::current_catalogue(root), first);
     EXPECT_FALSE(std::filesystem::exists(first)) << "the old version is cleaned away";
+}
+
+TEST_F(UplinkTest, TheSitesAppointmentWeekComesFromTheHubAndIsKept)
+{
+    enroll_kiosk();
+    auto week = testing::read_file(std::filesystem::path(GUICHET_SOURCE_DIR) / "kiosk/data/creneaux.json");
+    ASSERT_TRUE(m_hub->store().set_site_slots("mairie", week).ok());
+    start_uplink();
+    ASSERT_TRUE(eventually([&] { return m_slot_weeks.load() == 1; }));
+    auto kept = testing::read_file(kiosk_folder() / "slots.json");
+    EXPECT_EQ(Json::parse(kept), Json::parse(week));
+    EXPECT_TRUE(SlotSchedule::parse(kept).ok());
+
+    // A week the kiosk cannot read is refused; the kept one stays.
+    ASSERT_TRUE(m_hub->store().set_site_slots("mairie", R"({"format": 99})").ok());
+    m_uplink.reset();
+    start_uplink();
+    std::this_thread::sleep_for(1s);
+    EXPECT_EQ(m_slot_weeks.load(), 1);
+    EXPECT_EQ(testing::read_file(kiosk_folder() / "slots.json"), kept);
 }
 
 TEST_F(UplinkTest, TheStatusOfARequestComesFromTheHub)

@@ -741,6 +741,27 @@ TEST_F(SessionTest, ARequestStillInTheOutboxIsNotAskedOfTheServices)
     EXPECT_TRUE(tracker.asked.empty());
 }
 
+TEST_F(SessionTest, ANewCatalogueWaitsForTheResidentToFinish)
+{
+    // The hub's catalogue: the same, without the acte de naissance.
+    auto smaller = std::make_shared<Catalogue>(
+        load_catalogue({ "orientation.json", orientation_json }, { { "signalement.json", signalement_json } }));
+    ASSERT_TRUE(smaller->errors.empty());
+    start();
+    session.dispatch(intent::CatalogueArrived { smaller });
+    EXPECT_EQ(&session.catalogue(), &catalogue) << "changed under the resident's fingers";
+    EXPECT_TRUE(session.runner());
+    session.dispatch(intent::EndSession {});
+    EXPECT_EQ(&session.catalogue(), smaller.get());
+    EXPECT_FALSE(session.catalogue().find("acte"));
+
+    // On the attract screen, at once.
+    auto again = std::make_shared<Catalogue>(test_catalogue());
+    session.dispatch(intent::CatalogueArrived { again });
+    EXPECT_EQ(&session.catalogue(), again.get());
+    EXPECT_TRUE(session.catalogue().find("acte"));
+}
+
 TEST_F(SessionTest, RetourDuringACorrectionNeverDropsTheAnswers)
 {
     fill_to_review();
