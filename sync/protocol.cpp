@@ -30,7 +30,9 @@ std::string normalise_code(std::string_view typed)
 {
     std::string code;
     for (char c : typed) {
-        if (std::isspace(static_cast<unsigned char>(c)))
+        // Dashes and spaces are for reading; a code typed without them is
+        // the same code.
+        if (std::isspace(static_cast<unsigned char>(c)) || c == '-')
             continue;
         code.push_back(static_cast<char>(std::toupper(static_cast<unsigned char>(c))));
     }

@@ -39,7 +39,8 @@ std::string signing_string(std::string_view method, std::string_view target, std
 // public key it sends.
 std::string enrollment_proof(std::string_view code, std::string_view public_key_base64);
 
-// An enrollment code as typed: upper case, without spaces; dashes kept.
+// An enrollment code as typed, normalised: upper case, without spaces or
+// dashes ("k7qp 3hxm-wn4r" is "K7QP3HXMWN4R").
 std::string normalise_code(std::string_view typed);
 
 // The central services' words for where a request stands.

@@ -314,11 +314,14 @@ private:
             { "clock_offset_s", m_client->clock_offset() },
             { "catalogue", m_catalogue_etag.empty() ? Json(nullptr) : Json(m_catalogue_etag) },
         };
-        auto period
-            = std::chrono::seconds(m_shared.identity.heartbeat_seconds > 0 ? m_shared.identity.heartbeat_seconds : 60);
+        // The hub says how often (in its answers); a period set in the
+        // settings wins (tests, benchmarks).
+        if (m_heartbeat_period.count() == 0)
+            m_heartbeat_period = std::chrono::seconds(
+                m_shared.identity.heartbeat_seconds > 0 ? m_shared.identity.heartbeat_seconds : 60);
         if (settings.heartbeat_period.count() > 0)
-            period = settings.heartbeat_period;
-        m_next_heartbeat = Clock::now() + period;
+            m_heartbeat_period = settings.heartbeat_period;
+        m_next_heartbeat = Clock::now() + m_heartbeat_period;
         auto response = m_client->request("POST", "/v1/heartbeat", body.dump());
         if (!response.ok()) {
             note_failure(response.error().code);
@@ -335,6 +338,9 @@ private:
         note_success();
         auto answer = Json::parse(response.value().body, nullptr, false);
         if (answer.is_object()) {
+            auto told = answer.value("heartbeat_seconds", 0);
+            if (told >= 10 && told <= 3600 && settings.heartbeat_period.count() == 0)
+                m_heartbeat_period = std::chrono::seconds(told);
             auto etag = answer.value("catalogue_etag", std::string());
             // A new catalogue was published: fetch it now rather than at the
             // next period.
@@ -544,6 +550,7 @@ private:
     std::string m_catalogue_etag;
     std::string m_refused_etag;
     std::string m_slots_text;
+    std::chrono::seconds m_heartbeat_period { 0 };
 };
 
 }

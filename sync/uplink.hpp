@@ -42,7 +42,8 @@ struct UplinkSettings {
     // (<data>/slots.json); empty: slots are not pulled.
     std::filesystem::path slots_file;
     std::string software_version { "0.1.0" };
-    std::chrono::seconds heartbeat_period { 60 };
+    // 0: as the hub says (at enrollment, then in each heartbeat's answer).
+    std::chrono::seconds heartbeat_period { 0 };
     std::chrono::seconds catalogue_period { 900 };
     std::chrono::milliseconds backoff_base { 1000 };
     std::chrono::milliseconds backoff_max { 300000 };

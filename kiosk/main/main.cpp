@@ -498,7 +498,6 @@ int main(int argc, char** argv)
         settings.catalogue_root = options.data / "catalogue";
         settings.slots_file = options.data / "slots.json";
         settings.software_version = GUICHET_VERSION;
-        settings.heartbeat_period = std::chrono::seconds(identity->heartbeat_seconds);
         uplink = std::make_unique<Uplink>(*identity, settings,
             Uplink::Callbacks {
                 [](UplinkState const&) {},

@@ -96,6 +96,45 @@ Result<std::string> Hub::open_dossier(DossierRecord const& record) const
     return crypto::open_sealed(box, m_keys.box);
 }
 
+namespace {
+
+// One exported dossier: what the hub knows of it, and the dossier opened.
+Json export_line(DossierRecord const& record, Result<std::string> const& opened)
+{
+    Json line {
+        { "id", record.id },
+        { "kiosk_id", record.kiosk_id },
+        { "site_id", record.site_id },
+        { "tracking_code", record.tracking_code },
+        { "demarche_id", record.demarche_id },
+        { "confirmed_at", record.confirmed_at },
+        { "received_at", record.received_at },
+        { "state", protocol::to_wire(record.state) },
+    };
+    if (opened.ok()) {
+        auto dossier = Json::parse(opened.value(), nullptr, false);
+        line["dossier"] = dossier.is_discarded() ? Json(nullptr) : dossier;
+    } else {
+        // Kept for the back office to see; it cannot be read here.
+        line["dossier"] = nullptr;
+        line["error"] = opened.error().code;
+    }
+    return line;
+}
+
+}
+
+Result<std::string> Hub::export_batch(std::size_t limit)
+{
+    DossierFilter filter;
+    filter.not_exported_only = true;
+    filter.limit = limit;
+    std::string lines;
+    for (auto const& record : GUICHET_TRY(m_store.dossiers(filter, true)))
+        lines += export_line(record, open_dossier(record)).dump() + "\n";
+    return lines;
+}
+
 Result<std::size_t> Hub::export_dossiers(std::function<Result<void>(std::string const&)> const& deliver)
 {
     std::size_t exported = 0;
@@ -109,26 +148,7 @@ Result<std::size_t> Hub::export_dossiers(std::function<Result<void>(std::string 
         std::string lines;
         std::vector<std::int64_t> ids;
         for (auto const& record : batch) {
-            auto opened = open_dossier(record);
-            Json line {
-                { "id", record.id },
-                { "kiosk_id", record.kiosk_id },
-                { "site_id", record.site_id },
-                { "tracking_code", record.tracking_code },
-                { "demarche_id", record.demarche_id },
-                { "confirmed_at", record.confirmed_at },
-                { "received_at", record.received_at },
-                { "state", protocol::to_wire(record.state) },
-            };
-            if (opened.ok()) {
-                auto dossier = Json::parse(opened.value(), nullptr, false);
-                line["dossier"] = dossier.is_discarded() ? Json(nullptr) : dossier;
-            } else {
-                // Kept for the back office to see; it cannot be read here.
-                line["dossier"] = nullptr;
-                line["error"] = opened.error().code;
-            }
-            lines += line.dump() + "\n";
+            lines += export_line(record, open_dossier(record)).dump() + "\n";
             ids.push_back(record.id);
         }
         GUICHET_TRY(deliver(lines));
@@ -226,6 +246,8 @@ Result<std::pair<Json, bool>> Hub::push_dossier(Kiosk const& kiosk, Json const& 
     auto ingested = GUICHET_TRY(m_store.ingest(dossier, now()));
     bool stored = ingested.outcome == IngestOutcome::Stored;
     (stored ? m_counters.dossiers_stored : m_counters.dossiers_duplicate)++;
+    if (stored && m_settings.on_stored)
+        m_settings.on_stored();
     return std::pair { Json {
                            { "state", "received" },
                            { "received_at", ingested.received_at },

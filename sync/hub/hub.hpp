@@ -33,6 +33,9 @@ struct HubSettings {
     // How long an enrollment code stays usable.
     std::int64_t enrollment_code_lifetime { 7 * 24 * 3600 };
     std::string software_version { "0.1.0" };
+    // Called after a push stored a new dossier (the webhook exporter
+    // wakes on it). Must not block.
+    std::function<void()> on_stored;
 };
 
 // What a signed request carries, read from its headers.
@@ -53,6 +56,7 @@ public:
     std::int64_t now() const { return m_now(); }
     // In constant time.
     bool admin_token_matches(std::string_view token) const;
+    void set_on_stored(std::function<void()> on_stored) { m_settings.on_stored = std::move(on_stored); }
     HubSettings const& settings() const { return m_settings; }
     HubStore& store() { return m_store; }
 
@@ -67,9 +71,12 @@ public:
     Result<std::int64_t> publish_catalogue(std::filesystem::path const& folder);
     // The opened dossier (its JSON), for an administrator.
     Result<std::string> open_dossier(DossierRecord const& record) const;
-    // Exports dossiers not yet exported, opened, as JSON lines; marks them.
-    // `deliver` gets each batch's text and says whether it was taken.
+    // Exports dossiers not yet exported, opened, as JSON lines; marks each
+    // batch once `deliver` said it was taken (and never before).
     Result<std::size_t> export_dossiers(std::function<Result<void>(std::string const&)> const& deliver);
+    // Up to `limit` dossiers not yet exported, opened, as JSON lines,
+    // without marking them (the back office acknowledges their ids).
+    Result<std::string> export_batch(std::size_t limit);
 
     // [SECTION] The kiosks' API
 

@@ -7,6 +7,7 @@
 #include "hub.hpp"
 #include "server.hpp"
 #include "sqlite_hub_store.hpp"
+#include "webhook.hpp"
 
 #include "sync/protocol.hpp"
 
@@ -18,6 +19,7 @@
 #include <optional>
 #include <pthread.h>
 #include <thread>
+#include <unistd.h>
 #include <vector>
 
 using namespace guichet;
@@ -31,9 +33,12 @@ Commands:
   init                         Create the data folder: keys, admin token, store.
   serve [--listen HOST:PORT] [--cert FILE --key FILE] [--heartbeat-seconds N]
         [--threads N] [--port-file FILE] [--test-faults]
+        [--webhook URL [--webhook-token-file FILE] [--webhook-ca FILE]]
                                Serve the kiosks' API, the admin API, /fleet
                                and /metrics over HTTPS. Port 0 picks a free
-                               port (written to --port-file).
+                               port (written to --port-file). With --webhook,
+                               every dossier is POSTed to the back office
+                               (JSON lines, retried until it answers 2xx).
   dev-ca --out DIR [--name HOST]...
                                A development CA and a server certificate for
                                localhost (and each --name), valid from two
@@ -206,6 +211,28 @@ int serve(Arguments const& arguments)
     auto server = Server::create(*context.value().hub, settings);
     if (!server.ok())
         return failure(server.error());
+
+    // The back office, if one is configured, receives every dossier.
+    std::unique_ptr<WebhookExporter> webhook;
+    if (auto url = arguments.option("webhook")) {
+        WebhookSettings webhook_settings;
+        webhook_settings.url = *url;
+        if (auto token_file = arguments.option("webhook-token-file")) {
+            auto token = read_private_file(*token_file);
+            if (!token.ok())
+                return failure(token.error());
+            webhook_settings.bearer_token = token.value();
+            while (!webhook_settings.bearer_token.empty()
+                && std::isspace(static_cast<unsigned char>(webhook_settings.bearer_token.back())))
+                webhook_settings.bearer_token.pop_back();
+        }
+        if (auto ca = arguments.option("webhook-ca"))
+            webhook_settings.ca_file = *ca;
+        webhook = std::make_unique<WebhookExporter>(*context.value().hub, webhook_settings);
+        auto* exporter = webhook.get();
+        context.value().hub->set_on_stored([exporter] { exporter->wake(); });
+        std::fprintf(stderr, "kiosk-hub: dossiers are exported to %s\n", url->c_str());
+    }
     if (auto port_file = arguments.option("port-file")) {
         std::ofstream out(*port_file);
         out << server.value()->port() << "\n";
@@ -402,7 +429,9 @@ int admin_command(Arguments const& arguments)
                 return failure(Error::make("io.write", *path + ": cannot be opened"));
         }
         auto exported = hub.export_dossiers([out](std::string const& lines) -> Result<void> {
-            if (std::fwrite(lines.data(), 1, lines.size(), out) != lines.size() || std::fflush(out) != 0)
+            // On disk before the dossiers are marked exported.
+            if (std::fwrite(lines.data(), 1, lines.size(), out) != lines.size() || std::fflush(out) != 0
+                || (out != stdout && ::fsync(fileno(out)) != 0))
                 return Error::make("io.write", "the export could not be written");
             return {};
         });

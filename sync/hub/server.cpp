@@ -445,17 +445,43 @@ void Server::State::admin_routes()
             });
         });
 
-    http->Post("/admin/v1/export", [this](httplib::Request const& request, httplib::Response& response) {
+    // The back office takes dossiers in two steps, so that none is marked
+    // exported before it was received: GET a batch (opened, JSON lines),
+    // store it, then POST the ids it stored.
+    http->Get("/admin/v1/export", [this](httplib::Request const& request, httplib::Response& response) {
         as_admin(request, response, [&] {
-            std::string lines;
-            auto exported = hub.export_dossiers([&](std::string const& batch) -> Result<void> {
-                lines += batch;
-                return {};
-            });
-            if (!exported.ok())
-                return send_error(response, exported.error(), hub.now());
+            std::size_t limit = 100;
+            if (request.has_param("limit"))
+                limit = static_cast<std::size_t>(
+                    std::clamp(std::atoll(request.get_param_value("limit").c_str()), 1LL, 1000LL));
+            auto lines = hub.export_batch(limit);
+            if (!lines.ok())
+                return send_error(response, lines.error(), hub.now());
             response.status = 200;
-            response.set_content(lines, "application/x-ndjson");
+            response.set_content(lines.value(), "application/x-ndjson");
+        });
+    });
+
+    http->Post("/admin/v1/export/ack", [this](httplib::Request const& request, httplib::Response& response) {
+        as_admin(request, response, [&] {
+            auto body = Json::parse(request.body, nullptr, false);
+            std::vector<std::int64_t> ids;
+            if (body.is_object() && body.contains("ids") && body["ids"].is_array()) {
+                for (auto const& id : body["ids"]) {
+                    if (!id.is_number_integer()) {
+                        ids.clear();
+                        break;
+                    }
+                    ids.push_back(id.get<std::int64_t>());
+                }
+            }
+            if (ids.empty())
+                return send_error(
+                    response, Error::make("request.invalid", "ids: a non-empty list of dossier ids"), hub.now());
+            auto marked = hub.store().mark_exported(ids, hub.now());
+            if (!marked.ok())
+                return send_error(response, marked.error(), hub.now());
+            send_json(response, 200, Json { { "acknowledged", ids.size() } });
         });
     });
 

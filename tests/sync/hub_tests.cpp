@@ -7,10 +7,12 @@
 #include "sync/crypto.hpp"
 #include "sync/hub/hub.hpp"
 #include "sync/hub/hub_store.hpp"
+#include "sync/hub/webhook.hpp"
 #include "sync/protocol.hpp"
 #include "tests/lib/stack_env.hpp"
 
 #include <gtest/gtest.h>
+#include <httplib.h>
 #include <pqxx/pqxx>
 
 #include <atomic>
@@ -19,6 +21,7 @@
 #include <fstream>
 #include <future>
 #include <set>
+#include <sstream>
 #include <thread>
 
 namespace guichet {
@@ -80,7 +83,8 @@ TEST(Crypto, EnrollmentCodesAvoidLookalikes)
         seen.insert(code);
     }
     EXPECT_EQ(seen.size(), 200u);
-    EXPECT_EQ(protocol::normalise_code(" k7qp-3hxm wn4r "), "K7QP-3HXMWN4R");
+    EXPECT_EQ(protocol::normalise_code(" k7qp-3hxm wn4r "), "K7QP3HXMWN4R");
+    EXPECT_EQ(protocol::normalise_code("K7QP3HXMWN4R"), protocol::normalise_code("K7QP-3HXM-WN4R"));
 }
 
 TEST(Protocol, TheSigningStringCoversEveryPartOfTheRequest)
@@ -557,5 +561,71 @@ TEST_F(HubTest, ACatalogueIsPublishedSignedAndABrokenOneIsNot)
     EXPECT_EQ(m_store->latest_catalogue().value()->version, version.value());
 }
 
+TEST_F(HubTest, TheBackOfficeReceivesEveryDossierOnceEvenAfterRefusingSome)
+{
+    // A back office on loopback (plain HTTP here) that refuses the first
+    // two deliveries.
+    httplib::Server back_office;
+    std::mutex mutex;
+    std::vector<std::string> received;
+    int refusals = 2;
+    back_office.Post("/dossiers", [&](httplib::Request const& request, httplib::Response& response) {
+        std::lock_guard lock(mutex);
+        if (request.get_header_value("Authorization") != "Bearer jeton") {
+            response.status = 401;
+            return;
+        }
+        if (refusals > 0) {
+            --refusals;
+            response.status = 503;
+            return;
+        }
+        received.push_back(request.body);
+        response.status = 204;
+    });
+    int port = back_office.bind_to_any_port("127.0.0.1");
+    std::thread serving([&] { back_office.listen_after_bind(); });
+
+    auto keys = crypto::generate_signing_keys();
+    auto kiosk = m_store->kiosk(enroll(keys)).value().value();
+    auto push = [&](int serial) {
+        auto sealed = crypto::seal(R"({"answers":{"numero":")" + std::to_string(serial) + "\"}}", m_keys.box.public_key)
+                          .release_value();
+        Json body { { "idempotency_key", crypto::sha256_hex(std::to_string(serial)).substr(0, 32) },
+            { "tracking_code", TrackingCode::from_serial(static_cast<std::uint64_t>(serial), 5).text() },
+            { "demarche_id", "signalement-voirie" }, { "confirmed_at", m_now },
+            { "sealed", crypto::to_base64(sealed) } };
+        ASSERT_TRUE(m_hub->push_dossier(kiosk, body).ok());
+    };
+    for (int i = 0; i < 150; ++i)
+        push(i);
+    {
+        hub::WebhookSettings settings;
+        settings.url = "http://127.0.0.1:" + std::to_string(port) + "/dossiers";
+        settings.bearer_token = "jeton";
+        settings.period = std::chrono::milliseconds(50);
+        settings.backoff_base = std::chrono::milliseconds(50);
+        hub::WebhookExporter exporter(*m_hub, settings);
+        for (int i = 150; i < 160; ++i)
+            push(i);
+        auto until = std::chrono::steady_clock::now() + std::chrono::seconds(20);
+        while (std::chrono::steady_clock::now() < until && m_store->counts().value().dossiers_not_exported > 0)
+            std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    }
+    back_office.stop();
+    serving.join();
+
+    EXPECT_EQ(m_store->counts().value().dossiers_not_exported, 0);
+    std::multiset<std::string> numbers;
+    for (auto const& batch : received) {
+        std::istringstream lines(batch);
+        for (std::string line; std::getline(lines, line);)
+            numbers.insert(Json::parse(line)["dossier"]["answers"]["numero"].get<std::string>());
+    }
+    EXPECT_EQ(numbers.size(), 160u);
+    for (int i = 0; i < 160; ++i)
+        EXPECT_EQ(numbers.count(std::to_string(i)), 1u) << "dossier " << i;
+    EXPECT_EQ(refusals, 0);
+}
 }
 }
