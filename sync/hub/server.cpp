@@ -98,6 +98,8 @@ struct Faults {
     int remaining { 0 };
     int retry_after { 1 };
     int hang_seconds { 30 };
+    // Only requests under this path fail ("/v1/dossiers"); "/v1/": all.
+    std::string path { "/v1/" };
 };
 
 }
@@ -141,7 +143,7 @@ struct Server::State {
     // Called inside the handlers, once the request's body has been read: a
     // fault answered before it would leave the body on the connection, to
     // be read as the next request.
-    bool inject_fault(httplib::Response& response)
+    bool inject_fault(httplib::Request const& request, httplib::Response& response)
     {
         if (!settings.test_faults)
             return false;
@@ -150,7 +152,7 @@ struct Server::State {
         int hang_seconds = 0;
         {
             std::lock_guard lock(faults.mutex);
-            if (faults.remaining <= 0 || faults.mode.empty())
+            if (faults.remaining <= 0 || faults.mode.empty() || !request.path.starts_with(faults.path))
                 return false;
             faults.remaining--;
             mode = faults.mode;
@@ -173,7 +175,7 @@ struct Server::State {
     template<typename Handler>
     void as_kiosk(httplib::Request const& request, httplib::Response& response, Handler handler)
     {
-        if (inject_fault(response))
+        if (inject_fault(request, response))
             return;
         SignedRequest signed_request;
         signed_request.method = request.method;
@@ -225,11 +227,27 @@ void Server::State::routes()
                 send_json(response, 400, Json { { "error", "request.invalid" } });
                 return;
             }
+            Faults wanted;
+            try {
+                wanted.mode = body.value("mode", std::string());
+                wanted.remaining = body.value("count", 1);
+                wanted.retry_after = body.value("retry_after", 1);
+                wanted.hang_seconds = body.value("hang_seconds", 30);
+                wanted.path = body.value("path", std::string("/v1/"));
+            } catch (nlohmann::json::exception const&) {
+                send_json(response, 400, Json { { "error", "request.invalid" } });
+                return;
+            }
+            if (wanted.mode != "500" && wanted.mode != "503" && wanted.mode != "hang" && !wanted.mode.empty()) {
+                send_json(response, 400, Json { { "error", "request.invalid" } });
+                return;
+            }
             std::lock_guard lock(faults.mutex);
-            faults.mode = body.value("mode", std::string());
-            faults.remaining = body.value("count", 1);
-            faults.retry_after = body.value("retry_after", 1);
-            faults.hang_seconds = body.value("hang_seconds", 30);
+            faults.mode = wanted.mode;
+            faults.remaining = wanted.remaining;
+            faults.retry_after = wanted.retry_after;
+            faults.hang_seconds = wanted.hang_seconds;
+            faults.path = wanted.path;
             send_json(response, 200, Json { { "mode", faults.mode }, { "count", faults.remaining } });
         });
     }
@@ -238,7 +256,7 @@ void Server::State::routes()
 void Server::State::kiosk_routes()
 {
     http->Post("/v1/enroll", [this](httplib::Request const& request, httplib::Response& response) {
-        if (inject_fault(response))
+        if (inject_fault(request, response))
             return;
         auto body = Json::parse(request.body, nullptr, false);
         auto answer = hub.enroll(body);

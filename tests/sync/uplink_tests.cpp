@@ -107,12 +107,13 @@ public:
         return response.ok() && response.value().status == 400;
     }
 
-    // The hub's kiosk API fails `count` times: "500", "503" (with
+    // The hub's dossier pushes fail `count` times: "500", "503" (with
     // Retry-After) or "hang" (no answer for `seconds`).
     void fail(std::string const& mode, int count, int seconds = 1)
     {
         HubClient client(HubClientSettings { url(), m_tls.ca_certificate, 1s, 5s });
-        Json body { { "mode", mode }, { "count", count }, { "retry_after", seconds }, { "hang_seconds", seconds } };
+        Json body { { "mode", mode }, { "count", count }, { "retry_after", seconds }, { "hang_seconds", seconds },
+            { "path", "/v1/dossiers" } };
         auto response = client.post_unsigned("/test/faults", body.dump());
         ASSERT_TRUE(response.ok() && response.value().status == 200);
     }
