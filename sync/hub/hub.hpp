@@ -4,13 +4,16 @@
 // administrators' CLI (main.cpp) both call this, so that the two never
 // disagree.
 //
-// Errors carry codes the server maps to HTTP statuses (docs/sync.md):
+// Errors carry codes the server maps to HTTP statuses (server.cpp,
+// send_error; every route's codes are in docs/sync-api.yaml):
 //   "auth.missing", "auth.bad_signature", "auth.unknown_kiosk" → 401
 //   "auth.clock_skew" → 401, with the hub's time
 //   "auth.revoked" → 403
 //   "request.invalid" → 400
 //   "hub.code_unknown", "hub.code_used", "hub.code_expired",
-//   "hub.key_enrolled" → 403, "hub.unknown_site" → 404
+//   "hub.key_enrolled" → 403
+//   "hub.unknown_site", "hub.unknown_kiosk", "hub.unknown_dossier" → 404
+//   "hub.site_exists", "hub.key_reused" → 409
 //   "store.*" → 503 with Retry-After
 #pragma once
 
