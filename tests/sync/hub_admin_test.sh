@@ -1,0 +1,80 @@
+#!/usr/bin/env bash
+# The hub as its administrators and technicians use it, with the real
+# binaries and curl: kiosk-hub's CLI, the admin API (bearer token), the
+# fleet page and /metrics; kioskctl enroll and sync status, including what
+# a technician reads when the kiosk is revoked or the code is wrong.
+# Usage: hub_admin_test.sh KIOSK_HUB KIOSKCTL SYNC_SOAK WORKDIR
+set -euo pipefail
+hub_bin=$1 kioskctl=$2 soak=$3 work=$4
+rm -rf "$work"
+mkdir -p "$work"
+export KIOSK_HUB_DATA=$work/hub
+fail() { echo "hub admin: $*" >&2; exit 1; }
+check() { echo "check: $*"; }
+
+"$hub_bin" init >/dev/null
+"$hub_bin" dev-ca --out "$work/hub/tls" >/dev/null
+"$hub_bin" site add chalons "Maison France Services de Châlons" >/dev/null
+"$hub_bin" site add chalons "Encore" 2>/dev/null && fail "a site was added twice"
+"$hub_bin" serve --listen 127.0.0.1:0 --port-file "$work/port" --heartbeat-seconds 30 >"$work/hub.log" 2>&1 &
+hub_pid=$!
+trap 'kill "$hub_pid" 2>/dev/null || true; wait 2>/dev/null || true' EXIT
+for _ in $(seq 100); do [[ -s "$work/port" ]] && break; sleep 0.05; done
+url=https://localhost:$(cat "$work/port")
+token=$("$hub_bin" admin-token)
+api() { curl -sS --cacert "$work/hub/tls/ca.pem" -H "Authorization: Bearer $token" "$@"; }
+
+# Admin API without the token: refused.
+status=$(curl -s -o /dev/null -w '%{http_code}' --cacert "$work/hub/tls/ca.pem" "$url/admin/v1/kiosks")
+[[ "$status" == 401 ]] || fail "the admin API answered $status without a token"
+check "the admin API wants the token"
+
+# A wrong code, then the right one typed without dashes in lower case.
+"$kioskctl" enroll --hub "$url" --code ZZZZ-ZZZZ-ZZZZ --ca "$work/hub/tls/ca.pem" --data "$work/kiosk" \
+    2>"$work/wrong.err" && fail "a wrong code enrolled"
+grep -q "Ce code d'enrôlement est inconnu" "$work/wrong.err" || fail "no sentence for a wrong code: $(cat "$work/wrong.err")"
+code=$(api -X POST -d '{"site_id":"chalons"}' "$url/admin/v1/enrollment-codes" | python3 -c 'import json,sys; print(json.load(sys.stdin)["code"])')
+typed=$(echo "$code" | tr -d '-' | tr 'A-Z' 'a-z')
+"$kioskctl" enroll --hub "$url" --code "$typed" --ca "$work/hub/tls/ca.pem" --data "$work/kiosk" >"$work/enroll.out"
+grep -q "Borne enrôlée" "$work/enroll.out" || fail "not enrolled: $(cat "$work/enroll.out")"
+kiosk=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["kiosk_id"])' "$work/kiosk/identity.json")
+[[ $(stat -c %a "$work/kiosk/identity.json") == 600 ]] || fail "identity.json is readable by others"
+check "enrolled as $kiosk with the code typed without dashes, identity 0600"
+
+# Dossiers and a heartbeat through the kiosk's own outbox and uplink.
+"$soak" --data "$work/kiosk" --target 3 --drain-timeout 20 >/dev/null 2>"$work/soak.log" || fail "no drain: $(tail -3 "$work/soak.log")"
+"$kioskctl" sync status --data "$work/kiosk" >"$work/status.out" || fail "sync status failed: $(cat "$work/status.out")"
+grep -q "Dossiers en attente d'envoi : 0" "$work/status.out" || fail "sync status: $(cat "$work/status.out")"
+grep -q "Le hub répond et accepte la borne." "$work/status.out" || fail "sync status: $(cat "$work/status.out")"
+check "kioskctl sync status: nothing waiting, the hub answers"
+
+page=$(curl -sS --cacert "$work/hub/tls/ca.pem" -u "admin:$token" "$url/fleet")
+[[ "$page" == *"$kiosk"* && "$page" == *"Maison France Services de Châlons"* && "$page" == *"en ligne"* ]] \
+    || fail "the fleet page does not show the kiosk online"
+metrics=$(api "$url/metrics")
+grep -q '^guichet_hub_kiosks 1$' <<<"$metrics" || fail "metrics: no kiosk"
+grep -q '^guichet_hub_dossiers 3$' <<<"$metrics" || fail "metrics: not 3 dossiers"
+grep -q '^guichet_hub_kiosks_online 1$' <<<"$metrics" || fail "metrics: kiosk not online"
+check "the fleet page shows the kiosk online; /metrics counts 1 kiosk, 3 dossiers"
+
+# The back office pulls, acknowledges, and nothing comes twice.
+api "$url/admin/v1/export?limit=2" >"$work/batch1"
+[[ $(wc -l <"$work/batch1") == 2 ]] || fail "the first batch is not 2 dossiers"
+ids=$(python3 -c 'import json,sys; print(json.dumps({"ids":[json.loads(l)["id"] for l in open(sys.argv[1])]}))' "$work/batch1")
+api "$url/admin/v1/export?limit=2" | cmp -s - "$work/batch1" || fail "an unacknowledged batch changed"
+api -X POST -d "$ids" "$url/admin/v1/export/ack" >/dev/null
+api "$url/admin/v1/export" >"$work/batch2"
+[[ $(wc -l <"$work/batch2") == 1 ]] || fail "after the ack, not exactly the third dossier"
+grep -q '"numero"' "$work/batch2" || fail "the exported dossier is not opened"
+check "export: a batch stays until acknowledged, then the rest comes, opened"
+
+# State changes, then revocation: the technician is told.
+first=$(head -1 "$work/batch1" | python3 -c 'import json,sys; print(json.load(sys.stdin)["id"])')
+api -X PUT -d '{"state":"accepted"}' "$url/admin/v1/dossiers/$first/state" >/dev/null
+"$hub_bin" dossiers | grep -q "accepted" || fail "the state did not change"
+api -X POST -d '' "$url/admin/v1/kiosks/$kiosk/revoke" >/dev/null
+"$kioskctl" sync status --data "$work/kiosk" >"$work/revoked.out" && fail "sync status passed for a revoked kiosk"
+grep -q "elle a été révoquée" "$work/revoked.out" || fail "no sentence for a revoked kiosk: $(cat "$work/revoked.out")"
+page=$(curl -sS --cacert "$work/hub/tls/ca.pem" -u "admin:$token" "$url/fleet")
+[[ "$page" == *"révoquée"* ]] || fail "the fleet page does not show the revocation"
+check "a revoked kiosk is told so by kioskctl and shown so on the fleet page"
