@@ -8,6 +8,7 @@
 #include <openssl/ssl.h>
 
 #include <chrono>
+#include <map>
 #include <mutex>
 #include <thread>
 
@@ -90,6 +91,44 @@ std::string format_time(std::int64_t unix_seconds)
     char text[32];
     std::strftime(text, sizeof text, "%Y-%m-%d %H:%M:%S UTC", &utc);
     return text;
+}
+
+// The words kiosks use in heartbeats for their devices, as the fleet page
+// says them; a word not listed is shown as it came.
+std::string device_state_fr(std::string const& words)
+{
+    static std::map<std::string, std::string, std::less<>> const french {
+        { "ready", "prêt" },
+        { "absent", "débranché" },
+        { "none", "aucun" },
+        { "unknown", "inconnu" },
+        { "paper_low", "papier bientôt fini" },
+        { "supply_low", "consommable bientôt fini" },
+        { "out_of_paper", "plus de papier" },
+        { "jammed", "bourrage" },
+        { "cover_open", "capot ouvert" },
+        { "offline", "hors ligne" },
+        { "paused", "en pause" },
+        { "not_accepting", "refuse les travaux" },
+        { "no_queue", "file d'impression introuvable" },
+        { "unreachable", "CUPS injoignable" },
+        { "not_configured", "aucune imprimante" },
+        { "other", "autre problème" },
+    };
+    std::string out;
+    std::size_t start = 0;
+    while (start <= words.size()) {
+        auto end = words.find(',', start);
+        auto word = words.substr(start, end == std::string::npos ? std::string::npos : end - start);
+        if (!out.empty())
+            out += ", ";
+        auto found = french.find(word);
+        out += found != french.end() ? found->second : word;
+        if (end == std::string::npos)
+            break;
+        start = end + 1;
+    }
+    return out;
 }
 
 struct Faults {
@@ -532,7 +571,7 @@ std::string Server::State::fleet_page()
 body{font-family:DejaVu Sans,sans-serif;margin:2em;color:#1a1a1a}
 table{border-collapse:collapse;width:100%}th,td{border:1px solid #bbb;padding:.4em .6em;text-align:left}
 th{background:#e8eef7}.ok{color:#0a6b2d;font-weight:bold}.late{color:#a35a00;font-weight:bold}
-.off{color:#b00020;font-weight:bold}.muted{color:#666}
+.off{color:#b00020;font-weight:bold}.muted{color:#666}td:first-child{white-space:nowrap;font-family:DejaVu Sans Mono,monospace}
 </style></head><body>
 <h1>Parc des bornes</h1>
 )";
@@ -563,7 +602,7 @@ th{background:#e8eef7}.ok{color:#0a6b2d;font-weight:bold}.late{color:#a35a00;fon
             if (peripherals == heartbeat.end() || !peripherals->is_object() || !peripherals->contains(key)
                 || !(*peripherals)[key].is_string())
                 return std::string("—");
-            return html_escape((*peripherals)[key].get<std::string>());
+            return html_escape(device_state_fr((*peripherals)[key].get<std::string>()));
         };
         std::string state;
         if (kiosk.revoked_at)
