@@ -6,9 +6,13 @@
 # restarted too. In the end the hub must hold exactly the 1,000: the codes
 # of serials 0..999 under the kiosk's key, each once, each opening with the
 # hub's key and saying its own serial.
-# Usage: durability_test.sh KIOSK_HUB KIOSKCTL SYNC_SOAK WORKDIR [COUNT]
+# With STORE "postgres", the hub keeps its data in a private PostgreSQL
+# (tests/lib/pg-stack.sh), which is not killed: the hub's process is.
+# Usage: durability_test.sh KIOSK_HUB KIOSKCTL SYNC_SOAK WORKDIR [COUNT [STORE]]
 set -euo pipefail
-hub_bin=$1 kioskctl=$2 soak=$3 work=$4 count=${5:-1000}
+hub_bin=$1 kioskctl=$2 soak=$3 work=$4 count=${5:-1000} store=${6:-sqlite}
+pg_stack=$(cd "$(dirname "$0")/../lib" && pwd)/pg-stack.sh
+[[ -d "$work/pg" ]] && "$pg_stack" stop "$work/pg" >/dev/null 2>&1 || true
 rm -rf "$work"
 mkdir -p "$work"
 export KIOSK_HUB_DATA=$work/hub
@@ -20,24 +24,35 @@ cleanup() {
     [[ -n "$soak_pid" ]] && kill -9 "$soak_pid" 2>/dev/null || true
     [[ -n "$hub_pid" ]] && kill -9 "$hub_pid" 2>/dev/null || true
     wait 2>/dev/null || true
+    [[ "$store" == postgres ]] && "$pg_stack" stop "$work/pg" >/dev/null 2>&1 || true
 }
 trap cleanup EXIT
+trap 'exit 1' INT TERM HUP
 
-"$hub_bin" init >/dev/null
+store_args=()
+if [[ "$store" == postgres ]]; then
+    "$pg_stack" start "$work/pg" >/dev/null
+    # shellcheck source=/dev/null
+    source "$work/pg/env"
+    store_args=(--store "$PG_STACK_URL")
+fi
+hub() { "$hub_bin" "$@" "${store_args[@]}"; }
+
+hub init >/dev/null
 "$hub_bin" dev-ca --out "$work/hub/tls" >/dev/null
-"$hub_bin" site add soak "Site d'endurance" >/dev/null
+hub site add soak "Site d'endurance" >/dev/null
 
 start_hub() {
     local listen=${1:-127.0.0.1:0}
     rm -f "$work/port"
-    "$hub_bin" serve --listen "$listen" --port-file "$work/port" >>"$work/hub.log" 2>&1 &
+    hub serve --listen "$listen" --port-file "$work/port" >>"$work/hub.log" 2>&1 &
     hub_pid=$!
     for _ in $(seq 100); do [[ -s "$work/port" ]] && return 0; sleep 0.05; done
     fail "the hub did not start: $(tail -3 "$work/hub.log")"
 }
 start_hub
 port=$(cat "$work/port")
-code=$("$hub_bin" enroll-code --site soak 2>/dev/null)
+code=$(hub enroll-code --site soak 2>/dev/null)
 "$kioskctl" enroll --hub "https://localhost:$port" --code "$code" --ca "$work/hub/tls/ca.pem" --data "$work/kiosk" >/dev/null
 
 kills=0 hub_kills=0 round=0
@@ -75,7 +90,7 @@ echo "the kiosk was killed $kills time(s), the hub $hub_kills time(s), over $rou
 
 # The hub's view, after one more restart for good measure.
 kill -9 "$hub_pid"; wait "$hub_pid" 2>/dev/null || true; hub_pid=""
-held=$("$hub_bin" dossiers --json | python3 -c '
+held=$(hub dossiers --json | python3 -c '
 import json, sys
 rows = json.load(sys.stdin)
 codes = [row["tracking_code"] for row in rows]
@@ -86,7 +101,7 @@ read -r rows distinct <<<"$held"
 [[ $(sqlite3 "$work/kiosk/kiosk.db" "SELECT COUNT(*) FROM outbox") == 0 ]] || fail "the kiosk's outbox is not empty"
 
 # Each serial exactly once, read from the opened dossiers themselves.
-"$hub_bin" export --out "$work/export.jsonl" 2>/dev/null
+hub export --out "$work/export.jsonl" 2>/dev/null
 python3 - "$work/export.jsonl" "$count" <<'PY'
 import json, sys
 numbers = sorted(int(json.loads(line)["dossier"]["answers"]["numero"]) for line in open(sys.argv[1]))
