@@ -44,23 +44,33 @@ void log_to_stderr(LogLevel level, std::string_view component, std::string_view 
 // Print jobs end on the printer's worker thread; their outcome reaches the
 // session through the UI's queue. The UI exists only once the session does,
 // hence this small indirection.
+// What arrives before the UI exists (the uplink starts first: a catalogue
+// pulled at once) waits here and is handed over on attach.
 class PostBox {
 public:
     void attach(ui::KioskUi* target)
     {
         std::lock_guard lock(m_mutex);
         m_target = target;
+        if (!m_target)
+            return;
+        for (auto& intent : m_waiting)
+            m_target->post(std::move(intent));
+        m_waiting.clear();
     }
     void post(Intent intent)
     {
         std::lock_guard lock(m_mutex);
         if (m_target)
             m_target->post(std::move(intent));
+        else if (m_waiting.size() < 64)
+            m_waiting.push_back(std::move(intent));
     }
 
 private:
     std::mutex m_mutex;
     ui::KioskUi* m_target { nullptr };
+    std::vector<Intent> m_waiting;
 };
 
 // What the heartbeat says of the devices, kept up to date by their watches.
