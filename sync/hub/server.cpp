@@ -721,6 +721,13 @@ Result<std::unique_ptr<Server>> Server::create(Hub& hub, ServerSettings const& s
     state->http->set_read_timeout(10);
     state->http->set_write_timeout(10);
     state->http->set_payload_max_length(4 * 1024 * 1024);
+    // SO_REUSEADDR only: cpp-httplib also sets SO_REUSEPORT by default,
+    // which would let a second hub started by mistake share the port
+    // silently instead of failing with "server.bind".
+    state->http->set_socket_options([](socket_t sock) {
+        int yes = 1;
+        setsockopt(sock, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof yes);
+    });
     state->routes();
 
     if (settings.port == 0) {

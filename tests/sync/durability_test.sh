@@ -45,7 +45,9 @@ hub site add soak "Site d'endurance" >/dev/null
 start_hub() {
     local listen=${1:-127.0.0.1:0}
     rm -f "$work/port"
-    hub serve --listen "$listen" --port-file "$work/port" >>"$work/hub.log" 2>&1 &
+    # The binary itself in the background (not through hub(), which would
+    # put a shell between this script and the process it kills).
+    "$hub_bin" serve --listen "$listen" --port-file "$work/port" "${store_args[@]}" >>"$work/hub.log" 2>&1 &
     hub_pid=$!
     for _ in $(seq 100); do [[ -s "$work/port" ]] && return 0; sleep 0.05; done
     fail "the hub did not start: $(tail -3 "$work/hub.log")"
