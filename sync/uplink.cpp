@@ -328,11 +328,7 @@ private:
             return;
         }
         if (!response.value().ok()) {
-            auto code = response.value().error_code();
-            if (response.value().status == 401 || response.value().status == 403)
-                note_refused(code);
-            else
-                note_failure("http." + std::to_string(response.value().status));
+            note_refusal_or_failure(response.value());
             return;
         }
         note_success();
@@ -373,7 +369,7 @@ private:
             return;
         }
         if (!answer.ok()) {
-            note_failure("http." + std::to_string(answer.status));
+            note_refusal_or_failure(answer);
             return;
         }
         note_success();
@@ -404,8 +400,10 @@ private:
             note_failure(response.error().code);
             return;
         }
-        if (!response.value().ok())
+        if (!response.value().ok()) {
+            note_refusal_or_failure(response.value());
             return;
+        }
         auto answer = Json::parse(response.value().body, nullptr, false);
         if (!answer.is_object() || !answer.contains("schedule") || answer["schedule"].is_null())
             return;
@@ -522,6 +520,17 @@ private:
             state.reachable = false;
             state.last_error = code;
         });
+    }
+
+    // A hub that answered with an error: refused (401/403, the hub does
+    // not accept this kiosk) or failing (anything else).
+    void note_refusal_or_failure(HubResponse const& answer)
+    {
+        auto code = answer.error_code();
+        if ((answer.status == 401 && code != "auth.clock_skew") || answer.status == 403)
+            note_refused(code.empty() ? "auth.refused" : code);
+        else
+            note_failure("http." + std::to_string(answer.status));
     }
 
     void note_refused(std::string const& code)

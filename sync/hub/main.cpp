@@ -182,6 +182,17 @@ Server* running_server = nullptr;
 
 int serve(Arguments const& arguments)
 {
+    // Signals are taken by a thread of ours, so that the server stops
+    // cleanly (its queued writes committed) on SIGTERM and SIGINT. Blocked
+    // first, before any thread starts (the store's writer): every thread
+    // inherits the mask.
+    sigset_t signals;
+    sigemptyset(&signals);
+    sigaddset(&signals, SIGTERM);
+    sigaddset(&signals, SIGINT);
+    pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+    std::signal(SIGPIPE, SIG_IGN);
+
     auto context = open_context(arguments, true);
     if (!context.ok())
         return failure(context.error());
@@ -198,15 +209,6 @@ int serve(Arguments const& arguments)
     if (auto threads = arguments.option("threads"))
         settings.threads = std::atoi(threads->c_str());
     settings.test_faults = arguments.flags.contains("test-faults");
-
-    // Signals are taken by a thread of ours, so that the server stops
-    // cleanly (its queued writes committed) on SIGTERM and SIGINT.
-    sigset_t signals;
-    sigemptyset(&signals);
-    sigaddset(&signals, SIGTERM);
-    sigaddset(&signals, SIGINT);
-    pthread_sigmask(SIG_BLOCK, &signals, nullptr);
-    std::signal(SIGPIPE, SIG_IGN);
 
     auto server = Server::create(*context.value().hub, settings);
     if (!server.ok())

@@ -327,6 +327,10 @@ void Server::State::kiosk_routes()
         });
 
     http->Post("/v1/heartbeat", [this](httplib::Request const& request, httplib::Response& response) {
+        // The next heartbeat is a minute away: closing now frees this
+        // connection's thread, instead of holding it for the keep-alive
+        // time (cpp-httplib has a thread per open connection).
+        response.set_header("Connection", "close");
         as_kiosk(request, response, [&](Kiosk const& kiosk) {
             auto body = Json::parse(request.body, nullptr, false);
             auto answer = hub.heartbeat(kiosk, body);
@@ -721,6 +725,10 @@ Result<std::unique_ptr<Server>> Server::create(Hub& hub, ServerSettings const& s
     state->http->set_read_timeout(10);
     state->http->set_write_timeout(10);
     state->http->set_payload_max_length(4 * 1024 * 1024);
+    // cpp-httplib writes an answer's headers and body as two TLS records:
+    // without TCP_NODELAY the body waits for the kiosk's delayed ACK of
+    // the headers, 40 ms per request (docs/benchmarks.md).
+    state->http->set_tcp_nodelay(true);
     // SO_REUSEADDR only: cpp-httplib also sets SO_REUSEPORT by default,
     // which would let a second hub started by mistake share the port
     // silently instead of failing with "server.bind".

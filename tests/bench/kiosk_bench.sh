@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Prints the kiosk's figures (docs/benchmarks.md): the démarche engine, the
-# identity card read, launch to first frame, peak RSS, idle CPU, mean frame
-# time. Under Xvfb where there is no display.
+# identity card read, the receipt, the hub, launch to first frame, peak RSS,
+# idle CPU, mean frame time. Under Xvfb where there is no display.
 set -euo pipefail
 build=${1:-build}
 cd "$(dirname "$0")/../.."
@@ -16,4 +16,7 @@ fi
 "$build/tests/bench/catalogue_bench" "$PWD"
 "$build/tests/bench/card_bench" "$PWD"
 "$build/tests/bench/print_bench" "$PWD"
+# The hub: ingest, one kiosk's backlog, a fleet's heartbeats (20 s windows
+# here; the bench's default is the full minute).
+"$build/tests/bench/hub_bench" "$build/sync/hub/kiosk-hub" "$PWD" --heartbeat-seconds 20
 "$build/tests/bench/kiosk_bench" "$build/kiosk/main/kiosk" tests/bench/scenarios "$work"
