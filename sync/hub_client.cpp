@@ -14,12 +14,6 @@ namespace guichet {
 
 namespace {
 
-std::int64_t unix_now()
-{
-    return std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch())
-        .count();
-}
-
 void global_init()
 {
     static std::once_flag once;
@@ -74,9 +68,11 @@ Error error_of(CURLcode code)
 
 }
 
-std::optional<std::string> HubResponse::header(std::string const& lower_name) const
+std::optional<std::string> HubResponse::header(std::string_view name) const
 {
-    auto found = headers.find(lower_name);
+    std::string lower(name);
+    std::transform(lower.begin(), lower.end(), lower.begin(), [](unsigned char c) { return std::tolower(c); });
+    auto found = headers.find(lower);
     if (found == headers.end())
         return std::nullopt;
     return found->second;
@@ -134,7 +130,7 @@ Result<HubResponse> HubClient::request(std::string const& method, std::string co
     if (m_kiosk_id.empty())
         return Error::make("hub.not_enrolled", "the kiosk has no identity to sign with");
     for (int attempt = 0; attempt < 2; ++attempt) {
-        auto date = unix_now() + m_clock_offset.load();
+        auto date = protocol::unix_now() + m_clock_offset.load();
         auto signature = crypto::sign(protocol::signing_string(method, path, date, m_kiosk_id, body), m_secret_key);
         auto headers = extra_headers;
         headers[std::string(protocol::kiosk_header)] = m_kiosk_id;
@@ -143,10 +139,10 @@ Result<HubResponse> HubClient::request(std::string const& method, std::string co
         auto response = GUICHET_TRY(perform(method, path, body, headers));
         if (response.status != 401 || response.error_code() != "auth.clock_skew" || attempt == 1)
             return response;
-        auto server_time = response.header(std::string("guichet-server-time"));
+        auto server_time = response.header(protocol::server_time_header);
         if (!server_time)
             return response;
-        auto offset = std::atoll(server_time->c_str()) - unix_now();
+        auto offset = std::atoll(server_time->c_str()) - protocol::unix_now();
         m_clock_offset.store(offset);
         log(LogLevel::Warning, "sync",
             "this kiosk's clock is " + std::to_string(offset > 0 ? offset : -offset) + " s "

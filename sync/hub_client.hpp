@@ -32,7 +32,8 @@ struct HubResponse {
     // Lower-case names.
     std::map<std::string, std::string> headers;
 
-    std::optional<std::string> header(std::string const& lower_name) const;
+    // By name, in any case ("Retry-After", "retry-after").
+    std::optional<std::string> header(std::string_view name) const;
     bool ok() const { return status >= 200 && status < 300; }
     // The hub's JSON "error" code, if the body has one.
     std::string error_code() const;

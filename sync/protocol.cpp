@@ -3,8 +3,15 @@
 #include "crypto.hpp"
 
 #include <cctype>
+#include <chrono>
 
 namespace guichet::protocol {
+
+std::int64_t unix_now()
+{
+    return std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch())
+        .count();
+}
 
 std::string signing_string(std::string_view method, std::string_view target, std::int64_t date,
     std::string_view kiosk_id, std::string_view body)

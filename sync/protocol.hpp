@@ -27,6 +27,10 @@ inline constexpr std::string_view catalogue_signature_header = "Guichet-Catalogu
 // clock drifted can sign with the hub's time instead.
 inline constexpr std::string_view server_time_header = "Guichet-Server-Time";
 
+// The wall clock, Unix seconds: the dates requests are signed with, and
+// the times both sides record.
+std::int64_t unix_now();
+
 // How far a request's date may be from the hub's clock.
 inline constexpr std::int64_t max_clock_skew_seconds = 300;
 

@@ -20,12 +20,6 @@ using Json = nlohmann::json;
 
 namespace {
 
-std::int64_t unix_now()
-{
-    return std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch())
-        .count();
-}
-
 // How a push ended, for the outbox's next move.
 enum class PushVerdict {
     Acknowledged,
@@ -205,32 +199,19 @@ private:
             { "confirmed_at", entry.created_at },
             { "sealed", entry.sealed },
         };
-        auto response = m_client->request("POST", "/v1/dossiers", body.dump());
-        if (!response.ok()) {
-            note_failure(response.error().code);
+        auto answer = ask("POST", "/v1/dossiers", body.dump());
+        if (!answer)
             return PushVerdict::Retry;
-        }
-        auto const& answer = response.value();
-        if (answer.ok())
+        if (answer->ok())
             return PushVerdict::Acknowledged;
-        auto code = answer.error_code();
-        if (answer.status == 403 && code == "auth.revoked") {
-            note_refused("auth.revoked");
-            return PushVerdict::Refused;
-        }
-        if (answer.status == 401 && code != "auth.clock_skew") {
-            note_refused(code.empty() ? "auth.refused" : code);
-            return PushVerdict::Refused;
-        }
-        if (answer.status == 400 || answer.status == 409 || answer.status == 413) {
+        if (answer->status == 400 || answer->status == 409 || answer->status == 413) {
             log(LogLevel::Error, "sync",
-                "the hub rejects a dossier (" + std::to_string(answer.status) + " " + code
+                "the hub rejects a dossier (" + std::to_string(answer->status) + " " + answer->error_code()
                     + "); it is kept and will be offered again");
             return PushVerdict::Rejected;
         }
-        hub_wait = retry_after(answer);
-        note_failure("http." + std::to_string(answer.status));
-        return PushVerdict::Retry;
+        hub_wait = retry_after(*answer);
+        return note_refusal_or_failure(*answer) ? PushVerdict::Refused : PushVerdict::Retry;
     }
 
     void push()
@@ -254,7 +235,7 @@ private:
                 std::optional<std::chrono::milliseconds> hub_wait;
                 auto verdict = push_one(entry, hub_wait);
                 if (verdict == PushVerdict::Acknowledged) {
-                    auto acknowledged = m_store->acknowledge(entry.id, unix_now());
+                    auto acknowledged = m_store->acknowledge(entry.id, protocol::unix_now());
                     if (!acknowledged.ok()) {
                         // The hub has it; the next push of it is answered as a
                         // duplicate, and then deleted.
@@ -322,17 +303,15 @@ private:
         if (settings.heartbeat_period.count() > 0)
             m_heartbeat_period = settings.heartbeat_period;
         m_next_heartbeat = Clock::now() + m_heartbeat_period;
-        auto response = m_client->request("POST", "/v1/heartbeat", body.dump());
-        if (!response.ok()) {
-            note_failure(response.error().code);
+        auto response = ask("POST", "/v1/heartbeat", body.dump());
+        if (!response)
             return;
-        }
-        if (!response.value().ok()) {
-            note_refusal_or_failure(response.value());
+        if (!response->ok()) {
+            note_refusal_or_failure(*response);
             return;
         }
         note_success();
-        auto answer = Json::parse(response.value().body, nullptr, false);
+        auto answer = Json::parse(response->body, nullptr, false);
         if (answer.is_object()) {
             auto told = answer.value("heartbeat_seconds", 0);
             if (told >= 10 && told <= 3600 && settings.heartbeat_period.count() == 0)
@@ -358,12 +337,10 @@ private:
         std::map<std::string, std::string> headers;
         if (!m_catalogue_etag.empty())
             headers["If-None-Match"] = m_catalogue_etag;
-        auto response = m_client->request("GET", "/v1/catalogue", {}, headers);
-        if (!response.ok()) {
-            note_failure(response.error().code);
+        auto response = ask("GET", "/v1/catalogue", {}, headers);
+        if (!response)
             return;
-        }
-        auto const& answer = response.value();
+        auto const& answer = *response;
         if (answer.status == 304 || answer.status == 404) {
             note_success();
             return;
@@ -395,16 +372,14 @@ private:
             if (auto kept = read_private_file(file); kept.ok())
                 m_slots_text = kept.value();
         }
-        auto response = m_client->request("GET", "/v1/slots");
-        if (!response.ok()) {
-            note_failure(response.error().code);
+        auto response = ask("GET", "/v1/slots");
+        if (!response)
+            return;
+        if (!response->ok()) {
+            note_refusal_or_failure(*response);
             return;
         }
-        if (!response.value().ok()) {
-            note_refusal_or_failure(response.value());
-            return;
-        }
-        auto answer = Json::parse(response.value().body, nullptr, false);
+        auto answer = Json::parse(response->body, nullptr, false);
         if (!answer.is_object() || !answer.contains("schedule") || answer["schedule"].is_null())
             return;
         auto text = answer["schedule"].dump(2) + "\n";
@@ -428,12 +403,7 @@ private:
     // swaps <root>/current to it with one rename.
     Result<std::filesystem::path> install_catalogue(HubResponse const& answer)
     {
-        auto signature_text = answer.header([] {
-            std::string name(protocol::catalogue_signature_header);
-            for (auto& c : name)
-                c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-            return name;
-        }());
+        auto signature_text = answer.header(protocol::catalogue_signature_header);
         if (!signature_text)
             return Error::make("catalogue.unsigned", "the catalogue comes without a signature");
         auto signature = crypto::from_base64(*signature_text);
@@ -522,15 +492,29 @@ private:
         });
     }
 
+    // The hub's answer, or nothing when it could not be reached (noted).
+    std::optional<HubResponse> ask(std::string const& method, std::string const& path, std::string const& body = {},
+        std::map<std::string, std::string> const& headers = {})
+    {
+        auto response = m_client->request(method, path, body, headers);
+        if (!response.ok()) {
+            note_failure(response.error().code);
+            return std::nullopt;
+        }
+        return response.release_value();
+    }
+
     // A hub that answered with an error: refused (401/403, the hub does
-    // not accept this kiosk) or failing (anything else).
-    void note_refusal_or_failure(HubResponse const& answer)
+    // not accept this kiosk; true) or failing (anything else).
+    bool note_refusal_or_failure(HubResponse const& answer)
     {
         auto code = answer.error_code();
-        if ((answer.status == 401 && code != "auth.clock_skew") || answer.status == 403)
+        if ((answer.status == 401 && code != "auth.clock_skew") || answer.status == 403) {
             note_refused(code.empty() ? "auth.refused" : code);
-        else
-            note_failure("http." + std::to_string(answer.status));
+            return true;
+        }
+        note_failure("http." + std::to_string(answer.status));
+        return false;
     }
 
     void note_refused(std::string const& code)
@@ -576,15 +560,13 @@ void Uplink::Shared::run_status()
 {
     auto client = make_client(settings.status_timeout);
     for (;;) {
-        Query query { *TrackingCode::parse("BBBBBBBB"), {} };
-        {
-            std::unique_lock lock(mutex);
-            queries_ready.wait(lock, [this] { return stopping || !queries.empty(); });
-            if (stopping)
-                break;
-            query = std::move(queries.front());
-            queries.pop_front();
-        }
+        std::unique_lock lock(mutex);
+        queries_ready.wait(lock, [this] { return stopping || !queries.empty(); });
+        if (stopping)
+            break;
+        auto query = std::move(queries.front());
+        queries.pop_front();
+        lock.unlock();
         auto response = client->request("GET", "/v1/requests/" + query.code.text());
         query.code.wipe();
         if (!response.ok()) {

@@ -5,6 +5,7 @@
 #include "sync/protocol.hpp"
 
 #include <charconv>
+#include <ctime>
 
 namespace guichet::hub {
 
@@ -40,6 +41,16 @@ bool is_hex(std::string_view text)
         text.begin(), text.end(), [](char c) { return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'); });
 }
 
+}
+
+std::string utc_text(std::int64_t unix_seconds, char const* format)
+{
+    std::time_t t = static_cast<std::time_t>(unix_seconds);
+    std::tm utc {};
+    gmtime_r(&t, &utc);
+    char text[64];
+    std::strftime(text, sizeof text, format, &utc);
+    return text;
 }
 
 Hub::Hub(HubStore& store, HubKeys const& keys, HubSettings settings, Now now)

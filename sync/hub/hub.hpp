@@ -51,6 +51,9 @@ struct SignedRequest {
     std::string const* body { nullptr };
 };
 
+// A time for administrators: `format` as strftime's, in UTC.
+std::string utc_text(std::int64_t unix_seconds, char const* format = "%Y-%m-%d %H:%M:%S UTC");
+
 class Hub {
 public:
     using Now = std::function<std::int64_t()>;

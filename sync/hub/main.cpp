@@ -77,12 +77,6 @@ int failure(Error const& error)
     return 1;
 }
 
-std::int64_t unix_now()
-{
-    return std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch())
-        .count();
-}
-
 struct Arguments {
     std::vector<std::string> positional;
     std::map<std::string, std::vector<std::string>> options;
@@ -136,14 +130,9 @@ Result<std::unique_ptr<HubStore>> open_store(Arguments const& arguments)
     return open_hub_store(url);
 }
 
-std::string describe_time(std::int64_t unix_seconds)
+std::string iso_time(std::int64_t unix_seconds)
 {
-    std::time_t t = static_cast<std::time_t>(unix_seconds);
-    std::tm utc {};
-    gmtime_r(&t, &utc);
-    char text[32];
-    std::strftime(text, sizeof text, "%Y-%m-%dT%H:%M:%SZ", &utc);
-    return text;
+    return utc_text(unix_seconds, "%Y-%m-%dT%H:%M:%SZ");
 }
 
 // The admin commands share a hub with its keys and store.
@@ -165,7 +154,7 @@ Result<Context> open_context(Arguments const& arguments, bool create_keys)
     HubSettings settings;
     if (auto seconds = arguments.option("heartbeat-seconds"))
         settings.heartbeat_seconds = std::max(5, std::atoi(seconds->c_str()));
-    context.hub = std::make_unique<Hub>(*context.store, *context.keys, settings, unix_now);
+    context.hub = std::make_unique<Hub>(*context.store, *context.keys, settings, protocol::unix_now);
     return context;
 }
 
@@ -278,9 +267,9 @@ int print_kiosks(Context& context, bool json)
     }
     for (auto const& kiosk : kiosks.value()) {
         std::printf("%s  site %s  enrolled %s  %s\n", kiosk.id.c_str(), kiosk.site_id.c_str(),
-            describe_time(kiosk.enrolled_at).c_str(),
-            kiosk.revoked_at         ? ("revoked " + describe_time(*kiosk.revoked_at)).c_str()
-                : kiosk.last_seen_at ? ("last seen " + describe_time(*kiosk.last_seen_at)).c_str()
+            iso_time(kiosk.enrolled_at).c_str(),
+            kiosk.revoked_at         ? ("revoked " + iso_time(*kiosk.revoked_at)).c_str()
+                : kiosk.last_seen_at ? ("last seen " + iso_time(*kiosk.last_seen_at)).c_str()
                                      : "never seen");
     }
     if (kiosks.value().empty())
@@ -309,7 +298,7 @@ int admin_command(Arguments const& arguments)
     }
     if (command == "site" && words.size() >= 2) {
         if (words[1] == "add" && words.size() == 4) {
-            auto added = store.add_site(Site { words[2], words[3], unix_now(), {} });
+            auto added = store.add_site(Site { words[2], words[3], protocol::unix_now(), {} });
             if (!added.ok())
                 return failure(added.error());
             std::printf("site %s added\n", words[2].c_str());
@@ -352,7 +341,7 @@ int admin_command(Arguments const& arguments)
     if (command == "kiosks")
         return print_kiosks(context, arguments.flags.contains("json"));
     if (command == "revoke" && words.size() == 2) {
-        auto revoked = store.revoke(words[1], unix_now());
+        auto revoked = store.revoke(words[1], protocol::unix_now());
         if (!revoked.ok())
             return failure(revoked.error());
         std::printf("kiosk %s revoked\n", words[1].c_str());
@@ -389,8 +378,7 @@ int admin_command(Arguments const& arguments)
                 else
                     std::printf("%lld  %s  %s  %s  %s  %s\n", static_cast<long long>(record.id),
                         record.tracking_code.c_str(), record.demarche_id.c_str(), record.kiosk_id.c_str(),
-                        describe_time(record.received_at).c_str(),
-                        std::string(protocol::to_wire(record.state)).c_str());
+                        iso_time(record.received_at).c_str(), std::string(protocol::to_wire(record.state)).c_str());
             }
             if (page.value().size() < filter.limit)
                 break;
@@ -417,7 +405,7 @@ int admin_command(Arguments const& arguments)
         auto state = protocol::request_state_from_wire(words[2]);
         if (!state || *state == RequestState::WaitingToLeave)
             return usage_error("unknown state " + words[2]);
-        auto set = store.set_state(std::atoll(words[1].c_str()), *state, unix_now());
+        auto set = store.set_state(std::atoll(words[1].c_str()), *state, protocol::unix_now());
         if (!set.ok())
             return failure(set.error());
         std::printf("dossier %s: %s\n", words[1].c_str(), words[2].c_str());

@@ -83,16 +83,6 @@ std::string html_escape(std::string_view text)
     return out;
 }
 
-std::string format_time(std::int64_t unix_seconds)
-{
-    std::time_t t = static_cast<std::time_t>(unix_seconds);
-    std::tm utc {};
-    gmtime_r(&t, &utc);
-    char text[32];
-    std::strftime(text, sizeof text, "%Y-%m-%d %H:%M:%S UTC", &utc);
-    return text;
-}
-
 // The words kiosks use in heartbeats for their devices, as the fleet page
 // says them; a word not listed is shown as it came.
 std::string device_state_fr(std::string const& words)
@@ -587,7 +577,7 @@ th{background:#e8eef7}.ok{color:#0a6b2d;font-weight:bold}.late{color:#a35a00;fon
     for (auto const& site : sites.value())
         site_names[site.id] = site.name;
     html += "<p class=\"muted\">" + std::to_string(kiosks.value().size()) + " borne(s), "
-        + std::to_string(sites.value().size()) + " site(s). Page du " + format_time(now) + ".</p>\n";
+        + std::to_string(sites.value().size()) + " site(s). Page du " + utc_text(now) + ".</p>\n";
     html += "<table><thead><tr><th>Borne</th><th>Site</th><th>État</th><th>Dernier signe de vie</th>"
             "<th>Version</th><th>Imprimante</th><th>Lecteur de carte</th><th>Dossiers en attente</th>"
             "<th>Dernière synchronisation</th></tr></thead><tbody>\n";
@@ -620,11 +610,11 @@ th{background:#e8eef7}.ok{color:#0a6b2d;font-weight:bold}.late{color:#a35a00;fon
         auto last_sync = heartbeat.find("last_sync_at");
         auto site_name = site_names.contains(kiosk.site_id) ? site_names[kiosk.site_id] : kiosk.site_id;
         html += "<tr><td>" + html_escape(kiosk.id) + "</td><td>" + html_escape(site_name) + "</td><td>" + state
-            + "</td><td>" + (kiosk.last_seen_at ? format_time(*kiosk.last_seen_at) : "—") + "</td><td>"
-            + text("version") + "</td><td>" + peripheral("printer") + "</td><td>" + peripheral("card_reader")
-            + "</td><td>" + text("outbox_depth") + "</td><td>"
+            + "</td><td>" + (kiosk.last_seen_at ? utc_text(*kiosk.last_seen_at) : "—") + "</td><td>" + text("version")
+            + "</td><td>" + peripheral("printer") + "</td><td>" + peripheral("card_reader") + "</td><td>"
+            + text("outbox_depth") + "</td><td>"
             + (last_sync != heartbeat.end() && last_sync->is_number_integer() && last_sync->get<std::int64_t>() > 0
-                    ? format_time(last_sync->get<std::int64_t>())
+                    ? utc_text(last_sync->get<std::int64_t>())
                     : "—")
             + "</td></tr>\n";
     }

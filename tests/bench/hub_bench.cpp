@@ -140,11 +140,7 @@ double millis(Clock::duration duration)
     return std::chrono::duration<double, std::milli>(duration).count();
 }
 
-std::int64_t unix_now()
-{
-    return std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch())
-        .count();
-}
+using protocol::unix_now;
 
 // Nearest rank, as spread.hpp, for any fraction (0.5, 0.99, 1).
 double percentile(std::vector<double> const& sorted, double fraction)

@@ -17,6 +17,7 @@
 #include "sync/hub/hub.hpp"
 #include "sync/hub/server.hpp"
 #include "sync/hub_client.hpp"
+#include "sync/protocol.hpp"
 #include "sync/sqlite_store.hpp"
 #include "sync/uplink.hpp"
 
@@ -35,11 +36,7 @@ using testing::ScratchDirectory;
 using Json = nlohmann::json;
 using namespace std::chrono_literals;
 
-std::int64_t unix_now()
-{
-    return std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch())
-        .count();
-}
+using protocol::unix_now;
 
 // Polls `condition` every 20 ms for up to `limit`; a generous limit, since
 // the test waits for behaviour, not for speed.
