@@ -22,10 +22,11 @@ packages=(
   # tests and the demo a private cupsd with a cups-pdf queue
   libcups2-dev cups cups-client cups-bsd printer-driver-cups-pdf
   # sync and the hub: libsodium (keys, signatures, sealed dossiers), libcurl
-  # (the kiosk's uplink), cpp-httplib with OpenSSL (the hub's server),
+  # (the kiosk's uplink), Boost.Beast and Asio with OpenSSL (the hub's
+  # server), cpp-httplib (the hub's webhook client and tests' HTTPS calls),
   # libpqxx and a PostgreSQL server (the hub's fleet storage; tests start
   # their own with initdb and pg_ctl), faketime (the clock-skew test)
-  libsodium-dev libcurl4-openssl-dev libcpp-httplib-dev libpqxx-dev postgresql faketime curl
+  libsodium-dev libcurl4-openssl-dev libcpp-httplib-dev libboost-dev libpqxx-dev postgresql faketime curl
   # fonts the kiosk and its receipts load by path
   fonts-dejavu-core fonts-font-awesome
   # tests: read receipts back, decode QR codes, look inside the outbox

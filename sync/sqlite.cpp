@@ -55,21 +55,64 @@ Result<void> execute(sqlite3* connection, char const* sql, std::string_view oper
     return {};
 }
 
-Statement::Statement(sqlite3_stmt* statement, std::string_view operation)
+Statement::Statement(sqlite3_stmt* statement, std::string_view operation, bool* lent)
     : m_statement(statement)
     , m_operation(operation)
+    , m_lent(lent)
 {
 }
 
 Statement::Statement(Statement&& other) noexcept
     : m_statement(std::exchange(other.m_statement, nullptr))
     , m_operation(std::move(other.m_operation))
+    , m_lent(std::exchange(other.m_lent, nullptr))
 {
 }
 
 Statement::~Statement()
 {
+    if (m_lent) {
+        sqlite3_reset(m_statement);
+        sqlite3_clear_bindings(m_statement);
+        *m_lent = false;
+        return;
+    }
     sqlite3_finalize(m_statement);
+}
+
+StatementCache::StatementCache(sqlite3* connection)
+    : m_connection(connection)
+{
+}
+
+StatementCache::~StatementCache()
+{
+    for (auto& [sql, entry] : m_entries)
+        sqlite3_finalize(entry->statement);
+}
+
+Result<Statement> StatementCache::prepare(std::string_view sql, std::string_view operation)
+{
+    auto found = m_entries.find(std::string(sql));
+    if (found != m_entries.end()) {
+        if (found->second->lent)
+            return Statement::prepare(m_connection, sql, operation);
+        found->second->lent = true;
+        return Statement(found->second->statement, operation, &found->second->lent);
+    }
+    sqlite3_stmt* statement = nullptr;
+    int result = sqlite3_prepare_v3(
+        m_connection, sql.data(), static_cast<int>(sql.size()), SQLITE_PREPARE_PERSISTENT, &statement, nullptr);
+    if (result != SQLITE_OK) {
+        sqlite3_finalize(statement);
+        return error_from(result, operation);
+    }
+    auto entry = std::make_unique<Entry>();
+    entry->statement = statement;
+    entry->lent = true;
+    auto* lent = &entry->lent;
+    m_entries.emplace(std::string(sql), std::move(entry));
+    return Statement(statement, operation, lent);
 }
 
 Result<Statement> Statement::prepare(sqlite3* connection, std::string_view sql, std::string_view operation)

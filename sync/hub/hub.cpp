@@ -5,6 +5,8 @@
 #include "sync/protocol.hpp"
 
 #include <charconv>
+#include <chrono>
+#include <cstdio>
 #include <ctime>
 
 namespace guichet::hub {
@@ -59,6 +61,18 @@ Hub::Hub(HubStore& store, HubKeys const& keys, HubSettings settings, Now now)
     , m_settings(std::move(settings))
     , m_now(std::move(now))
 {
+}
+
+Hub::~Hub()
+{
+    {
+        std::lock_guard lock(m_heartbeats_mutex);
+        m_stopping = true;
+    }
+    m_heartbeats_wake.notify_all();
+    if (m_heartbeat_writer.joinable())
+        m_heartbeat_writer.join();
+    (void)flush_heartbeats();
 }
 
 bool Hub::admin_token_matches(std::string_view token) const
@@ -294,15 +308,56 @@ Result<Json> Hub::heartbeat(Kiosk const& kiosk, Json const& heartbeat)
     auto text = heartbeat.dump();
     if (text.size() > 16 * 1024)
         return invalid("the heartbeat is too large");
-    GUICHET_TRY(m_store.record_heartbeat(kiosk.id, text, now()));
+    auto etag = GUICHET_TRY(m_store.latest_catalogue_etag());
+    {
+        std::lock_guard lock(m_heartbeats_mutex);
+        m_heartbeats[kiosk.id] = HeartbeatRecord { kiosk.id, std::move(text), now() };
+        if (!m_heartbeat_writer.joinable()) {
+            m_heartbeat_writer = std::thread([this] {
+                std::unique_lock lock(m_heartbeats_mutex);
+                while (!m_stopping) {
+                    m_heartbeats_wake.wait_for(lock, std::chrono::seconds(1));
+                    lock.unlock();
+                    (void)flush_heartbeats();
+                    lock.lock();
+                }
+            });
+        }
+    }
     m_counters.heartbeats++;
     Json answer {
         { "heartbeat_seconds", m_settings.heartbeat_seconds },
         { "server_time", now() },
     };
-    if (auto catalogue = GUICHET_TRY(m_store.latest_catalogue()))
-        answer["catalogue_etag"] = catalogue->etag;
+    if (etag)
+        answer["catalogue_etag"] = *etag;
     return answer;
+}
+
+Result<void> Hub::flush_heartbeats()
+{
+    std::vector<HeartbeatRecord> batch;
+    {
+        std::lock_guard lock(m_heartbeats_mutex);
+        batch.reserve(m_heartbeats.size());
+        for (auto& [id, record] : m_heartbeats)
+            batch.push_back(std::move(record));
+        m_heartbeats.clear();
+    }
+    if (batch.empty())
+        return {};
+    auto written = m_store.record_heartbeats(batch);
+    if (!written.ok()) {
+        // Kept for the next try, unless the kiosk spoke again meanwhile.
+        std::fprintf(
+            stderr, "kiosk-hub: %zu heartbeat(s) not written yet: %s\n", batch.size(), written.error().detail.c_str());
+        std::lock_guard lock(m_heartbeats_mutex);
+        for (auto& record : batch) {
+            auto id = record.kiosk_id;
+            m_heartbeats.try_emplace(std::move(id), std::move(record));
+        }
+    }
+    return written;
 }
 
 Result<Json> Hub::slots(Kiosk const& kiosk)

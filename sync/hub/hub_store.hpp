@@ -118,6 +118,12 @@ struct HubCounts {
     std::int64_t dossiers_not_exported { 0 };
 };
 
+struct HeartbeatRecord {
+    std::string kiosk_id;
+    std::string heartbeat; // JSON
+    std::int64_t received_at { 0 };
+};
+
 class HubStore {
 public:
     virtual ~HubStore() = default;
@@ -142,6 +148,9 @@ public:
     // "hub.unknown_kiosk"
     virtual Result<void> revoke(std::string_view kiosk_id, std::int64_t now) = 0;
     virtual Result<void> record_heartbeat(std::string_view kiosk_id, std::string_view heartbeat, std::int64_t now) = 0;
+    // Many heartbeats in one transaction (Hub::flush_heartbeats); a kiosk
+    // that does not exist is skipped.
+    virtual Result<void> record_heartbeats(std::vector<HeartbeatRecord> const& heartbeats) = 0;
 
     // Stores the dossier once: the same (kiosk, idempotency key) again
     // answers AlreadyStored with the first copy's id. "hub.key_reused": the
@@ -160,6 +169,9 @@ public:
     // Returns the new version's number (1, 2, ...).
     virtual Result<std::int64_t> publish_catalogue(CatalogueVersion const& version) = 0;
     virtual Result<std::optional<CatalogueVersion>> latest_catalogue() = 0;
+    // The latest version's ETag alone, without reading its document (every
+    // heartbeat's answer names it).
+    virtual Result<std::optional<std::string>> latest_catalogue_etag() = 0;
 
     virtual Result<HubCounts> counts() = 0;
 };

@@ -154,6 +154,8 @@ constexpr Statement publish_catalogue { "publish_catalogue", "publish a catalogu
     "SELECT COALESCE(MAX(version), 0) + 1, $1::text, $2::text, $3::text, $4::bigint FROM catalogue RETURNING version" };
 constexpr Statement latest_catalogue { "latest_catalogue", "read the catalogue",
     "SELECT version, etag, document, signature, published_at FROM catalogue ORDER BY version DESC LIMIT 1" };
+constexpr Statement latest_catalogue_etag { "latest_catalogue_etag", "read the catalogue's version",
+    "SELECT etag FROM catalogue ORDER BY version DESC LIMIT 1" };
 // One statement, so one snapshot: the figures agree with each other.
 constexpr Statement counts { "counts", "count",
     "SELECT (SELECT COUNT(*) FROM site), (SELECT COUNT(*) FROM kiosk), "
@@ -166,7 +168,7 @@ constexpr Statement const* prepared_statements[] = { &sql::add_site, &sql::sites
     &sql::add_enrollment_code, &sql::lock_enrollment_code, &sql::add_kiosk, &sql::use_enrollment_code, &sql::kiosk,
     &sql::kiosks, &sql::revoke, &sql::record_heartbeat, &sql::add_dossier, &sql::stored_dossier, &sql::find_by_code,
     &sql::dossier, &sql::set_state, &sql::mark_exported, &sql::lock_catalogue, &sql::publish_catalogue,
-    &sql::latest_catalogue, &sql::counts };
+    &sql::latest_catalogue, &sql::latest_catalogue_etag, &sql::counts };
 
 // [SECTION] Errors
 
@@ -510,6 +512,15 @@ public:
             });
     }
 
+    Result<void> record_heartbeats(std::vector<HeartbeatRecord> const& heartbeats) override
+    {
+        return write([&heartbeats](Session& db) -> Result<void> {
+            for (auto const& beat : heartbeats)
+                db.run(sql::record_heartbeat, beat.kiosk_id, beat.received_at, beat.heartbeat);
+            return {};
+        });
+    }
+
     // [SECTION] Dossiers
 
     Result<Ingested> ingest(IncomingDossier const& dossier, std::int64_t now) override
@@ -610,6 +621,16 @@ public:
             auto const& row = rows[0];
             return std::optional<CatalogueVersion>(CatalogueVersion {
                 int64_at(row, 0), text_at(row, 1), text_at(row, 2), text_at(row, 3), int64_at(row, 4) });
+        });
+    }
+
+    Result<std::optional<std::string>> latest_catalogue_etag() override
+    {
+        return read([](Session& db) -> Result<std::optional<std::string>> {
+            auto rows = db.run(sql::latest_catalogue_etag);
+            if (rows.empty())
+                return std::optional<std::string> {};
+            return std::optional<std::string>(text_at(rows[0], 0));
         });
     }
 

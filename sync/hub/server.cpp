@@ -4,8 +4,7 @@
 
 #include "sync/protocol.hpp"
 
-#include <httplib.h>
-#include <openssl/ssl.h>
+#include "http_server.hpp"
 
 #include <chrono>
 #include <map>
@@ -18,14 +17,14 @@ namespace guichet::hub {
 
 namespace {
 
-void send_json(httplib::Response& response, int status, Json const& body)
+void send_json(HttpResponse& response, int status, Json const& body)
 {
     response.status = status;
     response.set_content(body.dump(), "application/json");
 }
 
 // One place where the hub's error codes become HTTP statuses (hub.hpp).
-void send_error(httplib::Response& response, Error const& error, std::int64_t now)
+void send_error(HttpResponse& response, Error const& error, std::int64_t now)
 {
     int status = 500;
     std::string code = error.code;
@@ -138,7 +137,7 @@ struct Faults {
 struct Server::State {
     Hub& hub;
     ServerSettings settings;
-    std::unique_ptr<httplib::SSLServer> http;
+    std::unique_ptr<HttpServer> http;
     int port { 0 };
     Faults faults;
     std::chrono::steady_clock::time_point started { std::chrono::steady_clock::now() };
@@ -149,9 +148,9 @@ struct Server::State {
     {
     }
 
-    bool is_admin(httplib::Request const& request) const
+    bool is_admin(HttpRequest const& request) const
     {
-        auto header = request.get_header_value("Authorization");
+        auto header = request.header("Authorization");
         std::string token;
         if (header.starts_with("Bearer ")) {
             token = header.substr(7);
@@ -172,7 +171,7 @@ struct Server::State {
     // Called inside the handlers, once the request's body has been read: a
     // fault answered before it would leave the body on the connection, to
     // be read as the next request.
-    bool inject_fault(httplib::Request const& request, httplib::Response& response)
+    bool inject_fault(HttpRequest const& request, HttpResponse& response)
     {
         if (!settings.test_faults)
             return false;
@@ -201,17 +200,16 @@ struct Server::State {
     }
 
     // Runs `handler` for an authenticated kiosk, or answers the failure.
-    template<typename Handler>
-    void as_kiosk(httplib::Request const& request, httplib::Response& response, Handler handler)
+    template<typename Handler> void as_kiosk(HttpRequest const& request, HttpResponse& response, Handler handler)
     {
         if (inject_fault(request, response))
             return;
         SignedRequest signed_request;
         signed_request.method = request.method;
         signed_request.target = request.target;
-        signed_request.kiosk_id = request.get_header_value(std::string(protocol::kiosk_header));
-        signed_request.date = request.get_header_value(std::string(protocol::date_header));
-        signed_request.signature = request.get_header_value(std::string(protocol::signature_header));
+        signed_request.kiosk_id = request.header(std::string(protocol::kiosk_header));
+        signed_request.date = request.header(std::string(protocol::date_header));
+        signed_request.signature = request.header(std::string(protocol::signature_header));
         signed_request.body = &request.body;
         auto kiosk = hub.authenticate(signed_request);
         if (!kiosk.ok()) {
@@ -221,8 +219,7 @@ struct Server::State {
         handler(kiosk.value());
     }
 
-    template<typename Handler>
-    void as_admin(httplib::Request const& request, httplib::Response& response, Handler handler)
+    template<typename Handler> void as_admin(HttpRequest const& request, HttpResponse& response, Handler handler)
     {
         if (!is_admin(request)) {
             response.set_header("WWW-Authenticate", "Basic realm=\"kiosk-hub\"");
@@ -241,16 +238,15 @@ struct Server::State {
 
 void Server::State::routes()
 {
-    http->set_pre_routing_handler([this](httplib::Request const&, httplib::Response& response) {
+    http->before_each([this](HttpRequest const&, HttpResponse& response) {
         response.set_header(std::string(protocol::server_time_header), std::to_string(hub.now()));
         response.set_header("Cache-Control", "no-store");
-        return httplib::Server::HandlerResponse::Unhandled;
     });
     kiosk_routes();
     admin_routes();
 
     if (settings.test_faults) {
-        http->Post("/test/faults", [this](httplib::Request const& request, httplib::Response& response) {
+        http->route("POST", "/test/faults", [this](HttpRequest const& request, HttpResponse& response) {
             auto body = Json::parse(request.body, nullptr, false);
             if (!body.is_object()) {
                 send_json(response, 400, Json { { "error", "request.invalid" } });
@@ -284,7 +280,7 @@ void Server::State::routes()
 
 void Server::State::kiosk_routes()
 {
-    http->Post("/v1/enroll", [this](httplib::Request const& request, httplib::Response& response) {
+    http->route("POST", "/v1/enroll", [this](HttpRequest const& request, HttpResponse& response) {
         if (inject_fault(request, response))
             return;
         auto body = Json::parse(request.body, nullptr, false);
@@ -294,7 +290,7 @@ void Server::State::kiosk_routes()
         send_json(response, 201, answer.value());
     });
 
-    http->Post("/v1/dossiers", [this](httplib::Request const& request, httplib::Response& response) {
+    http->route("POST", "/v1/dossiers", [this](HttpRequest const& request, HttpResponse& response) {
         as_kiosk(request, response, [&](Kiosk const& kiosk) {
             auto body = Json::parse(request.body, nullptr, false);
             auto answer = hub.push_dossier(kiosk, body);
@@ -304,8 +300,8 @@ void Server::State::kiosk_routes()
         });
     });
 
-    http->Get(
-        R"(/v1/requests/([A-Za-z0-9 -]{1,32}))", [this](httplib::Request const& request, httplib::Response& response) {
+    http->route(
+        "GET", R"(/v1/requests/([A-Za-z0-9 -]{1,32}))", [this](HttpRequest const& request, HttpResponse& response) {
             as_kiosk(request, response, [&](Kiosk const&) {
                 auto answer = hub.request_status(request.matches[1]);
                 if (!answer.ok())
@@ -316,11 +312,10 @@ void Server::State::kiosk_routes()
             });
         });
 
-    http->Post("/v1/heartbeat", [this](httplib::Request const& request, httplib::Response& response) {
-        // The next heartbeat is a minute away: closing now frees this
-        // connection's thread, instead of holding it for the keep-alive
-        // time (cpp-httplib has a thread per open connection).
-        response.set_header("Connection", "close");
+    http->route("POST", "/v1/heartbeat", [this](HttpRequest const& request, HttpResponse& response) {
+        // The next heartbeat is a minute away, past the keep-alive time:
+        // closing now spares a large fleet's hub thousands of open sockets.
+        response.close = true;
         as_kiosk(request, response, [&](Kiosk const& kiosk) {
             auto body = Json::parse(request.body, nullptr, false);
             auto answer = hub.heartbeat(kiosk, body);
@@ -330,7 +325,7 @@ void Server::State::kiosk_routes()
         });
     });
 
-    http->Get("/v1/slots", [this](httplib::Request const& request, httplib::Response& response) {
+    http->route("GET", "/v1/slots", [this](HttpRequest const& request, HttpResponse& response) {
         as_kiosk(request, response, [&](Kiosk const& kiosk) {
             auto answer = hub.slots(kiosk);
             if (!answer.ok())
@@ -339,7 +334,7 @@ void Server::State::kiosk_routes()
         });
     });
 
-    http->Get("/v1/catalogue", [this](httplib::Request const& request, httplib::Response& response) {
+    http->route("GET", "/v1/catalogue", [this](HttpRequest const& request, HttpResponse& response) {
         as_kiosk(request, response, [&](Kiosk const&) {
             auto latest = hub.store().latest_catalogue();
             if (!latest.ok())
@@ -348,7 +343,7 @@ void Server::State::kiosk_routes()
                 return send_json(response, 404, Json { { "error", "catalogue.none" } });
             auto const& version = *latest.value();
             response.set_header("ETag", version.etag);
-            if (request.get_header_value("If-None-Match") == version.etag) {
+            if (request.header("If-None-Match") == version.etag) {
                 response.status = 304;
                 return;
             }
@@ -361,7 +356,7 @@ void Server::State::kiosk_routes()
 
 void Server::State::admin_routes()
 {
-    http->Get("/admin/v1/sites", [this](httplib::Request const& request, httplib::Response& response) {
+    http->route("GET", "/admin/v1/sites", [this](HttpRequest const& request, HttpResponse& response) {
         as_admin(request, response, [&] {
             auto sites = hub.store().sites();
             if (!sites.ok())
@@ -374,7 +369,7 @@ void Server::State::admin_routes()
         });
     });
 
-    http->Post("/admin/v1/sites", [this](httplib::Request const& request, httplib::Response& response) {
+    http->route("POST", "/admin/v1/sites", [this](HttpRequest const& request, HttpResponse& response) {
         as_admin(request, response, [&] {
             auto body = Json::parse(request.body, nullptr, false);
             if (!body.is_object() || !body.contains("id") || !body["id"].is_string() || !body.contains("name")
@@ -388,7 +383,7 @@ void Server::State::admin_routes()
         });
     });
 
-    http->Post("/admin/v1/enrollment-codes", [this](httplib::Request const& request, httplib::Response& response) {
+    http->route("POST", "/admin/v1/enrollment-codes", [this](HttpRequest const& request, HttpResponse& response) {
         as_admin(request, response, [&] {
             auto body = Json::parse(request.body, nullptr, false);
             if (!body.is_object() || !body.contains("site_id") || !body["site_id"].is_string())
@@ -402,8 +397,10 @@ void Server::State::admin_routes()
         });
     });
 
-    http->Get("/admin/v1/kiosks", [this](httplib::Request const& request, httplib::Response& response) {
+    http->route("GET", "/admin/v1/kiosks", [this](HttpRequest const& request, HttpResponse& response) {
         as_admin(request, response, [&] {
+            (void)hub.flush_heartbeats();
+            (void)hub.flush_heartbeats();
             auto kiosks = hub.store().kiosks();
             if (!kiosks.ok())
                 return send_error(response, kiosks.error(), hub.now());
@@ -420,31 +417,31 @@ void Server::State::admin_routes()
         });
     });
 
-    http->Post(R"(/admin/v1/kiosks/([A-Za-z0-9-]{1,64})/revoke)",
-        [this](httplib::Request const& request, httplib::Response& response) {
+    http->route("POST", R"(/admin/v1/kiosks/([A-Za-z0-9-]{1,64})/revoke)",
+        [this](HttpRequest const& request, HttpResponse& response) {
             as_admin(request, response, [&] {
-                auto revoked = hub.store().revoke(request.matches[1].str(), hub.now());
+                auto revoked = hub.store().revoke(request.matches[1], hub.now());
                 if (!revoked.ok())
                     return send_error(response, revoked.error(), hub.now());
-                send_json(response, 200, Json { { "id", request.matches[1].str() }, { "revoked", true } });
+                send_json(response, 200, Json { { "id", request.matches[1] }, { "revoked", true } });
             });
         });
 
-    http->Get("/admin/v1/dossiers", [this](httplib::Request const& request, httplib::Response& response) {
+    http->route("GET", "/admin/v1/dossiers", [this](HttpRequest const& request, HttpResponse& response) {
         as_admin(request, response, [&] {
             DossierFilter filter;
             if (request.has_param("site"))
-                filter.site_id = request.get_param_value("site");
+                filter.site_id = request.param("site");
             if (request.has_param("state")) {
-                filter.state = protocol::request_state_from_wire(request.get_param_value("state"));
+                filter.state = protocol::request_state_from_wire(request.param("state"));
                 if (!filter.state)
                     return send_error(response, Error::make("request.invalid", "unknown state"), hub.now());
             }
             if (request.has_param("after"))
-                filter.after_id = std::atoll(request.get_param_value("after").c_str());
+                filter.after_id = std::atoll(request.param("after").c_str());
             if (request.has_param("limit"))
-                filter.limit = static_cast<std::size_t>(
-                    std::clamp(std::atoll(request.get_param_value("limit").c_str()), 1LL, 1000LL));
+                filter.limit
+                    = static_cast<std::size_t>(std::clamp(std::atoll(request.param("limit").c_str()), 1LL, 1000LL));
             auto records = hub.store().dossiers(filter);
             if (!records.ok())
                 return send_error(response, records.error(), hub.now());
@@ -458,10 +455,10 @@ void Server::State::admin_routes()
         });
     });
 
-    http->Get(
-        R"(/admin/v1/dossiers/([0-9]{1,18}))", [this](httplib::Request const& request, httplib::Response& response) {
+    http->route(
+        "GET", R"(/admin/v1/dossiers/([0-9]{1,18}))", [this](HttpRequest const& request, HttpResponse& response) {
             as_admin(request, response, [&] {
-                auto record = hub.store().dossier(std::atoll(request.matches[1].str().c_str()));
+                auto record = hub.store().dossier(std::atoll(request.matches[1].c_str()));
                 if (!record.ok())
                     return send_error(response, record.error(), hub.now());
                 if (!record.value())
@@ -480,8 +477,8 @@ void Server::State::admin_routes()
             });
         });
 
-    http->Put(R"(/admin/v1/dossiers/([0-9]{1,18})/state)",
-        [this](httplib::Request const& request, httplib::Response& response) {
+    http->route(
+        "PUT", R"(/admin/v1/dossiers/([0-9]{1,18})/state)", [this](HttpRequest const& request, HttpResponse& response) {
             as_admin(request, response, [&] {
                 auto body = Json::parse(request.body, nullptr, false);
                 std::optional<RequestState> state;
@@ -489,7 +486,7 @@ void Server::State::admin_routes()
                     state = protocol::request_state_from_wire(body["state"].get<std::string>());
                 if (!state || *state == RequestState::WaitingToLeave)
                     return send_error(response, Error::make("request.invalid", "unknown state"), hub.now());
-                auto changed = hub.store().set_state(std::atoll(request.matches[1].str().c_str()), *state, hub.now());
+                auto changed = hub.store().set_state(std::atoll(request.matches[1].c_str()), *state, hub.now());
                 if (!changed.ok())
                     return send_error(response, changed.error(), hub.now());
                 send_json(response, 200, Json { { "state", protocol::to_wire(*state) } });
@@ -499,12 +496,11 @@ void Server::State::admin_routes()
     // The back office takes dossiers in two steps, so that none is marked
     // exported before it was received: GET a batch (opened, JSON lines),
     // store it, then POST the ids it stored.
-    http->Get("/admin/v1/export", [this](httplib::Request const& request, httplib::Response& response) {
+    http->route("GET", "/admin/v1/export", [this](HttpRequest const& request, HttpResponse& response) {
         as_admin(request, response, [&] {
             std::size_t limit = 100;
             if (request.has_param("limit"))
-                limit = static_cast<std::size_t>(
-                    std::clamp(std::atoll(request.get_param_value("limit").c_str()), 1LL, 1000LL));
+                limit = static_cast<std::size_t>(std::clamp(std::atoll(request.param("limit").c_str()), 1LL, 1000LL));
             auto lines = hub.export_batch(limit);
             if (!lines.ok())
                 return send_error(response, lines.error(), hub.now());
@@ -513,7 +509,7 @@ void Server::State::admin_routes()
         });
     });
 
-    http->Post("/admin/v1/export/ack", [this](httplib::Request const& request, httplib::Response& response) {
+    http->route("POST", "/admin/v1/export/ack", [this](HttpRequest const& request, HttpResponse& response) {
         as_admin(request, response, [&] {
             auto body = Json::parse(request.body, nullptr, false);
             std::vector<std::int64_t> ids;
@@ -536,14 +532,14 @@ void Server::State::admin_routes()
         });
     });
 
-    http->Get("/fleet", [this](httplib::Request const& request, httplib::Response& response) {
+    http->route("GET", "/fleet", [this](HttpRequest const& request, HttpResponse& response) {
         as_admin(request, response, [&] {
             response.status = 200;
             response.set_content(fleet_page(), "text/html; charset=utf-8");
         });
     });
 
-    http->Get("/metrics", [this](httplib::Request const& request, httplib::Response& response) {
+    http->route("GET", "/metrics", [this](HttpRequest const& request, HttpResponse& response) {
         as_admin(request, response, [&] {
             response.status = 200;
             response.set_content(metrics(), "text/plain; version=0.0.4");
@@ -555,6 +551,7 @@ void Server::State::admin_routes()
 
 std::string Server::State::fleet_page()
 {
+    (void)hub.flush_heartbeats();
     auto kiosks = hub.store().kiosks();
     auto sites = hub.store().sites();
     auto now = hub.now();
@@ -653,6 +650,7 @@ std::string Server::State::metrics()
     } else {
         add("guichet_hub_store_up", "gauge", "1 when the store answers.", 0);
     }
+    (void)hub.flush_heartbeats();
     if (auto kiosks = hub.store().kiosks()) {
         auto now = hub.now();
         std::int64_t online = 0;
@@ -688,56 +686,23 @@ Server::~Server()
 Result<std::unique_ptr<Server>> Server::create(Hub& hub, ServerSettings const& settings)
 {
     auto state = std::make_unique<State>(hub, settings);
-    bool loaded = false;
-    std::string why;
-    state->http = std::make_unique<httplib::SSLServer>([&](SSL_CTX& context) {
-        SSL_CTX_set_min_proto_version(&context, TLS1_2_VERSION);
-        if (SSL_CTX_use_certificate_chain_file(&context, settings.certificate.c_str()) != 1) {
-            why = "cannot load the certificate " + settings.certificate.string();
-            return false;
-        }
-        if (SSL_CTX_use_PrivateKey_file(&context, settings.private_key.c_str(), SSL_FILETYPE_PEM) != 1
-            || SSL_CTX_check_private_key(&context) != 1) {
-            why = "cannot load the private key " + settings.private_key.string() + " or it does not match";
-            return false;
-        }
-        loaded = true;
-        return true;
-    });
-    if (!loaded || !state->http->is_valid())
-        return Error::make("server.tls", why.empty() ? "TLS could not be set up" : why);
-    int threads = std::max(4, settings.threads);
-    state->http->new_task_queue = [threads] { return new httplib::ThreadPool(static_cast<std::size_t>(threads)); };
-    state->http->set_keep_alive_max_count(1000);
+    HttpServerSettings http;
+    http.host = settings.host;
+    http.port = settings.port;
+    http.certificate = settings.certificate;
+    http.private_key = settings.private_key;
+    http.workers = std::max(4, settings.threads);
     // A kiosk's connection stays open between its requests for 5 s; it
     // also bounds how long stop() waits for idle connections.
-    state->http->set_keep_alive_timeout(5);
-    state->http->set_read_timeout(10);
-    state->http->set_write_timeout(10);
-    state->http->set_payload_max_length(4 * 1024 * 1024);
-    // cpp-httplib writes an answer's headers and body as two TLS records:
-    // without TCP_NODELAY the body waits for the kiosk's delayed ACK of
-    // the headers, 40 ms per request (docs/benchmarks.md).
-    state->http->set_tcp_nodelay(true);
-    // SO_REUSEADDR only: cpp-httplib also sets SO_REUSEPORT by default,
-    // which would let a second hub started by mistake share the port
-    // silently instead of failing with "server.bind".
-    state->http->set_socket_options([](socket_t sock) {
-        int yes = 1;
-        setsockopt(sock, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof yes);
-    });
+    http.keep_alive_seconds = 5;
+    http.io_timeout_seconds = 10;
+    http.body_limit = 4 * 1024 * 1024;
+    auto server = HttpServer::create(http);
+    if (!server.ok())
+        return server.release_error();
+    state->http = server.release_value();
+    state->port = state->http->port();
     state->routes();
-
-    if (settings.port == 0) {
-        state->port = state->http->bind_to_any_port(settings.host);
-        if (state->port <= 0)
-            return Error::make("server.bind", "cannot listen on " + settings.host);
-    } else {
-        if (!state->http->bind_to_port(settings.host, settings.port))
-            return Error::make(
-                "server.bind", "cannot listen on " + settings.host + ":" + std::to_string(settings.port) + " (taken?)");
-        state->port = settings.port;
-    }
     return std::unique_ptr<Server>(new Server(std::move(state)));
 }
 
@@ -748,7 +713,7 @@ int Server::port() const
 
 void Server::run()
 {
-    m_state->http->listen_after_bind();
+    m_state->http->run();
 }
 
 void Server::stop()

@@ -1,4 +1,4 @@
-// The hub's HTTPS server (cpp-httplib over OpenSSL): the kiosks' API under
+// The hub's HTTPS server (http_server.hpp: Beast over OpenSSL): the kiosks' API under
 // /v1, the administrators' API under /admin/v1 (bearer token), the fleet
 // page at /fleet and Prometheus figures at /metrics (both with the admin
 // token). docs/sync-api.yaml describes every route.
@@ -17,8 +17,9 @@ struct ServerSettings {
     int port { 8443 }; // 0: any free port (see Server::port())
     std::filesystem::path certificate; // a chain file: leaf first
     std::filesystem::path private_key;
-    // Connections served at once; each kiosk keeps one open between its
-    // requests, so this bounds concurrent kiosks, not requests per second.
+    // Requests handled at once (workers). Open connections cost no thread:
+    // this bounds requests waiting on the store, such as dossiers waiting
+    // for their batch's commit, not the number of kiosks.
     int threads { 256 };
     // Tests only: POST /test/faults makes the kiosks' API answer 500, 503
     // with Retry-After, or hang, so that the kiosk's retries are tested

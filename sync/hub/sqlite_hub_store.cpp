@@ -143,7 +143,8 @@ public:
     SqliteHubStore(std::filesystem::path path, sqlite::Connection writer)
         : m_path(std::move(path))
         , m_writer_connection(std::move(writer))
-        , m_writer([this](std::vector<Task*> batch) { commit_batch(m_writer_connection.get(), batch); })
+        , m_writer_statements(m_writer_connection.get())
+        , m_writer([this](std::vector<Task*> batch) { commit_batch(m_writer_statements, batch); })
     {
     }
 
@@ -151,13 +152,13 @@ public:
 
     Result<void> add_site(Site const& site) override
     {
-        return write([site](sqlite3* db) -> Result<void> {
-            auto exists = GUICHET_TRY(Statement::prepare(db, "SELECT 1 FROM site WHERE id = ?1", "find a site"));
+        return write([site](sqlite::StatementCache& db) -> Result<void> {
+            auto exists = GUICHET_TRY(db.prepare("SELECT 1 FROM site WHERE id = ?1", "find a site"));
             GUICHET_TRY(exists.bind(1, std::string_view(site.id)));
             if (GUICHET_TRY(exists.step()) == Step::Row)
                 return Error::make("hub.site_exists", "a site with this id exists");
-            auto insert = GUICHET_TRY(Statement::prepare(
-                db, "INSERT INTO site(id, name, created_at, slots) VALUES (?1, ?2, ?3, ?4)", "add a site"));
+            auto insert = GUICHET_TRY(
+                db.prepare("INSERT INTO site(id, name, created_at, slots) VALUES (?1, ?2, ?3, ?4)", "add a site"));
             GUICHET_TRY(insert.bind(1, std::string_view(site.id)));
             GUICHET_TRY(insert.bind(2, std::string_view(site.name)));
             GUICHET_TRY(insert.bind(3, site.created_at));
@@ -169,9 +170,9 @@ public:
 
     Result<std::vector<Site>> sites() override
     {
-        return read([](sqlite3* db) -> Result<std::vector<Site>> {
+        return read([](sqlite::StatementCache& db) -> Result<std::vector<Site>> {
             auto select = GUICHET_TRY(
-                Statement::prepare(db, std::string("SELECT ") + site_columns + " FROM site ORDER BY id", "list sites"));
+                db.prepare(std::string("SELECT ") + site_columns + " FROM site ORDER BY id", "list sites"));
             std::vector<Site> sites;
             while (GUICHET_TRY(select.step()) == Step::Row)
                 sites.push_back(read_site(select));
@@ -181,9 +182,9 @@ public:
 
     Result<std::optional<Site>> site(std::string_view id) override
     {
-        return read([id](sqlite3* db) -> Result<std::optional<Site>> {
-            auto select = GUICHET_TRY(Statement::prepare(
-                db, std::string("SELECT ") + site_columns + " FROM site WHERE id = ?1", "find a site"));
+        return read([id](sqlite::StatementCache& db) -> Result<std::optional<Site>> {
+            auto select = GUICHET_TRY(
+                db.prepare(std::string("SELECT ") + site_columns + " FROM site WHERE id = ?1", "find a site"));
             GUICHET_TRY(select.bind(1, id));
             if (GUICHET_TRY(select.step()) != Step::Row)
                 return std::optional<Site> {};
@@ -193,26 +194,26 @@ public:
 
     Result<void> set_site_slots(std::string_view site_id, std::string_view slots) override
     {
-        return write([site_id = std::string(site_id), slots = std::string(slots)](sqlite3* db) -> Result<void> {
-            auto update
-                = GUICHET_TRY(Statement::prepare(db, "UPDATE site SET slots = ?2 WHERE id = ?1", "set a site's slots"));
-            GUICHET_TRY(update.bind(1, std::string_view(site_id)));
-            GUICHET_TRY(update.bind(2, std::string_view(slots)));
-            GUICHET_TRY(update.step());
-            if (sqlite::changes(db) == 0)
-                return Error::make("hub.unknown_site", "no such site");
-            return {};
-        });
+        return write(
+            [site_id = std::string(site_id), slots = std::string(slots)](sqlite::StatementCache& db) -> Result<void> {
+                auto update = GUICHET_TRY(db.prepare("UPDATE site SET slots = ?2 WHERE id = ?1", "set a site's slots"));
+                GUICHET_TRY(update.bind(1, std::string_view(site_id)));
+                GUICHET_TRY(update.bind(2, std::string_view(slots)));
+                GUICHET_TRY(update.step());
+                if (sqlite::changes(db.connection()) == 0)
+                    return Error::make("hub.unknown_site", "no such site");
+                return {};
+            });
     }
 
     Result<void> add_enrollment_code(EnrollmentCode const& code) override
     {
-        return write([code](sqlite3* db) -> Result<void> {
-            auto site = GUICHET_TRY(Statement::prepare(db, "SELECT 1 FROM site WHERE id = ?1", "find a site"));
+        return write([code](sqlite::StatementCache& db) -> Result<void> {
+            auto site = GUICHET_TRY(db.prepare("SELECT 1 FROM site WHERE id = ?1", "find a site"));
             GUICHET_TRY(site.bind(1, std::string_view(code.site_id)));
             if (GUICHET_TRY(site.step()) != Step::Row)
                 return Error::make("hub.unknown_site", "no such site");
-            auto insert = GUICHET_TRY(Statement::prepare(db,
+            auto insert = GUICHET_TRY(db.prepare(
                 "INSERT INTO enrollment_code(code_hash, site_id, created_at, expires_at) VALUES (?1, ?2, ?3, ?4)",
                 "add an enrollment code"));
             GUICHET_TRY(insert.bind(1, std::string_view(code.code_hash)));
@@ -226,51 +227,51 @@ public:
 
     Result<Kiosk> enroll(std::string_view code_hash, Kiosk kiosk, std::int64_t now) override
     {
-        return write([code_hash = std::string(code_hash), kiosk, now](sqlite3* db) mutable -> Result<Kiosk> {
-            auto select = GUICHET_TRY(
-                Statement::prepare(db, "SELECT site_id, expires_at, used_at FROM enrollment_code WHERE code_hash = ?1",
-                    "find an enrollment code"));
-            GUICHET_TRY(select.bind(1, std::string_view(code_hash)));
-            if (GUICHET_TRY(select.step()) != Step::Row)
-                return Error::make("hub.code_unknown", "no such enrollment code");
-            if (!select.is_null(2))
-                return Error::make("hub.code_used", "the enrollment code was used");
-            if (select.int64_column(1) < now)
-                return Error::make("hub.code_expired", "the enrollment code expired");
-            kiosk.site_id = select.text_column(0);
-            kiosk.enrolled_at = now;
+        return write(
+            [code_hash = std::string(code_hash), kiosk, now](sqlite::StatementCache& db) mutable -> Result<Kiosk> {
+                auto select = GUICHET_TRY(
+                    db.prepare("SELECT site_id, expires_at, used_at FROM enrollment_code WHERE code_hash = ?1",
+                        "find an enrollment code"));
+                GUICHET_TRY(select.bind(1, std::string_view(code_hash)));
+                if (GUICHET_TRY(select.step()) != Step::Row)
+                    return Error::make("hub.code_unknown", "no such enrollment code");
+                if (!select.is_null(2))
+                    return Error::make("hub.code_used", "the enrollment code was used");
+                if (select.int64_column(1) < now)
+                    return Error::make("hub.code_expired", "the enrollment code expired");
+                kiosk.site_id = select.text_column(0);
+                kiosk.enrolled_at = now;
 
-            auto known = GUICHET_TRY(
-                Statement::prepare(db, "SELECT 1 FROM kiosk WHERE public_key = ?1", "find a kiosk's key"));
-            GUICHET_TRY(known.bind(1, std::string_view(kiosk.public_key)));
-            if (GUICHET_TRY(known.step()) == Step::Row)
-                return Error::make("hub.key_enrolled", "this public key is already enrolled");
+                auto known = GUICHET_TRY(db.prepare("SELECT 1 FROM kiosk WHERE public_key = ?1", "find a kiosk's key"));
+                GUICHET_TRY(known.bind(1, std::string_view(kiosk.public_key)));
+                if (GUICHET_TRY(known.step()) == Step::Row)
+                    return Error::make("hub.key_enrolled", "this public key is already enrolled");
 
-            auto insert = GUICHET_TRY(Statement::prepare(
-                db, "INSERT INTO kiosk(id, site_id, public_key, enrolled_at) VALUES (?1, ?2, ?3, ?4)", "add a kiosk"));
-            GUICHET_TRY(insert.bind(1, std::string_view(kiosk.id)));
-            GUICHET_TRY(insert.bind(2, std::string_view(kiosk.site_id)));
-            GUICHET_TRY(insert.bind(3, std::string_view(kiosk.public_key)));
-            GUICHET_TRY(insert.bind(4, now));
-            GUICHET_TRY(insert.step());
-            auto use = GUICHET_TRY(
-                Statement::prepare(db, "UPDATE enrollment_code SET used_at = ?2, kiosk_id = ?3 WHERE code_hash = ?1",
-                    "use an enrollment code"));
-            GUICHET_TRY(use.bind(1, std::string_view(code_hash)));
-            GUICHET_TRY(use.bind(2, now));
-            GUICHET_TRY(use.bind(3, std::string_view(kiosk.id)));
-            GUICHET_TRY(use.step());
-            return kiosk;
-        });
+                auto insert = GUICHET_TRY(db.prepare(
+                    "INSERT INTO kiosk(id, site_id, public_key, enrolled_at) VALUES (?1, ?2, ?3, ?4)", "add a kiosk"));
+                GUICHET_TRY(insert.bind(1, std::string_view(kiosk.id)));
+                GUICHET_TRY(insert.bind(2, std::string_view(kiosk.site_id)));
+                GUICHET_TRY(insert.bind(3, std::string_view(kiosk.public_key)));
+                GUICHET_TRY(insert.bind(4, now));
+                GUICHET_TRY(insert.step());
+                auto use = GUICHET_TRY(
+                    db.prepare("UPDATE enrollment_code SET used_at = ?2, kiosk_id = ?3 WHERE code_hash = ?1",
+                        "use an enrollment code"));
+                GUICHET_TRY(use.bind(1, std::string_view(code_hash)));
+                GUICHET_TRY(use.bind(2, now));
+                GUICHET_TRY(use.bind(3, std::string_view(kiosk.id)));
+                GUICHET_TRY(use.step());
+                return kiosk;
+            });
     }
 
     // [SECTION] Kiosks
 
     Result<std::optional<Kiosk>> kiosk(std::string_view id) override
     {
-        return read([id](sqlite3* db) -> Result<std::optional<Kiosk>> {
-            auto select = GUICHET_TRY(Statement::prepare(
-                db, std::string("SELECT ") + kiosk_columns + " FROM kiosk WHERE id = ?1", "find a kiosk"));
+        return read([id](sqlite::StatementCache& db) -> Result<std::optional<Kiosk>> {
+            auto select = GUICHET_TRY(
+                db.prepare(std::string("SELECT ") + kiosk_columns + " FROM kiosk WHERE id = ?1", "find a kiosk"));
             GUICHET_TRY(select.bind(1, id));
             if (GUICHET_TRY(select.step()) != Step::Row)
                 return std::optional<Kiosk> {};
@@ -280,9 +281,9 @@ public:
 
     Result<std::vector<Kiosk>> kiosks() override
     {
-        return read([](sqlite3* db) -> Result<std::vector<Kiosk>> {
-            auto select = GUICHET_TRY(Statement::prepare(
-                db, std::string("SELECT ") + kiosk_columns + " FROM kiosk ORDER BY site_id, id", "list kiosks"));
+        return read([](sqlite::StatementCache& db) -> Result<std::vector<Kiosk>> {
+            auto select = GUICHET_TRY(
+                db.prepare(std::string("SELECT ") + kiosk_columns + " FROM kiosk ORDER BY site_id, id", "list kiosks"));
             std::vector<Kiosk> kiosks;
             while (GUICHET_TRY(select.step()) == Step::Row)
                 kiosks.push_back(read_kiosk(select));
@@ -292,13 +293,13 @@ public:
 
     Result<void> revoke(std::string_view kiosk_id, std::int64_t now) override
     {
-        return write([kiosk_id = std::string(kiosk_id), now](sqlite3* db) -> Result<void> {
-            auto update = GUICHET_TRY(Statement::prepare(
-                db, "UPDATE kiosk SET revoked_at = COALESCE(revoked_at, ?2) WHERE id = ?1", "revoke a kiosk"));
+        return write([kiosk_id = std::string(kiosk_id), now](sqlite::StatementCache& db) -> Result<void> {
+            auto update = GUICHET_TRY(
+                db.prepare("UPDATE kiosk SET revoked_at = COALESCE(revoked_at, ?2) WHERE id = ?1", "revoke a kiosk"));
             GUICHET_TRY(update.bind(1, std::string_view(kiosk_id)));
             GUICHET_TRY(update.bind(2, now));
             GUICHET_TRY(update.step());
-            if (sqlite::changes(db) == 0)
+            if (sqlite::changes(db.connection()) == 0)
                 return Error::make("hub.unknown_kiosk", "no such kiosk");
             return {};
         });
@@ -306,26 +307,41 @@ public:
 
     Result<void> record_heartbeat(std::string_view kiosk_id, std::string_view heartbeat, std::int64_t now) override
     {
-        return write(
-            [kiosk_id = std::string(kiosk_id), heartbeat = std::string(heartbeat), now](sqlite3* db) -> Result<void> {
-                auto update = GUICHET_TRY(Statement::prepare(
-                    db, "UPDATE kiosk SET last_seen_at = ?2, heartbeat = ?3 WHERE id = ?1", "record a heartbeat"));
-                GUICHET_TRY(update.bind(1, std::string_view(kiosk_id)));
-                GUICHET_TRY(update.bind(2, now));
-                GUICHET_TRY(update.bind(3, std::string_view(heartbeat)));
+        return write([kiosk_id = std::string(kiosk_id), heartbeat = std::string(heartbeat), now](
+                         sqlite::StatementCache& db) -> Result<void> {
+            auto update = GUICHET_TRY(
+                db.prepare("UPDATE kiosk SET last_seen_at = ?2, heartbeat = ?3 WHERE id = ?1", "record a heartbeat"));
+            GUICHET_TRY(update.bind(1, std::string_view(kiosk_id)));
+            GUICHET_TRY(update.bind(2, now));
+            GUICHET_TRY(update.bind(3, std::string_view(heartbeat)));
+            GUICHET_TRY(update.step());
+            if (sqlite::changes(db.connection()) == 0)
+                return Error::make("hub.unknown_kiosk", "no such kiosk");
+            return {};
+        });
+    }
+
+    Result<void> record_heartbeats(std::vector<HeartbeatRecord> const& heartbeats) override
+    {
+        return write([&heartbeats](sqlite::StatementCache& db) -> Result<void> {
+            for (auto const& beat : heartbeats) {
+                auto update = GUICHET_TRY(db.prepare(
+                    "UPDATE kiosk SET last_seen_at = ?2, heartbeat = ?3 WHERE id = ?1", "record a heartbeat"));
+                GUICHET_TRY(update.bind(1, std::string_view(beat.kiosk_id)));
+                GUICHET_TRY(update.bind(2, beat.received_at));
+                GUICHET_TRY(update.bind(3, std::string_view(beat.heartbeat)));
                 GUICHET_TRY(update.step());
-                if (sqlite::changes(db) == 0)
-                    return Error::make("hub.unknown_kiosk", "no such kiosk");
-                return {};
-            });
+            }
+            return {};
+        });
     }
 
     // [SECTION] Dossiers
 
     Result<Ingested> ingest(IncomingDossier const& dossier, std::int64_t now) override
     {
-        return write([&dossier, now](sqlite3* db) -> Result<Ingested> {
-            auto insert = GUICHET_TRY(Statement::prepare(db,
+        return write([&dossier, now](sqlite::StatementCache& db) -> Result<Ingested> {
+            auto insert = GUICHET_TRY(db.prepare(
                 "INSERT INTO dossier(kiosk_id, idempotency_key, tracking_code, demarche_id, confirmed_at, "
                 "received_at, state, state_changed_at, sealed) VALUES (?1, ?2, ?3, ?4, ?5, ?6, 'received', ?6, ?7) "
                 "ON CONFLICT(kiosk_id, idempotency_key) DO NOTHING",
@@ -338,10 +354,10 @@ public:
             GUICHET_TRY(insert.bind(6, now));
             GUICHET_TRY(insert.bind(7, std::string_view(dossier.sealed)));
             GUICHET_TRY(insert.step());
-            if (sqlite::changes(db) == 1)
-                return Ingested { IngestOutcome::Stored, sqlite3_last_insert_rowid(db), now };
+            if (sqlite::changes(db.connection()) == 1)
+                return Ingested { IngestOutcome::Stored, sqlite3_last_insert_rowid(db.connection()), now };
 
-            auto select = GUICHET_TRY(Statement::prepare(db,
+            auto select = GUICHET_TRY(db.prepare(
                 "SELECT id, tracking_code, received_at FROM dossier WHERE kiosk_id = ?1 AND idempotency_key = ?2",
                 "find a stored dossier"));
             GUICHET_TRY(select.bind(1, std::string_view(dossier.kiosk_id)));
@@ -356,10 +372,10 @@ public:
 
     Result<std::vector<DossierRecord>> find_by_code(std::string_view tracking_code) override
     {
-        return read([tracking_code](sqlite3* db) -> Result<std::vector<DossierRecord>> {
-            auto select = GUICHET_TRY(Statement::prepare(db,
-                std::string("SELECT ") + dossier_columns + " WHERE d.tracking_code = ?1 ORDER BY d.id DESC",
-                "find dossiers by code"));
+        return read([tracking_code](sqlite::StatementCache& db) -> Result<std::vector<DossierRecord>> {
+            auto select = GUICHET_TRY(
+                db.prepare(std::string("SELECT ") + dossier_columns + " WHERE d.tracking_code = ?1 ORDER BY d.id DESC",
+                    "find dossiers by code"));
             GUICHET_TRY(select.bind(1, tracking_code));
             std::vector<DossierRecord> records;
             while (GUICHET_TRY(select.step()) == Step::Row)
@@ -370,9 +386,9 @@ public:
 
     Result<std::optional<DossierRecord>> dossier(std::int64_t id) override
     {
-        return read([id](sqlite3* db) -> Result<std::optional<DossierRecord>> {
-            auto select = GUICHET_TRY(Statement::prepare(
-                db, std::string("SELECT ") + dossier_columns + " WHERE d.id = ?1", "read a dossier"));
+        return read([id](sqlite::StatementCache& db) -> Result<std::optional<DossierRecord>> {
+            auto select = GUICHET_TRY(
+                db.prepare(std::string("SELECT ") + dossier_columns + " WHERE d.id = ?1", "read a dossier"));
             GUICHET_TRY(select.bind(1, id));
             if (GUICHET_TRY(select.step()) != Step::Row)
                 return std::optional<DossierRecord> {};
@@ -382,7 +398,7 @@ public:
 
     Result<std::vector<DossierRecord>> dossiers(DossierFilter const& filter, bool with_payload) override
     {
-        return read([&filter, with_payload](sqlite3* db) -> Result<std::vector<DossierRecord>> {
+        return read([&filter, with_payload](sqlite::StatementCache& db) -> Result<std::vector<DossierRecord>> {
             std::string sql = std::string("SELECT ") + dossier_columns + " WHERE d.id > ?1";
             if (filter.site_id)
                 sql += " AND k.site_id = ?2";
@@ -391,7 +407,7 @@ public:
             if (filter.not_exported_only)
                 sql += " AND d.exported_at IS NULL";
             sql += " ORDER BY d.id LIMIT ?4";
-            auto select = GUICHET_TRY(Statement::prepare(db, sql, "list dossiers"));
+            auto select = GUICHET_TRY(db.prepare(sql, "list dossiers"));
             GUICHET_TRY(select.bind(1, filter.after_id));
             if (filter.site_id)
                 GUICHET_TRY(select.bind(2, std::string_view(*filter.site_id)));
@@ -407,14 +423,14 @@ public:
 
     Result<void> set_state(std::int64_t dossier_id, RequestState state, std::int64_t now) override
     {
-        return write([dossier_id, state, now](sqlite3* db) -> Result<void> {
-            auto update = GUICHET_TRY(Statement::prepare(
-                db, "UPDATE dossier SET state = ?2, state_changed_at = ?3 WHERE id = ?1", "change a dossier's state"));
+        return write([dossier_id, state, now](sqlite::StatementCache& db) -> Result<void> {
+            auto update = GUICHET_TRY(db.prepare(
+                "UPDATE dossier SET state = ?2, state_changed_at = ?3 WHERE id = ?1", "change a dossier's state"));
             GUICHET_TRY(update.bind(1, dossier_id));
             GUICHET_TRY(update.bind(2, protocol::to_wire(state)));
             GUICHET_TRY(update.bind(3, now));
             GUICHET_TRY(update.step());
-            if (sqlite::changes(db) == 0)
+            if (sqlite::changes(db.connection()) == 0)
                 return Error::make("hub.unknown_dossier", "no such dossier");
             return {};
         });
@@ -422,9 +438,9 @@ public:
 
     Result<void> mark_exported(std::vector<std::int64_t> const& ids, std::int64_t now) override
     {
-        return write([&ids, now](sqlite3* db) -> Result<void> {
-            auto update = GUICHET_TRY(Statement::prepare(
-                db, "UPDATE dossier SET exported_at = ?2 WHERE id = ?1 AND exported_at IS NULL", "mark exported"));
+        return write([&ids, now](sqlite::StatementCache& db) -> Result<void> {
+            auto update = GUICHET_TRY(db.prepare(
+                "UPDATE dossier SET exported_at = ?2 WHERE id = ?1 AND exported_at IS NULL", "mark exported"));
             for (auto id : ids) {
                 GUICHET_TRY(update.bind(1, id));
                 GUICHET_TRY(update.bind(2, now));
@@ -439,24 +455,24 @@ public:
 
     Result<std::int64_t> publish_catalogue(CatalogueVersion const& version) override
     {
-        return write([&version](sqlite3* db) -> Result<std::int64_t> {
-            auto insert = GUICHET_TRY(Statement::prepare(db,
-                "INSERT INTO catalogue(version, etag, document, signature, published_at) "
-                "VALUES ((SELECT COALESCE(MAX(version), 0) + 1 FROM catalogue), ?1, ?2, ?3, ?4)",
-                "publish a catalogue"));
+        return write([&version](sqlite::StatementCache& db) -> Result<std::int64_t> {
+            auto insert = GUICHET_TRY(
+                db.prepare("INSERT INTO catalogue(version, etag, document, signature, published_at) "
+                           "VALUES ((SELECT COALESCE(MAX(version), 0) + 1 FROM catalogue), ?1, ?2, ?3, ?4)",
+                    "publish a catalogue"));
             GUICHET_TRY(insert.bind(1, std::string_view(version.etag)));
             GUICHET_TRY(insert.bind(2, std::string_view(version.document)));
             GUICHET_TRY(insert.bind(3, std::string_view(version.signature)));
             GUICHET_TRY(insert.bind(4, version.published_at));
             GUICHET_TRY(insert.step());
-            return static_cast<std::int64_t>(sqlite3_last_insert_rowid(db));
+            return static_cast<std::int64_t>(sqlite3_last_insert_rowid(db.connection()));
         });
     }
 
     Result<std::optional<CatalogueVersion>> latest_catalogue() override
     {
-        return read([](sqlite3* db) -> Result<std::optional<CatalogueVersion>> {
-            auto select = GUICHET_TRY(Statement::prepare(db,
+        return read([](sqlite::StatementCache& db) -> Result<std::optional<CatalogueVersion>> {
+            auto select = GUICHET_TRY(db.prepare(
                 "SELECT version, etag, document, signature, published_at FROM catalogue ORDER BY version DESC LIMIT 1",
                 "read the catalogue"));
             if (GUICHET_TRY(select.step()) != Step::Row)
@@ -466,17 +482,31 @@ public:
         });
     }
 
+    Result<std::optional<std::string>> latest_catalogue_etag() override
+    {
+        return read([](sqlite::StatementCache& db) -> Result<std::optional<std::string>> {
+            auto select = GUICHET_TRY(
+                db.prepare("SELECT etag FROM catalogue ORDER BY version DESC LIMIT 1", "read the catalogue's version"));
+            if (GUICHET_TRY(select.step()) != Step::Row)
+                return std::optional<std::string> {};
+            return std::optional<std::string>(select.text_column(0));
+        });
+    }
+
     Result<HubCounts> counts() override
     {
-        return read([](sqlite3* db) -> Result<HubCounts> {
+        return read([](sqlite::StatementCache& db) -> Result<HubCounts> {
             HubCounts counts;
-            counts.sites = GUICHET_TRY(sqlite::query_int64(db, "SELECT COUNT(*) FROM site", "count sites"));
-            counts.kiosks = GUICHET_TRY(sqlite::query_int64(db, "SELECT COUNT(*) FROM kiosk", "count kiosks"));
-            counts.revoked_kiosks = GUICHET_TRY(
-                sqlite::query_int64(db, "SELECT COUNT(*) FROM kiosk WHERE revoked_at IS NOT NULL", "count kiosks"));
-            counts.dossiers = GUICHET_TRY(sqlite::query_int64(db, "SELECT COUNT(*) FROM dossier", "count dossiers"));
-            counts.dossiers_not_exported = GUICHET_TRY(
-                sqlite::query_int64(db, "SELECT COUNT(*) FROM dossier WHERE exported_at IS NULL", "count dossiers"));
+            counts.sites
+                = GUICHET_TRY(sqlite::query_int64(db.connection(), "SELECT COUNT(*) FROM site", "count sites"));
+            counts.kiosks
+                = GUICHET_TRY(sqlite::query_int64(db.connection(), "SELECT COUNT(*) FROM kiosk", "count kiosks"));
+            counts.revoked_kiosks = GUICHET_TRY(sqlite::query_int64(
+                db.connection(), "SELECT COUNT(*) FROM kiosk WHERE revoked_at IS NOT NULL", "count kiosks"));
+            counts.dossiers
+                = GUICHET_TRY(sqlite::query_int64(db.connection(), "SELECT COUNT(*) FROM dossier", "count dossiers"));
+            counts.dossiers_not_exported = GUICHET_TRY(sqlite::query_int64(
+                db.connection(), "SELECT COUNT(*) FROM dossier WHERE exported_at IS NULL", "count dossiers"));
             return counts;
         });
     }
@@ -486,18 +516,18 @@ private:
 
     struct Task {
         // Runs inside the batch's transaction, in its own savepoint.
-        std::function<Result<void>(sqlite3*)> run;
+        std::function<Result<void>(sqlite::StatementCache&)> run;
         std::promise<Result<void>> done;
     };
 
     // Queues the work for the writer and waits until its batch committed.
     // `work` runs on the writer thread while this one waits, so it may hold
     // references to the caller's arguments.
-    template<typename Work> auto write(Work work) -> std::invoke_result_t<Work, sqlite3*>
+    template<typename Work> auto write(Work work) -> std::invoke_result_t<Work, sqlite::StatementCache&>
     {
-        std::optional<std::invoke_result_t<Work, sqlite3*>> outcome;
+        std::optional<std::invoke_result_t<Work, sqlite::StatementCache&>> outcome;
         Task task;
-        task.run = [&](sqlite3* db) -> Result<void> {
+        task.run = [&](sqlite::StatementCache& db) -> Result<void> {
             outcome.emplace(work(db));
             if (!outcome->ok())
                 return outcome->error();
@@ -511,27 +541,33 @@ private:
         return std::move(*outcome);
     }
 
-    static void commit_batch(sqlite3* db, std::vector<Task*> const& batch)
+    static Result<void> run_once(sqlite::StatementCache& db, std::string_view sql)
+    {
+        auto statement = GUICHET_TRY(db.prepare(sql, "hub write"));
+        GUICHET_TRY(statement.step());
+        return {};
+    }
+
+    static void commit_batch(sqlite::StatementCache& db, std::vector<Task*> const& batch)
     {
         std::vector<Result<void>> results;
         results.reserve(batch.size());
-        auto transaction = sqlite::Transaction::begin_immediate(db, "hub write");
+        auto transaction = sqlite::Transaction::begin_immediate(db.connection(), "hub write");
         if (!transaction.ok()) {
             for (auto* task : batch)
                 task->done.set_value(transaction.error());
             return;
         }
         for (auto* task : batch) {
-            auto savepoint = sqlite::execute(db, "SAVEPOINT task", "hub write");
+            auto savepoint = run_once(db, "SAVEPOINT task");
             if (!savepoint.ok()) {
                 results.push_back(savepoint);
                 continue;
             }
             auto result = task->run(db);
-            if (result.ok())
-                (void)sqlite::execute(db, "RELEASE task", "hub write");
-            else
-                (void)sqlite::execute(db, "ROLLBACK TO task; RELEASE task", "hub write");
+            if (!result.ok())
+                (void)run_once(db, "ROLLBACK TO task");
+            (void)run_once(db, "RELEASE task");
             results.push_back(std::move(result));
         }
         auto committed = transaction.value().commit();
@@ -541,33 +577,48 @@ private:
 
     // [SECTION] Readers
 
-    template<typename Work> auto read(Work work) -> std::invoke_result_t<Work, sqlite3*>
+    template<typename Work> auto read(Work work) -> std::invoke_result_t<Work, sqlite::StatementCache&>
     {
-        sqlite::Connection connection;
+        std::unique_ptr<Reader> reader;
         {
             std::lock_guard lock(m_readers_mutex);
             if (!m_readers.empty()) {
-                connection = std::move(m_readers.back());
+                reader = std::move(m_readers.back());
                 m_readers.pop_back();
             }
         }
-        if (!connection) {
+        if (!reader) {
             auto opened = open_connection(m_path);
             if (!opened.ok())
                 return opened.release_error();
-            connection = opened.release_value();
+            reader = std::make_unique<Reader>(opened.release_value());
         }
-        auto result = work(connection.get());
+        auto result = work(reader->statements);
         std::lock_guard lock(m_readers_mutex);
-        if (m_readers.size() < 16)
-            m_readers.push_back(std::move(connection));
+        if (m_readers.size() < max_idle_readers)
+            m_readers.push_back(std::move(reader));
         return result;
     }
 
+    // A reading connection with its prepared statements. Kept for the next
+    // read, up to max_idle_readers: opening one costs as much as a hundred
+    // reads.
+    struct Reader {
+        explicit Reader(sqlite::Connection opened)
+            : connection(std::move(opened))
+            , statements(connection.get())
+        {
+        }
+        sqlite::Connection connection;
+        sqlite::StatementCache statements; // after: finalized first
+    };
+    static constexpr std::size_t max_idle_readers = 64;
+
     std::filesystem::path m_path;
     sqlite::Connection m_writer_connection;
+    sqlite::StatementCache m_writer_statements;
     std::mutex m_readers_mutex;
-    std::vector<sqlite::Connection> m_readers;
+    std::vector<std::unique_ptr<Reader>> m_readers;
     // Last: stopped first, before the connection its batches use.
     BatchWriter<Task> m_writer;
 };

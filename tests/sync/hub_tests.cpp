@@ -313,6 +313,12 @@ TEST_P(HubStoreTest, StatesExportsHeartbeatsAndRevocationAreKept)
     EXPECT_EQ(kiosk->last_seen_at, 4700);
     EXPECT_EQ(kiosk->heartbeat, R"({"outbox_depth":3})");
     EXPECT_FALSE(kiosk->revoked_at);
+    // Many at once, as the hub writes them; a kiosk that is not there is
+    // skipped, and does not stop the others.
+    ASSERT_TRUE(store().record_heartbeats({ { "k-9", "{}", 4750 }, { "k-1", R"({"outbox_depth":0})", 4760 } }).ok());
+    EXPECT_EQ(store().kiosk("k-1").value()->last_seen_at, 4760);
+    EXPECT_EQ(store().kiosk("k-1").value()->heartbeat, R"({"outbox_depth":0})");
+    EXPECT_FALSE(store().kiosk("k-9").value());
     ASSERT_TRUE(store().revoke("k-1", 4800).ok());
     EXPECT_EQ(store().kiosk("k-1").value()->revoked_at, 4800);
     EXPECT_EQ(store().revoke("k-9", 4800).error().code, "hub.unknown_kiosk");
@@ -568,6 +574,31 @@ TEST_F(HubTest, ACatalogueIsPublishedSignedAndABrokenOneIsNot)
     EXPECT_EQ(refused.error().code, "catalogue.invalid");
     EXPECT_NE(refused.error().detail.find("zz-cassee.json"), std::string::npos);
     EXPECT_EQ(m_store->latest_catalogue().value()->version, version.value());
+}
+
+TEST_F(HubTest, HeartbeatsAreHeldThenWrittenTogetherAndNameTheLatestCatalogue)
+{
+    auto keys = crypto::generate_signing_keys();
+    auto kiosk = m_store->kiosk(enroll(keys)).value().value();
+    auto answer = m_hub->heartbeat(kiosk, Json { { "outbox_depth", 2 } });
+    ASSERT_TRUE(answer.ok());
+    EXPECT_EQ(answer.value()["heartbeat_seconds"], 60);
+    EXPECT_FALSE(answer.value().contains("catalogue_etag"));
+    EXPECT_EQ(m_hub->heartbeat(kiosk, Json::array()).error().code, "request.invalid");
+
+    // A second heartbeat before the write replaces the first.
+    m_now += 30;
+    ASSERT_TRUE(m_hub->heartbeat(kiosk, Json { { "outbox_depth", 0 } }).ok());
+    ASSERT_TRUE(m_hub->flush_heartbeats().ok());
+    auto seen = m_store->kiosk(kiosk.id).value().value();
+    EXPECT_EQ(seen.last_seen_at, m_now);
+    EXPECT_EQ(Json::parse(seen.heartbeat)["outbox_depth"], 0);
+    EXPECT_EQ(m_hub->counters().heartbeats.load(), 2u);
+
+    ASSERT_TRUE(m_hub->publish_catalogue(std::filesystem::path(GUICHET_SOURCE_DIR) / "kiosk/catalogue").ok());
+    auto etag = m_store->latest_catalogue().value().value().etag;
+    EXPECT_EQ(m_store->latest_catalogue_etag().value(), etag);
+    EXPECT_EQ(m_hub->heartbeat(kiosk, Json::object()).value()["catalogue_etag"], etag);
 }
 
 TEST_F(HubTest, TheBackOfficeReceivesEveryDossierOnceEvenAfterRefusingSome)
