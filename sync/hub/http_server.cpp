@@ -482,6 +482,9 @@ Result<std::unique_ptr<HttpServer>> HttpServer::create(HttpServerSettings const&
     state->tls.set_options(ssl::context::default_workarounds | ssl::context::no_sslv2 | ssl::context::no_sslv3
         | ssl::context::no_tlsv1 | ssl::context::no_tlsv1_1);
     SSL_CTX_set_min_proto_version(state->tls.native_handle(), TLS1_2_VERSION);
+    // An idle connection gives its record buffers back: kiosks keep theirs
+    // open between heartbeats.
+    SSL_CTX_set_mode(state->tls.native_handle(), SSL_MODE_RELEASE_BUFFERS);
     state->tls.use_certificate_chain_file(settings.certificate.string(), error);
     if (error)
         return Error::make("server.tls", "cannot load the certificate " + settings.certificate.string());

@@ -12,12 +12,14 @@
 #include "sync/protocol.hpp"
 
 #include <csignal>
+
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
 #include <fstream>
 #include <optional>
 #include <pthread.h>
+#include <sys/resource.h>
 #include <thread>
 #include <unistd.h>
 #include <vector>
@@ -180,6 +182,13 @@ int serve(Arguments const& arguments)
     sigaddset(&signals, SIGTERM);
     sigaddset(&signals, SIGINT);
     pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+    // Every kiosk keeps a connection open (a file descriptor): the soft
+    // limit (often 1,024) would refuse a fleet of more.
+    struct rlimit files { };
+    if (getrlimit(RLIMIT_NOFILE, &files) == 0 && files.rlim_cur < files.rlim_max) {
+        files.rlim_cur = files.rlim_max;
+        (void)setrlimit(RLIMIT_NOFILE, &files);
+    }
     std::signal(SIGPIPE, SIG_IGN);
 
     auto context = open_context(arguments, true);

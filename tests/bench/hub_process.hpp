@@ -293,6 +293,7 @@ public:
 
     pid_t pid() const { return m_pid; }
     std::string url() const { return "https://localhost:" + std::to_string(m_port); }
+    int port() const { return m_port; }
     std::filesystem::path ca_file() const { return m_data / "tls" / "ca.pem"; }
     std::filesystem::path const& data() const { return m_data; }
     // What hub::open_hub_store takes.
