@@ -131,11 +131,8 @@ Result<HubResponse> HubClient::request(std::string const& method, std::string co
         return Error::make("hub.not_enrolled", "the kiosk has no identity to sign with");
     for (int attempt = 0; attempt < 2; ++attempt) {
         auto date = protocol::unix_now() + m_clock_offset.load();
-        auto signature = crypto::sign(protocol::signing_string(method, path, date, m_kiosk_id, body), m_secret_key);
-        auto headers = extra_headers;
-        headers[std::string(protocol::kiosk_header)] = m_kiosk_id;
-        headers[std::string(protocol::date_header)] = std::to_string(date);
-        headers[std::string(protocol::signature_header)] = crypto::to_base64(signature);
+        auto headers = protocol::signature_headers(method, path, date, m_kiosk_id, body, m_secret_key);
+        headers.insert(extra_headers.begin(), extra_headers.end());
         auto response = GUICHET_TRY(perform(method, path, body, headers));
         if (response.status != 401 || response.error_code() != "auth.clock_skew" || attempt == 1)
             return response;

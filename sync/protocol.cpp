@@ -25,6 +25,17 @@ std::string signing_string(std::string_view method, std::string_view target, std
     return text;
 }
 
+std::map<std::string, std::string> signature_headers(std::string_view method, std::string_view target,
+    std::int64_t date, std::string const& kiosk_id, std::string_view body, crypto::SecretKey const& secret_key)
+{
+    auto signature = crypto::sign(signing_string(method, target, date, kiosk_id, body), secret_key);
+    return {
+        { std::string(kiosk_header), kiosk_id },
+        { std::string(date_header), std::to_string(date) },
+        { std::string(signature_header), crypto::to_base64(signature) },
+    };
+}
+
 std::string enrollment_proof(std::string_view code, std::string_view public_key_base64)
 {
     std::string text = "guichet-enroll-v1\n";

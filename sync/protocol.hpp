@@ -9,9 +9,11 @@
 #pragma once
 
 #include "kiosk/core/ports.hpp"
+#include "sync/crypto.hpp"
 
 #include <chrono>
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -38,6 +40,11 @@ inline constexpr std::int64_t max_clock_skew_seconds = 300;
 // line. `target` is the path with its query string, as sent.
 std::string signing_string(std::string_view method, std::string_view target, std::int64_t date,
     std::string_view kiosk_id, std::string_view body);
+
+// The headers that sign a kiosk's request, name and value: its id, the
+// date and the signature of signing_string().
+std::map<std::string, std::string> signature_headers(std::string_view method, std::string_view target,
+    std::int64_t date, std::string const& kiosk_id, std::string_view body, crypto::SecretKey const& secret_key);
 
 // What a kiosk signs at enrollment to prove it holds the secret key of the
 // public key it sends.

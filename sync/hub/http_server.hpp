@@ -1,6 +1,6 @@
 // The hub's HTTPS transport, on Boost.Beast and Asio over OpenSSL.
 //
-// A few I/O threads multiplex every connection (epoll), so that a kiosk's
+// An I/O thread multiplexes every connection (epoll), so that a kiosk's
 // keep-alive connection costs nothing while it is idle; cpp-httplib, used
 // before, held a thread per open connection, and each idle one woke every
 // 10 ms (half a core for 200 idle kiosks). Handlers run on a pool of
@@ -64,7 +64,9 @@ struct HttpServerSettings {
     std::filesystem::path private_key;
     // Handlers running at once; the connections are not bounded by it.
     int workers { 64 };
-    int io_threads { 2 };
+    // One thread runs every connection's TLS and HTTP: a second one only
+    // added hand-overs between the two (context switches) on two cores.
+    int io_threads { 1 };
     int max_connections { 20000 };
     // How long a connection may stay open without a request.
     int keep_alive_seconds { 5 };

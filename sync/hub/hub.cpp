@@ -334,6 +334,12 @@ Result<Json> Hub::heartbeat(Kiosk const& kiosk, Json const& heartbeat)
     return answer;
 }
 
+Result<std::vector<Kiosk>> Hub::kiosks()
+{
+    (void)flush_heartbeats();
+    return m_store.kiosks();
+}
+
 Result<void> Hub::flush_heartbeats()
 {
     std::vector<HeartbeatRecord> batch;

@@ -104,9 +104,11 @@ public:
     // CPU per heartbeat. A crash loses at most the last second of them, and
     // each kiosk says it all again a minute later.
     Result<Json> heartbeat(Kiosk const& kiosk, Json const& heartbeat);
-    // Writes the heartbeats held now; the fleet's readers (fleet page,
-    // /metrics, the kiosks' list) call it first, so they see every one.
+    // Writes the heartbeats held now (also done once a second).
     Result<void> flush_heartbeats();
+    // Every kiosk with its last heartbeat, those held in memory included:
+    // what the fleet's readers (fleet page, /metrics, the kiosks' list) use.
+    Result<std::vector<Kiosk>> kiosks();
     Result<Json> slots(Kiosk const& kiosk);
 
     // Counters for /metrics.

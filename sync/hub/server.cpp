@@ -396,9 +396,7 @@ void Server::State::admin_routes()
 
     http->route("GET", "/admin/v1/kiosks", [this](HttpRequest const& request, HttpResponse& response) {
         as_admin(request, response, [&] {
-            (void)hub.flush_heartbeats();
-            (void)hub.flush_heartbeats();
-            auto kiosks = hub.store().kiosks();
+            auto kiosks = hub.kiosks();
             if (!kiosks.ok())
                 return send_error(response, kiosks.error(), hub.now());
             Json list = Json::array();
@@ -548,8 +546,7 @@ void Server::State::admin_routes()
 
 std::string Server::State::fleet_page()
 {
-    (void)hub.flush_heartbeats();
-    auto kiosks = hub.store().kiosks();
+    auto kiosks = hub.kiosks();
     auto sites = hub.store().sites();
     auto now = hub.now();
     std::string html = R"(<!doctype html>
@@ -647,8 +644,7 @@ std::string Server::State::metrics()
     } else {
         add("guichet_hub_store_up", "gauge", "1 when the store answers.", 0);
     }
-    (void)hub.flush_heartbeats();
-    if (auto kiosks = hub.store().kiosks()) {
+    if (auto kiosks = hub.kiosks()) {
         auto now = hub.now();
         std::int64_t online = 0;
         std::int64_t outbox = 0;
@@ -689,9 +685,6 @@ Result<std::unique_ptr<Server>> Server::create(Hub& hub, ServerSettings const& s
     http.certificate = settings.certificate;
     http.private_key = settings.private_key;
     http.workers = std::max(4, settings.threads);
-    // One thread for every connection's TLS and HTTP: a second one only
-    // added hand-overs between the two (context switches) on two cores.
-    http.io_threads = 1;
     // A kiosk's connection stays open from one heartbeat to the next, so
     // that a heartbeat costs a request and not a TLS handshake (about 1.5 ms
     // of the hub's CPU, ten times the request): an idle connection costs

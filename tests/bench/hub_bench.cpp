@@ -818,7 +818,7 @@ TlsVisit visit_over_tls(SSL_CTX* context, int port, SSL_SESSION* resume)
 // Whether the hub resumes a TLS session, asked of it with OpenSSL directly
 // rather than through HubClient, which does not tell: two connections, the
 // second resuming the session of the first. False, after a FAIL line, if
-// not: the resumed window would then measure full handshakes.
+// not: a kiosk whose kept connection dropped would pay a full handshake.
 bool check_tls_resumption(HubProcess const& process)
 {
     // A hub that closes first must not end this process with SIGPIPE.
@@ -989,18 +989,18 @@ void heartbeat_window(HubProcess& process, std::vector<SimulatedKiosk> const& ki
     std::sort(latencies.begin(), latencies.end());
     std::sort(lateness.begin(), lateness.end());
     auto sent = count - missed;
-    bool resumed = handshake == TlsHandshake::Kept;
+    bool kept_connections = handshake == TlsHandshake::Kept;
     std::printf("heartbeats, sqlite, %s: %s over %.1f s (%.0f/s)\n",
-        resumed ? "kept connections (each kiosk keeps its HubClient and its connection, as the uplink does)"
-                : "full TLS handshakes (each heartbeat from a new HubClient, as after a kiosk restarts)",
+        kept_connections ? "kept connections (each kiosk keeps its HubClient and its connection, as the uplink does)"
+                         : "full TLS handshakes (each heartbeat from a new HubClient, as after a kiosk restarts)",
         with_thousands(static_cast<double>(sent)).c_str(), wall, static_cast<double>(sent) / wall);
-    print_hub_cpu(split, wall, "heartbeat", count, resumed ? "   aim < 10 % of one core" : "");
+    print_hub_cpu(split, wall, "heartbeat", count, kept_connections ? "   aim < 10 % of one core" : "");
     std::printf("  latency (%s, signed POST) p50 %.1f ms  p99 %.1f ms  max %.1f ms; sent late by at most "
                 "%.1f ms\n",
-        resumed ? "open connection" : "connect, full TLS", percentile(latencies, 0.5), percentile(latencies, 0.99),
-        percentile(latencies, 1.0), percentile(lateness, 1.0));
+        kept_connections ? "open connection" : "connect, full TLS", percentile(latencies, 0.5),
+        percentile(latencies, 0.99), percentile(latencies, 1.0), percentile(lateness, 1.0));
     std::printf("  kiosks (this process) CPU %.2f s = %.0f %% of one core\n", own, 100.0 * own / wall);
-    if (resumed)
+    if (kept_connections)
         std::printf("  hub memory with the %zu kiosks' connections open: %.0f MB resident\n", senders,
             resident_megabytes(process.pid()));
     if (missed > 0)
@@ -1046,8 +1046,8 @@ bool heartbeats(Options const& options)
     std::printf("heartbeats: %s kiosks enrolled (in %.1f s), the rate of each once a minute; the hub at rest uses "
                 "%.2f %% of one core\n",
         with_thousands(static_cast<double>(kiosks.size())).c_str(), enroll_seconds, 100.0 * idle);
-    // Not resuming would make the first window measure full handshakes; the
-    // figures are still printed, the run ends in failure.
+    // A hub that does not resume sessions: the figures are still printed,
+    // the run ends in failure.
     bool resumes = check_tls_resumption(process);
     std::vector<std::atomic<bool>> answered(kiosks.size());
     heartbeat_window(process, kiosks, count, options.heartbeat_seconds, TlsHandshake::Kept, answered);

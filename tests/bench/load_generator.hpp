@@ -78,7 +78,6 @@ struct Shared {
     std::mutex mutex; // outcome, from the io threads
     PushOutcome outcome;
     std::atomic<std::size_t> connecting { 0 };
-    std::function<void()> all_connected;
 };
 
 class Pusher : public std::enable_shared_from_this<Pusher> {
@@ -148,17 +147,15 @@ private:
     {
         auto const& body = (*m_plan.bodies)[m_index];
         auto date = protocol::unix_now();
-        auto signature = crypto::sign(
-            protocol::signing_string("POST", "/v1/dossiers", date, m_plan.kiosk_id, body), *m_plan.secret_key);
         m_request = {};
         m_request.method(http::verb::post);
         m_request.target("/v1/dossiers");
         m_request.version(11);
         m_request.set(http::field::host, m_shared.host);
         m_request.set(http::field::content_type, "application/json");
-        m_request.set(std::string(protocol::kiosk_header), m_plan.kiosk_id);
-        m_request.set(std::string(protocol::date_header), std::to_string(date));
-        m_request.set(std::string(protocol::signature_header), crypto::to_base64(signature));
+        for (auto const& [name, value] :
+            protocol::signature_headers("POST", "/v1/dossiers", date, m_plan.kiosk_id, body, *m_plan.secret_key))
+            m_request.set(name, value);
         m_request.keep_alive(true);
         m_request.body() = body;
         m_request.prepare_payload();
@@ -248,7 +245,7 @@ inline PushOutcome push_dossiers(std::string const& host, int port, std::filesys
     net::io_context io;
     ssl::context tls(ssl::context::tls_client);
     tls.load_verify_file(ca_file.string());
-    detail::Shared shared { io, tls, {}, host, {}, {}, {}, {}, {} };
+    detail::Shared shared { io, tls, {}, host, {}, {}, {}, {} };
     net::ip::tcp::resolver resolver(io);
     shared.endpoint = *resolver.resolve(host, std::to_string(port)).begin();
 
