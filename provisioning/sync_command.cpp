@@ -218,7 +218,7 @@ int status(Options const& options)
     }
     HubClient client(HubClientSettings {
         id.hub_url, id.ca_file, std::chrono::milliseconds(5000), std::chrono::milliseconds(10000) });
-    client.set_identity(id.kiosk_id, id.keys.secret_key);
+    client.set_identity(id.kiosk_id, id.keys.secret_key, id.hub_box_public_key);
     auto answer = client.request("GET", "/v1/slots");
     std::string hub_state;
     bool hub_ok = false;

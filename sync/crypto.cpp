@@ -69,6 +69,7 @@ static_assert(crypto_sign_SECRETKEYBYTES == signing_secret_key_size);
 static_assert(crypto_sign_BYTES == signature_size);
 static_assert(crypto_box_PUBLICKEYBYTES == box_public_key_size);
 static_assert(crypto_box_SECRETKEYBYTES == box_secret_key_size);
+static_assert(crypto_auth_BYTES == mac_size);
 
 SigningKeyPair generate_signing_keys()
 {
@@ -112,6 +113,88 @@ bool verify(std::string_view message, std::span<std::uint8_t const> signature, s
 {
     return verify(
         std::span(reinterpret_cast<std::uint8_t const*>(message.data()), message.size()), signature, public_key);
+}
+
+namespace {
+
+// BLAKE2b-256 of a label, the shared point and both X25519 public keys,
+// the kiosk's first: what turns an X25519 agreement into a key (as
+// crypto_kx does).
+SecretKey derive_request_key(std::span<std::uint8_t const, crypto_scalarmult_BYTES> shared,
+    std::span<std::uint8_t const> kiosk_x25519_public_key, std::span<std::uint8_t const> hub_box_public_key)
+{
+    static constexpr std::string_view label = "guichet-request-key-v1";
+    Bytes key(crypto_auth_KEYBYTES);
+    crypto_generichash_state state;
+    crypto_generichash_init(&state, nullptr, 0, key.size());
+    crypto_generichash_update(&state, reinterpret_cast<unsigned char const*>(label.data()), label.size());
+    crypto_generichash_update(&state, shared.data(), shared.size());
+    crypto_generichash_update(&state, kiosk_x25519_public_key.data(), kiosk_x25519_public_key.size());
+    crypto_generichash_update(&state, hub_box_public_key.data(), hub_box_public_key.size());
+    crypto_generichash_final(&state, key.data(), key.size());
+    return SecretKey(std::move(key));
+}
+
+}
+
+Result<SecretKey> request_key_for_kiosk(
+    SecretKey const& kiosk_signing_secret_key, std::span<std::uint8_t const> hub_box_public_key)
+{
+    if (kiosk_signing_secret_key.bytes().size() != crypto_sign_SECRETKEYBYTES
+        || hub_box_public_key.size() != crypto_box_PUBLICKEYBYTES)
+        return Error::make("crypto.bad_key", "a request key needs a signing secret key and a box public key");
+    std::array<std::uint8_t, crypto_scalarmult_curve25519_BYTES> secret {};
+    std::array<std::uint8_t, crypto_scalarmult_curve25519_BYTES> public_key {};
+    std::array<std::uint8_t, crypto_scalarmult_BYTES> shared {};
+    // The Ed25519 public key is the secret key's last 32 bytes.
+    auto signing_public_key = kiosk_signing_secret_key.bytes().subspan(32);
+    bool agreed = crypto_sign_ed25519_sk_to_curve25519(secret.data(), kiosk_signing_secret_key.bytes().data()) == 0
+        && crypto_sign_ed25519_pk_to_curve25519(public_key.data(), signing_public_key.data()) == 0
+        && crypto_scalarmult(shared.data(), secret.data(), hub_box_public_key.data()) == 0;
+    sodium_memzero(secret.data(), secret.size());
+    if (!agreed) {
+        sodium_memzero(shared.data(), shared.size());
+        return Error::make("crypto.bad_key", "the hub's box key is not a valid X25519 key");
+    }
+    auto key = derive_request_key(shared, public_key, hub_box_public_key);
+    sodium_memzero(shared.data(), shared.size());
+    return key;
+}
+
+Result<SecretKey> request_key_for_hub(
+    BoxKeyPair const& hub_box_keys, std::span<std::uint8_t const> kiosk_signing_public_key)
+{
+    if (hub_box_keys.secret_key.bytes().size() != crypto_box_SECRETKEYBYTES
+        || kiosk_signing_public_key.size() != crypto_sign_PUBLICKEYBYTES)
+        return Error::make("crypto.bad_key", "a request key needs a box key pair and a signing public key");
+    std::array<std::uint8_t, crypto_scalarmult_curve25519_BYTES> public_key {};
+    std::array<std::uint8_t, crypto_scalarmult_BYTES> shared {};
+    if (crypto_sign_ed25519_pk_to_curve25519(public_key.data(), kiosk_signing_public_key.data()) != 0
+        || crypto_scalarmult(shared.data(), hub_box_keys.secret_key.bytes().data(), public_key.data()) != 0) {
+        sodium_memzero(shared.data(), shared.size());
+        return Error::make("crypto.bad_key", "the kiosk's key is not a valid Ed25519 key");
+    }
+    auto key = derive_request_key(shared, public_key, hub_box_keys.public_key);
+    sodium_memzero(shared.data(), shared.size());
+    return key;
+}
+
+Bytes mac(std::string_view message, SecretKey const& key)
+{
+    Bytes tag(crypto_auth_BYTES);
+    if (key.bytes().size() != crypto_auth_KEYBYTES)
+        return {};
+    crypto_auth(tag.data(), reinterpret_cast<unsigned char const*>(message.data()), message.size(), key.bytes().data());
+    return tag;
+}
+
+bool verify_mac(std::string_view message, std::span<std::uint8_t const> tag, SecretKey const& key)
+{
+    if (tag.size() != crypto_auth_BYTES || key.bytes().size() != crypto_auth_KEYBYTES)
+        return false;
+    return crypto_auth_verify(
+               tag.data(), reinterpret_cast<unsigned char const*>(message.data()), message.size(), key.bytes().data())
+        == 0;
 }
 
 Result<Bytes> seal(std::string_view message, std::span<std::uint8_t const> public_key)

@@ -1,5 +1,6 @@
 // The project's cryptography, all of it libsodium: Ed25519 signatures (the
-// kiosk's requests, the hub's catalogues), sealed boxes (X25519 +
+// hub's catalogues, a kiosk's proof at enrollment), request MACs keyed by an
+// X25519 agreement (the kiosk's requests), sealed boxes (X25519 +
 // XSalsa20-Poly1305: dossiers are readable by the hub's key alone), SHA-256
 // and base64. Shared by the kiosk's uplink and the hub.
 //
@@ -72,6 +73,24 @@ bool verify(std::span<std::uint8_t const> message, std::span<std::uint8_t const>
     std::span<std::uint8_t const> public_key);
 bool verify(
     std::string_view message, std::span<std::uint8_t const> signature, std::span<std::uint8_t const> public_key);
+
+// The key a kiosk's requests are authenticated with (request MACs, see
+// protocol.hpp): both sides derive the same 32 bytes, the kiosk from its
+// Ed25519 secret key and the hub's box public key, the hub from its box
+// secret key and the kiosk's Ed25519 public key (each Ed25519 key converted
+// to its X25519 twin, then X25519, then BLAKE2b over the shared point and
+// both public keys). "crypto.bad_key" for keys of the wrong size or a
+// public key that is not a valid point (a low-order one included).
+Result<SecretKey> request_key_for_kiosk(
+    SecretKey const& kiosk_signing_secret_key, std::span<std::uint8_t const> hub_box_public_key);
+Result<SecretKey> request_key_for_hub(
+    BoxKeyPair const& hub_box_keys, std::span<std::uint8_t const> kiosk_signing_public_key);
+
+constexpr std::size_t mac_size = 32;
+// HMAC-SHA-512-256 (libsodium's crypto_auth) of `message` with a request key.
+Bytes mac(std::string_view message, SecretKey const& key);
+// In constant time; false for a wrong MAC or sizes that do not fit.
+bool verify_mac(std::string_view message, std::span<std::uint8_t const> mac, SecretKey const& key);
 
 // Anonymous sealed box to `public_key`: only the matching secret key opens
 // it, and the sender cannot open it again either.

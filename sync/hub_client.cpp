@@ -107,10 +107,11 @@ HubClient::HubClient(HubClientSettings settings)
 
 HubClient::~HubClient() = default;
 
-void HubClient::set_identity(std::string kiosk_id, crypto::SecretKey secret_key)
+void HubClient::set_identity(
+    std::string kiosk_id, crypto::SecretKey const& signing_secret_key, std::span<std::uint8_t const> hub_box_public_key)
 {
     m_kiosk_id = std::move(kiosk_id);
-    m_secret_key = std::move(secret_key);
+    m_request_key = crypto::request_key_for_kiosk(signing_secret_key, hub_box_public_key);
 }
 
 void HubClient::set_timeouts(std::chrono::milliseconds connect, std::chrono::milliseconds total)
@@ -129,9 +130,11 @@ Result<HubResponse> HubClient::request(std::string const& method, std::string co
 {
     if (m_kiosk_id.empty())
         return Error::make("hub.not_enrolled", "the kiosk has no identity to sign with");
+    if (!m_request_key.ok())
+        return Error::make("identity.malformed", "the kiosk's keys cannot sign: " + m_request_key.error().detail);
     for (int attempt = 0; attempt < 2; ++attempt) {
         auto date = protocol::unix_now() + m_clock_offset.load();
-        auto headers = protocol::signature_headers(method, path, date, m_kiosk_id, body, m_secret_key);
+        auto headers = protocol::signature_headers(method, path, date, m_kiosk_id, body, m_request_key.value());
         headers.insert(extra_headers.begin(), extra_headers.end());
         auto response = GUICHET_TRY(perform(method, path, body, headers));
         if (response.status != 401 || response.error_code() != "auth.clock_skew" || attempt == 1)

@@ -22,6 +22,7 @@
 #include <map>
 #include <memory>
 #include <optional>
+#include <span>
 #include <string>
 
 namespace guichet {
@@ -55,8 +56,12 @@ public:
     HubClient(HubClient const&) = delete;
     HubClient& operator=(HubClient const&) = delete;
 
-    // Requests after this are signed as the kiosk.
-    void set_identity(std::string kiosk_id, crypto::SecretKey secret_key);
+    // Requests after this are signed as the kiosk, with the request key
+    // derived from its secret key and the hub's box key (once, here: an
+    // X25519 agreement). Keys that do not fit make every request fail with
+    // "identity.malformed".
+    void set_identity(std::string kiosk_id, crypto::SecretKey const& signing_secret_key,
+        std::span<std::uint8_t const> hub_box_public_key);
 
     // Unsigned: enrollment only.
     Result<HubResponse> post_unsigned(std::string const& path, std::string const& body);
@@ -76,7 +81,7 @@ private:
     std::unique_ptr<Curl> m_curl;
     HubClientSettings m_settings;
     std::string m_kiosk_id;
-    crypto::SecretKey m_secret_key;
+    Result<crypto::SecretKey> m_request_key { crypto::SecretKey {} };
     std::atomic<std::int64_t> m_clock_offset { 0 };
 };
 

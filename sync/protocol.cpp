@@ -26,13 +26,13 @@ std::string signing_string(std::string_view method, std::string_view target, std
 }
 
 std::map<std::string, std::string> signature_headers(std::string_view method, std::string_view target,
-    std::int64_t date, std::string const& kiosk_id, std::string_view body, crypto::SecretKey const& secret_key)
+    std::int64_t date, std::string const& kiosk_id, std::string_view body, crypto::SecretKey const& request_key)
 {
-    auto signature = crypto::sign(signing_string(method, target, date, kiosk_id, body), secret_key);
+    auto mac = crypto::mac(signing_string(method, target, date, kiosk_id, body), request_key);
     return {
         { std::string(kiosk_header), kiosk_id },
         { std::string(date_header), std::to_string(date) },
-        { std::string(signature_header), crypto::to_base64(signature) },
+        { std::string(mac_header), crypto::to_base64(mac) },
     };
 }
 

@@ -86,7 +86,7 @@ struct Uplink::Shared {
     {
         auto client = std::make_unique<HubClient>(
             HubClientSettings { identity.hub_url, identity.ca_file, settings.connect_timeout, total_timeout });
-        client->set_identity(identity.kiosk_id, identity.keys.secret_key);
+        client->set_identity(identity.kiosk_id, identity.keys.secret_key, identity.hub_box_public_key);
         return client;
     }
 

@@ -224,7 +224,7 @@ Result<Kiosk> Hub::authenticate(SignedRequest const& request)
         m_counters.auth_failures++;
         return Error::make(code, why);
     };
-    if (request.kiosk_id.empty() || request.date.empty() || request.signature.empty() || !request.body)
+    if (request.kiosk_id.empty() || request.date.empty() || request.mac.empty() || !request.body)
         return fail("auth.missing", "the request is not signed");
     std::int64_t date = 0;
     auto [end, parsed] = std::from_chars(request.date.data(), request.date.data() + request.date.size(), date);
@@ -233,17 +233,37 @@ Result<Kiosk> Hub::authenticate(SignedRequest const& request)
     auto kiosk = GUICHET_TRY(m_store.kiosk(request.kiosk_id));
     if (!kiosk)
         return fail("auth.unknown_kiosk", "no such kiosk");
-    auto public_key = crypto::from_base64(kiosk->public_key);
-    auto signature = crypto::from_base64(request.signature);
+    auto key = request_key(kiosk->public_key);
+    auto mac = crypto::from_base64(request.mac);
     auto signed_text = protocol::signing_string(request.method, request.target, date, request.kiosk_id, *request.body);
-    if (!public_key.ok() || !signature.ok() || !crypto::verify(signed_text, signature.value(), public_key.value()))
-        return fail("auth.bad_signature", "the signature does not match");
+    if (!key.ok() || !mac.ok() || !crypto::verify_mac(signed_text, mac.value(), key.value()))
+        return fail("auth.bad_signature", "the MAC does not match");
     if (kiosk->revoked_at)
         return fail("auth.revoked", "this kiosk was revoked");
     auto skew = date - now();
     if (skew > protocol::max_clock_skew_seconds || skew < -protocol::max_clock_skew_seconds)
         return fail("auth.clock_skew", "the request's date is too far from the hub's clock");
     return std::move(*kiosk);
+}
+
+Result<crypto::SecretKey> Hub::request_key(std::string const& public_key)
+{
+    {
+        std::shared_lock lock(m_request_keys_mutex);
+        if (auto found = m_request_keys.find(public_key); found != m_request_keys.end())
+            return found->second;
+    }
+    auto decoded = crypto::from_base64(public_key);
+    if (!decoded.ok())
+        return decoded.release_error();
+    auto key = GUICHET_TRY(crypto::request_key_for_hub(m_keys.box, decoded.value()));
+    std::unique_lock lock(m_request_keys_mutex);
+    // A bound for a hub that outlives many enrollments: forgetting costs
+    // one agreement per kiosk.
+    if (m_request_keys.size() >= 100'000)
+        m_request_keys.clear();
+    m_request_keys.emplace(public_key, key);
+    return key;
 }
 
 // [SECTION] Dossiers, status, heartbeats, slots

@@ -209,7 +209,7 @@ struct Server::State {
         signed_request.target = request.target;
         signed_request.kiosk_id = request.header(std::string(protocol::kiosk_header));
         signed_request.date = request.header(std::string(protocol::date_header));
-        signed_request.signature = request.header(std::string(protocol::signature_header));
+        signed_request.mac = request.header(std::string(protocol::mac_header));
         signed_request.body = &request.body;
         auto kiosk = hub.authenticate(signed_request);
         if (!kiosk.ok()) {

@@ -285,6 +285,9 @@ std::string filesystem_of(fs::path const& path)
 struct SimulatedKiosk {
     std::string id;
     crypto::SecretKey secret_key;
+    crypto::Bytes hub_box_public_key;
+    // Derived once, as HubClient::set_identity does.
+    crypto::SecretKey request_key;
     std::uint64_t code_key { 0 };
     std::uint64_t next_serial { 0 };
 };
@@ -363,7 +366,9 @@ Result<std::vector<SimulatedKiosk>> enroll_in_process(HubProcess const& process,
             };
             auto answer = GUICHET_TRY(hub.enroll(request));
             kiosks[i].id = answer["kiosk_id"].get<std::string>();
+            kiosks[i].request_key = GUICHET_TRY(crypto::request_key_for_kiosk(pair.secret_key, keys.box.public_key));
             kiosks[i].secret_key = std::move(pair.secret_key);
+            kiosks[i].hub_box_public_key = keys.box.public_key;
             return {};
         }();
         if (!enrolled.ok()) {
@@ -514,7 +519,7 @@ void ingest_run(HubProcess& process, std::string const& store_name, std::vector<
                                  : std::chrono::duration<double>(0);
     std::vector<bench::PushPlan> plans;
     for (std::size_t k = 0; k < kiosk_count; ++k) {
-        plans.push_back(bench::PushPlan { kiosks[k].id, &kiosks[k].secret_key, &bodies[k],
+        plans.push_back(bench::PushPlan { kiosks[k].id, &kiosks[k].request_key, &bodies[k],
             period * (static_cast<double>(k) / static_cast<double>(kiosk_count)), period });
     }
     double idle_share = -1;
@@ -673,9 +678,15 @@ bool ingest_and_drain(Options const& options, std::string const& store_name, std
     auto hub_box_key = drain_identity.hub_box_public_key;
     std::vector<SimulatedKiosk> kiosks;
     std::mt19937_64 random(std::random_device {}());
-    for (auto& identity : identities.value())
-        kiosks.push_back(
-            SimulatedKiosk { identity.kiosk_id, identity.keys.secret_key, random() % TrackingCode::serial_space, 0 });
+    for (auto& identity : identities.value()) {
+        auto request_key = crypto::request_key_for_kiosk(identity.keys.secret_key, identity.hub_box_public_key);
+        if (!request_key.ok()) {
+            std::printf("FAIL: %s: enrollment: %s\n", store_name.c_str(), request_key.error().code.c_str());
+            return false;
+        }
+        kiosks.push_back(SimulatedKiosk { identity.kiosk_id, identity.keys.secret_key, identity.hub_box_public_key,
+            request_key.release_value(), random() % TrackingCode::serial_space, 0 });
+    }
 
     IngestTotals totals;
     if (options.parts.contains("ingest")) {
@@ -904,7 +915,7 @@ void heartbeat_window(HubProcess& process, std::vector<SimulatedKiosk> const& ki
     HubClientSettings settings { process.url(), process.ca_file(), 5s, 15s };
     auto new_client = [&](SimulatedKiosk const& kiosk) {
         auto client = std::make_unique<HubClient>(settings);
-        client->set_identity(kiosk.id, kiosk.secret_key);
+        client->set_identity(kiosk.id, kiosk.secret_key, kiosk.hub_box_public_key);
         return client;
     };
     auto error_of = [](Result<HubResponse> const& response) {

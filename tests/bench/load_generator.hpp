@@ -7,7 +7,7 @@
 //
 // What goes on the wire is what the uplink sends (sync/hub_client.cpp): a
 // keep-alive TLS connection per kiosk, POST /v1/dossiers signed with the
-// kiosk's key (Guichet-Kiosk, Guichet-Date, Guichet-Signature), the body
+// kiosk's key (Guichet-Kiosk, Guichet-Date, Guichet-Mac), the body
 // built beforehand as the outbox holds it. A failed push is retried with
 // the same body (so the same idempotency key), up to 5 attempts, on a new
 // connection when the old one failed.
@@ -45,7 +45,7 @@ namespace guichet::bench {
 // offset + j * period from the start, and its latency counts from then.
 struct PushPlan {
     std::string kiosk_id;
-    crypto::SecretKey const* secret_key { nullptr };
+    crypto::SecretKey const* request_key { nullptr };
     std::vector<std::string> const* bodies { nullptr };
     std::chrono::duration<double> offset { 0 };
     std::chrono::duration<double> period { 0 };
@@ -154,7 +154,7 @@ private:
         m_request.set(http::field::host, m_shared.host);
         m_request.set(http::field::content_type, "application/json");
         for (auto const& [name, value] :
-            protocol::signature_headers("POST", "/v1/dossiers", date, m_plan.kiosk_id, body, *m_plan.secret_key))
+            protocol::signature_headers("POST", "/v1/dossiers", date, m_plan.kiosk_id, body, *m_plan.request_key))
             m_request.set(name, value);
         m_request.keep_alive(true);
         m_request.body() = body;

@@ -63,6 +63,37 @@ TEST(Crypto, ASignatureVerifiesForItsMessageAndKeyOnly)
     EXPECT_FALSE(crypto::verify("catalogue v1", crypto::Bytes(10), keys.public_key));
 }
 
+TEST(Crypto, KioskAndHubDeriveTheSameRequestKeyAndNobodyElseDoes)
+{
+    ASSERT_TRUE(crypto::initialise().ok());
+    auto kiosk = crypto::generate_signing_keys();
+    auto hub = crypto::generate_box_keys();
+    auto on_kiosk = crypto::request_key_for_kiosk(kiosk.secret_key, hub.public_key).release_value();
+    auto on_hub = crypto::request_key_for_hub(hub, kiosk.public_key).release_value();
+    ASSERT_EQ(on_kiosk.bytes().size(), 32U);
+    EXPECT_TRUE(std::equal(on_kiosk.bytes().begin(), on_kiosk.bytes().end(), on_hub.bytes().begin()));
+
+    // Another kiosk, or the same kiosk with another hub, gets another key.
+    auto other_kiosk = crypto::generate_signing_keys();
+    auto other_hub = crypto::generate_box_keys();
+    auto mac = crypto::mac("POST /v1/dossiers", on_kiosk);
+    EXPECT_TRUE(crypto::verify_mac("POST /v1/dossiers", mac, on_hub));
+    EXPECT_FALSE(crypto::verify_mac("POST /v1/dossierz", mac, on_hub));
+    EXPECT_FALSE(crypto::verify_mac(
+        "POST /v1/dossiers", mac, crypto::request_key_for_hub(hub, other_kiosk.public_key).release_value()));
+    EXPECT_FALSE(crypto::verify_mac("POST /v1/dossiers",
+        crypto::mac(
+            "POST /v1/dossiers", crypto::request_key_for_kiosk(kiosk.secret_key, other_hub.public_key).release_value()),
+        on_hub));
+    EXPECT_FALSE(crypto::verify_mac("POST /v1/dossiers", crypto::Bytes(10), on_hub));
+
+    // A low-order point (here zero) would give everyone the same "shared"
+    // secret: refused.
+    EXPECT_EQ(crypto::request_key_for_kiosk(kiosk.secret_key, crypto::Bytes(32)).error().code, "crypto.bad_key");
+    EXPECT_EQ(crypto::request_key_for_kiosk(kiosk.secret_key, crypto::Bytes(5)).error().code, "crypto.bad_key");
+    EXPECT_EQ(crypto::request_key_for_hub(hub, crypto::Bytes(3)).error().code, "crypto.bad_key");
+}
+
 TEST(Crypto, Base64RoundTripsAndRefusesWhatIsNotBase64)
 {
     crypto::Bytes bytes { 0, 1, 2, 250, 251, 255, 7 };
@@ -454,8 +485,9 @@ protected:
         request.target = "/v1/dossiers";
         request.kiosk_id = kiosk;
         request.date = std::to_string(date);
-        request.signature = crypto::to_base64(
-            crypto::sign(protocol::signing_string("POST", "/v1/dossiers", date, kiosk, body), keys.secret_key));
+        auto key = crypto::request_key_for_kiosk(keys.secret_key, m_keys.box.public_key).release_value();
+        request.mac
+            = crypto::to_base64(crypto::mac(protocol::signing_string("POST", "/v1/dossiers", date, kiosk, body), key));
         request.body = &m_body;
         return request;
     }
@@ -501,10 +533,16 @@ TEST_F(HubTest, AuthenticationRefusesForgeriesRevokedKiosksAndStaleDates)
     EXPECT_EQ(m_hub->authenticate(tampered).error().code, "auth.bad_signature");
     auto other = crypto::generate_signing_keys();
     EXPECT_EQ(m_hub->authenticate(signed_request(kiosk, other, "{}", m_now)).error().code, "auth.bad_signature");
+    // An Ed25519 signature where the MAC goes (the protocol before v0.2)
+    // is not a MAC.
+    auto ed25519 = signed_request(kiosk, keys, "{}", m_now);
+    ed25519.mac = crypto::to_base64(
+        crypto::sign(protocol::signing_string("POST", "/v1/dossiers", m_now, kiosk, "{}"), keys.secret_key));
+    EXPECT_EQ(m_hub->authenticate(ed25519).error().code, "auth.bad_signature");
     EXPECT_EQ(m_hub->authenticate(signed_request("k-nobody", keys, "{}", m_now)).error().code, "auth.unknown_kiosk");
     EXPECT_EQ(m_hub->authenticate(signed_request(kiosk, keys, "{}", m_now - 86400)).error().code, "auth.clock_skew");
     auto unsigned_request = signed_request(kiosk, keys, "{}", m_now);
-    unsigned_request.signature.clear();
+    unsigned_request.mac.clear();
     EXPECT_EQ(m_hub->authenticate(unsigned_request).error().code, "auth.missing");
 
     ASSERT_TRUE(m_store->revoke(kiosk, m_now).ok());
