@@ -263,6 +263,51 @@ Result<Bytes> from_base64(std::string_view text)
     return bytes;
 }
 
+std::optional<std::size_t> base64_decoded_size(std::string_view text)
+{
+    // libsodium's rules (sodium_base642bin, original variant, nothing
+    // ignored): characters of the alphabet, then exactly the padding their
+    // count calls for, the bits the padding drops being zero, and nothing
+    // after.
+    auto value = [](char c) -> int {
+        if (c >= 'A' && c <= 'Z')
+            return c - 'A';
+        if (c >= 'a' && c <= 'z')
+            return c - 'a' + 26;
+        if (c >= '0' && c <= '9')
+            return c - '0' + 52;
+        if (c == '+')
+            return 62;
+        if (c == '/')
+            return 63;
+        return -1;
+    };
+    std::size_t count = 0;
+    while (count < text.size() && value(text[count]) >= 0)
+        ++count;
+    std::size_t padding = 0;
+    int dropped_bits_mask = 0;
+    switch (count % 4) {
+    case 0:
+        break;
+    case 1:
+        return std::nullopt;
+    case 2:
+        padding = 2;
+        dropped_bits_mask = 0x0f;
+        break;
+    case 3:
+        padding = 1;
+        dropped_bits_mask = 0x03;
+        break;
+    }
+    if (text.size() != count + padding || text.substr(count).find_first_not_of('=') != std::string_view::npos)
+        return std::nullopt;
+    if (dropped_bits_mask != 0 && (value(text[count - 1]) & dropped_bits_mask) != 0)
+        return std::nullopt;
+    return count * 6 / 8;
+}
+
 std::string random_hex(std::size_t size)
 {
     Bytes bytes(size);

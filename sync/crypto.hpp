@@ -14,6 +14,7 @@
 #include <array>
 #include <cstddef>
 #include <cstdint>
+#include <optional>
 #include <span>
 #include <string>
 #include <string_view>
@@ -108,6 +109,10 @@ bool equal_constant_time(std::string_view a, std::string_view b);
 std::string to_base64(std::span<std::uint8_t const> bytes);
 // "crypto.bad_base64" for anything that is not base64.
 Result<Bytes> from_base64(std::string_view text);
+// The size from_base64() would decode `text` to, without decoding it, or
+// nothing where from_base64() would fail (what the hub checks of a sealed
+// dossier it only stores: decoding it cost 5 % of a push's CPU).
+std::optional<std::size_t> base64_decoded_size(std::string_view text);
 
 // `size` random bytes from the kernel's generator, as lower-case hex.
 std::string random_hex(std::size_t size);

@@ -4,6 +4,8 @@
 // them in one transaction and fulfils each task's promise after COMMIT.
 #pragma once
 
+#include "thread_name.hpp"
+
 #include <condition_variable>
 #include <deque>
 #include <functional>
@@ -19,7 +21,10 @@ public:
 
     explicit BatchWriter(Commit commit)
         : m_commit(std::move(commit))
-        , m_thread([this] { loop(); })
+        , m_thread([this] {
+            name_this_thread("hub-writer");
+            loop();
+        })
     {
     }
 

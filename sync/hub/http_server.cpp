@@ -6,6 +6,7 @@
 // request being handled holds a work guard on the io_context, so that
 // run() cannot return while a worker still has an answer to give.
 #include "http_server.hpp"
+#include "thread_name.hpp"
 
 #include <boost/asio/dispatch.hpp>
 #include <boost/asio/executor_work_guard.hpp>
@@ -21,6 +22,7 @@
 #include <nlohmann/json.hpp>
 #include <openssl/ssl.h>
 
+#include <algorithm>
 #include <atomic>
 #include <cctype>
 #include <charconv>
@@ -112,7 +114,10 @@ public:
     explicit WorkerPool(int count)
     {
         for (int i = 0; i < count; ++i)
-            m_threads.emplace_back([this] { work(); });
+            m_threads.emplace_back([this] {
+                name_this_thread("hub-worker");
+                work();
+            });
     }
     ~WorkerPool() { join(); }
 
@@ -166,7 +171,10 @@ struct Route {
     std::string method;
     std::string literal; // the whole path, when the pattern has no groups
     std::optional<std::regex> pattern;
+    // One of the two.
     HttpHandler handler;
+    HttpAsyncHandler async_handler;
+    bool on_io_thread { false };
 };
 
 class Session;
@@ -233,8 +241,31 @@ struct HttpServer::State : std::enable_shared_from_this<HttpServer::State> {
     }
 
     void accept();
-    void handle(HttpRequest& request, HttpResponse& response);
+    // The route for the request, or nothing: handle() answers 404 or 405.
+    Route const* find(HttpRequest& request) const;
+    void handle(HttpRequest& request, Route const* route, HttpReply const& reply);
 };
+
+// Where an answer goes: the session's strand, then the wire.
+struct HttpReply::State {
+    std::function<void(HttpResponse)> deliver;
+    std::atomic<bool> sent { false };
+
+    ~State()
+    {
+        if (!sent.exchange(true)) {
+            HttpResponse response;
+            send_error_json(response, 500, "hub.internal");
+            deliver(std::move(response));
+        }
+    }
+};
+
+void HttpReply::send(HttpResponse response) const
+{
+    if (!m_state->sent.exchange(true))
+        m_state->deliver(std::move(response));
+}
 
 // [SECTION] A connection
 
@@ -335,16 +366,20 @@ private:
         beast::get_lowest_layer(m_stream).expires_never();
         auto work
             = std::make_shared<net::executor_work_guard<net::io_context::executor_type>>(m_state->io.get_executor());
+        auto reply = std::make_shared<HttpReply::State>();
+        reply->deliver = [self = shared_from_this(), version, keep_alive, work](HttpResponse response) {
+            net::post(self->m_stream.get_executor(),
+                [self, response = std::move(response), version, keep_alive, work]() mutable {
+                    self->write(std::move(response), version, keep_alive);
+                    work->reset();
+                });
+        };
+        auto const* route = m_state->find(request);
+        if (route && route->on_io_thread)
+            return m_state->handle(request, route, HttpReply(std::move(reply)));
         m_state->workers->post(
-            [self = shared_from_this(), request = std::move(request), version, keep_alive, work]() mutable {
-                HttpResponse response;
-                self->m_state->handle(request, response);
-                net::post(self->m_stream.get_executor(),
-                    [self, response = std::move(response), version, keep_alive, work]() mutable {
-                        self->write(std::move(response), version, keep_alive);
-                        work->reset();
-                    });
-            });
+            [self = shared_from_this(), request = std::move(request), route,
+                reply = HttpReply(std::move(reply))]() mutable { self->m_state->handle(request, route, reply); });
     }
 
     void write(HttpResponse answer, unsigned version, bool keep_alive)
@@ -424,43 +459,48 @@ void HttpServer::State::accept()
         });
 }
 
-void HttpServer::State::handle(HttpRequest& request, HttpResponse& response)
+Route const* HttpServer::State::find(HttpRequest& request) const
 {
-    if (before)
-        before(request, response);
-    bool path_known = false;
     for (auto const& route : routes) {
-        bool matched = false;
+        if (route.method != request.method)
+            continue;
         if (route.pattern) {
             std::smatch groups;
             if (std::regex_match(request.path, groups, *route.pattern)) {
-                matched = true;
                 request.matches.assign(groups.begin(), groups.end());
+                return &route;
             }
-        } else {
-            matched = request.path == route.literal;
-            if (matched)
-                request.matches = { request.path };
+        } else if (request.path == route.literal) {
+            request.matches = { request.path };
+            return &route;
         }
-        if (!matched)
-            continue;
-        path_known = true;
-        if (route.method != request.method)
-            continue;
-        try {
-            route.handler(request, response);
-        } catch (std::exception const& error) {
-            std::fprintf(
-                stderr, "kiosk-hub: %s %s failed: %s\n", request.method.c_str(), request.path.c_str(), error.what());
-            response = HttpResponse {};
-            send_error_json(response, 500, "hub.internal");
-        }
-        return;
     }
-    if (path_known)
-        send_error_json(response, 405, "request.method");
-    else
-        send_error_json(response, 404, "request.not_found");
+    return nullptr;
+}
+
+void HttpServer::State::handle(HttpRequest& request, Route const* route, HttpReply const& reply)
+{
+    HttpResponse response;
+    if (before)
+        before(request, response);
+    if (!route) {
+        bool path_known = std::any_of(routes.begin(), routes.end(), [&](Route const& other) {
+            return other.pattern ? std::regex_match(request.path, *other.pattern) : request.path == other.literal;
+        });
+        send_error_json(response, path_known ? 405 : 404, path_known ? "request.method" : "request.not_found");
+        return reply.send(std::move(response));
+    }
+    try {
+        if (route->async_handler)
+            return route->async_handler(request, std::move(response), reply);
+        route->handler(request, response);
+    } catch (std::exception const& error) {
+        std::fprintf(
+            stderr, "kiosk-hub: %s %s failed: %s\n", request.method.c_str(), request.path.c_str(), error.what());
+        response = HttpResponse {};
+        send_error_json(response, 500, "hub.internal");
+    }
+    reply.send(std::move(response));
 }
 
 // [SECTION] Life cycle
@@ -526,6 +566,13 @@ void HttpServer::route(std::string method, std::string const& pattern, HttpHandl
     m_state->routes.push_back(std::move(route));
 }
 
+void HttpServer::route_async(std::string method, std::string const& pattern, HttpAsyncHandler handler, Run where)
+{
+    route(std::move(method), pattern, nullptr);
+    m_state->routes.back().async_handler = std::move(handler);
+    m_state->routes.back().on_io_thread = where == Run::on_io_thread;
+}
+
 void HttpServer::before_each(std::function<void(HttpRequest const&, HttpResponse&)> hook)
 {
     m_state->before = std::move(hook);
@@ -541,10 +588,15 @@ void HttpServer::run()
     auto& state = *m_state;
     state.workers = std::make_unique<WorkerPool>(std::max(1, state.settings.workers));
     state.accept();
+    // The I/O threads have a name of their own (the calling thread, often
+    // the main one, keeps its name and only waits).
     std::vector<std::thread> threads;
-    for (int i = 1; i < state.settings.io_threads; ++i)
-        threads.emplace_back([&state] { state.io.run(); });
-    state.io.run();
+    for (int i = 0; i < std::max(1, state.settings.io_threads); ++i) {
+        threads.emplace_back([&state] {
+            name_this_thread("hub-io");
+            state.io.run();
+        });
+    }
     for (auto& thread : threads)
         thread.join();
     state.workers->join();

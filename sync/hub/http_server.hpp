@@ -4,9 +4,11 @@
 // keep-alive connection costs nothing while it is idle; cpp-httplib, used
 // before, held a thread per open connection, and each idle one woke every
 // 10 ms (half a core for 200 idle kiosks). Handlers run on a pool of
-// workers rather than on the I/O threads, because the hub's handlers block:
-// a dossier's answer waits for its batch to commit, and that wait is what
-// lets many dossiers share one commit.
+// workers rather than on the I/O threads, because the hub's handlers block
+// (a store's read, a PostgreSQL round trip). A handler may also answer later
+// (route_async): a dossier's answer waits for its batch to commit, and the
+// group-commit writer sends it straight to the connection, without a worker
+// waiting for it (a hand-over between threads less per request).
 //
 // Requests and answers are plain values (HttpRequest, HttpResponse); the
 // routes are regular expressions on the path, matched in the order added.
@@ -57,6 +59,30 @@ struct HttpResponse {
 
 using HttpHandler = std::function<void(HttpRequest const&, HttpResponse&)>;
 
+// The answer to a request, given later, from any thread, once: what an
+// asynchronous handler keeps when it returns before its answer is ready.
+// Copies share the answer; if the last copy dies unsent, the client gets
+// 500 "hub.internal" rather than a connection that hangs.
+class HttpReply {
+public:
+    void send(HttpResponse response) const;
+
+    // Defined in http_server.cpp.
+    struct State;
+    explicit HttpReply(std::shared_ptr<State> state)
+        : m_state(std::move(state))
+    {
+    }
+
+private:
+    std::shared_ptr<State> m_state;
+};
+
+// Runs on a worker like HttpHandler, gets the response prepared so far
+// (before_each's headers) and returns at once; `request` is valid during
+// the call only.
+using HttpAsyncHandler = std::function<void(HttpRequest const&, HttpResponse, HttpReply)>;
+
 struct HttpServerSettings {
     std::string host { "127.0.0.1" };
     int port { 0 }; // 0: any free port
@@ -64,8 +90,9 @@ struct HttpServerSettings {
     std::filesystem::path private_key;
     // Handlers running at once; the connections are not bounded by it.
     int workers { 64 };
-    // One thread runs every connection's TLS and HTTP: a second one only
-    // added hand-overs between the two (context switches) on two cores.
+    // Threads running every connection's TLS and HTTP, and the handlers
+    // that never block (Run::on_io_thread). One was the bottleneck of the
+    // hub's ingest on two cores once pushes were checked there.
     int io_threads { 1 };
     int max_connections { 20000 };
     // How long a connection may stay open without a request.
@@ -84,6 +111,14 @@ public:
 
     // Routes are added before run(). `pattern` must match the whole path.
     void route(std::string method, std::string const& pattern, HttpHandler handler);
+    // A route whose handler answers later (HttpReply), so that the worker
+    // is free while, say, a dossier waits for its commit. With
+    // `on_io_thread`, the handler runs on the I/O thread itself, without
+    // the hand-over to a worker: only for a handler that never blocks,
+    // since every connection waits while it runs.
+    enum class Run { on_worker, on_io_thread };
+    void route_async(
+        std::string method, std::string const& pattern, HttpAsyncHandler handler, Run where = Run::on_worker);
     // Called for every request before its route; may add headers.
     void before_each(std::function<void(HttpRequest const&, HttpResponse&)> hook);
 

@@ -1,4 +1,5 @@
 #include "hub.hpp"
+#include "thread_name.hpp"
 
 #include "kiosk/core/tracking_code.hpp"
 #include "sync/catalogue_bundle.hpp"
@@ -8,6 +9,7 @@
 #include <chrono>
 #include <cstdio>
 #include <ctime>
+#include <future>
 
 namespace guichet::hub {
 
@@ -268,7 +270,10 @@ Result<crypto::SecretKey> Hub::request_key(std::string const& public_key)
 
 // [SECTION] Dossiers, status, heartbeats, slots
 
-Result<std::pair<Json, bool>> Hub::push_dossier(Kiosk const& kiosk, Json const& request)
+namespace {
+
+// A push's body, checked.
+Result<IncomingDossier> read_push(Kiosk const& kiosk, Json const& request)
 {
     if (!request.is_object())
         return invalid("the body is not a JSON object");
@@ -284,21 +289,42 @@ Result<std::pair<Json, bool>> Hub::push_dossier(Kiosk const& kiosk, Json const& 
     dossier.demarche_id = GUICHET_TRY(string_field(request, "demarche_id", 100));
     dossier.confirmed_at = GUICHET_TRY(integer_field(request, "confirmed_at"));
     dossier.sealed = GUICHET_TRY(string_field(request, "sealed", 2 * 1024 * 1024));
-    auto box = crypto::from_base64(dossier.sealed);
-    if (!box.ok() || box.value().size() < 48)
+    auto box_size = crypto::base64_decoded_size(dossier.sealed);
+    if (!box_size || *box_size < 48)
         return invalid("sealed is not a sealed box");
+    return dossier;
+}
 
-    auto ingested = GUICHET_TRY(m_store.ingest(dossier, now()));
-    bool stored = ingested.outcome == IngestOutcome::Stored;
-    (stored ? m_counters.dossiers_stored : m_counters.dossiers_duplicate)++;
-    if (stored && m_settings.on_stored)
-        m_settings.on_stored();
-    return std::pair { Json {
-                           { "state", "received" },
-                           { "received_at", ingested.received_at },
-                           { "duplicate", !stored },
-                       },
-        stored };
+}
+
+Result<std::pair<Json, bool>> Hub::push_dossier(Kiosk const& kiosk, Json const& request)
+{
+    std::promise<Result<std::pair<Json, bool>>> answered;
+    auto answer = answered.get_future();
+    push_dossier_async(
+        kiosk, request, [&answered](Result<std::pair<Json, bool>> outcome) { answered.set_value(std::move(outcome)); });
+    return answer.get();
+}
+
+void Hub::push_dossier_async(Kiosk const& kiosk, Json const& request, PushDone done)
+{
+    auto dossier = read_push(kiosk, request);
+    if (!dossier.ok())
+        return done(dossier.release_error());
+    m_store.ingest_async(dossier.release_value(), now(), [this, done = std::move(done)](Result<Ingested> ingested) {
+        if (!ingested.ok())
+            return done(ingested.release_error());
+        bool stored = ingested.value().outcome == IngestOutcome::Stored;
+        (stored ? m_counters.dossiers_stored : m_counters.dossiers_duplicate)++;
+        if (stored && m_settings.on_stored)
+            m_settings.on_stored();
+        done(std::pair { Json {
+                             { "state", "received" },
+                             { "received_at", ingested.value().received_at },
+                             { "duplicate", !stored },
+                         },
+            stored });
+    });
 }
 
 Result<std::optional<Json>> Hub::request_status(std::string const& text)
@@ -334,6 +360,7 @@ Result<Json> Hub::heartbeat(Kiosk const& kiosk, Json const& heartbeat)
         m_heartbeats[kiosk.id] = HeartbeatRecord { kiosk.id, std::move(text), now() };
         if (!m_heartbeat_writer.joinable()) {
             m_heartbeat_writer = std::thread([this] {
+                name_this_thread("hub-heartbeats");
                 std::unique_lock lock(m_heartbeats_mutex);
                 while (!m_stopping) {
                     m_heartbeats_wake.wait_for(lock, std::chrono::seconds(1));

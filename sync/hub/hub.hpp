@@ -99,6 +99,11 @@ public:
     // Returns the answer and whether this push stored the dossier (false:
     // it was already here).
     Result<std::pair<Json, bool>> push_dossier(Kiosk const& kiosk, Json const& request);
+    // The same, answering `done` once the dossier is durable, maybe on the
+    // store's writer thread (HubStore::ingest_async): the server's workers
+    // need not wait for the commit. `done` must not block.
+    using PushDone = std::function<void(Result<std::pair<Json, bool>>)>;
+    void push_dossier_async(Kiosk const& kiosk, Json const& request, PushDone done);
     // The state of a request by its code; nothing when unknown.
     Result<std::optional<Json>> request_status(std::string const& code);
     // Heartbeats are held in memory and written together once a second, in

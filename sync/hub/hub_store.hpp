@@ -156,6 +156,20 @@ public:
     // answers AlreadyStored with the first copy's id. "hub.key_reused": the
     // key came back with a different tracking code (a kiosk bug).
     virtual Result<Ingested> ingest(IncomingDossier const& dossier, std::int64_t now) = 0;
+    // The same, answering `done` once the dossier is durable (or refused),
+    // possibly on another thread, so that the caller need not wait: SQLite
+    // answers from its group-commit writer. `done` must not block. By
+    // default, ingest() then `done` on the caller's thread.
+    using IngestDone = std::function<void(Result<Ingested>)>;
+    // True when a read is served in this process from a local file without
+    // ever waiting for the writer (SQLite in WAL mode): the server may then
+    // authenticate a push on its I/O thread. False for a database server,
+    // where a read is a round trip.
+    virtual bool reads_are_local() const { return false; }
+    virtual void ingest_async(IncomingDossier dossier, std::int64_t now, IngestDone done)
+    {
+        done(ingest(dossier, now));
+    }
     // Every dossier with this tracking code (codes are unique per kiosk
     // only), newest first, without the sealed payload.
     virtual Result<std::vector<DossierRecord>> find_by_code(std::string_view tracking_code) = 0;

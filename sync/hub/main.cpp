@@ -34,7 +34,7 @@ constexpr char const* usage_text = R"(Usage: kiosk-hub COMMAND [OPTIONS]
 Commands:
   init                         Create the data folder: keys, admin token, store.
   serve [--listen HOST:PORT] [--cert FILE --key FILE] [--heartbeat-seconds N]
-        [--threads N] [--port-file FILE] [--test-faults]
+        [--threads N] [--io-threads N] [--port-file FILE] [--test-faults]
         [--webhook URL [--webhook-token-file FILE] [--webhook-ca FILE]]
                                Serve the kiosks' API, the admin API, /fleet
                                and /metrics over HTTPS. Port 0 picks a free
@@ -206,6 +206,8 @@ int serve(Arguments const& arguments)
     settings.private_key = arguments.option("key").value_or((folder / "tls" / "server-key.pem").string());
     if (auto threads = arguments.option("threads"))
         settings.threads = std::atoi(threads->c_str());
+    if (auto threads = arguments.option("io-threads"))
+        settings.io_threads = std::atoi(threads->c_str());
     settings.test_faults = arguments.flags.contains("test-faults");
 
     auto server = Server::create(*context.value().hub, settings);

@@ -21,6 +21,9 @@ struct ServerSettings {
     // this bounds requests waiting on the store, such as dossiers waiting
     // for their batch's commit, not the number of kiosks.
     int threads { 256 };
+    // Threads running the connections' TLS and HTTP, and pushes' checks
+    // with SQLite (HttpServer::Run::on_io_thread). 0: one per core.
+    int io_threads { 0 };
     // Tests only: POST /test/faults makes the kiosks' API answer 500, 503
     // with Retry-After, or hang, so that the kiosk's retries are tested
     // against this real server.

@@ -340,34 +340,46 @@ public:
 
     Result<Ingested> ingest(IncomingDossier const& dossier, std::int64_t now) override
     {
-        return write([&dossier, now](sqlite::StatementCache& db) -> Result<Ingested> {
-            auto insert = GUICHET_TRY(db.prepare(
-                "INSERT INTO dossier(kiosk_id, idempotency_key, tracking_code, demarche_id, confirmed_at, "
-                "received_at, state, state_changed_at, sealed) VALUES (?1, ?2, ?3, ?4, ?5, ?6, 'received', ?6, ?7) "
-                "ON CONFLICT(kiosk_id, idempotency_key) DO NOTHING",
-                "store a dossier"));
-            GUICHET_TRY(insert.bind(1, std::string_view(dossier.kiosk_id)));
-            GUICHET_TRY(insert.bind(2, std::string_view(dossier.idempotency_key)));
-            GUICHET_TRY(insert.bind(3, std::string_view(dossier.tracking_code)));
-            GUICHET_TRY(insert.bind(4, std::string_view(dossier.demarche_id)));
-            GUICHET_TRY(insert.bind(5, dossier.confirmed_at));
-            GUICHET_TRY(insert.bind(6, now));
-            GUICHET_TRY(insert.bind(7, std::string_view(dossier.sealed)));
-            GUICHET_TRY(insert.step());
-            if (sqlite::changes(db.connection()) == 1)
-                return Ingested { IngestOutcome::Stored, sqlite3_last_insert_rowid(db.connection()), now };
+        return write([&dossier, now](sqlite::StatementCache& db) { return insert_dossier(db, dossier, now); });
+    }
 
-            auto select = GUICHET_TRY(db.prepare(
-                "SELECT id, tracking_code, received_at FROM dossier WHERE kiosk_id = ?1 AND idempotency_key = ?2",
-                "find a stored dossier"));
-            GUICHET_TRY(select.bind(1, std::string_view(dossier.kiosk_id)));
-            GUICHET_TRY(select.bind(2, std::string_view(dossier.idempotency_key)));
-            if (GUICHET_TRY(select.step()) != Step::Row)
-                return Error::make("store.corrupt", "a conflicting dossier vanished");
-            if (select.text_column(1) != dossier.tracking_code)
-                return Error::make("hub.key_reused", "an idempotency key came back with another tracking code");
-            return Ingested { IngestOutcome::AlreadyStored, select.int64_column(0), select.int64_column(2) };
-        });
+    bool reads_are_local() const override { return true; }
+
+    void ingest_async(IncomingDossier dossier, std::int64_t now, IngestDone done) override
+    {
+        write_async([dossier = std::move(dossier), now](
+                        sqlite::StatementCache& db) { return insert_dossier(db, dossier, now); },
+            std::move(done));
+    }
+
+    static Result<Ingested> insert_dossier(sqlite::StatementCache& db, IncomingDossier const& dossier, std::int64_t now)
+    {
+        auto insert = GUICHET_TRY(db.prepare(
+            "INSERT INTO dossier(kiosk_id, idempotency_key, tracking_code, demarche_id, confirmed_at, "
+            "received_at, state, state_changed_at, sealed) VALUES (?1, ?2, ?3, ?4, ?5, ?6, 'received', ?6, ?7) "
+            "ON CONFLICT(kiosk_id, idempotency_key) DO NOTHING",
+            "store a dossier"));
+        GUICHET_TRY(insert.bind(1, std::string_view(dossier.kiosk_id)));
+        GUICHET_TRY(insert.bind(2, std::string_view(dossier.idempotency_key)));
+        GUICHET_TRY(insert.bind(3, std::string_view(dossier.tracking_code)));
+        GUICHET_TRY(insert.bind(4, std::string_view(dossier.demarche_id)));
+        GUICHET_TRY(insert.bind(5, dossier.confirmed_at));
+        GUICHET_TRY(insert.bind(6, now));
+        GUICHET_TRY(insert.bind(7, std::string_view(dossier.sealed)));
+        GUICHET_TRY(insert.step());
+        if (sqlite::changes(db.connection()) == 1)
+            return Ingested { IngestOutcome::Stored, sqlite3_last_insert_rowid(db.connection()), now };
+
+        auto select = GUICHET_TRY(db.prepare(
+            "SELECT id, tracking_code, received_at FROM dossier WHERE kiosk_id = ?1 AND idempotency_key = ?2",
+            "find a stored dossier"));
+        GUICHET_TRY(select.bind(1, std::string_view(dossier.kiosk_id)));
+        GUICHET_TRY(select.bind(2, std::string_view(dossier.idempotency_key)));
+        if (GUICHET_TRY(select.step()) != Step::Row)
+            return Error::make("store.corrupt", "a conflicting dossier vanished");
+        if (select.text_column(1) != dossier.tracking_code)
+            return Error::make("hub.key_reused", "an idempotency key came back with another tracking code");
+        return Ingested { IngestOutcome::AlreadyStored, select.int64_column(0), select.int64_column(2) };
     }
 
     Result<std::vector<DossierRecord>> find_by_code(std::string_view tracking_code) override
@@ -517,7 +529,9 @@ private:
     struct Task {
         // Runs inside the batch's transaction, in its own savepoint.
         std::function<Result<void>(sqlite::StatementCache&)> run;
-        std::promise<Result<void>> done;
+        // Called on the writer thread once the batch committed (or failed);
+        // the task may be gone when it returns.
+        std::function<void(Result<void>)> done;
     };
 
     // Queues the work for the writer and waits until its batch committed.
@@ -526,6 +540,7 @@ private:
     template<typename Work> auto write(Work work) -> std::invoke_result_t<Work, sqlite::StatementCache&>
     {
         std::optional<std::invoke_result_t<Work, sqlite::StatementCache&>> outcome;
+        std::promise<Result<void>> committed_promise;
         Task task;
         task.run = [&](sqlite::StatementCache& db) -> Result<void> {
             outcome.emplace(work(db));
@@ -533,12 +548,40 @@ private:
                 return outcome->error();
             return {};
         };
-        auto done = task.done.get_future();
+        task.done = [&](Result<void> committed) { committed_promise.set_value(std::move(committed)); };
+        auto done = committed_promise.get_future();
         m_writer.submit(task);
         auto committed = done.get();
         if (!committed.ok())
             return committed.release_error();
         return std::move(*outcome);
+    }
+
+    // Queues the work for the writer and returns; `done` gets its outcome
+    // on the writer thread once the batch committed. `work` owns what it
+    // uses.
+    template<typename Work, typename Done> void write_async(Work work, Done done)
+    {
+        using Outcome = std::invoke_result_t<Work, sqlite::StatementCache&>;
+        auto task = std::make_unique<Task>();
+        auto outcome = std::make_shared<std::optional<Outcome>>();
+        task->run = [work = std::move(work), outcome](sqlite::StatementCache& db) -> Result<void> {
+            outcome->emplace(work(db));
+            if (!(*outcome)->ok())
+                return (*outcome)->error();
+            return {};
+        };
+        auto* submitted = task.get();
+        // (The right side of `=` goes first: `task` is empty after it.)
+        submitted->done = [owned = std::shared_ptr<Task>(std::move(task)), outcome, done = std::move(done)](
+                              Result<void> committed) mutable {
+            // The task's last user: it goes with this function, after.
+            if (!committed.ok())
+                done(committed.release_error());
+            else
+                done(std::move(**outcome));
+        };
+        m_writer.submit(*submitted);
     }
 
     static Result<void> run_once(sqlite::StatementCache& db, std::string_view sql)
@@ -555,7 +598,7 @@ private:
         auto transaction = sqlite::Transaction::begin_immediate(db.connection(), "hub write");
         if (!transaction.ok()) {
             for (auto* task : batch)
-                task->done.set_value(transaction.error());
+                finish(*task, transaction.error());
             return;
         }
         for (auto* task : batch) {
@@ -572,7 +615,14 @@ private:
         }
         auto committed = transaction.value().commit();
         for (std::size_t i = 0; i < batch.size(); ++i)
-            batch[i]->done.set_value(committed.ok() ? std::move(results[i]) : Result<void>(committed.error()));
+            finish(*batch[i], committed.ok() ? std::move(results[i]) : Result<void>(committed.error()));
+    }
+
+    // Tells the task's owner; the task may be destroyed by it.
+    static void finish(Task& task, Result<void> result)
+    {
+        auto done = std::move(task.done);
+        done(std::move(result));
     }
 
     // [SECTION] Readers

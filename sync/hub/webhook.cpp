@@ -1,4 +1,5 @@
 #include "webhook.hpp"
+#include "thread_name.hpp"
 
 #include <httplib.h>
 
@@ -27,7 +28,10 @@ Target split(std::string const& url)
 WebhookExporter::WebhookExporter(Hub& hub, WebhookSettings settings)
     : m_hub(hub)
     , m_settings(std::move(settings))
-    , m_thread([this] { run(); })
+    , m_thread([this] {
+        name_this_thread("hub-webhook");
+        run();
+    })
 {
 }
 

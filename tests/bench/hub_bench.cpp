@@ -402,10 +402,10 @@ void print_hub_cpu(
         std::printf(", %.0f µs a %s", 1e6 * split.total / static_cast<double>(count), per_what);
     std::printf("%s\n", aim);
     if (split.known)
-        std::printf("    of which: request threads %.0f %% (%zu ran, the busiest %.2f s), group-commit writer %.0f %%, "
-                    "accepting connections %.0f %%\n",
-            share(split.serving), split.pool_threads_used, split.busiest_pool_thread, share(split.committing),
-            share(split.accepting));
+        std::printf("    of which: %zu I/O thread(s) (TLS, HTTP, checks) %.0f %%, group-commit writer %.0f %%, "
+                    "workers %.0f %% (%zu ran), other %.0f %%\n",
+            split.io_threads, share(split.io), share(split.writer), share(split.workers), split.workers_used,
+            share(std::max(0.0, split.threads_total - split.io - split.writer - split.workers)));
 }
 
 // [SECTION] PostgreSQL

@@ -105,52 +105,29 @@ inline std::map<pid_t, double> thread_cpu_seconds(pid_t pid)
     return threads;
 }
 
-// What a thread of kiosk-hub does, told from the system call it waits in
-// while the hub is idle (/proc/PID/task/TID/syscall): the main thread
-// accepts connections; the server's pool (--threads) all wait on one
-// condition variable, the same futex; the store's group-commit writer waits
-// on a futex of its own; one thread waits for signals. The system call
-// numbers are x86-64's: elsewhere no pool is found and nothing is split.
+// What a thread of kiosk-hub does, told from the name it gives itself
+// (sync/hub/thread_name.hpp, /proc/PID/task/TID/comm).
 enum class HubThread {
-    Accepting,
-    Serving, // the pool: reads, checks and answers the requests, TLS included
-    Committing, // a futex of its own: the group-commit writer
-    Other,
+    Io, // "hub-io": TLS, HTTP, and checking a push (SQLite)
+    Worker, // "hub-worker": the handlers that may block
+    Writer, // "hub-writer": the store's group commit
+    Other, // the main thread, heartbeats' flush, webhook
 };
 
-inline std::map<pid_t, HubThread> classify_hub_threads(pid_t pid, std::size_t pool_size)
+inline std::map<pid_t, HubThread> classify_hub_threads(pid_t pid)
 {
-    std::map<pid_t, std::pair<long, std::string>> waits; // tid -> (syscall, first argument)
-    std::map<std::string, std::size_t> futexes;
+    std::map<pid_t, HubThread> roles;
     std::error_code error;
     auto folder = std::filesystem::path("/proc") / std::to_string(pid) / "task";
     for (auto const& entry : std::filesystem::directory_iterator(folder, error)) {
-        std::ifstream in(entry.path() / "syscall");
-        long call = -1;
-        std::string argument;
-        in >> call >> argument;
-        waits[static_cast<pid_t>(std::atoi(entry.path().filename().c_str()))] = { call, argument };
-        if (call == 202) // futex
-            ++futexes[argument];
-    }
-    std::string pool_futex;
-    std::size_t most = 0;
-    for (auto const& [address, count] : futexes) {
-        if (count > most) {
-            most = count;
-            pool_futex = address;
-        }
-    }
-    std::map<pid_t, HubThread> roles;
-    if (most < pool_size)
-        return roles; // the pool is not all waiting yet
-    for (auto const& [tid, wait] : waits) {
-        if (wait.first == 43 || wait.first == 288) // accept, accept4
-            roles[tid] = HubThread::Accepting;
-        else if (wait.first == 202)
-            roles[tid] = wait.second == pool_futex ? HubThread::Serving : HubThread::Committing;
-        else
-            roles[tid] = HubThread::Other;
+        std::ifstream in(entry.path() / "comm");
+        std::string name;
+        std::getline(in, name);
+        auto tid = static_cast<pid_t>(std::atoi(entry.path().filename().c_str()));
+        roles[tid] = name == "hub-io" ? HubThread::Io
+            : name == "hub-worker"    ? HubThread::Worker
+            : name == "hub-writer"    ? HubThread::Writer
+                                      : HubThread::Other;
     }
     return roles;
 }
@@ -159,11 +136,11 @@ inline std::map<pid_t, HubThread> classify_hub_threads(pid_t pid, std::size_t po
 struct HubCpuSplit {
     double total { 0 }; // from /proc/PID/stat (utime + stime)
     double threads_total { 0 }; // the sum of the threads' schedstat
-    double accepting { 0 };
-    double committing { 0 };
-    double serving { 0 };
-    double busiest_pool_thread { 0 };
-    std::size_t pool_threads_used { 0 }; // that ran at all
+    double io { 0 };
+    double workers { 0 };
+    double writer { 0 };
+    std::size_t io_threads { 0 };
+    std::size_t workers_used { 0 }; // that ran at all
     bool known { false }; // the threads were told apart
 };
 
@@ -171,24 +148,24 @@ inline HubCpuSplit cpu_split(std::map<pid_t, HubThread> const& roles, std::map<p
     std::map<pid_t, double> const& after)
 {
     HubCpuSplit split;
-    split.known = !roles.empty();
     for (auto const& [tid, seconds] : after) {
         auto earlier = before.find(tid);
         auto used = seconds - (earlier == before.end() ? 0.0 : earlier->second);
         split.threads_total += used;
         auto role = roles.find(tid);
         switch (role == roles.end() ? HubThread::Other : role->second) {
-        case HubThread::Accepting:
-            split.accepting += used;
+        case HubThread::Io:
+            split.io += used;
+            ++split.io_threads;
+            split.known = true;
             break;
-        case HubThread::Committing:
-            split.committing += used;
-            break;
-        case HubThread::Serving:
-            split.serving += used;
-            split.busiest_pool_thread = std::max(split.busiest_pool_thread, used);
+        case HubThread::Worker:
+            split.workers += used;
             if (used > 0)
-                ++split.pool_threads_used;
+                ++split.workers_used;
+            break;
+        case HubThread::Writer:
+            split.writer += used;
             break;
         case HubThread::Other:
             break;
@@ -245,12 +222,6 @@ public:
         for (int i = 0; i < 200; ++i) {
             std::ifstream in(port_file);
             if (in >> m_port && m_port > 0) {
-                // The pool starts after the port is written.
-                for (int wait = 0; wait < 200 && m_roles.empty(); ++wait) {
-                    m_roles = classify_hub_threads(m_pid, static_cast<std::size_t>(threads));
-                    if (m_roles.empty())
-                        std::this_thread::sleep_for(std::chrono::milliseconds(10));
-                }
                 return true;
             }
             int status = 0;
@@ -285,7 +256,6 @@ public:
             ::waitpid(m_pid, &status, 0);
         }
         m_pid = -1;
-        m_roles.clear();
         if (WIFEXITED(status))
             return WEXITSTATUS(status) == 0 ? "cleanly" : "exit status " + std::to_string(WEXITSTATUS(status));
         return "killed by signal " + std::to_string(WTERMSIG(status));
@@ -305,8 +275,11 @@ public:
     {
         return m_pid > 0 ? cpu_seconds_of(std::filesystem::path("/proc") / std::to_string(m_pid) / "stat") : 0;
     }
-    // Empty when the threads could not be told apart.
-    std::map<pid_t, HubThread> const& thread_roles() const { return m_roles; }
+    // Each thread's role, by its name, now.
+    std::map<pid_t, HubThread> thread_roles() const
+    {
+        return m_pid > 0 ? classify_hub_threads(m_pid) : std::map<pid_t, HubThread> {};
+    }
     std::map<pid_t, double> thread_cpu() const
     {
         return m_pid > 0 ? thread_cpu_seconds(m_pid) : std::map<pid_t, double> {};
@@ -360,7 +333,6 @@ private:
     std::filesystem::path m_log;
     pid_t m_pid { -1 };
     int m_port { 0 };
-    std::map<pid_t, HubThread> m_roles;
 };
 
 // The hub's CPU over a window: the total from /proc/PID/stat (utime +

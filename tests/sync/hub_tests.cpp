@@ -20,6 +20,7 @@
 #include <cstdlib>
 #include <fstream>
 #include <future>
+#include <random>
 #include <set>
 #include <sstream>
 #include <thread>
@@ -101,6 +102,49 @@ TEST(Crypto, Base64RoundTripsAndRefusesWhatIsNotBase64)
     EXPECT_EQ(crypto::from_base64(text).value(), bytes);
     EXPECT_EQ(crypto::from_base64("pas du base64 !").error().code, "crypto.bad_base64");
     EXPECT_EQ(crypto::from_base64(text + "=").error().code, "crypto.bad_base64");
+}
+
+TEST(Crypto, TheSizeOfBase64IsTakenByTheSameRulesAsItsDecoding)
+{
+    ASSERT_TRUE(crypto::initialise().ok());
+    // Every text from_base64 decodes gets its size, and every text it
+    // refuses gets none: padding, dropped bits, stray characters.
+    std::vector<std::string> texts { "", "QQ==", "QQ=", "QQ", "QR==", "QUI=", "QUJ=", "QUJD", "QUJD=", "Q",
+        "QQ==QQ==", "QUJD\n", " QUJD", "QU=D", "====", "QUJ-", "QUJ_", "A+/=", "ab+/" };
+    std::mt19937 random(7);
+    std::string alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/=-_ \n";
+    for (int i = 0; i < 20000; ++i) {
+        crypto::Bytes bytes(random() % 12);
+        for (auto& byte : bytes)
+            byte = static_cast<std::uint8_t>(random());
+        auto text = crypto::to_base64(bytes);
+        // Now and then, a character changed, dropped or added.
+        switch (random() % 4) {
+        case 1:
+            if (!text.empty())
+                text[random() % text.size()] = alphabet[random() % alphabet.size()];
+            break;
+        case 2:
+            if (!text.empty())
+                text.erase(random() % text.size(), 1);
+            break;
+        case 3:
+            text.insert(random() % (text.size() + 1), 1, alphabet[random() % alphabet.size()]);
+            break;
+        }
+        texts.push_back(text);
+    }
+    std::size_t refused = 0;
+    for (auto const& text : texts) {
+        auto decoded = crypto::from_base64(text);
+        auto size = crypto::base64_decoded_size(text);
+        ASSERT_EQ(decoded.ok(), size.has_value()) << "\"" << text << "\"";
+        if (decoded.ok())
+            EXPECT_EQ(decoded.value().size(), *size) << "\"" << text << "\"";
+        else
+            ++refused;
+    }
+    EXPECT_GT(refused, 2000U) << "the mutations hardly ever made bad base64";
 }
 
 TEST(Crypto, EnrollmentCodesAvoidLookalikes)
