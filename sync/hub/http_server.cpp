@@ -554,7 +554,7 @@ Result<std::unique_ptr<HttpServer>> HttpServer::create(HttpServerSettings const&
     return std::unique_ptr<HttpServer>(new HttpServer(std::move(state)));
 }
 
-void HttpServer::route(std::string method, std::string const& pattern, HttpHandler handler)
+void HttpServer::route(std::string method, std::string const& pattern, HttpHandler handler, Run where)
 {
     Route route;
     route.method = std::move(method);
@@ -563,14 +563,14 @@ void HttpServer::route(std::string method, std::string const& pattern, HttpHandl
     else
         route.pattern.emplace(pattern, std::regex::ECMAScript | std::regex::optimize);
     route.handler = std::move(handler);
+    route.on_io_thread = where == Run::on_io_thread;
     m_state->routes.push_back(std::move(route));
 }
 
 void HttpServer::route_async(std::string method, std::string const& pattern, HttpAsyncHandler handler, Run where)
 {
-    route(std::move(method), pattern, nullptr);
+    route(std::move(method), pattern, nullptr, where);
     m_state->routes.back().async_handler = std::move(handler);
-    m_state->routes.back().on_io_thread = where == Run::on_io_thread;
 }
 
 void HttpServer::before_each(std::function<void(HttpRequest const&, HttpResponse&)> hook)

@@ -109,14 +109,16 @@ public:
     static Result<std::unique_ptr<HttpServer>> create(HttpServerSettings const& settings);
     ~HttpServer();
 
-    // Routes are added before run(). `pattern` must match the whole path.
-    void route(std::string method, std::string const& pattern, HttpHandler handler);
-    // A route whose handler answers later (HttpReply), so that the worker
-    // is free while, say, a dossier waits for its commit. With
-    // `on_io_thread`, the handler runs on the I/O thread itself, without
-    // the hand-over to a worker: only for a handler that never blocks,
-    // since every connection waits while it runs.
+    // Where a handler runs: on a worker, or on the I/O thread itself,
+    // without the hand-over to a worker and back (two thread switches).
+    // The I/O thread only for a handler that never blocks: every
+    // connection waits while it runs.
     enum class Run { on_worker, on_io_thread };
+
+    // Routes are added before run(). `pattern` must match the whole path.
+    void route(std::string method, std::string const& pattern, HttpHandler handler, Run where = Run::on_worker);
+    // A route whose handler answers later (HttpReply), so that nobody waits
+    // while, say, a dossier waits for its commit.
     void route_async(
         std::string method, std::string const& pattern, HttpAsyncHandler handler, Run where = Run::on_worker);
     // Called for every request before its route; may add headers.

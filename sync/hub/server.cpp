@@ -290,13 +290,18 @@ void Server::State::kiosk_routes()
         send_json(response, 201, answer.value());
     });
 
-    // Answered by the store's writer once the dossier's batch committed: no
-    // worker waits for it. With SQLite, nothing before that blocks either
-    // (the kiosk's lookup reads a local file), so the I/O thread runs it: a
+    // Where the kiosks' frequent, small requests run. With SQLite they never
+    // block (the kiosk's lookup and what they read come from a local file;
+    // a push's commit answers later), so the I/O thread runs them: a
     // hand-over to a worker and back cost ~10 % of a push's CPU. Not with
-    // the test faults, whose "hang" sleeps in the handler.
+    // PostgreSQL (a read is a round trip), nor with the test faults, whose
+    // "hang" sleeps in the handler. Enrollment (it waits for a commit) and
+    // the catalogue (a large document) stay on the workers.
     auto where = hub.store().reads_are_local() && !settings.test_faults ? HttpServer::Run::on_io_thread
                                                                         : HttpServer::Run::on_worker;
+
+    // Answered by the store's writer once the dossier's batch committed: no
+    // thread waits for it.
     http->route_async(
         "POST", "/v1/dossiers",
         [this](HttpRequest const& request, HttpResponse response, HttpReply reply) {
@@ -319,7 +324,8 @@ void Server::State::kiosk_routes()
         where);
 
     http->route(
-        "GET", R"(/v1/requests/([A-Za-z0-9 -]{1,32}))", [this](HttpRequest const& request, HttpResponse& response) {
+        "GET", R"(/v1/requests/([A-Za-z0-9 -]{1,32}))",
+        [this](HttpRequest const& request, HttpResponse& response) {
             as_kiosk(request, response, [&](Kiosk const&) {
                 auto answer = hub.request_status(request.matches[1]);
                 if (!answer.ok())
@@ -328,26 +334,33 @@ void Server::State::kiosk_routes()
                     return send_json(response, 404, Json { { "error", "request.unknown" } });
                 send_json(response, 200, *answer.value());
             });
-        });
+        },
+        where);
 
-    http->route("POST", "/v1/heartbeat", [this](HttpRequest const& request, HttpResponse& response) {
-        as_kiosk(request, response, [&](Kiosk const& kiosk) {
-            auto body = Json::parse(request.body, nullptr, false);
-            auto answer = hub.heartbeat(kiosk, body);
-            if (!answer.ok())
-                return send_error(response, answer.error(), hub.now());
-            send_json(response, 200, answer.value());
-        });
-    });
+    http->route(
+        "POST", "/v1/heartbeat",
+        [this](HttpRequest const& request, HttpResponse& response) {
+            as_kiosk(request, response, [&](Kiosk const& kiosk) {
+                auto body = Json::parse(request.body, nullptr, false);
+                auto answer = hub.heartbeat(kiosk, body);
+                if (!answer.ok())
+                    return send_error(response, answer.error(), hub.now());
+                send_json(response, 200, answer.value());
+            });
+        },
+        where);
 
-    http->route("GET", "/v1/slots", [this](HttpRequest const& request, HttpResponse& response) {
-        as_kiosk(request, response, [&](Kiosk const& kiosk) {
-            auto answer = hub.slots(kiosk);
-            if (!answer.ok())
-                return send_error(response, answer.error(), hub.now());
-            send_json(response, 200, answer.value());
-        });
-    });
+    http->route(
+        "GET", "/v1/slots",
+        [this](HttpRequest const& request, HttpResponse& response) {
+            as_kiosk(request, response, [&](Kiosk const& kiosk) {
+                auto answer = hub.slots(kiosk);
+                if (!answer.ok())
+                    return send_error(response, answer.error(), hub.now());
+                send_json(response, 200, answer.value());
+            });
+        },
+        where);
 
     http->route("GET", "/v1/catalogue", [this](HttpRequest const& request, HttpResponse& response) {
         as_kiosk(request, response, [&](Kiosk const&) {
