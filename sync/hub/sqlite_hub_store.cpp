@@ -529,8 +529,8 @@ private:
     struct Task {
         // Runs inside the batch's transaction, in its own savepoint.
         std::function<Result<void>(sqlite::StatementCache&)> run;
-        // Called on the writer thread once the batch committed (or failed);
-        // the task may be gone when it returns.
+        // Called on the writer thread once the batch committed (or failed),
+        // through finish(); it deletes the task.
         std::function<void(Result<void>)> done;
     };
 
@@ -539,49 +539,36 @@ private:
     // references to the caller's arguments.
     template<typename Work> auto write(Work work) -> std::invoke_result_t<Work, sqlite::StatementCache&>
     {
-        std::optional<std::invoke_result_t<Work, sqlite::StatementCache&>> outcome;
-        std::promise<Result<void>> committed_promise;
-        Task task;
-        task.run = [&](sqlite::StatementCache& db) -> Result<void> {
-            outcome.emplace(work(db));
-            if (!outcome->ok())
-                return outcome->error();
-            return {};
-        };
-        task.done = [&](Result<void> committed) { committed_promise.set_value(std::move(committed)); };
-        auto done = committed_promise.get_future();
-        m_writer.submit(task);
-        auto committed = done.get();
-        if (!committed.ok())
-            return committed.release_error();
-        return std::move(*outcome);
+        using Outcome = std::invoke_result_t<Work, sqlite::StatementCache&>;
+        std::promise<Outcome> answered;
+        auto answer = answered.get_future();
+        write_async(std::move(work), [&answered](Outcome outcome) { answered.set_value(std::move(outcome)); });
+        return answer.get();
     }
 
     // Queues the work for the writer and returns; `done` gets its outcome
-    // on the writer thread once the batch committed. `work` owns what it
-    // uses.
+    // on the writer thread once the batch committed.
     template<typename Work, typename Done> void write_async(Work work, Done done)
     {
         using Outcome = std::invoke_result_t<Work, sqlite::StatementCache&>;
-        auto task = std::make_unique<Task>();
         auto outcome = std::make_shared<std::optional<Outcome>>();
-        task->run = [work = std::move(work), outcome](sqlite::StatementCache& db) -> Result<void> {
+        auto* task = new Task;
+        task->run = [work = std::move(work), outcome](sqlite::StatementCache& db) mutable -> Result<void> {
             outcome->emplace(work(db));
             if (!(*outcome)->ok())
                 return (*outcome)->error();
             return {};
         };
-        auto* submitted = task.get();
-        // (The right side of `=` goes first: `task` is empty after it.)
-        submitted->done = [owned = std::shared_ptr<Task>(std::move(task)), outcome, done = std::move(done)](
-                              Result<void> committed) mutable {
-            // The task's last user: it goes with this function, after.
+        task->done = [task, outcome, done = std::move(done)](Result<void> committed) mutable {
+            // finish() moved this function out of the task before calling
+            // it: the task can go now.
+            std::unique_ptr<Task> owned(task);
             if (!committed.ok())
                 done(committed.release_error());
             else
                 done(std::move(**outcome));
         };
-        m_writer.submit(*submitted);
+        m_writer.submit(*task);
     }
 
     static Result<void> run_once(sqlite::StatementCache& db, std::string_view sql)
