@@ -124,6 +124,43 @@ struct HeartbeatRecord {
     std::int64_t received_at { 0 };
 };
 
+// A person who helps residents from the mediator console (issue 7).
+enum class MediatorRole {
+    Mediator, // takes help requests
+    Administrator, // the same, and reads the audit log of everyone
+};
+
+struct Mediator {
+    std::string login; // what they type at the console: "marie.dupont"
+    std::string display_name; // what the kiosk's banner says: "Marie"
+    MediatorRole role { MediatorRole::Mediator };
+    // libsodium's crypto_pwhash_str (Argon2id, its own salt and limits).
+    std::string password_hash;
+    std::int64_t created_at { 0 };
+    std::optional<std::int64_t> disabled_at;
+};
+
+// One line of the help audit log: who did what for which kiosk, when.
+// `detail` is JSON and never holds what was typed into a personal field
+// (Hub's help desk writes it; docs/sync.md, "Help").
+struct AuditEntry {
+    std::int64_t id { 0 };
+    std::int64_t at { 0 };
+    std::string help_id;
+    std::string kiosk_id;
+    std::string mediator_login; // empty for what the kiosk or the hub did
+    std::string action; // "requested", "accepted", "message", "point", "control_requested", ...
+    std::string detail; // JSON object, "{}" when there is nothing to add
+};
+
+struct AuditFilter {
+    std::optional<std::string> help_id;
+    std::optional<std::string> kiosk_id;
+    // Ids above this one, oldest first.
+    std::int64_t after_id { 0 };
+    std::size_t limit { 1000 };
+};
+
 class HubStore {
 public:
     virtual ~HubStore() = default;
@@ -188,7 +225,26 @@ public:
     virtual Result<std::optional<std::string>> latest_catalogue_etag() = 0;
 
     virtual Result<HubCounts> counts() = 0;
+
+    // [SECTION] Mediators and the help audit log
+
+    // "hub.mediator_exists"
+    virtual Result<void> add_mediator(Mediator const& mediator) = 0;
+    virtual Result<std::optional<Mediator>> mediator(std::string_view login) = 0;
+    virtual Result<std::vector<Mediator>> mediators() = 0;
+    // "hub.unknown_mediator"
+    virtual Result<void> set_mediator_password(std::string_view login, std::string_view password_hash) = 0;
+    // Disabled mediators cannot log in; their past lines in the audit log
+    // stay. "hub.unknown_mediator"
+    virtual Result<void> disable_mediator(std::string_view login, std::int64_t now) = 0;
+
+    // Returns the entry's id. Durable when it returns, like every write.
+    virtual Result<std::int64_t> append_audit(AuditEntry const& entry) = 0;
+    virtual Result<std::vector<AuditEntry>> audit(AuditFilter const& filter) = 0;
 };
+
+std::string_view to_wire(MediatorRole role);
+std::optional<MediatorRole> mediator_role_from_wire(std::string_view text);
 
 // "sqlite:PATH", a plain path (SQLite), or "postgresql://..." /
 // "postgres://...". "hub.bad_store_url" for anything else.

@@ -57,6 +57,24 @@ CREATE TABLE IF NOT EXISTS dossier (
 );
 CREATE INDEX IF NOT EXISTS dossier_by_code ON dossier(tracking_code);
 CREATE INDEX IF NOT EXISTS dossier_not_exported ON dossier(id) WHERE exported_at IS NULL;
+CREATE TABLE IF NOT EXISTS mediator (
+    login TEXT PRIMARY KEY,
+    display_name TEXT NOT NULL,
+    role TEXT NOT NULL,
+    password_hash TEXT NOT NULL,
+    created_at INTEGER NOT NULL,
+    disabled_at INTEGER
+);
+CREATE TABLE IF NOT EXISTS help_audit (
+    id INTEGER PRIMARY KEY,
+    at INTEGER NOT NULL,
+    help_id TEXT NOT NULL,
+    kiosk_id TEXT NOT NULL,
+    mediator_login TEXT NOT NULL,
+    action TEXT NOT NULL,
+    detail TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS help_audit_by_help ON help_audit(help_id);
 CREATE TABLE IF NOT EXISTS catalogue (
     version INTEGER PRIMARY KEY,
     etag TEXT NOT NULL,
@@ -113,6 +131,26 @@ Kiosk read_kiosk(Statement& row)
 }
 
 constexpr char const* kiosk_columns = "id, site_id, public_key, enrolled_at, revoked_at, last_seen_at, heartbeat";
+
+Mediator read_mediator(Statement& row)
+{
+    Mediator mediator;
+    mediator.login = row.text_column(0);
+    mediator.display_name = row.text_column(1);
+    mediator.role = mediator_role_from_wire(row.text_column(2)).value_or(MediatorRole::Mediator);
+    mediator.password_hash = row.text_column(3);
+    mediator.created_at = row.int64_column(4);
+    mediator.disabled_at = row.optional_int64_column(5);
+    return mediator;
+}
+
+constexpr char const* mediator_columns = "login, display_name, role, password_hash, created_at, disabled_at";
+
+AuditEntry read_audit(Statement& row)
+{
+    return AuditEntry { row.int64_column(0), row.int64_column(1), row.text_column(2), row.text_column(3),
+        row.text_column(4), row.text_column(5), row.text_column(6) };
+}
 
 DossierRecord read_dossier(Statement& row, bool with_payload)
 {
@@ -520,6 +558,123 @@ public:
             counts.dossiers_not_exported = GUICHET_TRY(sqlite::query_int64(
                 db.connection(), "SELECT COUNT(*) FROM dossier WHERE exported_at IS NULL", "count dossiers"));
             return counts;
+        });
+    }
+
+    // [SECTION] Mediators and the help audit log
+
+    Result<void> add_mediator(Mediator const& mediator) override
+    {
+        return write([mediator](sqlite::StatementCache& db) -> Result<void> {
+            auto insert = GUICHET_TRY(db.prepare(std::string("INSERT INTO mediator(") + mediator_columns
+                    + ") VALUES (?1, ?2, ?3, ?4, ?5, ?6) ON CONFLICT(login) DO NOTHING",
+                "add a mediator"));
+            GUICHET_TRY(insert.bind(1, std::string_view(mediator.login)));
+            GUICHET_TRY(insert.bind(2, std::string_view(mediator.display_name)));
+            GUICHET_TRY(insert.bind(3, to_wire(mediator.role)));
+            GUICHET_TRY(insert.bind(4, std::string_view(mediator.password_hash)));
+            GUICHET_TRY(insert.bind(5, mediator.created_at));
+            GUICHET_TRY(insert.bind(6, mediator.disabled_at));
+            GUICHET_TRY(insert.step());
+            if (sqlite::changes(db.connection()) == 0)
+                return Error::make("hub.mediator_exists", "a mediator has this login");
+            return {};
+        });
+    }
+
+    Result<std::optional<Mediator>> mediator(std::string_view login) override
+    {
+        return read([login](sqlite::StatementCache& db) -> Result<std::optional<Mediator>> {
+            auto select = GUICHET_TRY(db.prepare(
+                std::string("SELECT ") + mediator_columns + " FROM mediator WHERE login = ?1", "find a mediator"));
+            GUICHET_TRY(select.bind(1, login));
+            if (GUICHET_TRY(select.step()) != Step::Row)
+                return std::optional<Mediator> {};
+            return std::optional<Mediator>(read_mediator(select));
+        });
+    }
+
+    Result<std::vector<Mediator>> mediators() override
+    {
+        return read([](sqlite::StatementCache& db) -> Result<std::vector<Mediator>> {
+            auto select = GUICHET_TRY(db.prepare(
+                std::string("SELECT ") + mediator_columns + " FROM mediator ORDER BY login", "list mediators"));
+            std::vector<Mediator> list;
+            while (GUICHET_TRY(select.step()) == Step::Row)
+                list.push_back(read_mediator(select));
+            return list;
+        });
+    }
+
+    Result<void> set_mediator_password(std::string_view login, std::string_view password_hash) override
+    {
+        return write([login = std::string(login), hash = std::string(password_hash)](
+                         sqlite::StatementCache& db) -> Result<void> {
+            auto update = GUICHET_TRY(
+                db.prepare("UPDATE mediator SET password_hash = ?2 WHERE login = ?1", "set a mediator's password"));
+            GUICHET_TRY(update.bind(1, std::string_view(login)));
+            GUICHET_TRY(update.bind(2, std::string_view(hash)));
+            GUICHET_TRY(update.step());
+            if (sqlite::changes(db.connection()) == 0)
+                return Error::make("hub.unknown_mediator", "no such mediator");
+            return {};
+        });
+    }
+
+    Result<void> disable_mediator(std::string_view login, std::int64_t now) override
+    {
+        return write([login = std::string(login), now](sqlite::StatementCache& db) -> Result<void> {
+            auto update = GUICHET_TRY(db.prepare(
+                "UPDATE mediator SET disabled_at = COALESCE(disabled_at, ?2) WHERE login = ?1", "disable a mediator"));
+            GUICHET_TRY(update.bind(1, std::string_view(login)));
+            GUICHET_TRY(update.bind(2, now));
+            GUICHET_TRY(update.step());
+            if (sqlite::changes(db.connection()) == 0)
+                return Error::make("hub.unknown_mediator", "no such mediator");
+            return {};
+        });
+    }
+
+    Result<std::int64_t> append_audit(AuditEntry const& entry) override
+    {
+        return write([entry](sqlite::StatementCache& db) -> Result<std::int64_t> {
+            auto insert = GUICHET_TRY(
+                db.prepare("INSERT INTO help_audit(at, help_id, kiosk_id, mediator_login, action, detail) "
+                           "VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+                    "append to the help audit log"));
+            GUICHET_TRY(insert.bind(1, entry.at));
+            GUICHET_TRY(insert.bind(2, std::string_view(entry.help_id)));
+            GUICHET_TRY(insert.bind(3, std::string_view(entry.kiosk_id)));
+            GUICHET_TRY(insert.bind(4, std::string_view(entry.mediator_login)));
+            GUICHET_TRY(insert.bind(5, std::string_view(entry.action)));
+            GUICHET_TRY(insert.bind(6, std::string_view(entry.detail.empty() ? "{}" : entry.detail)));
+            GUICHET_TRY(insert.step());
+            return static_cast<std::int64_t>(sqlite3_last_insert_rowid(db.connection()));
+        });
+    }
+
+    Result<std::vector<AuditEntry>> audit(AuditFilter const& filter) override
+    {
+        return read([&filter](sqlite::StatementCache& db) -> Result<std::vector<AuditEntry>> {
+            auto select = GUICHET_TRY(
+                db.prepare("SELECT id, at, help_id, kiosk_id, mediator_login, action, detail FROM help_audit "
+                           "WHERE id > ?1 AND (?2 IS NULL OR help_id = ?2) AND (?3 IS NULL OR kiosk_id = ?3) "
+                           "ORDER BY id LIMIT ?4",
+                    "read the help audit log"));
+            GUICHET_TRY(select.bind(1, filter.after_id));
+            if (filter.help_id)
+                GUICHET_TRY(select.bind(2, std::string_view(*filter.help_id)));
+            else
+                GUICHET_TRY(select.bind_null(2));
+            if (filter.kiosk_id)
+                GUICHET_TRY(select.bind(3, std::string_view(*filter.kiosk_id)));
+            else
+                GUICHET_TRY(select.bind_null(3));
+            GUICHET_TRY(select.bind(4, static_cast<std::int64_t>(filter.limit)));
+            std::vector<AuditEntry> entries;
+            while (GUICHET_TRY(select.step()) == Step::Row)
+                entries.push_back(read_audit(select));
+            return entries;
         });
     }
 

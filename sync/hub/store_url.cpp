@@ -5,6 +5,20 @@
 
 namespace guichet::hub {
 
+std::string_view to_wire(MediatorRole role)
+{
+    return role == MediatorRole::Administrator ? "administrator" : "mediator";
+}
+
+std::optional<MediatorRole> mediator_role_from_wire(std::string_view text)
+{
+    if (text == "administrator")
+        return MediatorRole::Administrator;
+    if (text == "mediator")
+        return MediatorRole::Mediator;
+    return std::nullopt;
+}
+
 Result<std::unique_ptr<HubStore>> open_hub_store(std::string const& url)
 {
     if (url.starts_with("postgresql://") || url.starts_with("postgres://"))

@@ -411,6 +411,83 @@ TEST_P(HubStoreTest, TheLatestPublishedCatalogueIsServed)
     EXPECT_EQ(latest->document, "{2}");
 }
 
+TEST_P(HubStoreTest, MediatorsAreAddedOnceTheirPasswordChangesAndDisablingKeepsThem)
+{
+    hub::Mediator marie { "marie.dupont", "Marie", hub::MediatorRole::Mediator, "$argon2id$one", 100, {} };
+    ASSERT_TRUE(store().add_mediator(marie).ok());
+    hub::Mediator other = marie;
+    other.display_name = "Une autre";
+    EXPECT_EQ(store().add_mediator(other).error().code, "hub.mediator_exists");
+    ASSERT_TRUE(
+        store()
+            .add_mediator(hub::Mediator { "admin", "Paul", hub::MediatorRole::Administrator, "$argon2id$two", 200, {} })
+            .ok());
+
+    auto found = store().mediator("marie.dupont").value();
+    ASSERT_TRUE(found);
+    EXPECT_EQ(found->display_name, "Marie");
+    EXPECT_EQ(found->role, hub::MediatorRole::Mediator);
+    EXPECT_EQ(found->password_hash, "$argon2id$one");
+    EXPECT_EQ(found->created_at, 100);
+    EXPECT_FALSE(found->disabled_at);
+    EXPECT_FALSE(store().mediator("nobody").value());
+
+    ASSERT_TRUE(store().set_mediator_password("marie.dupont", "$argon2id$three").ok());
+    EXPECT_EQ(store().mediator("marie.dupont").value()->password_hash, "$argon2id$three");
+    EXPECT_EQ(store().set_mediator_password("nobody", "x").error().code, "hub.unknown_mediator");
+
+    ASSERT_TRUE(store().disable_mediator("marie.dupont", 500).ok());
+    ASSERT_TRUE(store().disable_mediator("marie.dupont", 900).ok());
+    EXPECT_EQ(store().mediator("marie.dupont").value()->disabled_at, 500) << "the first date stays";
+    EXPECT_EQ(store().disable_mediator("nobody", 500).error().code, "hub.unknown_mediator");
+
+    auto all = store().mediators().value();
+    ASSERT_EQ(all.size(), 2U);
+    EXPECT_EQ(all[0].login, "admin");
+    EXPECT_EQ(all[0].role, hub::MediatorRole::Administrator);
+    EXPECT_EQ(all[1].login, "marie.dupont");
+}
+
+TEST_P(HubStoreTest, TheHelpAuditLogKeepsEveryLineInOrderAndFilters)
+{
+    std::vector<std::int64_t> ids;
+    for (int i = 0; i < 5; ++i) {
+        hub::AuditEntry entry;
+        entry.at = 1000 + i;
+        entry.help_id = i < 3 ? "help-a" : "help-b";
+        entry.kiosk_id = i < 3 ? "k1" : "k2";
+        entry.mediator_login = i == 0 ? "" : "marie.dupont";
+        entry.action = i == 0 ? "requested" : "message";
+        entry.detail = i == 0 ? "" : "{\"length\":" + std::to_string(i) + "}";
+        auto id = store().append_audit(entry);
+        ASSERT_TRUE(id.ok()) << id.error().detail;
+        ids.push_back(id.value());
+    }
+    EXPECT_TRUE(std::is_sorted(ids.begin(), ids.end()));
+
+    auto all = store().audit(hub::AuditFilter {}).value();
+    ASSERT_EQ(all.size(), 5U);
+    EXPECT_EQ(all[0].action, "requested");
+    EXPECT_EQ(all[0].detail, "{}") << "an empty detail is stored as an empty object";
+    EXPECT_EQ(all[0].mediator_login, "");
+    EXPECT_EQ(all[0].at, 1000);
+    EXPECT_EQ(all[4].detail, "{\"length\":4}");
+
+    hub::AuditFilter by_help;
+    by_help.help_id = "help-b";
+    auto b = store().audit(by_help).value();
+    ASSERT_EQ(b.size(), 2U);
+    EXPECT_EQ(b[0].kiosk_id, "k2");
+
+    hub::AuditFilter by_kiosk;
+    by_kiosk.kiosk_id = "k1";
+    by_kiosk.after_id = ids[0];
+    by_kiosk.limit = 1;
+    auto page = store().audit(by_kiosk).value();
+    ASSERT_EQ(page.size(), 1U);
+    EXPECT_EQ(page[0].id, ids[1]);
+}
+
 // The error code of a call, "ok" when it succeeded: comparing never throws,
 // so a test that stopped a server always goes on to start it again.
 template<typename T> std::string code_of(Result<T> const& result)
