@@ -318,6 +318,25 @@ std::string random_hex(std::size_t size)
     return hex;
 }
 
+Result<std::string> hash_password(std::string_view password)
+{
+    char hash[crypto_pwhash_STRBYTES];
+    if (crypto_pwhash_str(hash, password.data(), password.size(), crypto_pwhash_OPSLIMIT_INTERACTIVE,
+            crypto_pwhash_MEMLIMIT_INTERACTIVE)
+        != 0)
+        return Error::make("crypto.out_of_memory", "Argon2 could not have its memory");
+    return std::string(hash);
+}
+
+bool verify_password(std::string_view hash, std::string_view password)
+{
+    // crypto_pwhash_str_verify wants a NUL-terminated string.
+    if (hash.empty() || hash.size() >= crypto_pwhash_STRBYTES)
+        return false;
+    std::string terminated(hash);
+    return crypto_pwhash_str_verify(terminated.c_str(), password.data(), password.size()) == 0;
+}
+
 std::string random_code(std::size_t groups)
 {
     // 31 symbols: no 0/O, 1/I/L, which a technician would misread.

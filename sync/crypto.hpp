@@ -114,6 +114,16 @@ Result<Bytes> from_base64(std::string_view text);
 // dossier it only stores: decoding it cost 5 % of a push's CPU).
 std::optional<std::size_t> base64_decoded_size(std::string_view text);
 
+// A password or PIN hashed for storage: libsodium's crypto_pwhash_str
+// (Argon2id, a random salt and the limits inside the text), with the
+// "interactive" limits (64 MiB, about 0.1-0.5 s here): a mediator's login
+// or an agent's PIN, not a disk key. "crypto.out_of_memory" when the 64 MiB
+// cannot be had.
+Result<std::string> hash_password(std::string_view password);
+// True when `password` is the one hashed in `hash`; false for a hash that is
+// not one (an empty field, another algorithm).
+bool verify_password(std::string_view hash, std::string_view password);
+
 // `size` random bytes from the kernel's generator, as lower-case hex.
 std::string random_hex(std::size_t size);
 // Random text for people to type: `groups` groups of 4 characters from an

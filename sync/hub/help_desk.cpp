@@ -67,6 +67,13 @@ HelpDesk::HelpDesk(HubStore& store, Now now, HelpSettings settings)
 
 HelpDesk::~HelpDesk()
 {
+    close();
+    m_wake.notify_all();
+    m_timer.join();
+}
+
+void HelpDesk::close()
+{
     Deferred deferred;
     {
         std::lock_guard lock(m_mutex);
@@ -82,8 +89,6 @@ HelpDesk::~HelpDesk()
             session->console_waiters.clear();
         }
     }
-    m_wake.notify_all();
-    m_timer.join();
     run(deferred);
 }
 
@@ -360,6 +365,8 @@ Result<void> HelpDesk::point(ConsoleUser const& user, std::string const& help_id
     return with_connected(user, help_id, [&](Session& session, Deferred& deferred) -> Result<void> {
         audit(session, user.login, "point", Json { { "widget", widget } }, deferred);
         push_event(session, Json { { "type", "point" }, { "widget", widget } }, deferred);
+        session.pointed_widget = widget;
+        changed(session, deferred);
         return {};
     });
 }
@@ -552,6 +559,7 @@ Json HelpDesk::console_view(Session const& session) const
         { "language", session.language },
         { "control", controls[static_cast<int>(session.control)] },
         { "personal_shared", session.personal_shared },
+        { "pointed", session.pointed_widget },
         { "screen", session.screen },
     };
     if (session.status == Status::Ended)

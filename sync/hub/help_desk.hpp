@@ -71,8 +71,11 @@ public:
     using Now = std::function<std::int64_t()>;
 
     HelpDesk(HubStore& store, Now now, HelpSettings settings = {});
-    // Answers every parked poll, then stops the desk's timer.
+    // close(), then stops the desk's timer.
     ~HelpDesk();
+    // Ends every session ("hub_stopped") and answers every parked poll;
+    // later polls are answered at once. For the server's stop().
+    void close();
     HelpDesk(HelpDesk const&) = delete;
     HelpDesk& operator=(HelpDesk const&) = delete;
 
@@ -150,6 +153,7 @@ private:
         Json screen = Json::object();
         std::set<std::string> personal_widgets;
         std::string focused_widget;
+        std::string pointed_widget; // what the mediator last pointed at
         std::int64_t version { 1 };
         std::vector<Waiter> console_waiters;
         Clock::time_point mediator_seen;

@@ -59,6 +59,20 @@ Commands:
   export [--out FILE]          Write the dossiers not yet exported as JSON
                                lines (opened) and mark them exported.
   admin-token                  Print the admin API's bearer token.
+  mediator add LOGIN --name NAME [--role mediator|administrator]
+               [--password-stdin]
+                               Add a mediator account for the console
+                               (/console). NAME is what the kiosk's banner
+                               says before "vous aide": "Marie, médiatrice".
+                               Prints a new password once, or reads it from
+                               standard input.
+  mediator password LOGIN [--password-stdin]
+                               Give a mediator a new password.
+  mediator list                List the mediators.
+  mediator disable LOGIN       Refuse a mediator's login and end their
+                               console sessions.
+  audit [--help-id ID] [--kiosk ID]
+                               The help audit log, as JSON lines.
 
 Options for every command:
   --data DIR                   The hub's data folder (default $KIOSK_HUB_DATA
@@ -288,6 +302,83 @@ int print_kiosks(Context& context, bool json)
     return 0;
 }
 
+// The password a mediator command sets: read from standard input (one
+// line) with --password-stdin, or drawn and printed once.
+Result<std::string> new_password(Arguments const& arguments, bool& drawn)
+{
+    drawn = !arguments.flags.contains("password-stdin");
+    if (drawn)
+        return crypto::random_code(4);
+    std::string line;
+    int c;
+    while ((c = std::fgetc(stdin)) != EOF && c != '\n')
+        line.push_back(static_cast<char>(c));
+    if (!line.empty() && line.back() == '\r')
+        line.pop_back();
+    if (line.size() < 12)
+        return Error::make("request.invalid", "a mediator's password has at least 12 characters");
+    return line;
+}
+
+int mediator_command(Arguments const& arguments, HubStore& store)
+{
+    auto const& words = arguments.positional;
+    auto set_password = [&](std::string const& login, bool adding) -> int {
+        bool drawn = false;
+        auto password = new_password(arguments, drawn);
+        if (!password.ok())
+            return failure(password.error());
+        auto hash = crypto::hash_password(password.value());
+        if (!hash.ok())
+            return failure(hash.error());
+        if (adding) {
+            auto role = mediator_role_from_wire(arguments.option("role").value_or("mediator"));
+            if (!role)
+                return usage_error("--role is mediator or administrator");
+            auto name = arguments.option("name");
+            if (!name || name->empty())
+                return usage_error("mediator add needs --name NAME");
+            auto added = store.add_mediator(Mediator { login, *name, *role, hash.value(), protocol::unix_now(), {} });
+            if (!added.ok())
+                return failure(added.error());
+        } else {
+            auto set = store.set_mediator_password(login, hash.value());
+            if (!set.ok())
+                return failure(set.error());
+        }
+        if (drawn) {
+            std::fprintf(stderr, "Password for %s, shown once:\n", login.c_str());
+            std::printf("%s\n", password.value().c_str());
+        } else {
+            std::printf("password of %s set\n", login.c_str());
+        }
+        return 0;
+    };
+    if (words.size() == 3 && words[1] == "add")
+        return set_password(words[2], true);
+    if (words.size() == 3 && words[1] == "password")
+        return set_password(words[2], false);
+    if (words.size() == 2 && words[1] == "list") {
+        auto list = store.mediators();
+        if (!list.ok())
+            return failure(list.error());
+        for (auto const& mediator : list.value()) {
+            std::printf("%s  %s  %s%s\n", mediator.login.c_str(), std::string(to_wire(mediator.role)).c_str(),
+                mediator.display_name.c_str(), mediator.disabled_at ? "  (disabled)" : "");
+        }
+        return 0;
+    }
+    if (words.size() == 3 && words[1] == "disable") {
+        auto disabled = store.disable_mediator(words[2], protocol::unix_now());
+        if (!disabled.ok())
+            return failure(disabled.error());
+        std::printf("mediator %s disabled\n", words[2].c_str());
+        return 0;
+    }
+    return usage_error("mediator add LOGIN --name NAME | mediator password LOGIN | mediator list | "
+                       "mediator disable LOGIN");
+}
+
 int admin_command(Arguments const& arguments)
 {
     auto const& words = arguments.positional;
@@ -348,6 +439,27 @@ int admin_command(Arguments const& arguments)
             static_cast<long long>(hub.settings().enrollment_code_lifetime / 86400));
         std::printf("%s\n", code.value().c_str());
         return 0;
+    }
+    if (command == "mediator")
+        return mediator_command(arguments, store);
+    if (command == "audit") {
+        AuditFilter filter;
+        filter.help_id = arguments.option("help-id");
+        filter.kiosk_id = arguments.option("kiosk");
+        for (;;) {
+            auto lines = store.audit(filter);
+            if (!lines.ok())
+                return failure(lines.error());
+            for (auto const& line : lines.value()) {
+                Json row { { "id", line.id }, { "at", line.at }, { "time", utc_text(line.at) },
+                    { "help_id", line.help_id }, { "kiosk_id", line.kiosk_id }, { "mediator", line.mediator_login },
+                    { "action", line.action }, { "detail", Json::parse(line.detail, nullptr, false) } };
+                std::printf("%s\n", row.dump().c_str());
+                filter.after_id = line.id;
+            }
+            if (lines.value().size() < filter.limit)
+                return 0;
+        }
     }
     if (command == "kiosks")
         return print_kiosks(context, arguments.flags.contains("json"));
@@ -450,7 +562,7 @@ int admin_command(Arguments const& arguments)
 
 int main(int argc, char** argv)
 {
-    auto parsed = parse(argc, argv, { "json", "test-faults", "help" });
+    auto parsed = parse(argc, argv, { "json", "test-faults", "help", "password-stdin" });
     if (!parsed.ok())
         return usage_error(parsed.error().detail);
     auto const& arguments = parsed.value();

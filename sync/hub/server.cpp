@@ -4,6 +4,8 @@
 
 #include "sync/protocol.hpp"
 
+#include "console.hpp"
+#include "help_desk.hpp"
 #include "http_server.hpp"
 
 #include <chrono>
@@ -39,7 +41,11 @@ void send_error(HttpResponse& response, Error const& error, std::int64_t now)
         status = 403;
     else if (code == "hub.unknown_site" || code == "hub.unknown_kiosk" || code == "hub.unknown_dossier")
         status = 404;
-    else if (code == "hub.site_exists" || code == "hub.key_reused")
+    else if (code == "hub.site_exists" || code == "hub.key_reused" || code == "hub.mediator_exists")
+        status = 409;
+    else if (code == "help.unknown" || code == "hub.unknown_mediator")
+        status = 404;
+    else if (code == "help.taken" || code == "help.ended" || code == "help.no_control")
         status = 409;
     else if (code.starts_with("store."))
         status = 503;
@@ -50,7 +56,7 @@ void send_error(HttpResponse& response, Error const& error, std::int64_t now)
     // says what the kiosk needs to act on.
     if (code == "auth.clock_skew")
         body["server_time"] = now;
-    if (code == "request.invalid" || code == "catalogue.invalid")
+    if (code == "request.invalid" || code == "catalogue.invalid" || code.starts_with("help."))
         body["detail"] = error.detail;
     send_json(response, status, body);
 }
@@ -137,6 +143,8 @@ struct Faults {
 struct Server::State {
     Hub& hub;
     ServerSettings settings;
+    HelpDesk desk;
+    Console console;
     std::unique_ptr<HttpServer> http;
     int port { 0 };
     Faults faults;
@@ -145,6 +153,10 @@ struct Server::State {
     State(Hub& hub_, ServerSettings settings_)
         : hub(hub_)
         , settings(std::move(settings_))
+        , desk(
+              hub_.store(), [&hub_] { return hub_.now(); }, settings.help)
+        , console(hub_, desk,
+              [&hub_](HttpResponse& response, Error const& error) { send_error(response, error, hub_.now()); })
     {
     }
 
@@ -231,6 +243,7 @@ struct Server::State {
 
     void routes();
     void kiosk_routes();
+    void help_routes();
     void admin_routes();
     std::string fleet_page();
     std::string metrics();
@@ -243,6 +256,8 @@ void Server::State::routes()
         response.set_header("Cache-Control", "no-store");
     });
     kiosk_routes();
+    help_routes();
+    console.add_routes(*http);
     admin_routes();
 
     if (settings.test_faults) {
@@ -380,6 +395,70 @@ void Server::State::kiosk_routes()
             response.set_content(version.document, "application/json");
         });
     });
+}
+
+// A kiosk's side of a help session (HelpDesk): on the workers, as each
+// call may append to the audit log; the long-poll parks its reply and
+// returns, so no worker waits for the mediator.
+void Server::State::help_routes()
+{
+    auto answer_json = [this](HttpResponse& response, Result<Json> const& answer, int status) {
+        if (!answer.ok())
+            return send_error(response, answer.error(), hub.now());
+        send_json(response, status, answer.value());
+    };
+    auto answer_empty = [this](HttpResponse& response, Result<void> const& done) {
+        if (!done.ok())
+            return send_error(response, done.error(), hub.now());
+        response.status = 204;
+    };
+
+    http->route("POST", "/v1/help", [this, answer_json](HttpRequest const& request, HttpResponse& response) {
+        as_kiosk(request, response, [&](Kiosk const& kiosk) {
+            answer_json(response, desk.open(kiosk, Json::parse(request.body, nullptr, false)), 201);
+        });
+    });
+
+    constexpr char const* help = R"(/v1/help/([0-9a-f]{32}))";
+    http->route("POST", std::string(help) + "/screen",
+        [this, answer_empty](HttpRequest const& request, HttpResponse& response) {
+            as_kiosk(request, response, [&](Kiosk const& kiosk) {
+                answer_empty(
+                    response, desk.report_screen(kiosk, request.matches[1], Json::parse(request.body, nullptr, false)));
+            });
+        });
+    http->route("POST", std::string(help) + "/consent",
+        [this, answer_empty](HttpRequest const& request, HttpResponse& response) {
+            as_kiosk(request, response, [&](Kiosk const& kiosk) {
+                answer_empty(
+                    response, desk.consent(kiosk, request.matches[1], Json::parse(request.body, nullptr, false)));
+            });
+        });
+    http->route("POST", std::string(help) + "/cancel",
+        [this, answer_empty](HttpRequest const& request, HttpResponse& response) {
+            as_kiosk(request, response,
+                [&](Kiosk const& kiosk) { answer_empty(response, desk.cancel(kiosk, request.matches[1])); });
+        });
+    http->route_async("GET", std::string(help) + "/events",
+        [this](HttpRequest const& request, HttpResponse response, HttpReply reply) {
+            bool later = false;
+            as_kiosk(request, response, [&](Kiosk const& kiosk) {
+                std::int64_t after = 0;
+                auto text = request.param("after");
+                if (!text.empty() && text.size() < 18 && text.find_first_not_of("0123456789") == std::string::npos)
+                    after = std::stoll(text);
+                later = true;
+                desk.kiosk_poll(kiosk, request.matches[1], after, [this, response, reply](Json answer) mutable {
+                    if (answer.contains("error"))
+                        send_error(response, Error::make(answer["error"].get<std::string>(), "help"), hub.now());
+                    else
+                        send_json(response, 200, answer);
+                    reply.send(std::move(response));
+                });
+            });
+            if (!later)
+                reply.send(std::move(response));
+        });
 }
 
 void Server::State::admin_routes()
@@ -746,7 +825,12 @@ void Server::run()
 
 void Server::stop()
 {
-    if (m_state && m_state->http)
+    if (!m_state)
+        return;
+    // Parked long-polls are answered ("ended") first, or the server would
+    // wait for them.
+    m_state->desk.close();
+    if (m_state->http)
         m_state->http->stop();
 }
 

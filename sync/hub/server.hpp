@@ -4,6 +4,7 @@
 // token). docs/sync-api.yaml describes every route.
 #pragma once
 
+#include "help_desk.hpp"
 #include "hub.hpp"
 
 #include <filesystem>
@@ -28,6 +29,8 @@ struct ServerSettings {
     // with Retry-After, or hang, so that the kiosk's retries are tested
     // against this real server.
     bool test_faults { false };
+    // The help desk's waits and how long a side may be away.
+    HelpSettings help;
 };
 
 class Server {

@@ -52,6 +52,22 @@ TEST(Crypto, ASealedBoxOpensWithTheRecipientsKeyOnly)
     EXPECT_EQ(crypto::seal("x", crypto::Bytes(5)).error().code, "crypto.bad_key");
 }
 
+TEST(Crypto, APasswordHashVerifiesItsPasswordOnlyAndIsSaltedEachTime)
+{
+    auto first = crypto::hash_password("correct horse");
+    auto second = crypto::hash_password("correct horse");
+    ASSERT_TRUE(first.ok() && second.ok());
+    EXPECT_TRUE(first.value().starts_with("$argon2id$")) << first.value();
+    EXPECT_NE(first.value(), second.value()) << "each hash has its own salt";
+    EXPECT_TRUE(crypto::verify_password(first.value(), "correct horse"));
+    EXPECT_TRUE(crypto::verify_password(second.value(), "correct horse"));
+    EXPECT_FALSE(crypto::verify_password(first.value(), "correct horsE"));
+    EXPECT_FALSE(crypto::verify_password(first.value(), ""));
+    EXPECT_FALSE(crypto::verify_password("", "correct horse"));
+    EXPECT_FALSE(crypto::verify_password("$2b$10$notargon", "correct horse"));
+    EXPECT_EQ(first.value().find("correct"), std::string::npos);
+}
+
 TEST(Crypto, ASignatureVerifiesForItsMessageAndKeyOnly)
 {
     ASSERT_TRUE(crypto::initialise().ok());
