@@ -13,6 +13,14 @@ void send_json(HttpResponse& response, int status, Json const& body)
     response.set_content(body.dump(), "application/json");
 }
 
+// A member's text; empty when absent or not a string (the desk then says
+// what is missing).
+std::string text_member(Json const& body, char const* name)
+{
+    auto found = body.find(name);
+    return found != body.end() && found->is_string() ? found->get<std::string>() : std::string();
+}
+
 std::int64_t number_param(HttpRequest const& request, std::string const& name)
 {
     auto text = request.param(name);
@@ -236,10 +244,10 @@ void Console::add_routes(HttpServer& http)
             });
     };
     simple("message", [this](ConsoleUser const& user, std::string const& id, Json const& body) {
-        return m_desk.message(user, id, body.value("text", std::string()));
+        return m_desk.message(user, id, text_member(body, "text"));
     });
     simple("point", [this](ConsoleUser const& user, std::string const& id, Json const& body) {
-        return m_desk.point(user, id, body.value("widget", std::string()));
+        return m_desk.point(user, id, text_member(body, "widget"));
     });
     simple("control", [this](ConsoleUser const& user, std::string const& id, Json const&) {
         return m_desk.request_control(user, id);

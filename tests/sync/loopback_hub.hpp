@@ -91,11 +91,11 @@ public:
 
     // The hub's dossier pushes fail `count` times: "500", "503" (with
     // Retry-After) or "hang" (no answer for `seconds`).
-    void fail(std::string const& mode, int count, int seconds = 1)
+    void fail(std::string const& mode, int count, int seconds = 1, std::string const& path = "/v1/dossiers")
     {
         HubClient client(HubClientSettings { url(), m_tls.ca_certificate, 1s, 5s });
         nlohmann::json body { { "mode", mode }, { "count", count }, { "retry_after", seconds },
-            { "hang_seconds", seconds }, { "path", "/v1/dossiers" } };
+            { "hang_seconds", seconds }, { "path", path } };
         auto response = client.post_unsigned("/test/faults", body.dump());
         ASSERT_TRUE(response.ok() && response.value().status == 200);
     }
