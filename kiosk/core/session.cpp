@@ -127,7 +127,8 @@ void Session::dispatch(Intent const& intent)
         || std::holds_alternative<intent::PrinterChanged>(intent)
         || std::holds_alternative<intent::StatusAnswered>(intent)
         || std::holds_alternative<intent::CatalogueArrived>(intent)
-        || std::holds_alternative<intent::SlotsArrived>(intent);
+        || std::holds_alternative<intent::SlotsArrived>(intent)
+        || std::holds_alternative<intent::HelpNewsArrived>(intent);
     bool is_raw_touch = std::holds_alternative<intent::Activity>(intent);
     if (is_raw_touch) {
         if (!m_idle_warning_since)
@@ -695,6 +696,76 @@ void Session::handle(intent::CloseHelp const&)
     ++m_revision;
 }
 
+// [SECTION] Remote help
+
+HelpRequest Session::help_request() const
+{
+    HelpRequest request;
+    if (m_runner) {
+        request.demarche_id = m_runner->demarche().id;
+        request.step = m_screen == Screen::Review ? "review" : m_runner->step().key;
+    } else {
+        if (m_intro)
+            request.demarche_id = m_intro->id;
+        request.step = std::string(to_string(m_screen));
+    }
+    return request;
+}
+
+void Session::handle(intent::AskRemoteHelp const&)
+{
+    if (m_screen == Screen::Attract || !m_assistance.remote_available() || m_assistance.live())
+        return;
+    if (m_assistance.ask(help_request())) {
+        m_help_open = false;
+        ++m_revision;
+    }
+}
+
+void Session::handle(intent::StopRemoteHelp const&)
+{
+    if (m_assistance.state() == Assistance::State::Idle)
+        return;
+    m_assistance.stop();
+    ++m_revision;
+}
+
+void Session::handle(intent::HelpNewsArrived const& arrived)
+{
+    if (m_assistance.hear(arrived.news))
+        ++m_revision;
+}
+
+void Session::handle(intent::GrantControl const& grant)
+{
+    if (m_assistance.control() != Assistance::Control::Asked)
+        return;
+    m_assistance.grant_control(grant.show_personal);
+    ++m_revision;
+}
+
+void Session::handle(intent::RefuseControl const&)
+{
+    if (m_assistance.control() != Assistance::Control::Asked)
+        return;
+    m_assistance.refuse_control();
+    ++m_revision;
+}
+
+void Session::handle(intent::TakeBackControl const&)
+{
+    if (m_assistance.control() != Assistance::Control::Granted)
+        return;
+    m_assistance.take_back_control();
+    ++m_revision;
+}
+
+void Session::handle(intent::DismissHelpNote const&)
+{
+    m_assistance.dismiss();
+    ++m_revision;
+}
+
 void Session::handle(intent::Tick const&)
 {
     if (m_screen == Screen::Attract)
@@ -721,6 +792,12 @@ void Session::handle(intent::Tick const&)
         ++m_card_reads;
         card_fail(CardFailure::Unreadable);
         ++m_revision;
+    }
+    if (m_assistance.live()) {
+        // Nobody is wiped while waiting for a mediator or being helped:
+        // the help holds the idle timer (the mediator ends it, or the line
+        // drops and the timer starts again).
+        m_last_activity = now;
     }
     if (m_idle_warning_since) {
         if (now - *m_idle_warning_since >= m_config.idle_end_after) {
@@ -779,6 +856,9 @@ void Session::end_session()
     m_print_outcome.reset();
     m_idle_warning_since.reset();
     m_help_open = false;
+    // The help ends with the session: the mediator sees it end, and
+    // nothing of it stays here.
+    m_assistance.stop();
     m_returning_to_review = false;
     m_theme = nullptr;
     m_situation = nullptr;

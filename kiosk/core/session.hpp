@@ -17,6 +17,7 @@
 // everything personal it held.
 #pragma once
 
+#include "assistance.hpp"
 #include "card.hpp"
 #include "catalogue.hpp"
 #include "clock.hpp"
@@ -140,6 +141,23 @@ struct CatalogueArrived {
 struct SlotsArrived {
     std::shared_ptr<SlotSchedule const> slots;
 };
+// Remote help (assistance.hpp). "Un conseiller à distance" on the help
+// panel; "Annuler" while waiting, or "Arrêter l'aide".
+struct AskRemoteHelp { };
+struct StopRemoteHelp { };
+// What the help line reported (HelpLine's news, posted by kiosk/main).
+struct HelpNewsArrived {
+    HelpNews news;
+};
+// The consent screen: "J'accepte" (with the box "montrer mes réponses
+// personnelles" ticked or not), "Non merci"; and "Reprendre la main".
+struct GrantControl {
+    bool show_personal { false };
+};
+struct RefuseControl { };
+struct TakeBackControl { };
+// "D'accord" under "the help ended" or "the help cannot be reached".
+struct DismissHelpNote { };
 // "Utiliser ma carte" on an identity question typed by hand so far.
 struct UseCard { };
 // The card reader was plugged in or out (or pcscd came or went).
@@ -167,7 +185,9 @@ using Intent = std::variant<intent::Activity, intent::StillHere, intent::OpenThe
     intent::EraseLast, intent::Next, intent::Back, intent::EditStep, intent::RemoveItem, intent::Confirm,
     intent::EndSession, intent::OpenHelp, intent::CloseHelp, intent::Tick, intent::PrintFinished, intent::UseCard,
     intent::ReaderChanged, intent::CardPresence, intent::CardReadProgress, intent::CardReadFinished,
-    intent::PrinterChanged, intent::StatusAnswered, intent::CatalogueArrived, intent::SlotsArrived>;
+    intent::PrinterChanged, intent::StatusAnswered, intent::CatalogueArrived, intent::SlotsArrived,
+    intent::AskRemoteHelp, intent::StopRemoteHelp, intent::HelpNewsArrived, intent::GrantControl, intent::RefuseControl,
+    intent::TakeBackControl, intent::DismissHelpNote>;
 
 struct SessionConfig {
     Millis idle_warning_after { 45'000 };
@@ -248,6 +268,14 @@ public:
     // Where "Suivre ma demande" asks for requests that have left this
     // kiosk; null: only the outbox is looked at.
     void set_request_tracker(RequestTracker* tracker) { m_tracker = tracker; }
+    // The line to remote mediators; null: only the desk is offered.
+    void set_help_line(HelpLine* line) { m_assistance.set_line(line); }
+    Assistance const& assistance() const { return m_assistance; }
+    // The mediator's taps and typing to apply through the touch path now
+    // (only while the resident has given control); taken once.
+    std::vector<HelpNews> take_remote_actions() { return m_assistance.take_actions(); }
+    // What the mediator is told of where the resident is.
+    HelpRequest help_request() const;
     DeviceStatus const& devices() const { return m_devices; }
     // The receipt printer as last reported (Ready until told otherwise).
     PrinterState const& printer() const { return m_printer_state; }
@@ -337,6 +365,13 @@ private:
     void handle(intent::StatusAnswered const&);
     void handle(intent::CatalogueArrived const&);
     void handle(intent::SlotsArrived const&);
+    void handle(intent::AskRemoteHelp const&);
+    void handle(intent::StopRemoteHelp const&);
+    void handle(intent::HelpNewsArrived const&);
+    void handle(intent::GrantControl const&);
+    void handle(intent::RefuseControl const&);
+    void handle(intent::TakeBackControl const&);
+    void handle(intent::DismissHelpNote const&);
     // Between sessions: what arrived meanwhile replaces what was in use.
     void take_arrivals();
     // The card flow's share of the editing intents, while Screen::Card.
@@ -379,6 +414,7 @@ private:
     DeviceStatus m_devices;
     bool m_out_of_service { false };
     bool m_help_open { false };
+    Assistance m_assistance;
     Millis m_last_activity { 0 };
     std::optional<Millis> m_idle_warning_since;
     int m_shown_seconds_left { 0 };

@@ -1,5 +1,6 @@
 #include "kiosk/core/log.hpp"
 #include "kiosk/core/session.hpp"
+#include "recording_help_line.hpp"
 
 #include <gtest/gtest.h>
 
@@ -510,6 +511,43 @@ TEST_F(SessionTest, HelpOpensOverAnyScreenAndBackClosesIt)
     session.dispatch(intent::Back {});
     EXPECT_FALSE(session.help_open());
     EXPECT_EQ(session.screen(), Screen::Step);
+}
+
+TEST_F(SessionTest, RemoteHelpTellsWhereTheResidentIsAndEndsWithTheSession)
+{
+    RecordingHelpLine line;
+    start();
+    session.dispatch(intent::AskRemoteHelp {});
+    EXPECT_TRUE(line.requests.empty()) << "no line: only the desk";
+
+    session.set_help_line(&line);
+    session.dispatch(intent::OpenHelp {});
+    session.dispatch(intent::AskRemoteHelp {});
+    ASSERT_EQ(line.requests.size(), 1U);
+    EXPECT_EQ(line.requests[0].demarche_id, "signalement");
+    EXPECT_EQ(line.requests[0].step, session.runner()->step().key);
+    EXPECT_FALSE(session.help_open()) << "the panel gives way to the wait";
+    EXPECT_EQ(session.assistance().state(), Assistance::State::Waiting);
+
+    // Waiting for a mediator, nobody is wiped for being idle.
+    wait(120s);
+    EXPECT_FALSE(session.idle_warning());
+    session.dispatch(intent::HelpNewsArrived { HelpNews { HelpNews::Kind::Accepted, "Marie, médiatrice", 0 } });
+    EXPECT_EQ(session.assistance().mediator(), "Marie, médiatrice");
+
+    // Consent is only taken when it was asked for.
+    session.dispatch(intent::GrantControl { true });
+    EXPECT_EQ(session.assistance().control(), Assistance::Control::None);
+    session.dispatch(intent::HelpNewsArrived { HelpNews { HelpNews::Kind::ControlRequested, {}, 0 } });
+    session.dispatch(intent::GrantControl { false });
+    EXPECT_EQ(session.assistance().control(), Assistance::Control::Granted);
+    session.dispatch(intent::HelpNewsArrived { HelpNews { HelpNews::Kind::Tap, "next", 0 } });
+    EXPECT_EQ(session.take_remote_actions().size(), 1U);
+
+    session.dispatch(intent::EndSession {});
+    EXPECT_EQ(line.ends, 1) << "the help ends with the session";
+    EXPECT_EQ(session.assistance().state(), Assistance::State::Idle);
+    EXPECT_TRUE(session.assistance().mediator().empty());
 }
 
 TEST_F(SessionTest, CountdownRedrawsOncePerSecondNotOncePerTick)
