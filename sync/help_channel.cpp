@@ -134,13 +134,13 @@ void HelpChannel::report(ScreenState const& screen)
     m_wake.notify_all();
 }
 
-void HelpChannel::consent(bool control, bool personal)
+void HelpChannel::consent(ConsentAnswer answer, bool personal)
 {
     {
         std::lock_guard lock(m_mutex);
         if (m_help_id.empty() && !m_to_open)
             return;
-        m_consent_to_send = std::pair { control, control && personal };
+        m_consent_to_send = std::pair { answer, answer == ConsentAnswer::Granted && personal };
     }
     m_wake.notify_all();
 }
@@ -237,13 +237,19 @@ void HelpChannel::send_loop()
         std::string path;
         Json body;
         bool is_consent = false;
+        std::optional<std::pair<ConsentAnswer, bool>> consent;
         ScreenState screen;
         if (m_consent_to_send) {
             is_consent = true;
-            auto [control, personal] = *m_consent_to_send;
+            consent = m_consent_to_send;
             m_consent_to_send.reset();
             path = "/v1/help/" + id + "/consent";
-            body = Json { { "control", control ? "granted" : "revoked" }, { "personal", personal } };
+            auto answer = consent->first;
+            body = Json { { "control",
+                              answer == ConsentAnswer::Granted       ? "granted"
+                                  : answer == ConsentAnswer::Refused ? "refused"
+                                                                     : "revoked" },
+                { "personal", consent->second } };
         } else {
             screen = *m_screen_to_send;
             m_screen_to_send.reset();
@@ -258,7 +264,7 @@ void HelpChannel::send_loop()
         if (transient(answer)) {
             // Sent again unless something newer replaced it meanwhile.
             if (is_consent && !m_consent_to_send)
-                m_consent_to_send = std::pair { body["control"] == "granted", body["personal"].get<bool>() };
+                m_consent_to_send = consent;
             if (!is_consent && !m_screen_to_send)
                 m_screen_to_send = screen;
             m_wake.wait_for(lock, retry, [&] { return !current(generation); });

@@ -54,7 +54,7 @@ public:
     bool reachable() const override;
     void request(HelpRequest const& request) override;
     void report(ScreenState const& screen) override;
-    void consent(bool control, bool personal) override;
+    void consent(ConsentAnswer answer, bool personal) override;
     void end() override;
 
 private:
@@ -79,7 +79,7 @@ private:
     std::string m_help_id; // empty until the hub answered the opening
     std::int64_t m_last_seq { 0 };
     // What is still to send for the current session.
-    std::optional<std::pair<bool, bool>> m_consent_to_send;
+    std::optional<std::pair<ConsentAnswer, bool>> m_consent_to_send;
     std::optional<ScreenState> m_screen_to_send;
     ScreenState m_screen_sent;
     // Sessions to end on the hub (their ids), sent before anything else.

@@ -37,6 +37,16 @@ Rect Canvas::scaled(Rect rect) const
     return Rect { rect.x0 * m_scale, rect.y0 * m_scale, rect.x1 * m_scale, rect.y1 * m_scale };
 }
 
+std::optional<Rect> Canvas::drawn(std::string const& id) const
+{
+    for (auto const& widget : m_record.widgets()) {
+        if (widget.id == id && m_scale > 0)
+            return Rect { widget.rect.x0 / m_scale, widget.rect.y0 / m_scale, widget.rect.x1 / m_scale,
+                widget.rect.y1 / m_scale };
+    }
+    return std::nullopt;
+}
+
 void Canvas::fill(Rect rect, ImU32 colour, float rounding) const
 {
     auto r = scaled(rect);

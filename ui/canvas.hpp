@@ -9,6 +9,7 @@
 
 #include <imgui.h>
 
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -79,6 +80,9 @@ public:
     // A tile with a big pictogram, a label and an optional hint line.
     bool tile(std::string const& id, std::string const& label, std::string const& hint, unsigned pictogram, Rect rect,
         Selected selected = Selected::No);
+
+    // Where the widget `id` was drawn in this frame (design px), if it was.
+    std::optional<Rect> drawn(std::string const& id) const;
 
 private:
     bool hit_area(std::string const& id, std::string const& label, Rect rect, bool& held);

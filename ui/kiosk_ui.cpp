@@ -192,6 +192,10 @@ struct KioskUi::Impl {
     ManualClock* manual_clock { nullptr };
     Result<void> tap_label(std::string const& label);
     Result<void> type_text(std::string const& text);
+    ScreenState screen_state() const;
+    void remote_help_after_frame();
+    std::function<void(ScreenState const&)> screen_report;
+    bool applying_remote_actions { false };
     // The code of the last receipt a scenario saw (test tooling only).
     std::string last_code;
     Result<void> perform(Action const& action, ManualClock& clock);
@@ -589,6 +593,82 @@ void KioskUi::set_device_hook(DeviceHook hook)
     m_impl->device_hook = std::move(hook);
 }
 
+void KioskUi::set_screen_report(ScreenReport report)
+{
+    m_impl->screen_report = std::move(report);
+}
+
+// [SECTION] Remote help: what the mediator sees, and what they do.
+
+ScreenState KioskUi::Impl::screen_state() const
+{
+    ScreenState state;
+    state.screen = std::string(to_string(session.screen()));
+    float scale = ImGui::GetIO().DisplaySize.x / 1920.0f;
+    auto design = [scale](float value) { return int(std::lround(value / (scale > 0 ? scale : 1))); };
+    int top = record.top_layer();
+    for (auto const& widget : record.widgets()) {
+        // The keyboard's keys are left out: the mediator types with "type".
+        if (widget.layer != top || widget.id.starts_with("key:"))
+            continue;
+        state.widgets.push_back(ScreenWidget { widget.id, widget.label, "button",
+            { design(widget.rect.x0), design(widget.rect.y0), design(widget.rect.x1), design(widget.rect.y1) },
+            std::nullopt, false, false });
+    }
+    auto const* runner = session.runner();
+    if (runner && session.screen() == Screen::Step) {
+        auto const& step = runner->step();
+        state.step = step.key;
+        if (auto const& box = screens.field_box(); box && top == 0) {
+            ScreenWidget field;
+            field.id = "field:" + step.key;
+            field.label = runner->texts(step).question;
+            field.kind = "field";
+            field.rect = { int(box->x0), int(box->y0), int(box->x1), int(box->y1) };
+            field.personal = step.field && step.field->personal;
+            field.masked = field.personal && !session.assistance().personal_shared();
+            if (!field.masked)
+                field.value = runner->display_value(step);
+            state.focus = field.id;
+            state.widgets.push_back(std::move(field));
+        }
+    }
+    return state;
+}
+
+void KioskUi::Impl::remote_help_after_frame()
+{
+    // A tap applied here settles the screen, which comes back here: the
+    // actions taken meanwhile wait for the outer call.
+    if (applying_remote_actions)
+        return;
+    applying_remote_actions = true;
+    struct Done {
+        bool& flag;
+        ~Done() { flag = false; }
+    } done_applying { applying_remote_actions };
+    // Only while the resident has given control (the session keeps none
+    // otherwise); each through the touch path, as a finger would.
+    for (auto const& action : session.take_remote_actions()) {
+        Result<void> done;
+        if (action.kind == HelpNews::Kind::Tap) {
+            auto const* widget = record.find_by_id(action.text);
+            if (!widget) {
+                log(LogLevel::Warning, "help", "the mediator tapped a widget that is not on the screen");
+                continue;
+            }
+            auto target = *widget;
+            done = tap(target, Pace::Immediate);
+        } else if (action.kind == HelpNews::Kind::Type) {
+            done = type_text(action.text);
+        }
+        if (!done.ok())
+            log(LogLevel::Warning, "help", "the mediator's action could not be applied: " + done.error().code);
+    }
+    if (screen_report && session.assistance().live())
+        screen_report(screen_state());
+}
+
 Result<std::unique_ptr<KioskUi>> KioskUi::create(UiOptions options, Session& session, Clock const& clock)
 {
     auto impl = std::make_unique<Impl>(std::move(options), session, clock);
@@ -640,6 +720,7 @@ int KioskUi::run()
         impl.session.dispatch(intent::Tick {});
         if (impl.needs_frame())
             impl.render_frame();
+        impl.remote_help_after_frame();
     }
     return 0;
 }
@@ -667,6 +748,8 @@ Result<void> KioskUi::Impl::settle()
         render_frame();
         quiet = busy ? 0 : quiet + 1;
     }
+    // A scenario's kiosk is helped like a resident's.
+    remote_help_after_frame();
     return {};
 }
 

@@ -70,6 +70,14 @@ public:
     using DeviceHook = std::function<Result<void>(std::string const& verb, std::string const& name)>;
     void set_device_hook(DeviceHook hook);
 
+    // Remote help: after each frame while help is live, the screen as the
+    // mediator may see it (personal fields masked unless the resident
+    // agreed) goes to `report` (kiosk/main: the help line); and the
+    // mediator's taps and typing, once the resident gave control, are
+    // applied through the same touch path as a finger.
+    using ScreenReport = std::function<void(ScreenState const&)>;
+    void set_screen_report(ScreenReport report);
+
     struct Impl;
 
 private:

@@ -22,7 +22,7 @@ constexpr Rect primary_action { 1400, 920, 1840, 1050 };
 
 bool Screens::has_overlay(Session const& session) const
 {
-    return session.idle_warning() || session.help_open();
+    return session.idle_warning() || session.help_open() || help_overlay_shown(session);
 }
 
 void Screens::wipe()
@@ -35,6 +35,8 @@ void Screens::wipe()
     m_qr_modules.assign(m_qr_modules.size(), false);
     m_qr_modules.clear();
     m_qr_width = 0;
+    m_show_personal = false;
+    m_messages_read = 0;
 }
 
 ImU32 Screens::background(Session const& session) const
@@ -44,6 +46,7 @@ ImU32 Screens::background(Session const& session) const
 
 void Screens::draw(Canvas& screen, Session const& session, std::vector<Intent>& out)
 {
+    m_field_box.reset();
     if (session.screen() != m_last_screen) {
         // A screen opens at its beginning: the first page of answers.
         if (session.screen() != Screen::Review || m_last_screen != Screen::Step)
@@ -87,12 +90,15 @@ void Screens::draw(Canvas& screen, Session const& session, std::vector<Intent>& 
         status(screen, session, out);
         break;
     }
+    help_ring(screen, session);
 }
 
 void Screens::draw_overlay(Canvas& overlay, Session const& session, std::vector<Intent>& out)
 {
     if (session.idle_warning())
         idle_warning(overlay, session, out);
+    else if (help_overlay_shown(session))
+        help_overlay(overlay, session, out);
     else if (session.help_open())
         help(overlay, session, out);
 }
@@ -108,6 +114,11 @@ void Screens::top_bar(Canvas& canvas, Session const& session, std::vector<Intent
     bool can_go_back = session.screen() != Screen::Receipt;
     if (can_go_back && canvas.button("back", "Retour", Rect { 30, 15, 370, 135 }, ButtonStyle::Secondary, glyph::back))
         out.emplace_back(intent::Back {});
+
+    // While a mediator is called or helps, the middle says who, and the
+    // right-hand button is the way out of the help.
+    if (help_banner(canvas, session, out))
+        return;
 
     std::string where;
     auto const* runner = session.runner();
@@ -377,6 +388,7 @@ void Screens::error_line(Canvas& canvas, std::string const& message, float x, fl
 
 void Screens::text_field(Canvas& canvas, Step const& step, std::string const& value, std::string const& hint, Rect box)
 {
+    m_field_box = box;
     canvas.box(box, colour::surface, colour::primary, 4, 8);
     float inner_width = box.x1 - box.x0 - 60;
     if (value.empty() && step.input != InputKind::Date) {
@@ -890,23 +902,42 @@ void Screens::idle_warning(Canvas& canvas, Session const& session, std::vector<I
 void Screens::help(Canvas& canvas, Session const& session, std::vector<Intent>& out)
 {
     canvas.fill(Rect { 0, 0, screen_width, screen_height }, colour::scrim);
-    Rect panel { 360, 200, 1560, 880 };
+    Rect panel { 360, 150, 1560, 900 };
+    float inner = panel.x1 - panel.x0 - 160;
     canvas.fill(panel, colour::surface, 20);
-    canvas.icon(glyph::people, 960, 310, colour::primary);
     canvas.text(
-        canvas.fonts().title, "Besoin d'aide ?", panel.x0, 400, panel.x1 - panel.x0, colour::text, Align::Centre);
+        canvas.fonts().title, "Besoin d'aide ?", panel.x0, 200, panel.x1 - panel.x0, colour::text, Align::Centre);
+
+    // A person who helps from afar, on this screen; greyed, with the reason,
+    // when the central services do not answer.
+    Rect remote { 460, 300, 1460, 440 };
+    if (session.assistance().remote_available()) {
+        if (canvas.button("help:remote", "Un conseiller à distance", remote, ButtonStyle::Primary, glyph::people))
+            out.emplace_back(intent::AskRemoteHelp {});
+        canvas.text(canvas.fonts().body, "Il vous parle sur cet écran. Vous restez maître de tout.", panel.x0 + 80, 455,
+            inner, colour::text_muted, Align::Centre);
+    } else {
+        canvas.box(remote, colour::background, colour::border, 3, 12);
+        canvas.icon(glyph::people, remote.x0 + 80, (remote.y0 + remote.y1) / 2, colour::placeholder, nullptr, 56);
+        canvas.text(canvas.fonts().bold, "Un conseiller à distance", remote.x0 + 140, remote.y0 + 45,
+            remote.x1 - remote.x0 - 180, colour::placeholder, Align::Left);
+        canvas.text(canvas.fonts().body, "L'aide à distance ne répond pas pour le moment.", panel.x0 + 80, 455, inner,
+            colour::text, Align::Centre);
+    }
+
     canvas.text(canvas.fonts().body,
-        "Un agent de l'accueil peut vous aider. Allez le voir : vos réponses restent sur l'écran.", panel.x0 + 80, 490,
-        panel.x1 - panel.x0 - 160, colour::text, Align::Centre);
+        "Vous pouvez aussi aller voir un agent de l'accueil : vos réponses restent sur l'écran.", panel.x0 + 80, 560,
+        inner, colour::text, Align::Centre);
+
     // During a démarche, a resident who wants to leave must be able to take
     // their answers with them, not wait for the idle wipe.
     bool in_demarche = session.runner() != nullptr;
-    Rect back_button = in_demarche ? Rect { 410, 700, 930, 840 } : Rect { 610, 700, 1310, 840 };
+    Rect back_button = in_demarche ? Rect { 410, 720, 930, 860 } : Rect { 610, 720, 1310, 860 };
     if (canvas.button("help:close", "Revenir à ma démarche", back_button, ButtonStyle::Primary, glyph::back))
         out.emplace_back(intent::CloseHelp {});
     if (in_demarche
         && canvas.button(
-            "help:stop", "Tout arrêter et effacer", Rect { 960, 700, 1510, 840 }, ButtonStyle::Secondary, glyph::close))
+            "help:stop", "Tout arrêter et effacer", Rect { 960, 720, 1510, 860 }, ButtonStyle::Secondary, glyph::close))
         out.emplace_back(intent::EndSession {});
 }
 

@@ -32,6 +32,10 @@ public:
     // tracking code, keyboard state).
     void wipe();
 
+    // Where the step's text box was drawn in the last frame (design px),
+    // if the screen has one: the mediator's view places the field there.
+    std::optional<Rect> const& field_box() const { return m_field_box; }
+
 private:
     void top_bar(Canvas& canvas, Session const& session, std::vector<Intent>& out);
     void attract(Canvas& canvas, std::vector<Intent>& out);
@@ -55,6 +59,15 @@ private:
     void id_card_picture(Canvas& canvas, Rect area, CardZone zone);
     void idle_warning(Canvas& canvas, Session const& session, std::vector<Intent>& out);
     void help(Canvas& canvas, Session const& session, std::vector<Intent>& out);
+    // Remote help (help_screens.cpp): the banner in the top bar while help
+    // is live, the ring around what the mediator points at, and the
+    // overlays: the mediator's message, the consent screen, the end.
+    // Returns whether the banner took the top bar's middle.
+    bool help_banner(Canvas& canvas, Session const& session, std::vector<Intent>& out);
+    void help_ring(Canvas& canvas, Session const& session);
+    bool help_overlay_shown(Session const& session) const;
+    void help_overlay(Canvas& canvas, Session const& session, std::vector<Intent>& out);
+    void consent_panel(Canvas& canvas, Session const& session, std::vector<Intent>& out);
 
     void demarche_tiles(Canvas& canvas, Session const& session, std::vector<Demarche const*> const& demarches,
         float top, std::vector<Intent>& out);
@@ -65,6 +78,12 @@ private:
     void qr_code(Canvas& canvas, std::string const& text, float x, float y, float size);
 
     Keyboard m_keyboard;
+    // The consent screen's box "montrer mes réponses personnelles", off
+    // each time the screen opens; and how many of the mediator's messages
+    // the resident has closed ("J'ai compris").
+    std::optional<Rect> m_field_box;
+    bool m_show_personal { false };
+    std::uint64_t m_messages_read { 0 };
     // The step the keyboard's state (shift) and the tile pages belong to.
     std::string m_step_key;
     std::size_t m_option_page { 0 };

@@ -49,6 +49,7 @@ bool Assistance::hear(HelpNews const& news)
         if (m_state != State::Connected || news.text.empty())
             return false;
         m_messages.push_back(news.text);
+        ++m_message_count;
         if (m_messages.size() > messages_kept)
             m_messages.erase(m_messages.begin());
         return true;
@@ -87,18 +88,19 @@ void Assistance::grant_control(bool show_personal)
     m_control = Control::Granted;
     m_personal_shared = show_personal;
     if (m_line)
-        m_line->consent(true, show_personal);
+        m_line->consent(ConsentAnswer::Granted, show_personal);
 }
 
 void Assistance::refuse_control()
 {
     if (m_state != State::Connected)
         return;
+    auto answer = m_control == Control::Granted ? ConsentAnswer::Revoked : ConsentAnswer::Refused;
     m_control = Control::Refused;
     m_personal_shared = false;
     m_actions.clear();
     if (m_line)
-        m_line->consent(false, false);
+        m_line->consent(answer, false);
 }
 
 void Assistance::take_back_control()
@@ -134,6 +136,7 @@ void Assistance::reset()
     m_position = 0;
     m_mediator.clear();
     m_messages.clear();
+    m_message_count = 0;
     m_pointed.clear();
     m_end_reason.clear();
     m_actions.clear();

@@ -12,6 +12,7 @@
 
 #include "help.hpp"
 
+#include <cstdint>
 #include <string>
 #include <vector>
 
@@ -64,6 +65,9 @@ public:
     std::string const& mediator() const { return m_mediator; }
     // The mediator's messages, the newest last (at most the last three).
     std::vector<std::string> const& messages() const { return m_messages; }
+    // How many messages came in this help, for the screens to tell the
+    // ones not yet read.
+    std::uint64_t message_count() const { return m_message_count; }
     // The widget the mediator pointed at last, until the screen changes.
     std::string const& pointed() const { return m_pointed; }
     void clear_pointed() { m_pointed.clear(); }
@@ -84,6 +88,7 @@ private:
     int m_position { 0 };
     std::string m_mediator;
     std::vector<std::string> m_messages;
+    std::uint64_t m_message_count { 0 };
     std::string m_pointed;
     std::string m_end_reason;
     std::vector<HelpNews> m_actions;

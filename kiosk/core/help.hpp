@@ -62,6 +62,14 @@ struct HelpNews {
     int position { 0 };
 };
 
+// The resident's answer about control: on the consent screen ("J'accepte",
+// "Non merci"), or "Reprendre la main" once it was given.
+enum class ConsentAnswer {
+    Granted,
+    Refused,
+    Revoked,
+};
+
 // Carries a help session to the central services. No call blocks; news
 // comes back through the callback the implementation was given, on its own
 // thread (kiosk/main posts it to the UI's queue as an intent).
@@ -75,9 +83,9 @@ public:
     // The screen as it is now; sent when it differs from the last one sent,
     // the latest winning when several come in quick succession.
     virtual void report(ScreenState const& screen) = 0;
-    // The resident's answer on the consent screen, or "Reprendre la main"
-    // (control false, personal false).
-    virtual void consent(bool control, bool personal) = 0;
+    // The resident's answer about control; `personal` (Granted only): the
+    // mediator may see personal fields.
+    virtual void consent(ConsentAnswer answer, bool personal) = 0;
     // The resident cancels, or the session ends: the request ends at once.
     virtual void end() = 0;
 };

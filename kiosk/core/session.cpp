@@ -128,7 +128,8 @@ void Session::dispatch(Intent const& intent)
         || std::holds_alternative<intent::StatusAnswered>(intent)
         || std::holds_alternative<intent::CatalogueArrived>(intent)
         || std::holds_alternative<intent::SlotsArrived>(intent)
-        || std::holds_alternative<intent::HelpNewsArrived>(intent);
+        || std::holds_alternative<intent::HelpNewsArrived>(intent)
+        || std::holds_alternative<intent::HelpLineChanged>(intent);
     bool is_raw_touch = std::holds_alternative<intent::Activity>(intent);
     if (is_raw_touch) {
         if (!m_idle_warning_since)
@@ -758,6 +759,12 @@ void Session::handle(intent::TakeBackControl const&)
         return;
     m_assistance.take_back_control();
     ++m_revision;
+}
+
+void Session::handle(intent::HelpLineChanged const&)
+{
+    if (m_help_open)
+        ++m_revision;
 }
 
 void Session::handle(intent::DismissHelpNote const&)

@@ -158,6 +158,9 @@ struct RefuseControl { };
 struct TakeBackControl { };
 // "D'accord" under "the help ended" or "the help cannot be reached".
 struct DismissHelpNote { };
+// Whether the hub answers changed: the help panel offers or greys the
+// remote mediator accordingly.
+struct HelpLineChanged { };
 // "Utiliser ma carte" on an identity question typed by hand so far.
 struct UseCard { };
 // The card reader was plugged in or out (or pcscd came or went).
@@ -187,7 +190,7 @@ using Intent = std::variant<intent::Activity, intent::StillHere, intent::OpenThe
     intent::ReaderChanged, intent::CardPresence, intent::CardReadProgress, intent::CardReadFinished,
     intent::PrinterChanged, intent::StatusAnswered, intent::CatalogueArrived, intent::SlotsArrived,
     intent::AskRemoteHelp, intent::StopRemoteHelp, intent::HelpNewsArrived, intent::GrantControl, intent::RefuseControl,
-    intent::TakeBackControl, intent::DismissHelpNote>;
+    intent::TakeBackControl, intent::DismissHelpNote, intent::HelpLineChanged>;
 
 struct SessionConfig {
     Millis idle_warning_after { 45'000 };
@@ -372,6 +375,7 @@ private:
     void handle(intent::RefuseControl const&);
     void handle(intent::TakeBackControl const&);
     void handle(intent::DismissHelpNote const&);
+    void handle(intent::HelpLineChanged const&);
     // Between sessions: what arrived meanwhile replaces what was in use.
     void take_arrivals();
     // The card flow's share of the editing intents, while Screen::Card.

@@ -12,6 +12,7 @@
 #include "kiosk/core/slots.hpp"
 #include "kiosk/main/options.hpp"
 #include "kiosk/main/system_clock.hpp"
+#include "sync/help_channel.hpp"
 #include "sync/identity.hpp"
 #include "sync/sqlite_store.hpp"
 #include "sync/uplink.hpp"
@@ -19,6 +20,7 @@
 
 #include <sys/stat.h>
 
+#include <atomic>
 #include <cstdio>
 #include <ctime>
 #include <fstream>
@@ -510,7 +512,12 @@ int main(int argc, char** argv)
         settings.software_version = GUICHET_VERSION;
         uplink = std::make_unique<Uplink>(*identity, settings,
             Uplink::Callbacks {
-                [](UplinkState const&) {},
+                // The help panel offers a remote mediator while the hub
+                // answers: it is redrawn when that changes.
+                [&postbox, reachable = std::make_shared<std::atomic<bool>>(false)](UplinkState const& state) {
+                    if (reachable->exchange(state.reachable) != state.reachable)
+                        postbox.post(intent::HelpLineChanged {});
+                },
                 // Loaded here, on the uplink's thread; the session takes it
                 // when no resident is using the kiosk.
                 [&postbox](std::filesystem::path const& folder) {
@@ -529,6 +536,14 @@ int main(int argc, char** argv)
                 },
             });
     }
+    // Remote help goes to the hub on the help line's own threads; offered
+    // while the uplink's last exchange with the hub succeeded.
+    std::unique_ptr<HelpChannel> help_line;
+    if (uplink) {
+        help_line = std::make_unique<HelpChannel>(
+            *identity, [&postbox](HelpNews news) { postbox.post(intent::HelpNewsArrived { std::move(news) }); },
+            [&uplink] { return uplink->state().reachable; });
+    }
     OutboxForSession outbox(*store, [&uplink] {
         if (uplink)
             uplink->wake();
@@ -541,6 +556,7 @@ int main(int argc, char** argv)
     CardDevices cards(options, clock, postbox, board);
     Session session(catalogue, clock, outbox, printers.value()->printer(), options.session);
     session.set_card_reader(cards.reader());
+    session.set_help_line(help_line.get());
     std::optional<HubTracker> tracker;
     if (uplink) {
         tracker.emplace(*uplink, postbox);
@@ -572,6 +588,10 @@ int main(int argc, char** argv)
     postbox.attach(&kiosk_ui);
     cards.announce();
     printers.value()->watch();
+    kiosk_ui.set_screen_report([&help_line](ScreenState const& screen) {
+        if (help_line)
+            help_line->report(screen);
+    });
     kiosk_ui.set_device_hook([&cards, &printers](std::string const& verb, std::string const& name) {
         if (verb == "printer")
             return printers.value()->act(name);

@@ -350,7 +350,7 @@ int mediator_command(Arguments const& arguments, HubStore& store)
             std::fprintf(stderr, "Password for %s, shown once:\n", login.c_str());
             std::printf("%s\n", password.value().c_str());
         } else {
-            std::printf("password of %s set\n", login.c_str());
+            std::printf(adding ? "mediator %s added\n" : "password of %s set\n", login.c_str());
         }
         return 0;
     };

@@ -362,7 +362,7 @@ TEST_F(HelpChannelTest, TheKioskHearsTheMediatorAndShowsItsScreenAsItChanges)
 
     ASSERT_EQ(marie.post("/console/api/help/" + help_id + "/control")->status, 204);
     ASSERT_TRUE(m_news.wait_for(HelpNews::Kind::ControlRequested));
-    line->consent(true, false);
+    line->consent(ConsentAnswer::Granted, false);
     ASSERT_TRUE(eventually([&] {
         return Json::parse(marie.get("/console/api/help/" + help_id + "?after=0")->body)["control"] == "granted";
     }));
@@ -376,7 +376,7 @@ TEST_F(HelpChannelTest, TheKioskHearsTheMediatorAndShowsItsScreenAsItChanges)
     EXPECT_EQ(m_news.wait_for(HelpNews::Kind::Tap)->text, "next");
 
     // "Reprendre la main"
-    line->consent(false, false);
+    line->consent(ConsentAnswer::Revoked, false);
     ASSERT_TRUE(eventually([&] {
         return Json::parse(marie.get("/console/api/help/" + help_id + "?after=0")->body)["control"] == "refused";
     }));

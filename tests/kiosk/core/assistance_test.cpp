@@ -98,8 +98,9 @@ TEST_F(AssistanceWithARecordingLine, NoMediatorActionPassesWithoutConsentAndTaki
     help.take_back_control();
     EXPECT_TRUE(help.take_actions().empty()) << "an action queued before « Reprendre la main » is dropped";
     EXPECT_EQ(help.control(), Assistance::Control::Refused);
-    EXPECT_EQ(
-        line.consents, (std::vector<std::pair<bool, bool>> { { false, false }, { true, false }, { false, false } }));
+    EXPECT_EQ(line.consents,
+        (std::vector<std::pair<ConsentAnswer, bool>> {
+            { ConsentAnswer::Refused, false }, { ConsentAnswer::Granted, false }, { ConsentAnswer::Revoked, false } }));
 }
 
 TEST_F(AssistanceWithARecordingLine, PersonalFieldsAreSharedOnlyWithControlAndOnlyWhenTicked)
@@ -109,7 +110,7 @@ TEST_F(AssistanceWithARecordingLine, PersonalFieldsAreSharedOnlyWithControlAndOn
     EXPECT_TRUE(help.personal_shared());
     help.take_back_control();
     EXPECT_FALSE(help.personal_shared());
-    EXPECT_EQ(line.consents.back(), std::make_pair(false, false));
+    EXPECT_EQ(line.consents.back(), std::make_pair(ConsentAnswer::Revoked, false));
 }
 
 TEST_F(AssistanceWithARecordingLine, AnEndIsShownOnceAndLateNewsIsIgnored)

@@ -14,13 +14,13 @@ public:
     bool reachable() const override { return up; }
     void request(HelpRequest const& request) override { requests.push_back(request); }
     void report(ScreenState const& screen) override { screens.push_back(screen); }
-    void consent(bool control, bool personal) override { consents.emplace_back(control, personal); }
+    void consent(ConsentAnswer answer, bool personal) override { consents.emplace_back(answer, personal); }
     void end() override { ++ends; }
 
     bool up { true };
     std::vector<HelpRequest> requests;
     std::vector<ScreenState> screens;
-    std::vector<std::pair<bool, bool>> consents;
+    std::vector<std::pair<ConsentAnswer, bool>> consents;
     int ends { 0 };
 };
 

@@ -1,0 +1,118 @@
+#!/usr/bin/env bash
+# Remote help end to end without a browser: a real hub (kiosk-hub serve, its
+# own data and development CA), a kiosk enrolled with it and driven by the
+# scenario tests/ui/scenarios/remote_help.scn, and a mediator played here
+# through the console's HTTP API as its page calls it (curl with the
+# cookie). Then the hub's audit log must hold what happened, in order, and
+# nothing typed. The browser itself is for tests/e2e.
+# Usage: remote_help.sh KIOSK KIOSK_HUB KIOSKCTL WORKDIR
+set -euo pipefail
+kiosk=$1 hub=$2 kioskctl=$3 work=$4
+source_dir=$(cd "$(dirname "$0")/../.." && pwd)
+rm -rf "$work"
+mkdir -p "$work/hub" "$work/data" "$work/receipts" "$work/screenshots"
+export KIOSK_HUB_DATA=$work/hub
+pids=()
+cleanup() {
+  for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
+  wait 2>/dev/null || true
+}
+trap cleanup EXIT
+
+"$hub" init >/dev/null
+"$hub" dev-ca --out "$work/hub/tls" >/dev/null
+"$hub" site add demo "Maison France Services de test" >/dev/null
+"$hub" catalogue publish "$source_dir/kiosk/catalogue" >/dev/null
+echo "marie-password-123" | "$hub" mediator add marie --name "Marie, médiatrice" --password-stdin >/dev/null
+"$hub" serve --listen 127.0.0.1:0 --port-file "$work/port" >"$work/hub.log" 2>&1 &
+pids+=($!)
+for _ in $(seq 100); do [[ -s $work/port ]] && break; sleep 0.05; done
+port=$(cat "$work/port")
+url=https://localhost:$port
+code=$("$hub" enroll-code --site demo 2>/dev/null)
+"$kioskctl" enroll --hub "$url" --code "$code" --ca "$work/hub/tls/ca.pem" --data "$work/data" >/dev/null
+
+# The mediator.
+curl_console() { curl -sS --cacert "$work/hub/tls/ca.pem" -b "$work/jar" -c "$work/jar" -H 'X-Guichet-Console: 1' "$@"; }
+json() { python3 -c "import json,sys; v=json.load(sys.stdin); print($1)"; }
+mediator() {
+  curl_console -H 'Content-Type: application/json' -d '{"login":"marie","password":"marie-password-123"}' \
+    "$url/console/login" >/dev/null
+  local id="" view tile control
+  for _ in $(seq 300); do
+    id=$(curl_console "$url/console/api/queue" | json 'v["waiting"][0]["help_id"] if v["waiting"] else ""')
+    [[ -n $id ]] && break
+    sleep 0.1
+  done
+  [[ -n $id ]] || { echo "mediator: no request came"; return 1; }
+  curl_console -X POST "$url/console/api/help/$id/accept" >/dev/null
+  sleep 1
+  curl_console -H 'Content-Type: application/json' \
+    -d '{"text":"Bonjour, je suis Marie. Je vais vous aider à signaler le problème."}' "$url/console/api/help/$id/message"
+  # What the kiosk shows, as the console draws it: find the tile to point at.
+  for _ in $(seq 100); do
+    tile=$(curl_console "$url/console/api/help/$id?after=0" \
+      | json '[w["id"] for w in v["screen"].get("widgets", []) if w["label"] == "Éclairage"][0] if any(w["label"] == "Éclairage" for w in v["screen"].get("widgets", [])) else ""')
+    [[ -n $tile ]] && break
+    sleep 0.1
+  done
+  [[ -n $tile ]] || { echo "mediator: the kiosk's screen never showed the tile"; return 1; }
+  curl_console -H 'Content-Type: application/json' -d "{\"widget\":\"$tile\"}" "$url/console/api/help/$id/point"
+  # Control: refused first, then asked again and granted.
+  for round in refused granted; do
+    sleep 1
+    curl_console -X POST "$url/console/api/help/$id/control"
+    for _ in $(seq 200); do
+      control=$(curl_console "$url/console/api/help/$id?after=0" | json 'v["control"]')
+      [[ $control == "$round" ]] && break
+      sleep 0.1
+    done
+    [[ $control == "$round" ]] || { echo "mediator: control is $control, not $round"; return 1; }
+    if [[ $round == refused ]]; then
+      # Refused: the hub refuses the action too (409), and the kiosk never sees it.
+      status=$(curl_console -o /dev/null -w '%{http_code}' -H 'Content-Type: application/json' \
+        -d "{\"kind\":\"tap\",\"widget\":\"$tile\"}" "$url/console/api/help/$id/action")
+      [[ $status == 409 ]] || { echo "mediator: an action without control got $status"; return 1; }
+    fi
+  done
+  sleep 1
+  curl_console -H 'Content-Type: application/json' -d "{\"kind\":\"tap\",\"widget\":\"$tile\"}" \
+    "$url/console/api/help/$id/action"
+  curl_console -H 'Content-Type: application/json' -d '{"kind":"tap","widget":"next"}' "$url/console/api/help/$id/action"
+  for _ in $(seq 200); do
+    control=$(curl_console "$url/console/api/help/$id?after=0" | json 'v["control"]')
+    [[ $control == refused ]] && break
+    sleep 0.1
+  done
+  sleep 1
+  curl_console -X POST "$url/console/api/help/$id/end"
+  echo "$id" >"$work/help_id"
+}
+mediator >"$work/mediator.log" 2>&1 &
+mediator_pid=$!
+
+set +e
+"$kiosk" --headless --scenario "$source_dir/tests/ui/scenarios/remote_help.scn" --screenshots "$work/screenshots" \
+  --data "$work/data" --printer "pdf:$work/receipts" >"$work/stdout" 2>"$work/stderr"
+status=$?
+wait $mediator_pid
+mediator_status=$?
+set -e
+cat "$work/stdout"
+if [[ $status != 0 ]]; then
+  echo "FAIL: the scenario failed (exit $status); the kiosk's log:"; tail -30 "$work/stderr"
+  echo "the mediator:"; cat "$work/mediator.log"
+  exit 1
+fi
+[[ $mediator_status == 0 ]] || { echo "FAIL: the mediator's side failed:"; cat "$work/mediator.log"; exit 1; }
+
+# The hub's audit log: every step, in order; what was tapped, never typed.
+actions=$("$hub" audit --help-id "$(cat "$work/help_id")" | json_lines=1 python3 -c '
+import json, sys
+print(" ".join(json.loads(line)["action"] for line in sys.stdin))')
+expected="requested accepted message point control_requested control_refused action_refused control_requested control_granted action action control_revoked ended"
+if [[ $actions != "$expected" ]]; then
+  echo "FAIL: the audit log says"; echo "  $actions"; echo "expected"; echo "  $expected"; exit 1
+fi
+echo "audit log: $actions"
+echo "PASS: remote help, kiosk and hub (screenshots in $work/screenshots)"

@@ -1,0 +1,165 @@
+// Remote help on the kiosk's screen (kiosk/core/assistance.hpp): who helps,
+// in the top bar, for as long as they are there; a ring around what they
+// point at; their messages, one at a time, until the resident has read
+// them; the consent screen before they may act; and a plain sentence when
+// the help ends. Nothing here acts: every answer is an intent.
+#include "ui/screens.hpp"
+
+#include "ui/pictograms.hpp"
+
+namespace guichet::ui {
+
+namespace {
+
+constexpr float screen_width = 1920;
+constexpr float screen_height = 1080;
+
+using State = Assistance::State;
+using Control = Assistance::Control;
+
+// The banner while the mediator acts: green, so that "someone else is using
+// the screen" shows at a glance; dark enough for white text (9:1).
+constexpr ImU32 acting_colour = IM_COL32(0x0A, 0x4F, 0x24, 0xFF);
+
+// The mediator as the subject of a sentence: "Marie, médiatrice," before a
+// verb when the name has an apposition, "Marie" alone otherwise.
+std::string subject(std::string const& name)
+{
+    return name.find(',') != std::string::npos ? name + "," : name;
+}
+
+}
+
+bool Screens::help_banner(Canvas& canvas, Session const& session, std::vector<Intent>& out)
+{
+    auto const& help = session.assistance();
+    if (help.message_count() < m_messages_read)
+        m_messages_read = 0; // another help since
+    if (!help.live())
+        return false;
+    Rect band { 400, 12, 1320, 138 };
+    bool acting = help.control() == Control::Granted;
+    canvas.fill(band, acting ? acting_colour : colour::primary, 16);
+    std::string line;
+    if (help.state() == State::Waiting) {
+        line = "Nous appelons un conseiller";
+        if (help.position() > 1)
+            line += " : " + std::to_string(help.position() - 1) + " personne" + (help.position() > 2 ? "s" : "")
+                + " avant vous";
+        line += ".";
+    } else {
+        line = subject(help.mediator()) + (acting ? " remplit pour vous." : " vous aide.");
+    }
+    canvas.icon(acting ? glyph::hand : glyph::people, band.x0 + 55, 75, colour::on_primary, nullptr, 56);
+    canvas.text_line(canvas.fonts().bold, line, band.x0 + 105, 54, band.x1 - band.x0 - 130, colour::on_primary);
+
+    // At the right, wider than "Aide" was: the way out of the help.
+    Rect right { 1340, 15, 1890, 135 };
+    if (help.state() == State::Waiting) {
+        if (canvas.button("help:cancel", "Annuler l'appel", right, ButtonStyle::Secondary, glyph::close))
+            out.emplace_back(intent::StopRemoteHelp {});
+    } else if (acting) {
+        if (canvas.button("help:take-back", "Reprendre la main", right, ButtonStyle::Primary, glyph::hand))
+            out.emplace_back(intent::TakeBackControl {});
+    } else if (canvas.button("help:stop-remote", "Arrêter l'aide", right, ButtonStyle::Secondary, glyph::close)) {
+        out.emplace_back(intent::StopRemoteHelp {});
+    }
+    return true;
+}
+
+void Screens::help_ring(Canvas& canvas, Session const& session)
+{
+    auto const& pointed = session.assistance().pointed();
+    if (pointed.empty() || session.assistance().state() != State::Connected)
+        return;
+    auto rect = canvas.drawn(pointed);
+    if (!rect)
+        return;
+    // Thick, and outside the widget, so that its own text stays readable.
+    constexpr float gap = 8;
+    constexpr float width = 10;
+    float x0 = rect->x0 - gap - width, y0 = rect->y0 - gap - width;
+    float x1 = rect->x1 + gap + width, y1 = rect->y1 + gap + width;
+    canvas.fill(Rect { x0, y0, x1, y0 + width }, colour::error);
+    canvas.fill(Rect { x0, y1 - width, x1, y1 }, colour::error);
+    canvas.fill(Rect { x0, y0, x0 + width, y1 }, colour::error);
+    canvas.fill(Rect { x1 - width, y0, x1, y1 }, colour::error);
+}
+
+bool Screens::help_overlay_shown(Session const& session) const
+{
+    auto const& help = session.assistance();
+    return help.state() == State::Ended || help.unavailable() || help.control() == Control::Asked
+        || (help.state() == State::Connected && help.message_count() > m_messages_read);
+}
+
+void Screens::help_overlay(Canvas& canvas, Session const& session, std::vector<Intent>& out)
+{
+    auto const& help = session.assistance();
+    canvas.fill(Rect { 0, 0, screen_width, screen_height }, colour::scrim);
+    Rect panel { 310, 170, 1610, 910 };
+    float inner = panel.x1 - panel.x0 - 160;
+
+    if (help.control() == Control::Asked)
+        return consent_panel(canvas, session, out);
+
+    canvas.fill(panel, colour::surface, 20);
+    if (help.state() == State::Ended || help.unavailable()) {
+        canvas.icon(glyph::information, 960, 290, colour::primary);
+        auto sentence = help.unavailable()
+            ? std::string_view("L'aide à distance ne répond pas pour le moment. Un agent de l'accueil peut vous "
+                               "aider : vos réponses restent sur l'écran.")
+            : help_end_sentence(help.end_reason());
+        canvas.text(canvas.fonts().title, "L'aide à distance est terminée", panel.x0, 380, panel.x1 - panel.x0,
+            colour::text, Align::Centre);
+        canvas.text(canvas.fonts().body, sentence, panel.x0 + 80, 480, inner, colour::text, Align::Centre);
+        if (canvas.button("help:note-ok", "D'accord", Rect { 710, 730, 1210, 860 }, ButtonStyle::Primary, glyph::check))
+            out.emplace_back(intent::DismissHelpNote {});
+        return;
+    }
+
+    // The mediator's newest message not yet read; older ones were shown.
+    canvas.icon(glyph::people, 960, 280, colour::primary);
+    canvas.text(
+        canvas.fonts().title, "Message de " + help.mediator(), panel.x0 + 80, 350, inner, colour::text, Align::Centre);
+    auto const& text = help.messages().empty() ? std::string() : help.messages().back();
+    canvas.box(Rect { panel.x0 + 80, 450, panel.x1 - 80, 700 }, colour::primary_tint, colour::primary_tint, 0, 16);
+    canvas.text(canvas.fonts().body, text, panel.x0 + 120, 480, inner - 80, colour::text, Align::Left);
+    if (canvas.button(
+            "help:message-ok", "J'ai compris", Rect { 710, 740, 1210, 870 }, ButtonStyle::Primary, glyph::check))
+        m_messages_read = help.message_count();
+}
+
+void Screens::consent_panel(Canvas& canvas, Session const& session, std::vector<Intent>& out)
+{
+    auto const& help = session.assistance();
+    Rect panel { 260, 120, 1660, 960 };
+    float inner = panel.x1 - panel.x0 - 160;
+    canvas.fill(panel, colour::surface, 20);
+    canvas.icon(glyph::hand, 960, 220, colour::primary);
+    canvas.text(canvas.fonts().title, subject(help.mediator()) + " voudrait remplir pour vous", panel.x0 + 80, 290,
+        inner, colour::text, Align::Centre);
+    canvas.text(canvas.fonts().body,
+        "Cette personne pourra toucher l'écran et écrire à votre place. Vous voyez tout ce qu'elle fait. Vous pouvez "
+        "reprendre la main à tout moment avec le bouton « Reprendre la main », en haut à droite.",
+        panel.x0 + 80, 380, inner, colour::text, Align::Centre);
+
+    // Off each time the question is asked: showing personal answers is a
+    // choice made again, never a default.
+    Rect box { panel.x0 + 80, 560, panel.x1 - 80, 720 };
+    if (canvas.wide_tile("help:show-personal", "Lui montrer aussi mes réponses personnelles",
+            "Nom, date de naissance, adresse… Sinon, elles restent cachées.",
+            m_show_personal ? glyph::box_checked : glyph::box_empty, box))
+        m_show_personal = !m_show_personal;
+
+    if (canvas.button("help:accept", "J'accepte", Rect { 1010, 770, 1580, 910 }, ButtonStyle::Primary, glyph::check)) {
+        out.emplace_back(intent::GrantControl { m_show_personal });
+        m_show_personal = false;
+    }
+    if (canvas.button("help:refuse", "Non merci", Rect { 340, 770, 910, 910 }, ButtonStyle::Secondary, glyph::close)) {
+        out.emplace_back(intent::RefuseControl {});
+        m_show_personal = false;
+    }
+}
+
+}
