@@ -33,21 +33,35 @@ packages=(
   poppler-utils zbar-tools sqlite3
   # demo and benchmark where there is no display
   xvfb xauth x11-utils
+  # the mediator console's end-to-end test: Debian's Chromium, driven by
+  # playwright-core from npm (tests/e2e; no browser download)
+  chromium
 )
+# Node.js and npm for playwright-core: the machine's own when it has them,
+# Debian's otherwise.
+command -v npm >/dev/null || packages+=(nodejs npm)
 
 missing=()
 for package in "${packages[@]}"; do
   status=$(dpkg-query -W -f='${Status}' "$package" 2>/dev/null || true)
   [[ "$status" == "install ok installed" ]] || missing+=("$package")
 done
-[[ ${#missing[@]} -eq 0 ]] && exit 0
-
-echo "install-deps: installing ${missing[*]}"
-sudo=()
-if [[ $(id -u) -ne 0 ]]; then
-  command -v sudo >/dev/null || { echo "install-deps: run as root or install sudo" >&2; exit 1; }
-  sudo=(sudo)
+if [[ ${#missing[@]} -gt 0 ]]; then
+  echo "install-deps: installing ${missing[*]}"
+  sudo=()
+  if [[ $(id -u) -ne 0 ]]; then
+    command -v sudo >/dev/null || { echo "install-deps: run as root or install sudo" >&2; exit 1; }
+    sudo=(sudo)
+  fi
+  export DEBIAN_FRONTEND=noninteractive
+  "${sudo[@]}" apt-get update -qq
+  "${sudo[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}"
 fi
-export DEBIAN_FRONTEND=noninteractive
-"${sudo[@]}" apt-get update -qq
-"${sudo[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}"
+
+# playwright-core at the version the lock file names, once (npm ci again
+# when the lock file changed). Needs Node.js 20 or later.
+e2e=$(cd "$(dirname "$0")/.." && pwd)/tests/e2e
+if ! cmp -s "$e2e/package-lock.json" "$e2e/node_modules/.guichet-lock" 2>/dev/null; then
+  echo "install-deps: npm ci in tests/e2e (playwright-core)"
+  (cd "$e2e" && npm ci --no-audit --no-fund --loglevel=error && cp package-lock.json node_modules/.guichet-lock)
+fi

@@ -14,6 +14,7 @@ std::string const& console_page()
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>Guichet — console des médiateurs</title>
+<link rel="icon" href="data:,">
 <style>
   body { font-family: sans-serif; margin: 0; background: #f4f5f7; color: #1b1b1b; }
   header { background: #000091; color: #fff; padding: 12px 24px; display: flex; align-items: center; gap: 24px; }
@@ -360,7 +361,7 @@ $('audit-load').addEventListener('click', async () => {
   }
 });
 
-setInterval(refreshQueue, 2000);
+setInterval(refreshQueue, 1000);
 call('GET', '/console/api/me').then((answer) => {
   if (answer.status === 200) showDesk(answer.data); else showLogin();
 });
