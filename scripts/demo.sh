@@ -33,6 +33,11 @@ if [[ ! -f var/hub/hub-keys.json ]]; then
   "$hub_bin" site slots demo kiosk/data/creneaux.json >/dev/null
   "$hub_bin" catalogue publish kiosk/catalogue >/dev/null
 fi
+# A mediator for the console (/console), its password drawn once and kept
+# beside the hub's data for the demo to show.
+if [[ ! -f var/hub/demo-mediator-password ]]; then
+  (umask 077; "$hub_bin" mediator add camille --name "Camille, médiatrice" 2>/dev/null >var/hub/demo-mediator-password)
+fi
 "$hub_bin" serve --listen "127.0.0.1:$port" >var/hub/serve.log 2>&1 &
 pids+=($!)
 for _ in $(seq 50); do
@@ -51,6 +56,8 @@ fi
 token=$("$hub_bin" admin-token)
 echo "demo: the hub's fleet page: https://localhost:$port/fleet (user admin, password $token;"
 echo "      the CA to trust is var/hub/tls/ca.pem); dossiers: $hub_bin dossiers"
+echo "demo: the mediators' console: https://localhost:$port/console (login camille, password"
+echo "      $(cat var/hub/demo-mediator-password)); press « Aide » on the kiosk, then « Un conseiller à distance »"
 
 if [[ -z "${DISPLAY:-}" ]]; then
   display=:${GUICHET_DISPLAY:-99}
