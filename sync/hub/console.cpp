@@ -129,7 +129,9 @@ void Console::login(HttpRequest const& request, HttpResponse& response)
         return hashed.ok() ? hashed.value() : std::string();
     }();
     auto const& known = mediator.value();
+    m_hashing.acquire();
     bool matches = crypto::verify_password(known ? known->password_hash : decoy, password);
+    m_hashing.release();
     if (!known || known->disabled_at || !matches) {
         std::lock_guard lock(m_mutex);
         auto& failures = m_failures[login];

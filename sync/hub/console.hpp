@@ -22,6 +22,7 @@
 #include <functional>
 #include <map>
 #include <mutex>
+#include <semaphore>
 #include <string>
 
 namespace guichet::hub {
@@ -65,6 +66,9 @@ private:
     std::mutex m_mutex;
     std::map<std::string, Session, std::less<>> m_sessions; // by the token's SHA-256
     std::map<std::string, Failures, std::less<>> m_failures; // by login
+    // Argon2 takes 64 MiB a verification: two at once at most, so that a
+    // burst of logins (or of guesses) queues instead of exhausting memory.
+    std::counting_semaphore<2> m_hashing { 2 };
 };
 
 // The page: HTML, CSS and script in one document, in French.
