@@ -19,4 +19,5 @@ fi
 # The hub: ingest, one kiosk's backlog, a fleet's heartbeats (20 s windows
 # here; the bench's default is the full minute).
 "$build/tests/bench/hub_bench" "$build/sync/hub/kiosk-hub" "$PWD" --heartbeat-seconds 20
+"$build/tests/bench/help_bench"
 "$build/tests/bench/kiosk_bench" "$build/kiosk/main/kiosk" tests/bench/scenarios "$work"
