@@ -223,10 +223,10 @@ void HelpChannel::send_loop()
                     m_to_cancel.push_back(opened);
                 continue;
             }
-            lock.unlock();
+            // Given under the lock, so that no end() or request() comes
+            // between the news and the session it is about.
             give_news(*news);
-            lock.lock();
-            if (current(generation) && !opened.empty()) {
+            if (!opened.empty()) {
                 m_help_id = opened;
                 m_wake.notify_all(); // the poller starts
             }
@@ -299,6 +299,7 @@ void HelpChannel::poll_loop()
         auto generation = m_generation;
         auto after = m_last_seq;
         lock.unlock();
+        auto asked = Clock::now();
         auto answer = client.request("GET", "/v1/help/" + id + "/events?after=" + std::to_string(after));
         lock.lock();
         if (!current(generation) || m_help_id != id) {
@@ -311,16 +312,16 @@ void HelpChannel::poll_loop()
         if (transient(answer)) {
             auto now = Clock::now();
             if (!failing) {
+                // From when the failed request left: a poll that hung for
+                // its whole timeout counts.
                 failing = true;
-                failing_since = now;
+                failing_since = asked;
             }
             if (now - failing_since > m_settings.give_up_after) {
                 log(LogLevel::Warning, "help", "the hub has not answered for too long: the help session ends");
                 m_help_id.clear();
                 failing = false;
-                lock.unlock();
                 give_news(HelpNews { HelpNews::Kind::Ended, "network", 0 });
-                lock.lock();
                 continue;
             }
             m_wake.wait_for(lock, retry, [&] { return !current(generation); });
@@ -363,10 +364,10 @@ void HelpChannel::poll_loop()
                     news.push_back(HelpNews { HelpNews::Kind::Ended, parsed.value("reason", std::string("ended")), 0 });
             }
         }
-        lock.unlock();
+        // Under the lock, still this session's (checked above): news of an
+        // ended session never reaches the next one.
         for (auto& item : news)
             give_news(std::move(item));
-        lock.lock();
     }
 }
 

@@ -8,9 +8,10 @@
 //   (screens in between are skipped: the mediator needs the last one);
 // - "help-poll" long-polls the hub for the mediator's events and turns them
 //   into HelpNews.
-// A network drop is retried (0.5 s doubling to 5 s) for up to 40 s, less
-// than the hub's 45, with the events asked again from the last one seen, so
-// nothing is lost or seen twice; after that the session ends as "network".
+// A network drop is retried (0.5 s doubling to 5 s) for up to 40 s from the
+// first failed request's start, less than the hub's 45, with the events
+// asked again from the last one seen, so nothing is lost or seen twice;
+// after that the session ends as "network".
 #pragma once
 
 #include "sync/identity.hpp"
@@ -42,8 +43,9 @@ class HelpChannel final : public HelpLine {
 public:
     using News = std::function<void(HelpNews)>;
 
-    // `news` is called on the channel's threads. `reachable` says whether the
-    // hub answered lately (the uplink knows).
+    // `news` is called on the channel's threads, under its lock: it must
+    // not call back into the channel (kiosk/main posts it to the UI's
+    // queue). `reachable` says whether the hub answered lately.
     HelpChannel(KioskIdentity identity, News news, std::function<bool()> reachable, HelpChannelSettings settings = {});
     // Ends an open session (one last call, bounded by call_timeout), then
     // stops both threads.

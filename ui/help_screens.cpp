@@ -35,6 +35,8 @@ bool Screens::help_banner(Canvas& canvas, Session const& session, std::vector<In
     auto const& help = session.assistance();
     if (help.message_count() < m_messages_read)
         m_messages_read = 0; // another help since
+    if (help.control() != Control::Asked)
+        m_show_personal = false; // off each time the question comes
     if (!help.live())
         return false;
     Rect band { 400, 12, 1320, 138 };
@@ -100,7 +102,8 @@ void Screens::help_overlay(Canvas& canvas, Session const& session, std::vector<I
     Rect panel { 310, 170, 1610, 910 };
     float inner = panel.x1 - panel.x0 - 160;
 
-    if (help.control() == Control::Asked)
+    bool unread = help.state() == State::Connected && help.message_count() > m_messages_read;
+    if (help.control() == Control::Asked && !unread)
         return consent_panel(canvas, session, out);
 
     canvas.fill(panel, colour::surface, 20);

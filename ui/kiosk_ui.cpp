@@ -607,15 +607,21 @@ ScreenState KioskUi::Impl::screen_state() const
     float scale = ImGui::GetIO().DisplaySize.x / 1920.0f;
     auto design = [scale](float value) { return int(std::lround(value / (scale > 0 ? scale : 1))); };
     int top = record.top_layer();
+    auto const* runner = session.runner();
+    // On a personal question, the choices may come from what the resident
+    // typed (the communes of their postcode): hidden like the answer unless
+    // the resident agreed to show personal answers.
+    bool personal_step = runner && session.screen() == Screen::Step && runner->step().field
+        && runner->step().field->personal && !session.assistance().personal_shared();
     for (auto const& widget : record.widgets()) {
         // The keyboard's keys are left out: the mediator types with "type".
         if (widget.layer != top || widget.id.starts_with("key:"))
             continue;
-        state.widgets.push_back(ScreenWidget { widget.id, widget.label, "button",
+        bool hidden = personal_step && widget.id.starts_with("choice:");
+        state.widgets.push_back(ScreenWidget { widget.id, hidden ? std::string("Choix masqué") : widget.label, "button",
             { design(widget.rect.x0), design(widget.rect.y0), design(widget.rect.x1), design(widget.rect.y1) },
-            std::nullopt, false, false });
+            std::nullopt, hidden, hidden });
     }
-    auto const* runner = session.runner();
     if (runner && session.screen() == Screen::Step) {
         auto const& step = runner->step();
         state.step = step.key;

@@ -160,7 +160,7 @@ std::optional<Millis> Session::next_deadline() const
     if (m_screen == Screen::Attract)
         return std::nullopt;
     if (!m_idle_warning_since) {
-        auto idle = m_last_activity + m_config.idle_warning_after;
+        auto idle = m_last_activity + idle_warning_after();
         if (m_screen == Screen::Receipt && m_print_status == PrintStatus::Printing)
             return std::min(idle, m_print_started + m_config.print_timeout);
         if (m_screen == Screen::Card && m_card && m_card->stage == CardStage::Reading)
@@ -800,12 +800,6 @@ void Session::handle(intent::Tick const&)
         card_fail(CardFailure::Unreadable);
         ++m_revision;
     }
-    if (m_assistance.live()) {
-        // Nobody is wiped while waiting for a mediator or being helped:
-        // the help holds the idle timer (the mediator ends it, or the line
-        // drops and the timer starts again).
-        m_last_activity = now;
-    }
     if (m_idle_warning_since) {
         if (now - *m_idle_warning_since >= m_config.idle_end_after) {
             end_session();
@@ -820,7 +814,7 @@ void Session::handle(intent::Tick const&)
         }
         return;
     }
-    if (now - m_last_activity < m_config.idle_warning_after)
+    if (now - m_last_activity < idle_warning_after())
         return;
     if (browsing()) {
         // Nothing personal while looking for a démarche: no need to ask.

@@ -195,6 +195,11 @@ using Intent = std::variant<intent::Activity, intent::StillHere, intent::OpenThe
 struct SessionConfig {
     Millis idle_warning_after { 45'000 };
     Millis idle_end_after { 30'000 };
+    // While remote help is live (waiting for a mediator, or helped), the
+    // idle warning waits this long after the resident's last touch instead:
+    // a mediator takes a while to come, but a resident who has walked away
+    // must not leave their answers up for the next person forever.
+    Millis idle_warning_while_helped { 600'000 };
     // A printer that has not answered by then has failed, as far as the
     // resident is concerned: they get the way forward on screen.
     Millis print_timeout { 30'000 };
@@ -395,6 +400,10 @@ private:
     void look_up();
     bool browsing() const;
     bool editing() const { return m_runner && (m_screen == Screen::Step || m_screen == Screen::Review); }
+    Millis idle_warning_after() const
+    {
+        return m_assistance.live() ? m_config.idle_warning_while_helped : m_config.idle_warning_after;
+    }
 
     Catalogue const* m_catalogue;
     // What the hub sent, kept alive here; and what waits for the session

@@ -112,11 +112,23 @@ void Console::login(HttpRequest const& request, HttpResponse& response)
     auto now = Clock::now();
     {
         std::lock_guard lock(m_mutex);
+        // Logins only tried, never locked, are forgotten past 10,000.
+        if (m_failures.size() > 10'000)
+            std::erase_if(m_failures, [now](auto const& entry) { return entry.second.locked_until <= now; });
         auto& failures = m_failures[login];
         if (failures.locked_until > now) {
             auto seconds = std::chrono::duration_cast<std::chrono::seconds>(failures.locked_until - now).count() + 1;
             response.set_header("Retry-After", std::to_string(seconds));
             return send_json(response, 429, Json { { "error", "auth.console_locked" }, { "retry_after", seconds } });
+        }
+        // Counted before the check, so that guesses sent all at once count
+        // too; a right password clears it.
+        if (++failures.count > failures_before_lock) {
+            failures.count = 0;
+            failures.locked_until = now + lock_time;
+            log(LogLevel::Warning, "console", "a console login was locked after repeated wrong passwords");
+            response.set_header("Retry-After", std::to_string(lock_time.count() * 60));
+            return send_json(response, 429, Json { { "error", "auth.console_locked" } });
         }
     }
     auto mediator = m_hub.store().mediator(login);
@@ -129,19 +141,19 @@ void Console::login(HttpRequest const& request, HttpResponse& response)
         return hashed.ok() ? hashed.value() : std::string();
     }();
     auto const& known = mediator.value();
-    m_hashing.acquire();
+    // A worker waits 5 s at most for its turn, then the caller is told to
+    // come back: a burst of logins must not hold every worker.
+    if (!m_hashing.try_acquire_for(std::chrono::seconds(5))) {
+        std::lock_guard lock(m_mutex);
+        if (auto found = m_failures.find(login); found != m_failures.end() && found->second.count > 0)
+            --found->second.count;
+        response.set_header("Retry-After", "2");
+        return send_json(response, 503, Json { { "error", "auth.console_busy" } });
+    }
     bool matches = crypto::verify_password(known ? known->password_hash : decoy, password);
     m_hashing.release();
-    if (!known || known->disabled_at || !matches) {
-        std::lock_guard lock(m_mutex);
-        auto& failures = m_failures[login];
-        if (++failures.count >= failures_before_lock) {
-            failures.count = 0;
-            failures.locked_until = Clock::now() + lock_time;
-            log(LogLevel::Warning, "console", "a console login was locked after repeated wrong passwords");
-        }
+    if (!known || known->disabled_at || !matches)
         return send_json(response, 401, Json { { "error", "auth.console_login" } });
-    }
 
     auto token = crypto::random_hex(32);
     ConsoleUser user { known->login, known->display_name, known->role };

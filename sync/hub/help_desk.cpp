@@ -160,7 +160,8 @@ Result<void> HelpDesk::report_screen(Kiosk const& kiosk, std::string const& help
                 if (!widget.is_object())
                     continue;
                 auto id = text_or_empty(widget, "id");
-                if (widget.value("personal", false)) {
+                auto personal = widget.find("personal");
+                if (personal != widget.end() && personal->is_boolean() && personal->get<bool>()) {
                     session->personal_widgets.insert(id);
                     // The kiosk masks these already; masked again here, so
                     // that a kiosk bug does not show them.
@@ -207,7 +208,9 @@ Result<void> HelpDesk::consent(Kiosk const& kiosk, std::string const& help_id, J
             // Values already sent stay hidden from now on.
             if (session->screen.contains("widgets")) {
                 for (auto& widget : session->screen["widgets"]) {
-                    if (widget.is_object() && widget.value("personal", false) && widget.contains("value")) {
+                    auto personal = widget.is_object() ? widget.find("personal") : widget.end();
+                    if (personal != widget.end() && personal->is_boolean() && personal->get<bool>()
+                        && widget.contains("value")) {
                         widget["value"] = nullptr;
                         widget["masked"] = true;
                     }
@@ -522,9 +525,10 @@ void HelpDesk::finish(Session& session, std::string reason, std::string const& b
     changed(session, deferred);
 }
 
-void HelpDesk::audit(Session const& session, std::string const& by, std::string action, Json detail, Deferred& deferred)
+void HelpDesk::audit(Session const& session, std::string const& by, std::string action, Json detail, Deferred&)
 {
-    deferred.audit.push_back(
+    // Under m_mutex: queued in the order of the desk's decisions.
+    m_audit_queue.push_back(
         AuditEntry { 0, m_now(), session.id, session.kiosk_id, by, std::move(action), detail.dump() });
 }
 
@@ -579,14 +583,23 @@ std::size_t HelpDesk::position(Session const& session) const
 
 void HelpDesk::run(Deferred& deferred)
 {
-    for (auto const& entry : deferred.audit) {
-        auto appended = m_store.append_audit(entry);
-        if (!appended.ok())
-            log(LogLevel::Error, "help",
-                "could not write to the help audit log (" + appended.error().code + "): " + entry.action
-                    + " in help session " + entry.help_id);
+    {
+        // In the desk's order: the queue is taken and written under the
+        // same lock, so a later call's lines never pass an earlier one's.
+        std::lock_guard writing(m_audit_writing);
+        std::vector<AuditEntry> lines;
+        {
+            std::lock_guard lock(m_mutex);
+            lines.swap(m_audit_queue);
+        }
+        for (auto const& entry : lines) {
+            auto appended = m_store.append_audit(entry);
+            if (!appended.ok())
+                log(LogLevel::Error, "help",
+                    "could not write to the help audit log (" + appended.error().code + "): " + entry.action
+                        + " in help session " + entry.help_id);
+        }
     }
-    deferred.audit.clear();
     for (auto& [answer, body] : deferred.answers)
         answer(std::move(body));
     deferred.answers.clear();

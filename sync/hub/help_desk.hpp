@@ -162,7 +162,6 @@ private:
     // What a call leaves to do once the lock is released.
     struct Deferred {
         std::vector<std::pair<Answer, Json>> answers;
-        std::vector<AuditEntry> audit;
     };
 
     // Runs `change(session, deferred)` on the mediator's connected session
@@ -185,6 +184,10 @@ private:
     HubStore& m_store;
     Now m_now;
     HelpSettings m_settings;
+    // Audit lines in the order the desk decided them, written by whichever
+    // call drains them (under m_audit_writing, so in that order).
+    std::mutex m_audit_writing;
+    std::vector<AuditEntry> m_audit_queue; // under m_mutex
     std::mutex m_mutex;
     std::condition_variable m_wake;
     bool m_stopping { false };

@@ -35,6 +35,8 @@ code=$("$hub" enroll-code --site demo 2>/dev/null)
 
 # The mediator.
 curl_console() { curl -sS --cacert "$work/hub/tls/ca.pem" -b "$work/jar" -c "$work/jar" -H 'X-Guichet-Console: 1' "$@"; }
+# A call that must succeed: curl fails on an HTTP error.
+post_ok() { curl_console -f -o /dev/null "$@"; }
 json() { python3 -c "import json,sys; v=json.load(sys.stdin); print($1)"; }
 mediator() {
   curl_console -H 'Content-Type: application/json' -d '{"login":"marie","password":"marie-password-123"}' \
@@ -46,9 +48,9 @@ mediator() {
     sleep 0.1
   done
   [[ -n $id ]] || { echo "mediator: no request came"; return 1; }
-  curl_console -X POST "$url/console/api/help/$id/accept" >/dev/null
+  post_ok -X POST "$url/console/api/help/$id/accept"
   sleep 1
-  curl_console -H 'Content-Type: application/json' \
+  post_ok -H 'Content-Type: application/json' \
     -d '{"text":"Bonjour, je suis Marie. Je vais vous aider à signaler le problème."}' "$url/console/api/help/$id/message"
   # What the kiosk shows, as the console draws it: find the tile to point at.
   for _ in $(seq 100); do
@@ -58,11 +60,11 @@ mediator() {
     sleep 0.1
   done
   [[ -n $tile ]] || { echo "mediator: the kiosk's screen never showed the tile"; return 1; }
-  curl_console -H 'Content-Type: application/json' -d "{\"widget\":\"$tile\"}" "$url/console/api/help/$id/point"
+  post_ok -H 'Content-Type: application/json' -d "{\"widget\":\"$tile\"}" "$url/console/api/help/$id/point"
   # Control: refused first, then asked again and granted.
   for round in refused granted; do
     sleep 1
-    curl_console -X POST "$url/console/api/help/$id/control"
+    post_ok -X POST "$url/console/api/help/$id/control"
     for _ in $(seq 200); do
       control=$(curl_console "$url/console/api/help/$id?after=0" | json 'v["control"]')
       [[ $control == "$round" ]] && break
@@ -77,16 +79,16 @@ mediator() {
     fi
   done
   sleep 1
-  curl_console -H 'Content-Type: application/json' -d "{\"kind\":\"tap\",\"widget\":\"$tile\"}" \
+  post_ok -H 'Content-Type: application/json' -d "{\"kind\":\"tap\",\"widget\":\"$tile\"}" \
     "$url/console/api/help/$id/action"
-  curl_console -H 'Content-Type: application/json' -d '{"kind":"tap","widget":"next"}' "$url/console/api/help/$id/action"
+  post_ok -H 'Content-Type: application/json' -d '{"kind":"tap","widget":"next"}' "$url/console/api/help/$id/action"
   for _ in $(seq 200); do
     control=$(curl_console "$url/console/api/help/$id?after=0" | json 'v["control"]')
     [[ $control == refused ]] && break
     sleep 0.1
   done
   sleep 1
-  curl_console -X POST "$url/console/api/help/$id/end"
+  post_ok -X POST "$url/console/api/help/$id/end"
 }
 if [[ $browser == --browser ]]; then
   e2e=$source_dir/tests/e2e

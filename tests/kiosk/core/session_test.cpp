@@ -529,9 +529,11 @@ TEST_F(SessionTest, RemoteHelpTellsWhereTheResidentIsAndEndsWithTheSession)
     EXPECT_FALSE(session.help_open()) << "the panel gives way to the wait";
     EXPECT_EQ(session.assistance().state(), Assistance::State::Waiting);
 
-    // Waiting for a mediator, nobody is wiped for being idle.
+    // Waiting for a mediator takes a while: the idle warning waits too,
+    // but not for ever (a resident may have walked away).
     wait(120s);
     EXPECT_FALSE(session.idle_warning());
+    EXPECT_EQ(session.next_deadline(), clock.monotonic() - 120s + SessionConfig {}.idle_warning_while_helped);
     session.dispatch(intent::HelpNewsArrived { HelpNews { HelpNews::Kind::Accepted, "Marie, médiatrice", 0 } });
     EXPECT_EQ(session.assistance().mediator(), "Marie, médiatrice");
 
