@@ -21,14 +21,6 @@ std::string text_member(Json const& body, char const* name)
     return found != body.end() && found->is_string() ? found->get<std::string>() : std::string();
 }
 
-std::int64_t number_param(HttpRequest const& request, std::string const& name)
-{
-    auto text = request.param(name);
-    if (text.empty() || text.size() > 18 || text.find_first_not_of("0123456789") != std::string::npos)
-        return 0;
-    return std::stoll(text);
-}
-
 }
 
 Console::Console(Hub& hub, HelpDesk& desk, SendError send_error)
@@ -233,7 +225,7 @@ void Console::add_routes(HttpServer& http)
         if (!user)
             return reply.send(std::move(response));
         m_desk.console_poll(
-            *user, request.matches[1], number_param(request, "after"), [this, response, reply](Json view) mutable {
+            *user, request.matches[1], request.number_param("after"), [this, response, reply](Json view) mutable {
                 if (view.contains("error"))
                     m_send_error(response, Error::make(view["error"].get<std::string>(), "help"));
                 else
@@ -283,7 +275,7 @@ void Console::add_routes(HttpServer& http)
             filter.help_id = request.param("help_id");
         if (request.has_param("kiosk_id"))
             filter.kiosk_id = request.param("kiosk_id");
-        filter.after_id = number_param(request, "after");
+        filter.after_id = request.number_param("after");
         filter.limit = 500;
         auto lines = m_hub.store().audit(filter);
         if (!lines.ok())

@@ -201,6 +201,14 @@ std::string HttpRequest::param(std::string const& name) const
     return found == params.end() ? std::string() : found->second;
 }
 
+std::int64_t HttpRequest::number_param(std::string const& name) const
+{
+    auto text = param(name);
+    if (text.empty() || text.size() > 18 || text.find_first_not_of("0123456789") != std::string::npos)
+        return 0;
+    return std::stoll(text);
+}
+
 void HttpResponse::set_header(std::string name, std::string value)
 {
     for (auto& header : headers) {

@@ -44,6 +44,9 @@ struct HttpRequest {
     std::string header(std::string_view name) const;
     bool has_param(std::string const& name) const;
     std::string param(std::string const& name) const;
+    // A count or an id in the query ("?after=42"); 0 when absent or not a
+    // plain non-negative number that fits.
+    std::int64_t number_param(std::string const& name) const;
 };
 
 struct HttpResponse {

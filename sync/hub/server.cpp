@@ -443,18 +443,15 @@ void Server::State::help_routes()
         [this](HttpRequest const& request, HttpResponse response, HttpReply reply) {
             bool later = false;
             as_kiosk(request, response, [&](Kiosk const& kiosk) {
-                std::int64_t after = 0;
-                auto text = request.param("after");
-                if (!text.empty() && text.size() < 18 && text.find_first_not_of("0123456789") == std::string::npos)
-                    after = std::stoll(text);
                 later = true;
-                desk.kiosk_poll(kiosk, request.matches[1], after, [this, response, reply](Json answer) mutable {
-                    if (answer.contains("error"))
-                        send_error(response, Error::make(answer["error"].get<std::string>(), "help"), hub.now());
-                    else
-                        send_json(response, 200, answer);
-                    reply.send(std::move(response));
-                });
+                desk.kiosk_poll(kiosk, request.matches[1], request.number_param("after"),
+                    [this, response, reply](Json answer) mutable {
+                        if (answer.contains("error"))
+                            send_error(response, Error::make(answer["error"].get<std::string>(), "help"), hub.now());
+                        else
+                            send_json(response, 200, answer);
+                        reply.send(std::move(response));
+                    });
             });
             if (!later)
                 reply.send(std::move(response));
