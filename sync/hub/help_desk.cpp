@@ -24,6 +24,18 @@ Error invalid(std::string detail)
     return Error::make("request.invalid", std::move(detail));
 }
 
+char const* wire(HelpDesk::Status status)
+{
+    static constexpr char const* names[] = { "waiting", "connected", "ended" };
+    return names[static_cast<int>(status)];
+}
+
+char const* wire(HelpDesk::Control control)
+{
+    static constexpr char const* names[] = { "none", "requested", "granted", "refused" };
+    return names[static_cast<int>(control)];
+}
+
 Error unknown()
 {
     return Error::make("help.unknown", "no such help session");
@@ -78,15 +90,11 @@ void HelpDesk::close()
     {
         std::lock_guard lock(m_mutex);
         m_stopping = true;
+        // finish() answers a live session's parked polls; an ended session
+        // never has any (its polls are answered at once).
         for (auto& [id, session] : m_sessions) {
             if (session->status != Status::Ended)
                 finish(*session, "hub_stopped", "", deferred);
-            for (auto& waiter : session->kiosk_waiters)
-                deferred.answers.emplace_back(std::move(waiter.answer), kiosk_answer(*session, waiter.after));
-            session->kiosk_waiters.clear();
-            for (auto& waiter : session->console_waiters)
-                deferred.answers.emplace_back(std::move(waiter.answer), console_view(*session));
-            session->console_waiters.clear();
         }
     }
     run(deferred);
@@ -127,7 +135,7 @@ Result<Json> HelpDesk::open(Kiosk const& kiosk, Json const& request)
         session->requested = Clock::now();
         session->kiosk_seen = session->requested;
         audit(*session, "", "requested",
-            Json { { "demarche_id", demarche }, { "step", step }, { "language", language } }, deferred);
+            Json { { "demarche_id", demarche }, { "step", step }, { "language", language } });
         answer = Json { { "help_id", session->id }, { "state", "waiting" }, { "position", 0 } };
         auto& kept = *session;
         m_sessions.emplace(session->id, std::move(session));
@@ -218,7 +226,7 @@ Result<void> HelpDesk::consent(Kiosk const& kiosk, std::string const& help_id, J
             }
         }
         session->kiosk_seen = Clock::now();
-        audit(*session, "", "control_" + control, Json { { "personal_shared", shared } }, deferred);
+        audit(*session, "", "control_" + control, Json { { "personal_shared", shared } });
         changed(*session, deferred);
     }
     run(deferred);
@@ -240,25 +248,8 @@ Result<void> HelpDesk::cancel(Kiosk const& kiosk, std::string const& help_id)
 
 void HelpDesk::kiosk_poll(Kiosk const& kiosk, std::string const& help_id, std::int64_t after, Answer answer)
 {
-    Json now_answer;
-    {
-        std::lock_guard lock(m_mutex);
-        auto session = kiosk_session(kiosk, help_id);
-        if (!session.ok()) {
-            now_answer = Json { { "error", session.error().code } };
-        } else {
-            auto& held = *session.value();
-            held.kiosk_seen = Clock::now();
-            auto last = held.events.empty() ? 0 : held.events.back().value("seq", std::int64_t { 0 });
-            if (last > after || held.status == Status::Ended || m_stopping) {
-                now_answer = kiosk_answer(held, after);
-            } else {
-                held.kiosk_waiters.push_back(Waiter { after, Clock::now() + m_settings.poll_wait, std::move(answer) });
-                return;
-            }
-        }
-    }
-    answer(std::move(now_answer));
+    poll(
+        Side::Kiosk, [&] { return kiosk_session(kiosk, help_id); }, after, std::move(answer));
 }
 
 // [SECTION] The console's side
@@ -314,8 +305,7 @@ Result<Json> HelpDesk::accept(ConsoleUser const& user, std::string const& help_i
         session->mediator_seen = Clock::now();
         audit(*session, user.login, "accepted",
             Json { { "waited_seconds",
-                std::chrono::duration_cast<std::chrono::seconds>(Clock::now() - session->requested).count() } },
-            deferred);
+                std::chrono::duration_cast<std::chrono::seconds>(Clock::now() - session->requested).count() } });
         push_event(*session, Json { { "type", "accepted" }, { "mediator", user.display_name } }, deferred);
         changed(*session, deferred);
         view = console_view(*session);
@@ -326,25 +316,8 @@ Result<Json> HelpDesk::accept(ConsoleUser const& user, std::string const& help_i
 
 void HelpDesk::console_poll(ConsoleUser const& user, std::string const& help_id, std::int64_t after, Answer answer)
 {
-    Json now_answer;
-    {
-        std::lock_guard lock(m_mutex);
-        auto session = mediator_session(user, help_id);
-        if (!session.ok()) {
-            now_answer = Json { { "error", session.error().code } };
-        } else {
-            auto& held = *session.value();
-            held.mediator_seen = Clock::now();
-            if (held.version > after || held.status == Status::Ended || m_stopping) {
-                now_answer = console_view(held);
-            } else {
-                held.console_waiters.push_back(
-                    Waiter { after, Clock::now() + m_settings.poll_wait, std::move(answer) });
-                return;
-            }
-        }
-    }
-    answer(std::move(now_answer));
+    poll(
+        Side::Console, [&] { return mediator_session(user, help_id); }, after, std::move(answer));
 }
 
 Result<void> HelpDesk::message(ConsoleUser const& user, std::string const& help_id, std::string const& text)
@@ -355,7 +328,7 @@ Result<void> HelpDesk::message(ConsoleUser const& user, std::string const& help_
         return invalid("the message is too long");
     return with_connected(user, help_id, [&](Session& session, Deferred& deferred) -> Result<void> {
         // The mediator's own words, for the audit; never a resident's field.
-        audit(session, user.login, "message", Json { { "text", text } }, deferred);
+        audit(session, user.login, "message", Json { { "text", text } });
         push_event(session, Json { { "type", "message" }, { "text", text } }, deferred);
         return {};
     });
@@ -366,7 +339,7 @@ Result<void> HelpDesk::point(ConsoleUser const& user, std::string const& help_id
     if (!is_identifier(widget, 200))
         return invalid("widget is a widget's id");
     return with_connected(user, help_id, [&](Session& session, Deferred& deferred) -> Result<void> {
-        audit(session, user.login, "point", Json { { "widget", widget } }, deferred);
+        audit(session, user.login, "point", Json { { "widget", widget } });
         push_event(session, Json { { "type", "point" }, { "widget", widget } }, deferred);
         session.pointed_widget = widget;
         changed(session, deferred);
@@ -379,7 +352,7 @@ Result<void> HelpDesk::request_control(ConsoleUser const& user, std::string cons
     return with_connected(user, help_id, [&](Session& session, Deferred& deferred) -> Result<void> {
         if (session.control != Control::Granted)
             session.control = Control::Requested;
-        audit(session, user.login, "control_requested", Json::object(), deferred);
+        audit(session, user.login, "control_requested", Json::object());
         push_event(session, Json { { "type", "control_requested" } }, deferred);
         changed(session, deferred);
         return {};
@@ -416,7 +389,7 @@ Result<void> HelpDesk::act(ConsoleUser const& user, std::string const& help_id, 
             detail["personal"] = session.personal_widgets.contains(session.focused_widget);
         }
         bool refused = session.control != Control::Granted;
-        audit(session, user.login, refused ? "action_refused" : "action", detail, deferred);
+        audit(session, user.login, refused ? "action_refused" : "action", detail);
         if (refused)
             return Error::make("help.no_control", "the resident has not given control");
         push_event(session, event, deferred);
@@ -451,6 +424,33 @@ HelpDesk::Counts HelpDesk::counts()
 }
 
 // [SECTION] Inside
+
+template<typename Find> void HelpDesk::poll(Side side, Find find, std::int64_t after, Answer answer)
+{
+    Json now_answer;
+    {
+        std::lock_guard lock(m_mutex);
+        auto session = find();
+        if (!session.ok()) {
+            now_answer = Json { { "error", session.error().code } };
+        } else {
+            auto& held = *session.value();
+            bool kiosk = side == Side::Kiosk;
+            (kiosk ? held.kiosk_seen : held.mediator_seen) = Clock::now();
+            // The kiosk waits for an event after `after`, the console for a
+            // view newer than `after`.
+            auto newest = kiosk ? (held.events.empty() ? 0 : held.events.back().value("seq", std::int64_t { 0 }))
+                                : held.version;
+            if (newest <= after && held.status != Status::Ended && !m_stopping) {
+                (kiosk ? held.kiosk_waiters : held.console_waiters)
+                    .push_back(Waiter { after, Clock::now() + m_settings.poll_wait, std::move(answer) });
+                return;
+            }
+            now_answer = kiosk ? kiosk_answer(held, after) : console_view(held);
+        }
+    }
+    answer(std::move(now_answer));
+}
 
 template<typename Change>
 Result<void> HelpDesk::with_connected(ConsoleUser const& user, std::string const& help_id, Change change)
@@ -520,12 +520,12 @@ void HelpDesk::finish(Session& session, std::string reason, std::string const& b
     session.control = Control::None;
     session.personal_shared = false;
     session.screen = Json::object();
-    audit(session, by, "ended", Json { { "reason", session.end_reason } }, deferred);
+    audit(session, by, "ended", Json { { "reason", session.end_reason } });
     push_event(session, Json { { "type", "ended" }, { "reason", session.end_reason } }, deferred);
     changed(session, deferred);
 }
 
-void HelpDesk::audit(Session const& session, std::string const& by, std::string action, Json detail, Deferred&)
+void HelpDesk::audit(Session const& session, std::string const& by, std::string action, Json detail)
 {
     // Under m_mutex: queued in the order of the desk's decisions.
     m_audit_queue.push_back(
@@ -539,8 +539,7 @@ Json HelpDesk::kiosk_answer(Session const& session, std::int64_t after) const
         if (event.value("seq", std::int64_t { 0 }) > after)
             events.push_back(event);
     }
-    static constexpr char const* states[] = { "waiting", "connected", "ended" };
-    Json answer { { "state", states[static_cast<int>(session.status)] }, { "events", events } };
+    Json answer { { "state", wire(session.status) }, { "events", events } };
     if (session.status == Status::Waiting)
         answer["position"] = position(session);
     if (session.status == Status::Ended)
@@ -550,18 +549,16 @@ Json HelpDesk::kiosk_answer(Session const& session, std::int64_t after) const
 
 Json HelpDesk::console_view(Session const& session) const
 {
-    static constexpr char const* states[] = { "waiting", "connected", "ended" };
-    static constexpr char const* controls[] = { "none", "requested", "granted", "refused" };
     Json view {
         { "help_id", session.id },
         { "version", session.version },
-        { "state", states[static_cast<int>(session.status)] },
+        { "state", wire(session.status) },
         { "kiosk_id", session.kiosk_id },
         { "site_id", session.site_id },
         { "demarche_id", session.demarche_id },
         { "step", session.step },
         { "language", session.language },
-        { "control", controls[static_cast<int>(session.control)] },
+        { "control", wire(session.control) },
         { "personal_shared", session.personal_shared },
         { "pointed", session.pointed_widget },
         { "screen", session.screen },

@@ -117,9 +117,12 @@ public:
     };
     Counts counts();
 
-private:
+    // As the API says them (wire() in help_desk.cpp).
     enum class Status { Waiting, Connected, Ended };
     enum class Control { None, Requested, Granted, Refused };
+
+private:
+    enum class Side { Kiosk, Console };
 
     struct Waiter {
         std::int64_t after { 0 };
@@ -168,13 +171,17 @@ private:
     // under the lock, then what it left to do.
     template<typename Change>
     Result<void> with_connected(ConsoleUser const& user, std::string const& help_id, Change change);
+    // A long-poll from either side: answered at once when there is news
+    // for it, else parked until there is or poll_wait passes.
+    template<typename Find> void poll(Side side, Find find, std::int64_t after, Answer answer);
     Session* find(std::string const& help_id);
     Result<Session*> kiosk_session(Kiosk const& kiosk, std::string const& help_id);
     Result<Session*> mediator_session(ConsoleUser const& user, std::string const& help_id);
     void push_event(Session& session, Json event, Deferred& deferred);
     void changed(Session& session, Deferred& deferred);
     void finish(Session& session, std::string reason, std::string const& by, Deferred& deferred);
-    void audit(Session const& session, std::string const& by, std::string action, Json detail, Deferred& deferred);
+    // Queues an audit line (under the lock); run() writes it.
+    void audit(Session const& session, std::string const& by, std::string action, Json detail);
     Json kiosk_answer(Session const& session, std::int64_t after) const;
     Json console_view(Session const& session) const;
     std::size_t position(Session const& session) const;
