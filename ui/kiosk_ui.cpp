@@ -724,9 +724,12 @@ int KioskUi::run()
         }
         impl.dispatch_posted();
         impl.session.dispatch(intent::Tick {});
-        if (impl.needs_frame())
+        // The mediator's actions and the screen she sees change only with a
+        // new frame (news bumps the session's revision).
+        if (impl.needs_frame()) {
             impl.render_frame();
-        impl.remote_help_after_frame();
+            impl.remote_help_after_frame();
+        }
     }
     return 0;
 }

@@ -210,17 +210,17 @@ async function refreshQueue() {
     row.appendChild(cell);
     body.appendChild(row);
   }
-  if (!state.help && answer.data.mine.length > 0) open(answer.data.mine[0].help_id);
+  if (!state.help && answer.data.mine.length > 0) openSession(answer.data.mine[0].help_id);
 }
 
 async function accept(id) {
   const answer = await call('POST', '/console/api/help/' + id + '/accept');
   if (answer.status !== 200) { $('queue-error').textContent = message(answer); refreshQueue(); return; }
   $('queue-error').textContent = '';
-  open(id, answer.data);
+  openSession(id, answer.data);
 }
 
-function open(id, view) {
+function openSession(id, view) {
   state.help = id;
   state.version = 0;
   state.selected = null;
