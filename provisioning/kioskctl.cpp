@@ -24,7 +24,7 @@ constexpr char const* usage_text = R"(Usage:
   kioskctl card readers | specimens
   kioskctl printer status | test [--printer QUEUE]
   kioskctl enroll --hub URL --code CODE [--ca FILE] [--data DIR]
-  kioskctl sync status [--data DIR]
+  kioskctl sync status | push [--data DIR]
 
 Commands:
   catalogue check   Check a catalogue as the kiosk loads it. PATH is a folder
@@ -38,6 +38,7 @@ Commands:
                     (`kioskctl printer --help`).
   enroll            Enroll this kiosk with its hub (`kioskctl enroll --help`).
   sync status       The outbox, the last sync, and whether the hub answers.
+  sync push         Send the waiting dossiers now (`kioskctl sync --help`).
 
 Options:
   --orientation FILE  The themes and life situations to check against.

@@ -1,5 +1,5 @@
-// `kioskctl enroll` and `kioskctl sync status`: joining a kiosk to its hub,
-// and seeing whether its dossiers leave.
+// `kioskctl enroll` and `kioskctl sync status|push`: joining a kiosk to its
+// hub, seeing whether its dossiers leave, and sending them now.
 //
 // Enrollment: the kiosk draws its own Ed25519 key pair, proves it holds the
 // secret key by signing the one-time code, and sends the public key only.
@@ -15,12 +15,15 @@
 #include "sync/private_file.hpp"
 #include "sync/protocol.hpp"
 #include "sync/sqlite_store.hpp"
+#include "sync/uplink.hpp"
 
 #include <nlohmann/json.hpp>
 
 #include <cstdio>
 #include <ctime>
+#include <mutex>
 #include <optional>
+#include <thread>
 
 namespace guichet::kioskctl {
 
@@ -29,6 +32,7 @@ namespace {
 constexpr char const* sync_usage = R"(Usage:
   kioskctl enroll --hub URL --code CODE [--ca FILE] [--data DIR] [--json]
   kioskctl sync status [--data DIR] [--json]
+  kioskctl sync push [--data DIR] [--timeout SECONDS] [--json]
 
   enroll       Enrolls this kiosk with its hub: draws the kiosk's key pair,
                sends the public key with the one-time CODE given by the hub's
@@ -38,6 +42,11 @@ constexpr char const* sync_usage = R"(Usage:
   sync status  The kiosk's identity, its outbox (dossiers waiting to leave),
                the last acknowledged sync, and whether the hub answers now.
                Exit status 0 when the hub answers and accepts the kiosk.
+  sync push    Sends the dossiers waiting in the outbox now, and waits until
+               the hub has acknowledged all of them (at most --timeout
+               seconds, 60 by default). Safe while the kiosk runs: each
+               dossier carries its idempotency key. Exit status 0 when the
+               outbox is empty, 1 when some are left.
 
 Options:
   --hub URL    The hub, https://HOST[:PORT].
@@ -45,6 +54,7 @@ Options:
   --ca FILE    The CA certificate that signed the hub's (PEM); without it,
                the system's CAs.
   --data DIR   The kiosk's data folder (default var/data, as the kiosk's --data).
+  --timeout SECONDS  How long sync push waits for the hub (1 to 3600).
   --json       One JSON object on stdout.
 )";
 
@@ -59,12 +69,17 @@ struct Options {
     std::string code;
     std::filesystem::path ca;
     std::filesystem::path data { "var/data" };
+    int timeout_seconds { 60 };
     bool json { false };
 };
 
 std::optional<Options> parse(std::vector<std::string_view> const& arguments, int& status)
 {
     Options options;
+    auto missing = [&status](std::string_view option) -> std::optional<Options> {
+        status = usage(std::string(option) + " needs a value");
+        return std::nullopt;
+    };
     for (std::size_t i = 0; i < arguments.size(); ++i) {
         auto argument = arguments[i];
         auto value = [&](std::string& target) {
@@ -82,18 +97,28 @@ std::optional<Options> parse(std::vector<std::string_view> const& arguments, int
             options.json = true;
         } else if (argument == "--hub") {
             if (!value(options.hub))
-                break;
+                return missing(argument);
         } else if (argument == "--code") {
             if (!value(options.code))
-                break;
+                return missing(argument);
         } else if (argument == "--ca") {
             if (!value(text))
-                break;
+                return missing(argument);
             options.ca = text;
         } else if (argument == "--data") {
             if (!value(text))
-                break;
+                return missing(argument);
             options.data = text;
+        } else if (argument == "--timeout") {
+            if (!value(text))
+                return missing(argument);
+            char* end = nullptr;
+            auto seconds = std::strtol(text.c_str(), &end, 10);
+            if (text.empty() || *end != '\0' || seconds < 1 || seconds > 3600) {
+                status = usage("--timeout takes 1 to 3600 seconds");
+                return std::nullopt;
+            }
+            options.timeout_seconds = static_cast<int>(seconds);
         } else {
             status = usage("unknown option " + std::string(argument));
             return std::nullopt;
@@ -272,19 +297,88 @@ int enroll_command(std::vector<std::string_view> const& arguments)
     return enroll(*options);
 }
 
+// Sends the outbox now through the kiosk's own uplink (the same pushes,
+// keys and backoff), and waits for it to empty.
+int push(Options const& options)
+{
+    auto identity = load_identity(options.data / identity_file_name);
+    if (!identity.ok()) {
+        if (options.json)
+            std::printf(
+                "%s\n", nlohmann::json { { "pushed", false }, { "error", identity.error().code } }.dump().c_str());
+        else
+            std::printf("%s\n", "Cette borne n'est pas enrôlée, ou son identité est illisible : rien à envoyer.");
+        return 1;
+    }
+    auto store = SqliteStore::open(options.data / "kiosk.db", identity.value().hub_box_public_key);
+    if (!store.ok()) {
+        std::fprintf(stderr, "kioskctl: the outbox does not open: %s\n", store.error().code.c_str());
+        return 1;
+    }
+    auto depth = [&store]() -> std::optional<std::size_t> {
+        auto counted = store.value()->outbox_depth();
+        return counted.ok() ? std::optional(counted.value()) : std::nullopt;
+    };
+    auto const before = depth();
+    UplinkSettings settings;
+    settings.store_path = options.data / "kiosk.db";
+    settings.heartbeats = false;
+    settings.software_version = GUICHET_VERSION;
+    std::string last_error;
+    std::optional<std::size_t> left = before;
+    {
+        std::mutex mutex;
+        UplinkState seen;
+        Uplink uplink(identity.value(), settings,
+            Uplink::Callbacks { [&](UplinkState const& state) {
+                                   std::lock_guard lock(mutex);
+                                   seen = state;
+                               },
+                {}, {}, {} });
+        auto const deadline = std::chrono::steady_clock::now() + std::chrono::seconds(options.timeout_seconds);
+        while (std::chrono::steady_clock::now() < deadline) {
+            left = depth();
+            {
+                std::lock_guard lock(mutex);
+                last_error = seen.last_error;
+                if (seen.refused)
+                    break;
+            }
+            if (left && *left == 0)
+                break;
+            std::this_thread::sleep_for(std::chrono::milliseconds(100));
+        }
+    }
+    bool const done = left && *left == 0;
+    if (options.json) {
+        std::printf("%s\n",
+            nlohmann::json { { "pushed", done },
+                { "before", before ? nlohmann::json(*before) : nlohmann::json(nullptr) },
+                { "left", left ? nlohmann::json(*left) : nlohmann::json(nullptr) }, { "error", last_error } }
+                .dump()
+                .c_str());
+    } else if (done) {
+        std::printf("Tous les dossiers sont partis (%zu envoyé(s)).\n", before.value_or(0));
+    } else {
+        std::printf("%s dossier(s) restent à envoyer (%s).\n", left ? std::to_string(*left).c_str() : "?",
+            last_error.empty() ? "le hub n'a pas répondu à temps" : last_error.c_str());
+    }
+    return done ? 0 : 1;
+}
+
 int sync_command(std::vector<std::string_view> const& arguments)
 {
     if (arguments.empty() || arguments[0] == "--help" || arguments[0] == "-h") {
         std::fputs(sync_usage, arguments.empty() ? stderr : stdout);
         return arguments.empty() ? 2 : 0;
     }
-    if (arguments[0] != "status")
+    if (arguments[0] != "status" && arguments[0] != "push")
         return usage("unknown sync sub-command " + std::string(arguments[0]));
     int status_code = 2;
     auto options = parse({ arguments.begin() + 1, arguments.end() }, status_code);
     if (!options)
         return status_code;
-    return status(*options);
+    return arguments[0] == "push" ? push(*options) : status(*options);
 }
 
 }

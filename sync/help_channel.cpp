@@ -206,7 +206,7 @@ void HelpChannel::send_loop()
                 auto parsed = Json::parse(answer.value().body, nullptr, false);
                 if (parsed.is_object() && parsed.value("help_id", std::string()).size() == 32) {
                     opened = parsed["help_id"].get<std::string>();
-                    news = HelpNews { HelpNews::Kind::Waiting, {}, parsed.value("position", 1) };
+                    news = HelpNews { HelpNews::Kind::Waiting, opened, parsed.value("position", 1) };
                 }
             }
             if (!news) {

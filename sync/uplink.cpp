@@ -120,8 +120,12 @@ public:
             if (m_store && now >= m_next_push)
                 push();
             now = Clock::now();
-            if (now >= m_next_heartbeat)
-                heartbeat();
+            if (now >= m_next_heartbeat) {
+                if (m_shared.settings.heartbeats)
+                    heartbeat();
+                else
+                    m_next_heartbeat = now + std::chrono::hours(1);
+            }
             now = Clock::now();
             if (now >= m_next_catalogue) {
                 pull_catalogue();

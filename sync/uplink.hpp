@@ -45,6 +45,9 @@ struct UplinkSettings {
     // 0: as the hub says (at enrollment, then in each heartbeat's answer).
     std::chrono::seconds heartbeat_period { 0 };
     std::chrono::seconds catalogue_period { 900 };
+    // False: no heartbeat at all (kioskctl sync push, which knows nothing
+    // of the kiosk's devices and must not tell the hub they are gone).
+    bool heartbeats { true };
     std::chrono::milliseconds backoff_base { 1000 };
     std::chrono::milliseconds backoff_max { 300000 };
     std::chrono::milliseconds connect_timeout { 5000 };

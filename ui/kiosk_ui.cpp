@@ -663,8 +663,12 @@ void KioskUi::Impl::remote_help_after_frame()
                 log(LogLevel::Warning, "help", "the mediator tapped a widget that is not on the screen");
                 continue;
             }
+            // At a person's pace: her tap on a screen that has just
+            // appeared is guarded like a resident's (a double click on the
+            // console's "Toucher" must not act twice). A scenario's manual
+            // clock moves by as much, as it does for the resident's taps.
             auto target = *widget;
-            done = tap(target, Pace::Immediate);
+            done = tap(target, Pace::Person);
         } else if (action.kind == HelpNews::Kind::Type) {
             done = type_text(action.text);
         }

@@ -1,5 +1,7 @@
 #include "assistance.hpp"
 
+#include "utf8.hpp"
+
 namespace guichet {
 
 namespace {
@@ -25,7 +27,7 @@ void Assistance::stop()
     reset();
 }
 
-bool Assistance::hear(HelpNews const& news)
+bool Assistance::hear(HelpNews const& news, std::int64_t now)
 {
     using Kind = HelpNews::Kind;
     // News of a help that was stopped meanwhile is old news.
@@ -33,6 +35,8 @@ bool Assistance::hear(HelpNews const& news)
         return false;
     switch (news.kind) {
     case Kind::Waiting:
+        if (m_state == State::Waiting && !news.text.empty())
+            m_help_id = news.text;
         if (m_state != State::Waiting || m_position == news.position)
             return false;
         m_position = news.position;
@@ -44,6 +48,10 @@ bool Assistance::hear(HelpNews const& news)
     case Kind::Accepted:
         m_state = State::Connected;
         m_mediator = news.text;
+        if (!m_record) {
+            m_record = m_records.size();
+            m_records.push_back(HelpRecord { m_help_id, news.text, now, false, false, 0 });
+        }
         return true;
     case Kind::Message:
         if (m_state != State::Connected || news.text.empty())
@@ -87,6 +95,10 @@ void Assistance::grant_control(bool show_personal)
         return;
     m_control = Control::Granted;
     m_personal_shared = show_personal;
+    if (m_record) {
+        m_records[*m_record].control_granted = true;
+        m_records[*m_record].personal_shared = m_records[*m_record].personal_shared || show_personal;
+    }
     if (m_line)
         m_line->consent(ConsentAnswer::Granted, show_personal);
 }
@@ -124,6 +136,8 @@ std::vector<HelpNews> Assistance::take_actions()
     }
     std::vector<HelpNews> taken;
     taken.swap(m_actions);
+    if (m_record)
+        m_records[*m_record].actions += static_cast<int>(taken.size());
     return taken;
 }
 
@@ -140,6 +154,18 @@ void Assistance::reset()
     m_pointed.clear();
     m_end_reason.clear();
     m_actions.clear();
+    wipe(m_help_id);
+    m_record.reset();
+}
+
+void Assistance::forget()
+{
+    stop();
+    for (auto& record : m_records) {
+        wipe(record.help_id);
+        wipe(record.mediator);
+    }
+    m_records.clear();
 }
 
 std::string_view help_end_sentence(std::string_view reason)

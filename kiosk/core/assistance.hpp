@@ -13,6 +13,7 @@
 #include "help.hpp"
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -44,8 +45,9 @@ public:
     // The resident stops the help, or the session ends: the line ends it
     // and everything is forgotten.
     void stop();
-    // What the line reported. Returns true when something visible changed.
-    bool hear(HelpNews const& news);
+    // What the line reported, at `now` (Unix seconds). Returns true when
+    // something visible changed.
+    bool hear(HelpNews const& news, std::int64_t now = 0);
 
     // The consent screen's answers, and "Reprendre la main".
     void grant_control(bool show_personal);
@@ -77,6 +79,12 @@ public:
     // Whether the help is live: the screen is streamed while it is.
     bool live() const { return m_state == State::Waiting || m_state == State::Connected; }
 
+    // Every help a mediator took in this session, the live one included:
+    // the dossier records them. They outlive stop(); forget() drops them
+    // when the session ends.
+    std::vector<HelpRecord> const& records() const { return m_records; }
+    void forget();
+
 private:
     void reset();
 
@@ -92,6 +100,10 @@ private:
     std::string m_pointed;
     std::string m_end_reason;
     std::vector<HelpNews> m_actions;
+    std::string m_help_id;
+    std::vector<HelpRecord> m_records;
+    // Which record the live help writes to, if a mediator took it.
+    std::optional<std::size_t> m_record;
 };
 
 // The sentence the resident reads when the help ended, for each reason the

@@ -12,6 +12,14 @@ std::string Dossier::to_json(std::string const& tracking_code) const
     json["confirmed_at"] = confirmed_at;
     json["language"] = language;
     json["answers"] = answers;
+    if (!remote_help.empty()) {
+        auto& remote = json["assistance"]["remote"];
+        remote = nlohmann::ordered_json::array();
+        for (auto const& help : remote_help)
+            remote.push_back({ { "help_id", help.help_id }, { "mediator", help.mediator },
+                { "accepted_at", help.accepted_at }, { "control_granted", help.control_granted },
+                { "personal_shared", help.personal_shared }, { "actions", help.actions } });
+    }
     return json.dump();
 }
 
@@ -35,6 +43,11 @@ void Dossier::wipe()
 {
     wipe_texts(answers);
     answers = nlohmann::ordered_json::object();
+    for (auto& help : remote_help) {
+        guichet::wipe(help.help_id);
+        guichet::wipe(help.mediator);
+    }
+    remote_help.clear();
 }
 
 }

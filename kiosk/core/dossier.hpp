@@ -1,6 +1,8 @@
 // A dossier: what a resident confirmed, as it leaves the kiosk.
 #pragma once
 
+#include "help.hpp"
+
 #include <nlohmann/json.hpp>
 
 #include <cstdint>
@@ -19,6 +21,10 @@ struct Dossier {
     // Appointment slots this dossier takes: the store refuses one already
     // taken ("store.slot_taken") in the transaction that saves the dossier.
     std::vector<std::string> booked_slots;
+    // The remote helps the resident had on the way (assistance.hpp): the
+    // central services see that someone else acted on the kiosk, and with
+    // the resident's consent or not.
+    std::vector<HelpRecord> remote_help;
 
     // The dossier as the central services receive it (JSON), with the
     // tracking code the kiosk gave it.

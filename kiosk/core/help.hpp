@@ -47,7 +47,8 @@ struct ScreenState {
 // What the mediator's side did, as the help line reports it.
 struct HelpNews {
     enum class Kind {
-        Waiting, // the request is queued; `position` is its place
+        Waiting, // the request is queued; `position` is its place, and
+                 // `text` the hub's id of the request when it was just opened
         Accepted, // `text`: how the mediator is named ("Marie, médiatrice")
         Message, // `text`: the mediator's message
         Point, // `text`: the widget's id
@@ -60,6 +61,21 @@ struct HelpNews {
     Kind kind { Kind::Waiting };
     std::string text;
     int position { 0 };
+};
+
+// A remote help the resident had during a démarche, as its dossier records
+// it: who helped, whether they were given control (and personal fields),
+// and how many of their actions were applied. `help_id` is the hub's id of
+// the request: its audit log (kiosk-hub audit --help-id) has the rest.
+struct HelpRecord {
+    std::string help_id;
+    std::string mediator; // as the banner named them: "Marie, médiatrice"
+    std::int64_t accepted_at { 0 }; // Unix seconds
+    bool control_granted { false };
+    bool personal_shared { false };
+    int actions { 0 }; // taps and typing applied through the touch path
+
+    bool operator==(HelpRecord const&) const = default;
 };
 
 // The resident's answer about control: on the consent screen ("J'accepte",

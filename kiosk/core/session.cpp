@@ -629,6 +629,7 @@ void Session::handle(intent::Confirm const&)
         "fr",
         m_runner->answers_json(),
         m_runner->chosen_slots(),
+        m_assistance.records(),
     };
     auto saved = m_store.save(dossier);
     dossier.wipe();
@@ -733,7 +734,7 @@ void Session::handle(intent::StopRemoteHelp const&)
 
 void Session::handle(intent::HelpNewsArrived const& arrived)
 {
-    if (m_assistance.hear(arrived.news))
+    if (m_assistance.hear(arrived.news, m_clock.unix_seconds()))
         ++m_revision;
 }
 
@@ -859,7 +860,7 @@ void Session::end_session()
     m_help_open = false;
     // The help ends with the session: the mediator sees it end, and
     // nothing of it stays here.
-    m_assistance.stop();
+    m_assistance.forget();
     m_returning_to_review = false;
     m_theme = nullptr;
     m_situation = nullptr;

@@ -1,9 +1,10 @@
 // The mediator, in Debian's Chromium driven by playwright-core (no browser
 // download): logs in to the hub's console, takes the waiting request, writes
 // a message, points at the "Éclairage" tile, asks for control (the resident
-// refuses: the console cannot act), asks again (granted), taps "Éclairage"
-// then "Continuer" through the console, sees the resident take back
-// control, and ends the help. Run by tests/ui/remote_help.sh --browser,
+// refuses: the console cannot act), asks again (granted), fills in the
+// report up to the place (taps, then typing) through the console, sees the
+// resident take back control, and ends the help. The resident then
+// confirms alone; remote_help.sh reads the dossier at the hub. Run by tests/ui/remote_help.sh --browser,
 // beside the kiosk playing the resident (tests/ui/scenarios/remote_help.scn).
 //
 // Usage: node mediator.mjs HUB_URL SCREENSHOT_DIR
@@ -70,14 +71,32 @@ try {
   const next = page.locator('#screen .widget', { hasText: 'Continuer' });
   await next.click();
   await page.locator('#tap').click();
-  await page.locator('#screen .widget', { hasText: 'Lampadaire éteint' }).waitFor({ state: 'visible' });
+  // Each tap once the kiosk's screen shows the widget: the lamp that is
+  // out, "Continuer", not dangerous, "Continuer", then the place, typed.
+  const tapWhenShown = async (id) => {
+    const widget = page.locator(`#screen .widget[data-widget="${id}"]`);
+    await widget.waitFor({ state: 'visible' });
+    await widget.click();
+    await page.locator('#tap').click();
+  };
+  await page.locator('#screen .widget[data-widget="choice:eteint"]').waitFor({ state: 'visible' });
   await page.screenshot({ path: shots + '/console-04-next-step.png' });
+  await tapWhenShown('choice:eteint');
+  await tapWhenShown('next');
+  await tapWhenShown('choice:non');
+  await tapWhenShown('next');
+  await page.locator('#screen .widget[data-widget="field:lieu"]').waitFor({ state: 'visible' });
+  await page.locator('#type-text').fill('8 avenue Victor Hugo');
+  await page.locator('#type').click();
+  await page.locator('#screen .widget[data-widget="field:lieu"] .value', { hasText: '8 avenue Victor Hugo' })
+    .waitFor({ state: 'visible' });
+  await page.screenshot({ path: shots + '/console-05-typed.png' });
 
   // The resident takes back control; the mediator ends the help.
   await page.locator('#control-badge', { hasText: 'refusée' }).waitFor();
   await page.locator('#end').click();
   await page.locator('#ended', { hasText: 'Vous avez terminé' }).waitFor({ state: 'visible' });
-  await page.screenshot({ path: shots + '/console-05-ended.png' });
+  await page.screenshot({ path: shots + '/console-06-ended.png' });
 } catch (error) {
   failures.push(error.message);
 } finally {

@@ -329,6 +329,7 @@ TEST_F(HelpChannelTest, TheKioskHearsTheMediatorAndShowsItsScreenAsItChanges)
     auto marie = logged_in("marie.dupont");
     auto help_id = waiting_help_id(marie);
     ASSERT_FALSE(help_id.empty());
+    EXPECT_EQ(waiting->text, help_id) << "the dossier records the request's id";
     ASSERT_EQ(marie.post("/console/api/help/" + help_id + "/accept")->status, 200);
     auto accepted = m_news.wait_for(HelpNews::Kind::Accepted);
     ASSERT_TRUE(accepted);

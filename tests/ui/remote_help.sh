@@ -5,7 +5,8 @@
 # through the console's HTTP API as its page calls it (curl with the
 # cookie), or with --browser by the console's page itself in Debian's
 # Chromium (tests/e2e/mediator.mjs, playwright-core). Then the hub's audit
-# log must hold what happened, in order.
+# log must hold what happened, in order, and the dossier the resident
+# confirmed must reach the hub with the help recorded in it.
 # Usage: remote_help.sh KIOSK KIOSK_HUB KIOSKCTL WORKDIR [--browser]
 set -euo pipefail
 kiosk=$1 hub=$2 kioskctl=$3 work=$4 browser=${5:-}
@@ -38,10 +39,24 @@ curl_console() { curl -sS --cacert "$work/hub/tls/ca.pem" -b "$work/jar" -c "$wo
 # A call that must succeed: curl fails on an HTTP error.
 post_ok() { curl_console -f -o /dev/null "$@"; }
 json() { python3 -c "import json,sys; v=json.load(sys.stdin); print($1)"; }
+# The id of the widget labelled $1 once the kiosk's streamed screen shows it.
+widget() {
+  local found=""
+  for _ in $(seq 100); do
+    found=$(curl_console "$url/console/api/help/$id?after=0" | LABEL=$1 json \
+      'next((w["id"] for w in v["screen"].get("widgets", []) if w["label"] == __import__("os").environ["LABEL"]), "")')
+    [[ -n $found ]] && { echo "$found"; return 0; }
+    sleep 0.1
+  done
+  echo "mediator: the kiosk's screen never showed \"$1\"" >&2
+  return 1
+}
+act() { post_ok -H 'Content-Type: application/json' -d "$1" "$url/console/api/help/$id/action"; }
 mediator() {
   curl_console -H 'Content-Type: application/json' -d '{"login":"marie","password":"marie-password-123"}' \
     "$url/console/login" >/dev/null
-  local id="" view tile control
+  local view tile control
+  id=""
   for _ in $(seq 300); do
     id=$(curl_console "$url/console/api/queue" | json 'v["waiting"][0]["help_id"] if v["waiting"] else ""')
     [[ -n $id ]] && break
@@ -78,10 +93,16 @@ mediator() {
       [[ $status == 409 ]] || { echo "mediator: an action without control got $status"; return 1; }
     fi
   done
+  # She fills in the report up to the place, which she types.
   sleep 1
-  post_ok -H 'Content-Type: application/json' -d "{\"kind\":\"tap\",\"widget\":\"$tile\"}" \
-    "$url/console/api/help/$id/action"
-  post_ok -H 'Content-Type: application/json' -d '{"kind":"tap","widget":"next"}' "$url/console/api/help/$id/action"
+  act '{"kind":"tap","widget":"'"$tile"'"}'
+  act '{"kind":"tap","widget":"next"}'
+  act '{"kind":"tap","widget":"'"$(widget 'Lampadaire éteint')"'"}'
+  act '{"kind":"tap","widget":"next"}'
+  act '{"kind":"tap","widget":"'"$(widget 'Non')"'"}'
+  act '{"kind":"tap","widget":"next"}'
+  widget 'Où est le problème ?' >/dev/null
+  act '{"kind":"type","text":"8 avenue Victor Hugo"}'
   for _ in $(seq 200); do
     control=$(curl_console "$url/console/api/help/$id?after=0" | json 'v["control"]')
     [[ $control == refused ]] && break
@@ -123,9 +144,42 @@ import json, sys
 print(" ".join(json.loads(line)["action"] for line in sys.stdin))')
 refused_try=" action_refused"
 [[ $browser == --browser ]] && refused_try=""
-expected="requested accepted message point control_requested control_refused$refused_try control_requested control_granted action action control_revoked ended"
+expected="requested accepted message point control_requested control_refused$refused_try control_requested control_granted action action action action action action action control_revoked ended"
 if [[ $actions != "$expected" ]]; then
   echo "FAIL: the audit log says"; echo "  $actions"; echo "expected"; echo "  $expected"; exit 1
 fi
 echo "audit log: $actions"
+
+# The dossier the resident confirmed reaches the hub with the help in it:
+# who helped, under which request, with control given, and how many of her
+# actions were applied (her six taps and the place she typed).
+"$kioskctl" sync push --data "$work/data" --timeout 30 >/dev/null \
+  || { echo "FAIL: the dossier did not leave the kiosk: $("$kioskctl" sync push --data "$work/data" --timeout 1)"; exit 1; }
+help_id=$("$hub" audit | python3 -c 'import json, sys; print(json.loads(sys.stdin.readline())["help_id"])')
+dossier_id=$("$hub" dossiers --json | json 'v[0]["id"] if len(v) == 1 else ""')
+[[ -n $dossier_id ]] || { echo "FAIL: the hub does not hold exactly one dossier"; "$hub" dossiers; exit 1; }
+"$hub" dossier "$dossier_id" >"$work/dossier.json"
+HELP_ID=$help_id python3 - "$work/dossier.json" <<'CHECK' || exit 1
+import json, os, sys
+dossier = json.load(open(sys.argv[1]))
+problems = []
+if dossier["answers"].get("lieu") != "8 avenue Victor Hugo":
+    problems.append("the place she typed is not in the answers")
+remote = dossier.get("assistance", {}).get("remote", [])
+want = {"help_id": os.environ["HELP_ID"], "mediator": "Marie, médiatrice", "control_granted": True,
+        "personal_shared": False, "actions": 7}
+if len(remote) != 1:
+    problems.append("%d remote helps recorded, not 1" % len(remote))
+else:
+    problems += ["assistance.remote[0].%s is %r, not %r" % (k, remote[0].get(k), v)
+                 for k, v in want.items() if remote[0].get(k) != v]
+    if not isinstance(remote[0].get("accepted_at"), int) or remote[0]["accepted_at"] <= 0:
+        problems.append("no time of acceptance")
+if problems:
+    print("FAIL: the dossier at the hub: " + "; ".join(problems))
+    print(json.dumps(dossier, ensure_ascii=False, indent=2))
+    sys.exit(1)
+print("dossier at the hub: help %s by %s, control granted, %d actions" % (
+    remote[0]["help_id"][:8], remote[0]["mediator"], remote[0]["actions"]))
+CHECK
 echo "PASS: remote help, kiosk and hub (screenshots in $work/screenshots)"

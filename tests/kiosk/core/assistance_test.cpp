@@ -67,6 +67,48 @@ TEST_F(AssistanceWithARecordingLine, ARequestWaitsInTheQueueThenNamesTheMediator
     EXPECT_EQ(help.pointed(), "next");
 }
 
+TEST_F(AssistanceWithARecordingLine, EveryHelpTakenIsRecordedUntilTheSessionForgetsIt)
+{
+    ASSERT_TRUE(help.ask(HelpRequest { "signalement", "lieu", "fr" }));
+    EXPECT_TRUE(help.hear(news(Kind::Waiting, "first-help-id", 1)));
+    EXPECT_TRUE(help.records().empty()) << "nobody helped yet";
+    help.stop();
+    EXPECT_TRUE(help.records().empty()) << "a request cancelled while waiting is not a help";
+
+    ASSERT_TRUE(help.ask(HelpRequest { "signalement", "lieu", "fr" }));
+    help.hear(news(Kind::Waiting, "second-help-id", 2));
+    help.hear(news(Kind::Waiting, {}, 1));
+    help.hear(news(Kind::Accepted, "Marie, médiatrice"), 1000);
+    ASSERT_EQ(help.records().size(), 1U);
+    EXPECT_EQ(help.records()[0].help_id, "second-help-id");
+    EXPECT_EQ(help.records()[0].accepted_at, 1000);
+    EXPECT_FALSE(help.records()[0].control_granted);
+    help.hear(news(Kind::ControlRequested));
+    help.grant_control(true);
+    help.hear(news(Kind::Tap, "next"));
+    help.hear(news(Kind::Tap, "next"));
+    EXPECT_EQ(help.records()[0].actions, 0) << "counted when applied, not when heard";
+    EXPECT_EQ(help.take_actions().size(), 2U);
+    help.take_back_control();
+    help.hear(news(Kind::Tap, "next"));
+    EXPECT_TRUE(help.take_actions().empty());
+    EXPECT_EQ(help.records()[0].actions, 2);
+    EXPECT_TRUE(help.records()[0].control_granted);
+    EXPECT_TRUE(help.records()[0].personal_shared) << "once shared, the dossier says so";
+    help.hear(news(Kind::Ended, "mediator"));
+
+    ASSERT_TRUE(help.ask(HelpRequest { "signalement", "lieu", "fr" }));
+    help.hear(news(Kind::Waiting, "third-help-id", 1));
+    help.hear(news(Kind::Accepted, "Paul, médiateur"), 2000);
+    ASSERT_EQ(help.records().size(), 2U);
+    EXPECT_EQ(help.records()[1].mediator, "Paul, médiateur");
+    EXPECT_FALSE(help.records()[1].control_granted);
+
+    help.forget();
+    EXPECT_TRUE(help.records().empty());
+    EXPECT_EQ(help.state(), Assistance::State::Idle);
+}
+
 TEST_F(AssistanceWithARecordingLine, NoMediatorActionPassesWithoutConsentAndTakingBackStopsThemAtOnce)
 {
     connect();

@@ -552,6 +552,54 @@ TEST_F(SessionTest, RemoteHelpTellsWhereTheResidentIsAndEndsWithTheSession)
     EXPECT_TRUE(session.assistance().mediator().empty());
 }
 
+TEST_F(SessionTest, TheDossierRecordsWhoHelpedAndWhetherTheyActed)
+{
+    RecordingHelpLine line;
+    session.set_help_line(&line);
+    start();
+    session.dispatch(intent::AskRemoteHelp {});
+    session.dispatch(
+        intent::HelpNewsArrived { HelpNews { HelpNews::Kind::Waiting, "0123456789abcdef0123456789abcdef", 1 } });
+    session.dispatch(intent::HelpNewsArrived { HelpNews { HelpNews::Kind::Accepted, "Marie, médiatrice", 0 } });
+    session.dispatch(intent::HelpNewsArrived { HelpNews { HelpNews::Kind::ControlRequested, {}, 0 } });
+    session.dispatch(intent::GrantControl { false });
+    session.dispatch(intent::HelpNewsArrived { HelpNews { HelpNews::Kind::Tap, "choice:eclairage", 0 } });
+    session.dispatch(intent::HelpNewsArrived { HelpNews { HelpNews::Kind::Type, "12 rue", 0 } });
+    // The UI applies them through the touch path: here, by hand.
+    ASSERT_EQ(session.take_remote_actions().size(), 2U);
+    session.dispatch(intent::Choose { "eclairage" });
+    session.dispatch(intent::Next {});
+    session.dispatch(intent::InsertText { "12 rue de la Paix" });
+    session.dispatch(intent::TakeBackControl {});
+    session.dispatch(intent::HelpNewsArrived { HelpNews { HelpNews::Kind::Ended, "mediator", 0 } });
+    session.dispatch(intent::DismissHelpNote {});
+    session.dispatch(intent::Next {});
+    session.dispatch(intent::Next {});
+    ASSERT_EQ(session.screen(), Screen::Review);
+    session.dispatch(intent::Confirm {});
+
+    ASSERT_EQ(store.saved.size(), 1U);
+    ASSERT_EQ(store.saved[0].remote_help.size(), 1U) << "the help ended before the confirmation, and still counts";
+    auto const& help = store.saved[0].remote_help[0];
+    EXPECT_EQ(help.help_id, "0123456789abcdef0123456789abcdef");
+    EXPECT_EQ(help.mediator, "Marie, médiatrice");
+    EXPECT_EQ(help.accepted_at, clock.unix_seconds());
+    EXPECT_TRUE(help.control_granted);
+    EXPECT_FALSE(help.personal_shared);
+    EXPECT_EQ(help.actions, 2);
+    auto json = nlohmann::json::parse(store.saved[0].to_json("KXTBPDQK"));
+    EXPECT_EQ(json["assistance"]["remote"][0]["mediator"], "Marie, médiatrice");
+    EXPECT_EQ(json["assistance"]["remote"][0]["control_granted"], true);
+
+    // The next resident's dossier says nothing of it.
+    session.dispatch(intent::EndSession {});
+    fill_to_review();
+    session.dispatch(intent::Confirm {});
+    ASSERT_EQ(store.saved.size(), 2U);
+    EXPECT_TRUE(store.saved[1].remote_help.empty());
+    EXPECT_FALSE(nlohmann::json::parse(store.saved[1].to_json("KXTBPDQL")).contains("assistance"));
+}
+
 TEST_F(SessionTest, CountdownRedrawsOncePerSecondNotOncePerTick)
 {
     start();
