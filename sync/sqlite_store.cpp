@@ -454,6 +454,34 @@ Result<UsageCounts> SqliteStore::usage_counts() const
     return counts;
 }
 
+Result<int> SqliteStore::draw_desk_number(int day)
+{
+    constexpr int last_number = 999;
+    auto* connection = m_connection.get();
+    auto transaction = GUICHET_TRY(sqlite::Transaction::begin_immediate(connection, "draw a desk number"));
+    std::int64_t last = 0;
+    {
+        auto select = GUICHET_TRY(sqlite::Statement::prepare(connection,
+            "SELECT (SELECT value FROM kiosk_state WHERE key = 'desk_day'),"
+            " (SELECT value FROM kiosk_state WHERE key = 'desk_number')",
+            "read the desk queue"));
+        if (GUICHET_TRY(select.step()) != sqlite::Step::Row)
+            return Error::make("store.corrupt", "read the desk queue: no row");
+        if (select.optional_int64_column(0) == day)
+            last = select.optional_int64_column(1).value_or(0);
+    }
+    int const number = last >= 1 && last < last_number ? static_cast<int>(last) + 1 : 1;
+    auto write = GUICHET_TRY(sqlite::Statement::prepare(connection,
+        "INSERT INTO kiosk_state(key, value) VALUES ('desk_day', ?1), ('desk_number', ?2)"
+        " ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+        "write the desk queue"));
+    GUICHET_TRY(write.bind(1, static_cast<std::int64_t>(day)));
+    GUICHET_TRY(write.bind(2, static_cast<std::int64_t>(number)));
+    GUICHET_TRY(write.step());
+    GUICHET_TRY(transaction.commit());
+    return number;
+}
+
 Result<std::uint64_t> SqliteStore::next_serial() const
 {
     auto serial = GUICHET_TRY(read_state(m_connection.get(), "next_serial", "read next serial"));

@@ -78,6 +78,8 @@ public:
     Result<UsageCounts> usage_counts() const override;
     Result<BookedSlots> booked_slots() const override;
     Result<std::optional<RequestStatus>> status(TrackingCode const& code) const override;
+    // Kept in kiosk_state ('desk_day', 'desk_number'), in one transaction.
+    Result<int> draw_desk_number(int day) override;
 
     Result<std::size_t> outbox_depth() const;
     // Waiting dossiers, oldest first; at most `limit`, after id `after`.

@@ -69,6 +69,44 @@ bool Screens::help_banner(Canvas& canvas, Session const& session, std::vector<In
     return true;
 }
 
+void Screens::desk_help(Canvas& canvas, Session const& session, Rect area, std::vector<Intent>& out)
+{
+    auto const& ticket = session.desk_ticket();
+    float const width = area.x1 - area.x0;
+    if (!ticket) {
+        if (canvas.button("help:desk", "Un conseiller à l'accueil", Rect { area.x0, area.y0, area.x1, area.y0 + 140 },
+                ButtonStyle::Secondary, glyph::ticket))
+            out.emplace_back(intent::AskDeskHelp {});
+        canvas.text(canvas.fonts().body,
+            "Prenez un numéro : un agent vous appellera. Vos réponses restent sur l'écran.", area.x0 - 20,
+            area.y0 + 155, width + 40, colour::text_muted, Align::Centre);
+        return;
+    }
+    if (ticket->number.empty()) {
+        // No number could be drawn: the desk sees the resident all the same.
+        canvas.text(canvas.fonts().body, "Allez voir un agent de l'accueil : vos réponses restent sur l'écran.",
+            area.x0, area.y0 + 60, width, colour::text, Align::Centre);
+        return;
+    }
+    canvas.box(area, colour::primary_tint, colour::primary, 3, 16);
+    canvas.icon(glyph::ticket, area.x0 + 100, area.y0 + 95, colour::primary, nullptr, 90);
+    canvas.text(canvas.fonts().bold, "Votre numéro pour l'accueil", area.x0 + 200, area.y0 + 20, width - 220);
+    canvas.text(canvas.fonts().huge, ticket->number, area.x0 + 200, area.y0 + 60, width - 220, colour::primary);
+    std::string_view line;
+    switch (ticket->print) {
+    case PrintStatus::Printing:
+        line = "Votre ticket s'imprime…";
+        break;
+    case PrintStatus::Printed:
+        line = "Prenez votre ticket. Un agent va appeler ce numéro.";
+        break;
+    case PrintStatus::Failed:
+        line = "Le ticket n'a pas pu être imprimé : retenez ce numéro.";
+        break;
+    }
+    canvas.text(canvas.fonts().body, line, area.x0 + 40, area.y0 + 175, width - 80, colour::text, Align::Centre);
+}
+
 void Screens::help_ring(Canvas& canvas, Session const& session)
 {
     auto const& pointed = session.assistance().pointed();

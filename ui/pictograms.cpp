@@ -86,8 +86,9 @@ constexpr std::array<std::pair<std::string_view, unsigned>, 67> named = { {
     { "handicap", 0xF193 }, // wheelchair
 } };
 
-constexpr std::array<unsigned, 24> interface_glyphs = {
+constexpr std::array<unsigned, 25> interface_glyphs = {
     glyph::camera,
+    glyph::ticket,
     glyph::id_card,
     glyph::keyboard,
     glyph::refresh,

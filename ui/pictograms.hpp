@@ -34,6 +34,7 @@ inline constexpr unsigned id_card = 0xF2C2; // id-card
 inline constexpr unsigned keyboard = 0xF11C; // keyboard-o
 inline constexpr unsigned refresh = 0xF021; // refresh ("Réessayer")
 inline constexpr unsigned camera = 0xF030; // camera ("Prenez une photo de ce code")
+inline constexpr unsigned ticket = 0xF145; // ticket (the desk's queue)
 }
 
 // The glyph for a catalogue pictogram name; a neutral document for a name

@@ -155,15 +155,27 @@ void Screens::top_bar(Canvas& canvas, Session const& session, std::vector<Intent
     case Screen::Receipt:
         break;
     }
+    // A resident waiting for the desk keeps their number in sight, beside
+    // "Aide", while they go on.
+    auto const& ticket = session.desk_ticket();
+    bool with_ticket = ticket && !ticket->number.empty();
+    if (with_ticket) {
+        Rect badge { 1170, 15, 1530, 135 };
+        canvas.box(badge, colour::primary_tint, colour::primary, 3, 12);
+        canvas.icon(glyph::ticket, badge.x0 + 50, 75, colour::primary, nullptr, 48);
+        canvas.text(canvas.fonts().body, "Accueil", badge.x0 + 100, 22, 240, colour::text_muted);
+        canvas.text_line(canvas.fonts().title, ticket->number, badge.x0 + 100, 58, 250, colour::primary);
+    }
     if (!where.empty())
-        canvas.text(canvas.fonts().bold, where, 400, in_demarche ? 30 : 50, 1120, colour::text, Align::Centre);
+        canvas.text(canvas.fonts().bold, where, 400, in_demarche ? 30 : 50, with_ticket ? 750 : 1120, colour::text,
+            Align::Centre);
     if (in_demarche) {
         // The same progress as a bar, for those who do not read numbers
         // easily; a bar, not dots, since a group or a condition can add
         // questions on the way.
         std::size_t total = runner->steps().size() + 1;
         std::size_t done = session.screen() == Screen::Review ? total : runner->step_index() + 1;
-        Rect track { 560, 100, 1360, 124 };
+        Rect track = with_ticket ? Rect { 460, 100, 1090, 124 } : Rect { 560, 100, 1360, 124 };
         canvas.fill(track, colour::primary_tint, 12);
         float filled = track.x0 + (track.x1 - track.x0) * float(done) / float(total);
         canvas.fill(Rect { track.x0, track.y0, std::max(filled, track.x0 + 24), track.y1 }, colour::primary, 12);
@@ -902,42 +914,40 @@ void Screens::idle_warning(Canvas& canvas, Session const& session, std::vector<I
 void Screens::help(Canvas& canvas, Session const& session, std::vector<Intent>& out)
 {
     canvas.fill(Rect { 0, 0, screen_width, screen_height }, colour::scrim);
-    Rect panel { 360, 150, 1560, 900 };
+    Rect panel { 360, 90, 1560, 990 };
     float inner = panel.x1 - panel.x0 - 160;
     canvas.fill(panel, colour::surface, 20);
     canvas.text(
-        canvas.fonts().title, "Besoin d'aide ?", panel.x0, 200, panel.x1 - panel.x0, colour::text, Align::Centre);
+        canvas.fonts().title, "Besoin d'aide ?", panel.x0, 130, panel.x1 - panel.x0, colour::text, Align::Centre);
 
     // A person who helps from afar, on this screen; greyed, with the reason,
     // when the central services do not answer.
-    Rect remote { 460, 300, 1460, 440 };
+    Rect remote { 460, 230, 1460, 370 };
     if (session.assistance().remote_available()) {
         if (canvas.button("help:remote", "Un conseiller à distance", remote, ButtonStyle::Primary, glyph::people))
             out.emplace_back(intent::AskRemoteHelp {});
-        canvas.text(canvas.fonts().body, "Il vous parle sur cet écran. Vous restez maître de tout.", panel.x0 + 80, 455,
+        canvas.text(canvas.fonts().body, "Il vous parle sur cet écran. Vous restez maître de tout.", panel.x0 + 80, 385,
             inner, colour::text_muted, Align::Centre);
     } else {
         canvas.box(remote, colour::background, colour::border, 3, 12);
         canvas.icon(glyph::people, remote.x0 + 80, (remote.y0 + remote.y1) / 2, colour::placeholder, nullptr, 56);
         canvas.text(canvas.fonts().bold, "Un conseiller à distance", remote.x0 + 140, remote.y0 + 45,
             remote.x1 - remote.x0 - 180, colour::placeholder, Align::Left);
-        canvas.text(canvas.fonts().body, "L'aide à distance ne répond pas pour le moment.", panel.x0 + 80, 455, inner,
+        canvas.text(canvas.fonts().body, "L'aide à distance ne répond pas pour le moment.", panel.x0 + 80, 385, inner,
             colour::text, Align::Centre);
     }
 
-    canvas.text(canvas.fonts().body,
-        "Vous pouvez aussi aller voir un agent de l'accueil : vos réponses restent sur l'écran.", panel.x0 + 80, 560,
-        inner, colour::text, Align::Centre);
+    desk_help(canvas, session, Rect { 460, 470, 1460, 700 }, out);
 
     // During a démarche, a resident who wants to leave must be able to take
     // their answers with them, not wait for the idle wipe.
     bool in_demarche = session.runner() != nullptr;
-    Rect back_button = in_demarche ? Rect { 410, 720, 930, 860 } : Rect { 610, 720, 1310, 860 };
+    Rect back_button = in_demarche ? Rect { 410, 810, 930, 950 } : Rect { 610, 810, 1310, 950 };
     if (canvas.button("help:close", "Revenir à ma démarche", back_button, ButtonStyle::Primary, glyph::back))
         out.emplace_back(intent::CloseHelp {});
     if (in_demarche
         && canvas.button(
-            "help:stop", "Tout arrêter et effacer", Rect { 960, 720, 1510, 860 }, ButtonStyle::Secondary, glyph::close))
+            "help:stop", "Tout arrêter et effacer", Rect { 960, 810, 1510, 950 }, ButtonStyle::Secondary, glyph::close))
         out.emplace_back(intent::EndSession {});
 }
 

@@ -59,6 +59,9 @@ private:
     void id_card_picture(Canvas& canvas, Rect area, CardZone zone);
     void idle_warning(Canvas& canvas, Session const& session, std::vector<Intent>& out);
     void help(Canvas& canvas, Session const& session, std::vector<Intent>& out);
+    // The help panel's desk part: "Un conseiller à l'accueil", then the
+    // number taken and whether its ticket printed.
+    void desk_help(Canvas& canvas, Session const& session, Rect area, std::vector<Intent>& out);
     // Remote help (help_screens.cpp): the banner in the top bar while help
     // is live, the ring around what the mediator points at, and the
     // overlays: the mediator's message, the consent screen, the end.

@@ -3,6 +3,7 @@
 
 #include "kiosk/core/log.hpp"
 
+#include <cctype>
 #include <string>
 #include <system_error>
 #include <utility>
@@ -14,11 +15,20 @@ namespace {
 // Past this many copies of one receipt, something is looping.
 constexpr int max_copies = 99;
 
-std::filesystem::path file_for(std::filesystem::path const& folder, TrackingCode const& code, int copy)
+// "KXTBPDQM.pdf" for a receipt, "accueil-A017.pdf" for a desk ticket.
+std::filesystem::path file_for(std::filesystem::path const& folder, Receipt const& receipt, int copy)
 {
+    std::string name = receipt.code.text();
+    if (!receipt.desk_number.empty()) {
+        name = "accueil-";
+        for (char c : receipt.desk_number) {
+            if (std::isalnum(static_cast<unsigned char>(c)))
+                name += c;
+        }
+    }
     if (copy == 1)
-        return folder / (code.text() + ".pdf");
-    return folder / (code.text() + "-" + std::to_string(copy) + ".pdf");
+        return folder / (name + ".pdf");
+    return folder / (name + "-" + std::to_string(copy) + ".pdf");
 }
 
 }
@@ -76,7 +86,7 @@ PrintOutcome PdfFolderPrinter::write_receipt(Receipt const& receipt)
         // Only this printer writes into its folder, one job at a time, so
         // the free name found here is still free when the file is renamed.
         for (int copy = 1; copy <= max_copies; ++copy) {
-            std::filesystem::path file = file_for(m_folder, receipt.code, copy);
+            std::filesystem::path file = file_for(m_folder, receipt, copy);
             bool const taken = std::filesystem::exists(file, error);
             if (error) {
                 m_last_error = Error::make("print.io", "look for a free name: " + error.message());

@@ -373,10 +373,34 @@ struct ReceiptText {
     QRcode const* follow_code;
 };
 
+// A desk ticket, top to bottom: the number large enough to read from the
+// ticket held at arm's length when the agent calls it.
+double lay_out_desk_ticket(cairo_t* cr, PageGeometry const& page, ReceiptText const& text)
+{
+    Receipt const& ticket = text.receipt;
+    Column column(cr, page);
+    column.paragraphs(ticket.site_name, Weight::Regular, 11, Align::Centre);
+    column.skip(8);
+    column.paragraphs(ticket.title, Weight::Bold, 16, Align::Centre);
+    column.skip(2);
+    column.paragraphs(text.date_line, Weight::Regular, 12, Align::Centre);
+    column.skip(10);
+    column.rule();
+    column.skip(14);
+    column.spaced_line(ticket.desk_number, Weight::Bold, 44, 0.1);
+    column.skip(14);
+    column.rule();
+    column.skip(10);
+    column.paragraphs(ticket.next_steps, Weight::Regular, 12, Align::Left);
+    return column.y();
+}
+
 // The receipt, top to bottom. Returns where the content ends.
 double lay_out(cairo_t* cr, PageGeometry const& page, ReceiptText const& text)
 {
     Receipt const& receipt = text.receipt;
+    if (!receipt.desk_number.empty())
+        return lay_out_desk_ticket(cr, page, text);
     Column column(cr, page);
     column.paragraphs(receipt.site_name, Weight::Regular, 11, Align::Centre);
     column.skip(8);
@@ -535,7 +559,7 @@ Result<void> render(
     Receipt const& receipt, PaperLayout layout, cairo_write_func_t write, void* closure, double& width, double& height)
 {
     for (std::string const* field : { &receipt.site_name, &receipt.demarche_title, &receipt.title, &receipt.follow_url,
-             &receipt.next_steps, &receipt.help_text }) {
+             &receipt.next_steps, &receipt.help_text, &receipt.desk_number }) {
         if (!utf8::is_valid(*field))
             return Error::make("print.render", "receipt text is not valid UTF-8");
     }

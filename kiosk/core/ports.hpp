@@ -58,6 +58,16 @@ public:
     {
         return std::optional<RequestStatus> {};
     }
+    // The next number of the desk's queue for `day` (YYYYMMDD, local): 1 for
+    // the day's first, then up to 999 and round again. Durable, so that a
+    // restart never gives a number twice in a day. A store that keeps no
+    // queue answers "store.no_desk_queue": the resident is sent to the desk
+    // without a number.
+    virtual Result<int> draw_desk_number(int day)
+    {
+        (void)day;
+        return Error::make("store.no_desk_queue", "this store keeps no desk queue");
+    }
 };
 
 // Asks the central services where a request stands ("Suivre ma demande").

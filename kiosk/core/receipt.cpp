@@ -22,7 +22,21 @@ Receipt make_receipt(ReceiptSettings const& settings, std::string demarche_title
         std::move(url),
         std::move(next_steps),
         settings.help_text,
+        {},
     };
+}
+
+Receipt make_desk_ticket(ReceiptSettings const& settings, std::string number, std::int64_t taken_at)
+{
+    Receipt ticket;
+    ticket.site_name = settings.site_name;
+    ticket.demarche_title = "Accueil";
+    ticket.title = "Votre numéro pour l'accueil";
+    ticket.confirmed_at = taken_at;
+    ticket.next_steps = "Un agent de l'accueil va appeler ce numéro. Gardez ce ticket. Vos réponses restent sur "
+                        "la borne tant que vous ne les effacez pas.";
+    ticket.desk_number = std::move(number);
+    return ticket;
 }
 
 void Receipt::wipe()

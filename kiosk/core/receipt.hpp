@@ -28,6 +28,9 @@ struct Receipt {
     std::string follow_url;
     std::string next_steps;
     std::string help_text;
+    // A desk ticket ("A 017") rather than a dossier's receipt: printed with
+    // the number large, no code and no QR code.
+    std::string desk_number;
 
     // Overwrites the code and the link that contains it.
     void wipe();
@@ -35,6 +38,10 @@ struct Receipt {
 
 Receipt make_receipt(ReceiptSettings const& settings, std::string demarche_title, std::string title,
     std::string next_steps, TrackingCode code, std::int64_t confirmed_at);
+
+// The ticket for the desk's queue ("Un conseiller à l'accueil"): the site,
+// the number, when it was taken, and what happens next.
+Receipt make_desk_ticket(ReceiptSettings const& settings, std::string number, std::int64_t taken_at);
 
 // "22/11/2026 à 14 h 05", from a broken-down local time the caller made
 // (the core does not read the time zone database).

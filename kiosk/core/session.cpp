@@ -5,6 +5,7 @@
 #include "utf8.hpp"
 
 #include <algorithm>
+#include <cstdio>
 
 namespace guichet {
 
@@ -167,6 +168,8 @@ std::optional<Millis> Session::next_deadline() const
             return std::min(idle, m_card->read_started + m_config.card_timeout);
         if (m_screen == Screen::Status && m_follow_up && m_follow_up->pending)
             return std::min(idle, m_status_asked_at + m_config.status_timeout);
+        if (m_desk_ticket && m_desk_ticket->print == PrintStatus::Printing)
+            return std::min(idle, m_desk_print_started + m_config.print_timeout);
         return idle;
     }
     // While the countdown shows, wake at each whole second so it moves, and
@@ -724,6 +727,34 @@ void Session::handle(intent::AskRemoteHelp const&)
     }
 }
 
+void Session::handle(intent::AskDeskHelp const&)
+{
+    if (m_screen == Screen::Attract || m_desk_ticket)
+        return;
+    ++m_revision;
+    m_desk_ticket.emplace();
+    auto today = m_clock.today();
+    auto drawn = m_store.draw_desk_number(today.year * 10000 + today.month * 100 + today.day);
+    if (!drawn) {
+        // The resident still goes to the desk, without a number.
+        log(LogLevel::Error, "store", "no desk number: " + drawn.error().code + ": " + drawn.error().detail);
+        m_desk_ticket->print = PrintStatus::Failed;
+        return;
+    }
+    char number[16];
+    std::snprintf(number, sizeof number, " %03d", drawn.value());
+    m_desk_ticket->number = m_config.desk_prefix + number;
+    m_desk_job = ++m_print_job;
+    m_desk_print_started = m_clock.monotonic();
+    if (!m_printer_state.can_print()) {
+        m_desk_ticket->print = PrintStatus::Failed;
+        m_desk_ticket->outcome = outcome_of(m_printer_state.main_problem());
+        if (m_printer_state.main_problem() == PrinterProblem::NotConfigured)
+            return;
+    }
+    m_printer.submit(make_desk_ticket(m_config.receipt, m_desk_ticket->number, m_clock.unix_seconds()), m_desk_job);
+}
+
 void Session::handle(intent::StopRemoteHelp const&)
 {
     if (m_assistance.state() == Assistance::State::Idle)
@@ -794,6 +825,13 @@ void Session::handle(intent::Tick const&)
         m_print_outcome = PrintOutcome::Failed;
         ++m_revision;
     }
+    if (m_desk_ticket && m_desk_ticket->print == PrintStatus::Printing
+        && now - m_desk_print_started >= m_config.print_timeout) {
+        log(LogLevel::Warning, "print", "no answer from the printer in time for a desk ticket");
+        m_desk_ticket->print = PrintStatus::Failed;
+        m_desk_ticket->outcome = PrintOutcome::Failed;
+        ++m_revision;
+    }
     if (m_screen == Screen::Card && m_card && m_card->stage == CardStage::Reading
         && now - m_card->read_started >= m_config.card_timeout) {
         // A reader that never answers: a late answer will be ignored.
@@ -818,18 +856,24 @@ void Session::handle(intent::Tick const&)
     if (now - m_last_activity < idle_warning_after())
         return;
     if (browsing()) {
-        // Nothing personal while looking for a démarche: no need to ask.
-        m_screen = Screen::Attract;
-        m_help_open = false;
-    } else {
-        m_idle_warning_since = now;
-        m_shown_seconds_left = idle_seconds_left();
+        // Nothing personal while looking for a démarche: no need to ask,
+        // but a help or a desk ticket ends with the visit all the same.
+        end_session();
+        return;
     }
+    m_idle_warning_since = now;
+    m_shown_seconds_left = idle_seconds_left();
     ++m_revision;
 }
 
 void Session::handle(intent::PrintFinished const& finished)
 {
+    if (m_desk_ticket && finished.job == m_desk_job) {
+        m_desk_ticket->outcome = finished.outcome;
+        m_desk_ticket->print = finished.outcome == PrintOutcome::Printed ? PrintStatus::Printed : PrintStatus::Failed;
+        ++m_revision;
+        return;
+    }
     // A late answer about an earlier resident's receipt changes nothing on
     // this one's screen.
     if (m_screen != Screen::Receipt || finished.job != m_print_job)
@@ -858,6 +902,7 @@ void Session::end_session()
     m_print_outcome.reset();
     m_idle_warning_since.reset();
     m_help_open = false;
+    m_desk_ticket.reset();
     // The help ends with the session: the mediator sees it end, and
     // nothing of it stays here.
     m_assistance.forget();

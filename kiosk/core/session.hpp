@@ -145,6 +145,9 @@ struct SlotsArrived {
 // panel; "Annuler" while waiting, or "Arrêter l'aide".
 struct AskRemoteHelp { };
 struct StopRemoteHelp { };
+// "Un conseiller à l'accueil": a number in the desk's queue, shown and
+// printed; one per session (asked again, the same number shows).
+struct AskDeskHelp { };
 // What the help line reported (HelpLine's news, posted by kiosk/main).
 struct HelpNewsArrived {
     HelpNews news;
@@ -190,7 +193,7 @@ using Intent = std::variant<intent::Activity, intent::StillHere, intent::OpenThe
     intent::ReaderChanged, intent::CardPresence, intent::CardReadProgress, intent::CardReadFinished,
     intent::PrinterChanged, intent::StatusAnswered, intent::CatalogueArrived, intent::SlotsArrived,
     intent::AskRemoteHelp, intent::StopRemoteHelp, intent::HelpNewsArrived, intent::GrantControl, intent::RefuseControl,
-    intent::TakeBackControl, intent::DismissHelpNote, intent::HelpLineChanged>;
+    intent::TakeBackControl, intent::DismissHelpNote, intent::HelpLineChanged, intent::AskDeskHelp>;
 
 struct SessionConfig {
     Millis idle_warning_after { 45'000 };
@@ -218,6 +221,9 @@ struct SessionConfig {
     bool mrz_scanner { false };
     // A card read that has not ended by then has failed.
     Millis card_timeout { 20'000 };
+    // The letter of this kiosk's desk tickets ("A 017"): two kiosks of a
+    // site that share a desk take different letters.
+    std::string desk_prefix { "A" };
 };
 
 // Where the card flow stands, for the screens. Everything in it is personal
@@ -253,6 +259,13 @@ enum class PrintStatus {
     Failed,
 };
 
+// The resident's number in the desk's queue, once asked.
+struct DeskTicket {
+    std::string number; // "A 017"; empty when no number could be drawn
+    PrintStatus print { PrintStatus::Printing };
+    std::optional<PrintOutcome> outcome; // why it did not print
+};
+
 class Session {
 public:
     Session(Catalogue const& catalogue, Clock const& clock, DossierStore& store, ReceiptPrinter& printer,
@@ -279,6 +292,8 @@ public:
     // The line to remote mediators; null: only the desk is offered.
     void set_help_line(HelpLine* line) { m_assistance.set_line(line); }
     Assistance const& assistance() const { return m_assistance; }
+    // The desk ticket taken in this session, if any.
+    std::optional<DeskTicket> const& desk_ticket() const { return m_desk_ticket; }
     // The mediator's taps and typing to apply through the touch path now
     // (only while the resident has given control); taken once.
     std::vector<HelpNews> take_remote_actions() { return m_assistance.take_actions(); }
@@ -381,6 +396,7 @@ private:
     void handle(intent::TakeBackControl const&);
     void handle(intent::DismissHelpNote const&);
     void handle(intent::HelpLineChanged const&);
+    void handle(intent::AskDeskHelp const&);
     // Between sessions: what arrived meanwhile replaces what was in use.
     void take_arrivals();
     // The card flow's share of the editing intents, while Screen::Card.
@@ -444,6 +460,9 @@ private:
     std::optional<PrintOutcome> m_print_outcome;
     std::optional<std::string> m_save_error;
     std::optional<std::string> m_save_error_code;
+    std::optional<DeskTicket> m_desk_ticket;
+    PrintJobId m_desk_job { 0 };
+    Millis m_desk_print_started { 0 };
     CardReader* m_card_reader { nullptr };
     RequestTracker* m_tracker { nullptr };
     StatusQueryId m_status_queries { 0 };

@@ -104,6 +104,8 @@ void TrackingCode::wipe()
 
 std::string TrackingCode::display() const
 {
+    if (m_text.size() <= 4)
+        return m_text;
     return m_text.substr(0, 4) + "-" + m_text.substr(4);
 }
 

@@ -23,6 +23,9 @@ public:
     static constexpr int length = 8;
     static constexpr std::uint64_t serial_space = 1280000000; // 20^7
 
+    // No code: what a desk ticket carries (receipt.hpp).
+    TrackingCode() = default;
+
     // The code for the given serial under the kiosk's secret key. Serials
     // must be below serial_space; distinct serials give distinct codes.
     static TrackingCode from_serial(std::uint64_t serial, std::uint64_t key);

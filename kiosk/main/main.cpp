@@ -226,6 +226,7 @@ public:
     {
         return m_store.status(code);
     }
+    Result<int> draw_desk_number(int day) override { return m_store.draw_desk_number(day); }
 
 private:
     DossierStore& m_store;

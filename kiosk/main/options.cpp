@@ -32,6 +32,9 @@ Data
                               (default DATA/identity.json); without one the
                               kiosk is not in service
   --site NAME                 site name printed on receipts
+  --desk-letter L             the letter of this kiosk's desk tickets, A to Z
+                              (default A; kiosks sharing a desk take different
+                              letters)
 Display
   --window WxH                window size (default 1920x1080)
   --renderer auto|software|accelerated
@@ -117,6 +120,11 @@ Result<KioskOptions> parse_options(int argc, char** argv)
             options.session.mrz_scanner = true;
         } else if (arg == "--site") {
             options.session.receipt.site_name = GUICHET_TRY(value());
+        } else if (arg == "--desk-letter") {
+            auto letter = GUICHET_TRY(value());
+            if (letter.size() != 1 || letter[0] < 'A' || letter[0] > 'Z')
+                return Error::make("options.invalid", "--desk-letter is one capital letter, A to Z");
+            options.session.desk_prefix = letter;
         } else if (arg == "--scenario") {
             options.scenario = std::filesystem::path(GUICHET_TRY(value()));
         } else if (arg == "--scenario-date") {

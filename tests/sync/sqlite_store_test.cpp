@@ -69,6 +69,26 @@ TEST(SqliteStore, EachKioskDrawsItsOwnCodeKey)
     EXPECT_NE(RawDatabase(scratch.path() / "a.db").code_key(), RawDatabase(scratch.path() / "b.db").code_key());
 }
 
+TEST(SqliteStore, DeskNumbersFollowEachOtherWithinADayAndSurviveARestart)
+{
+    ScratchDirectory scratch;
+    auto path = scratch.path() / "outbox.db";
+    {
+        auto store = SqliteStore::open(path, test_seal_to());
+        ASSERT_TRUE(store.ok()) << store.error().detail;
+        EXPECT_EQ(store.value()->draw_desk_number(20261122).value(), 1);
+        EXPECT_EQ(store.value()->draw_desk_number(20261122).value(), 2);
+    }
+    auto store = SqliteStore::open(path, test_seal_to());
+    ASSERT_TRUE(store.ok()) << store.error().detail;
+    EXPECT_EQ(store.value()->draw_desk_number(20261122).value(), 3) << "a restart never gives a number twice";
+    EXPECT_EQ(store.value()->draw_desk_number(20261123).value(), 1) << "a new day starts again at 1";
+
+    RawDatabase(path).execute("UPDATE kiosk_state SET value = 999 WHERE key = 'desk_number'");
+    EXPECT_EQ(store.value()->draw_desk_number(20261123).value(), 1) << "after 999, round again";
+    EXPECT_EQ(store.value()->draw_desk_number(20261123).value(), 2);
+}
+
 TEST(SqliteStore, SaveReturnsAParsableCodeAndStoresTheDossierJson)
 {
     ScratchDirectory scratch;

@@ -5,6 +5,7 @@
 #   --answer FIELD=VALUE    the (single) dossier has this answer
 #   --receipt               a receipt PDF was printed and bears the dossier's code
 #   --receipts N            exactly N receipt PDFs were printed
+#   --desk-ticket NUMBER    the desk ticket NUMBER ("A 001") was printed
 #   --no-personal-in-log    no answer of any dossier, nor its code, appears in the log
 #   --catalogue DIR         run with this catalogue instead of the shipped one
 #   --date YYYY-MM-DD       the scenario's day (appointments, ages), instead of today
@@ -96,6 +97,14 @@ for ((i = 0; i < ${#checks[@]}; i++)); do
       got=$(find "$work/receipts" -name '*.pdf' | wc -l)
       [[ "$got" == "$want" ]] || fail "$got receipt file(s), expected $want: $(ls "$work/receipts")"
       echo "check: $got receipt file(s)" ;;
+    --desk-ticket)
+      number=${checks[i + 1]}
+      pdf="$work/receipts/accueil-${number// /}.pdf"
+      [[ -f "$pdf" ]] || fail "no desk ticket $(basename "$pdf") in $work/receipts: $(ls "$work/receipts")"
+      text=$(pdftotext "$pdf" - | tr "\n" " ")
+      [[ "$text" == *"$number"* && "$text" == *"Votre numéro pour l'accueil"* ]] \
+        || fail "the desk ticket does not bear its number $number: $text"
+      echo "check: desk ticket $number printed" ;;
     --qr-on-screen)
       # The QR code on the receipt screen, decoded as a phone would.
       shot=$work/screenshots/${checks[i + 1]}.png

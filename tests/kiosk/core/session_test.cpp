@@ -30,8 +30,17 @@ public:
         }
         return std::optional<RequestStatus> {};
     }
+    Result<int> draw_desk_number(int day) override
+    {
+        if (fail_with)
+            return Error::make(*fail_with, "injected");
+        desk_days.push_back(day);
+        return ++desk_numbers;
+    }
     mutable std::vector<std::string> looked_up;
     std::vector<Dossier> saved;
+    std::vector<int> desk_days;
+    int desk_numbers { 0 };
     std::optional<std::string> fail_with;
 };
 
@@ -598,6 +607,60 @@ TEST_F(SessionTest, TheDossierRecordsWhoHelpedAndWhetherTheyActed)
     ASSERT_EQ(store.saved.size(), 2U);
     EXPECT_TRUE(store.saved[1].remote_help.empty());
     EXPECT_FALSE(nlohmann::json::parse(store.saved[1].to_json("KXTBPDQL")).contains("assistance"));
+}
+
+TEST_F(SessionTest, TheDeskGivesANumberShownAndPrintedOncePerVisit)
+{
+    session.dispatch(intent::AskDeskHelp {});
+    EXPECT_FALSE(session.desk_ticket()) << "nobody is there on the attract screen";
+    start();
+    session.dispatch(intent::OpenHelp {});
+    session.dispatch(intent::AskDeskHelp {});
+    ASSERT_TRUE(session.desk_ticket());
+    EXPECT_EQ(session.desk_ticket()->number, "A 001");
+    EXPECT_EQ(session.desk_ticket()->print, PrintStatus::Printing);
+    auto today = clock.today();
+    EXPECT_EQ(store.desk_days, (std::vector<int> { today.year * 10000 + today.month * 100 + today.day }));
+    ASSERT_EQ(printer.submitted.size(), 1U);
+    EXPECT_EQ(printer.submitted[0].desk_number, "A 001");
+    EXPECT_TRUE(printer.submitted[0].code.text().empty()) << "a ticket carries no tracking code";
+
+    session.dispatch(intent::AskDeskHelp {});
+    EXPECT_EQ(printer.submitted.size(), 1U) << "one number per visit";
+    session.dispatch(intent::PrintFinished { printer.jobs[0], PrintOutcome::Printed });
+    EXPECT_EQ(session.desk_ticket()->print, PrintStatus::Printed);
+    EXPECT_EQ(session.runner()->demarche().id, "signalement") << "the démarche goes on meanwhile";
+
+    session.dispatch(intent::EndSession {});
+    EXPECT_FALSE(session.desk_ticket()) << "the next resident takes their own";
+    start();
+    session.dispatch(intent::PrinterChanged { printer_state_of({ PrinterProblem::OutOfPaper }) });
+    session.dispatch(intent::AskDeskHelp {});
+    EXPECT_EQ(session.desk_ticket()->number, "A 002");
+    EXPECT_EQ(session.desk_ticket()->print, PrintStatus::Failed) << "said at once: remember the number";
+    EXPECT_EQ(session.desk_ticket()->outcome, PrintOutcome::OutOfPaper);
+}
+
+TEST_F(SessionTest, ADeskTicketThatNeverPrintsIsSaidToHaveFailed)
+{
+    start();
+    session.dispatch(intent::AskDeskHelp {});
+    ASSERT_EQ(session.next_deadline(), clock.monotonic() + SessionConfig {}.print_timeout);
+    wait(SessionConfig {}.print_timeout);
+    EXPECT_EQ(session.desk_ticket()->print, PrintStatus::Failed);
+    // A late answer about it is still taken.
+    session.dispatch(intent::PrintFinished { printer.jobs[0], PrintOutcome::Printed });
+    EXPECT_EQ(session.desk_ticket()->print, PrintStatus::Printed);
+}
+
+TEST_F(SessionTest, WithoutANumberTheResidentIsStillSentToTheDesk)
+{
+    start();
+    store.fail_with = "store.disk_full";
+    session.dispatch(intent::AskDeskHelp {});
+    ASSERT_TRUE(session.desk_ticket());
+    EXPECT_TRUE(session.desk_ticket()->number.empty());
+    EXPECT_TRUE(printer.submitted.empty());
 }
 
 TEST_F(SessionTest, CountdownRedrawsOncePerSecondNotOncePerTick)
