@@ -1,7 +1,9 @@
 // `kioskctl card read`: reads the identity document on a reader, as the
 // kiosk does, and prints what DG1 holds as JSON, for a technician checking
 // a reader or a card. Personal data goes to the technician's terminal and
-// nowhere else: nothing is logged or kept.
+// nowhere else: nothing is logged or kept. `kioskctl card badge` prints the
+// UID of the badge on the reader, which the technician enters when
+// provisioning that agent.
 #include "commands.hpp"
 
 #include "drivers/card/card_service.hpp"
@@ -22,6 +24,7 @@ namespace {
 constexpr char const* card_usage = R"(Usage:
   kioskctl card read [--mrz LINES | --doc NUMBER --birth YYMMDD --expiry YYMMDD]
                      [--reader PATTERN | --sim SPECIMEN]
+  kioskctl card badge [--reader PATTERN | --sim badge:UID]
   kioskctl card readers
   kioskctl card specimens
 
@@ -31,6 +34,12 @@ constexpr char const* card_usage = R"(Usage:
                   (YYYY-MM-DD), sex, document number, the number of commands
                   sent and the time taken. Exit status 0 when read, 1 when not
                   (the reason on stderr), 2 on a usage error.
+  card badge      Prints the identifier (UID) of the agent's badge on the
+                  reader, in upper-case hex, as the kiosk reads it: the value
+                  to give when provisioning that agent. Exit status 0 when
+                  read, 1 with a sentence when no badge answers (an identity
+                  card, a contact card, nothing on the reader), 2 on a usage
+                  error.
   card readers    Lists the PC/SC readers pcscd sees.
   card specimens  Lists the simulated documents, with what opens them.
 
@@ -43,7 +52,8 @@ Options:
   --reader PATTERN   The reader whose name contains PATTERN (default: the
                      first). Virtual readers are only used when PATTERN names
                      one ("Virtual PCD").
-  --sim SPECIMEN     Read a simulated document instead (see card specimens).
+  --sim SPECIMEN     Read a simulated card instead (see card specimens); for
+                     card badge, badge:04A1B2C3D4E5F6 is a badge with that UID.
 )";
 
 int usage(std::string const& message)
@@ -90,6 +100,26 @@ int failed(Error const& error)
     std::fprintf(stderr, "kioskctl: card read failed: %s (%s)\n  %s\n", advice(error.code).c_str(), error.code.c_str(),
         error.detail.c_str());
     return 1;
+}
+
+// The card on the first reader whose name holds `pattern`; a virtual one
+// only when the pattern names it.
+Result<std::unique_ptr<card::CardChannel>> connect_reader(std::optional<std::string> const& pattern, std::string& name)
+{
+    auto readers = card::list_readers();
+    if (!readers.ok())
+        return readers.release_error();
+    card::ReaderPolicy policy { pattern.value_or(""), pattern && card::is_virtual_reader(*pattern) };
+    auto chosen = card::choose_reader(readers.value(), policy);
+    if (!chosen)
+        return Error::make("card.no_reader",
+            std::to_string(readers.value().size()) + " reader(s) seen, none matches"
+                + (pattern ? " \"" + *pattern + "\"" : std::string()));
+    name = *chosen;
+    auto connected = card::PcscChannel::connect(*chosen);
+    if (!connected.ok())
+        return connected.release_error();
+    return std::unique_ptr<card::CardChannel>(connected.release_value());
 }
 
 int read(std::vector<std::string_view> const& arguments)
@@ -173,20 +203,10 @@ int read(std::vector<std::string_view> const& arguments)
         channel = connected.release_value();
         reader_name = "simulated";
     } else {
-        auto readers = card::list_readers();
-        if (!readers.ok())
-            return failed(readers.error());
-        card::ReaderPolicy policy { pattern.value_or(""), pattern && card::is_virtual_reader(*pattern) };
-        auto chosen = card::choose_reader(readers.value(), policy);
-        if (!chosen)
-            return failed(Error::make("card.no_reader",
-                std::to_string(readers.value().size()) + " reader(s) seen, none matches"
-                    + (pattern ? " \"" + *pattern + "\"" : std::string())));
-        reader_name = *chosen;
-        auto connected = card::PcscChannel::connect(*chosen);
+        auto connected = connect_reader(pattern, reader_name);
         if (!connected.ok())
             return failed(connected.error());
-        channel = std::move(connected.value());
+        channel = connected.release_value();
     }
 
     auto result = card::read_emrtd(*channel, access, date);
@@ -217,6 +237,71 @@ int read(std::vector<std::string_view> const& arguments)
     return 0;
 }
 
+// Why no badge answered, in the technician's language, after the code.
+std::string no_badge_sentence(std::string const& code)
+{
+    if (code.starts_with("card.sw.") || code == "card.badge.invalid")
+        return "Aucun badge ne répond : la carte posée ne donne pas d'identifiant (une carte d'identité, une "
+               "carte à contact). Posez le badge de l'agent, seul, sur le lecteur.";
+    if (code == "card.removed")
+        return "Aucun badge ne répond : il n'y a pas de carte sur le lecteur, ou elle a bougé. Posez le badge à "
+               "plat et recommencez.";
+    if (code == "card.reader_gone" || code == "card.no_reader")
+        return "Aucun lecteur trouvé : vérifiez le câble USB, puis `kioskctl card readers`.";
+    if (code == "card.no_service")
+        return "Le service des lecteurs de cartes ne répond pas : `systemctl start pcscd`.";
+    return "Le badge n'a pas pu être lu : recommencez, puis essayez un autre lecteur.";
+}
+
+int badge(std::vector<std::string_view> const& arguments)
+{
+    std::optional<std::string> pattern, simulated_name;
+    for (std::size_t i = 0; i < arguments.size(); ++i) {
+        auto argument = arguments[i];
+        if (argument == "--help" || argument == "-h") {
+            std::fputs(card_usage, stdout);
+            return 0;
+        }
+        std::optional<std::string>* into = argument == "--reader" ? &pattern
+            : argument == "--sim"                                 ? &simulated_name
+                                                                  : nullptr;
+        if (!into)
+            return usage("unknown option " + std::string(argument));
+        if (i + 1 >= arguments.size())
+            return usage(std::string(argument) + " needs a value");
+        *into = std::string(arguments[++i]);
+    }
+    if (pattern && simulated_name)
+        return usage("--reader or --sim, not both");
+
+    auto uid = [&]() -> Result<std::string> {
+        if (simulated_name) {
+            card::SimulatedReader simulated(nullptr);
+            if (!simulated.insert(*simulated_name))
+                return Error::make("card.unknown_specimen", "no such simulated card");
+            auto channel = simulated.connect();
+            if (!channel.ok())
+                return channel.release_error();
+            return card::read_badge_uid(*channel.value());
+        }
+        std::string reader_name;
+        auto channel = connect_reader(pattern, reader_name);
+        if (!channel.ok())
+            return channel.release_error();
+        return card::read_badge_uid(*channel.value());
+    }();
+    if (!uid.ok()) {
+        if (uid.error().code == "card.unknown_specimen")
+            return usage("no simulated card named " + *simulated_name
+                + " (see `kioskctl card specimens`, or badge:04A1B2C3D4E5F6)");
+        std::fprintf(stderr, "kioskctl: %s\n  %s: %s\n", no_badge_sentence(uid.error().code).c_str(),
+            uid.error().code.c_str(), uid.error().detail.c_str());
+        return 1;
+    }
+    std::printf("%s\n", uid.value().c_str());
+    return 0;
+}
+
 int readers()
 {
     auto readers = card::list_readers();
@@ -239,6 +324,8 @@ int list_specimens()
                 display_date(parse_date_digits(specimen.birth_digits).value()).c_str(),
                 display_date(parse_date_digits(specimen.expiry_digits).value()).c_str());
     }
+    std::printf(
+        "%-18s %s\n", "badge:UID", "an agent's badge with that UID, 4 to 10 bytes in hex (badge:04A1B2C3D4E5F6)");
     return 0;
 }
 
@@ -247,9 +334,11 @@ int list_specimens()
 int card_command(std::vector<std::string_view> const& arguments)
 {
     if (arguments.empty())
-        return usage("card needs a sub-command: read, readers, specimens");
+        return usage("card needs a sub-command: read, badge, readers, specimens");
     if (arguments[0] == "read")
         return read({ arguments.begin() + 1, arguments.end() });
+    if (arguments[0] == "badge")
+        return badge({ arguments.begin() + 1, arguments.end() });
     if (arguments[0] == "readers")
         return readers();
     if (arguments[0] == "specimens")

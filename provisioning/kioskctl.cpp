@@ -21,6 +21,7 @@ using namespace guichet;
 constexpr char const* usage_text = R"(Usage:
   kioskctl catalogue check PATH [--orientation FILE] [--quiet]
   kioskctl card read [--mrz LINES | --doc N --birth YYMMDD --expiry YYMMDD] [--reader PATTERN]
+  kioskctl card badge [--reader PATTERN]
   kioskctl card readers | specimens
   kioskctl printer status | test [--printer QUEUE]
   kioskctl enroll --hub URL --code CODE [--ca FILE] [--data DIR]
@@ -32,8 +33,8 @@ Commands:
                     démarche file (checked against the orientation.json beside
                     it, or FILE). Prints every error as FILE: JSON-PATH: REASON,
                     then a summary. Exit status: 0 if sound, 1 if not.
-  card              Read an ID card's chip as the kiosk does (`kioskctl card
-                    --help`).
+  card              Read an ID card's chip as the kiosk does, or the UID of an
+                    agent's badge (`kioskctl card --help`).
   printer           The receipt printer's state, and a test receipt
                     (`kioskctl printer --help`).
   enroll            Enroll this kiosk with its hub (`kioskctl enroll --help`).

@@ -334,7 +334,7 @@ int push(Options const& options)
                                    std::lock_guard lock(mutex);
                                    seen = state;
                                },
-                {}, {}, {} });
+                {}, {}, {}, {} });
         auto const deadline = std::chrono::steady_clock::now() + std::chrono::seconds(options.timeout_seconds);
         while (std::chrono::steady_clock::now() < deadline) {
             left = depth();

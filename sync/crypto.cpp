@@ -337,6 +337,14 @@ bool verify_password(std::string_view hash, std::string_view password)
     return crypto_pwhash_str_verify(terminated.c_str(), password.data(), password.size()) == 0;
 }
 
+std::string random_digits(std::size_t count)
+{
+    std::string digits;
+    for (std::size_t i = 0; i < count; ++i)
+        digits.push_back(static_cast<char>('0' + randombytes_uniform(10)));
+    return digits;
+}
+
 std::string random_code(std::size_t groups)
 {
     // 31 symbols: no 0/O, 1/I/L, which a technician would misread.

@@ -129,5 +129,7 @@ std::string random_hex(std::size_t size);
 // Random text for people to type: `groups` groups of 4 characters from an
 // alphabet without 0/O, 1/I/L, joined by '-' ("K7QP-3HXM-WN4R").
 std::string random_code(std::size_t groups);
+// `count` random decimal digits, each uniform: a PIN.
+std::string random_digits(std::size_t count);
 
 }

@@ -155,6 +155,11 @@ Result<void> Statement::bind(int index, std::optional<std::int64_t> value)
     return value ? bind(index, *value) : bind_null(index);
 }
 
+Result<void> Statement::bind(int index, std::optional<std::string> const& text)
+{
+    return text ? bind(index, std::string_view(*text)) : bind_null(index);
+}
+
 Result<Step> Statement::step()
 {
     int result = sqlite3_step(m_statement);

@@ -60,6 +60,7 @@ public:
     Result<void> bind_null(int index);
     // Binds the value, or NULL when there is none.
     Result<void> bind(int index, std::optional<std::int64_t> value);
+    Result<void> bind(int index, std::optional<std::string> const& text);
 
     Result<Step> step();
     // Makes the statement ready to run again; bound values stay.

@@ -130,6 +130,7 @@ public:
             if (now >= m_next_catalogue) {
                 pull_catalogue();
                 pull_slots();
+                pull_agents();
             }
             auto next = std::min({ m_next_push, m_next_heartbeat, m_next_catalogue });
             if (!m_store)
@@ -403,6 +404,38 @@ private:
             m_shared.callbacks.on_slots(text);
     }
 
+    // The site's agents: pulled with the catalogue, so a disabled agent is
+    // forgotten within its period (15 minutes).
+    void pull_agents()
+    {
+        auto const& file = m_shared.settings.agents_file;
+        if (file.empty())
+            return;
+        std::map<std::string, std::string> headers;
+        if (!m_agents_etag.empty())
+            headers["If-None-Match"] = m_agents_etag;
+        auto response = ask("GET", "/v1/agents", {}, headers);
+        if (!response || response->status == 304)
+            return;
+        if (!response->ok()) {
+            note_refusal_or_failure(*response);
+            return;
+        }
+        auto answer = Json::parse(response->body, nullptr, false);
+        if (!answer.is_object() || !answer.contains("agents") || !answer["agents"].is_array()) {
+            log(LogLevel::Error, "sync", "the hub's list of agents is refused: not {\"agents\": [...]}");
+            return;
+        }
+        if (auto written = write_private_file(file, response->body); !written.ok()) {
+            log(LogLevel::Error, "sync", "the list of agents cannot be kept: " + written.error().detail);
+            return;
+        }
+        m_agents_etag = response->header("ETag").value_or("");
+        log(LogLevel::Info, "sync", std::to_string(answer["agents"].size()) + " desk agent(s) from the hub");
+        if (m_shared.callbacks.on_agents)
+            m_shared.callbacks.on_agents(response->body);
+    }
+
     // Checks the signature, then the catalogue itself, then writes it and
     // swaps <root>/current to it with one rename.
     Result<std::filesystem::path> install_catalogue(HubResponse const& answer)
@@ -543,6 +576,7 @@ private:
     std::map<std::int64_t, Clock::time_point> m_rejected;
     Clock::time_point m_next_push;
     Clock::time_point m_next_heartbeat;
+    std::string m_agents_etag;
     Clock::time_point m_next_catalogue;
     std::string m_catalogue_etag;
     std::string m_refused_etag;

@@ -41,6 +41,9 @@ struct UplinkSettings {
     // The site's appointment week from the hub, kept for the next start
     // (<data>/slots.json); empty: slots are not pulled.
     std::filesystem::path slots_file;
+    // The site's desk agents from the hub, kept for the next start
+    // (<data>/agents.json, 0600); empty: not pulled.
+    std::filesystem::path agents_file;
     std::string software_version { "0.1.0" };
     // 0: as the hub says (at enrollment, then in each heartbeat's answer).
     std::chrono::seconds heartbeat_period { 0 };
@@ -88,6 +91,9 @@ public:
         // A new appointment week (creneaux.json format), checked, and
         // already written to slots_file.
         std::function<void(std::string const& schedule)> on_slots;
+        // The site's agents changed (GET /v1/agents's body), already
+        // written to agents_file.
+        std::function<void(std::string const& agents)> on_agents;
     };
 
     Uplink(KioskIdentity identity, UplinkSettings settings, Callbacks callbacks);

@@ -107,6 +107,87 @@ void Screens::desk_help(Canvas& canvas, Session const& session, Rect area, std::
     canvas.text(canvas.fonts().body, line, area.x0 + 40, area.y0 + 175, width - 80, colour::text, Align::Centre);
 }
 
+bool Screens::agent_banner(Canvas& canvas, Session const& session, std::vector<Intent>& out)
+{
+    auto const& agent = session.agent_mode();
+    if (!agent || !agent->consent_at)
+        return false;
+    Rect band { 400, 12, 1320, 138 };
+    canvas.fill(band, acting_colour, 16);
+    canvas.icon(glyph::id_card, band.x0 + 55, 75, colour::on_primary, nullptr, 56);
+    canvas.text_line(canvas.fonts().bold, "Mode agent : " + agent->agent.name, band.x0 + 105, 54,
+        band.x1 - band.x0 - 130, colour::on_primary);
+    if (canvas.button(
+            "agent:leave", "Quitter le mode agent", Rect { 1340, 15, 1890, 135 }, ButtonStyle::Secondary, glyph::close))
+        out.emplace_back(intent::LeaveAgentMode {});
+    return true;
+}
+
+void Screens::agent_gate(Canvas& canvas, Session const& session, std::vector<Intent>& out)
+{
+    auto const& gate = *session.agent_gate();
+    canvas.fill(Rect { 0, 0, screen_width, screen_height }, colour::scrim);
+    Rect panel { 560, 60, 1360, 1020 };
+    canvas.fill(panel, colour::surface, 20);
+    canvas.text(canvas.fonts().title, "Espace agent", panel.x0, 90, panel.x1 - panel.x0, colour::text, Align::Centre);
+    auto who = gate.holder ? "Bonjour " + gate.holder->name + ". Tapez votre code."
+                           : std::string("Tapez votre code d'agent.");
+    canvas.text(canvas.fonts().body, who, panel.x0 + 40, 170, panel.x1 - panel.x0 - 80, colour::text, Align::Centre);
+
+    // One dot a digit: what is typed never shows.
+    std::string dots;
+    for (std::size_t i = 0; i < gate.pin.size(); ++i)
+        dots += i == 0 ? "●" : " ●";
+    canvas.box(Rect { 700, 240, 1220, 330 }, colour::background, colour::primary, 3, 12);
+    if (gate.checking)
+        canvas.text(canvas.fonts().body, "Vérification…", 700, 262, 520, colour::text_muted, Align::Centre);
+    else
+        canvas.text(canvas.fonts().title, dots, 700, 252, 520, colour::primary, Align::Centre);
+    if (gate.error)
+        canvas.text(canvas.fonts().bold, *gate.error, panel.x0 + 40, 345, panel.x1 - panel.x0 - 80, colour::error,
+            Align::Centre);
+
+    // The pad: 1 to 9, then erase, 0, confirm.
+    float const key_w = 200, key_h = 110, gap = 20, left = 960 - (3 * key_w + 2 * gap) / 2, top = 420;
+    for (int i = 0; i < 12; ++i) {
+        Rect key { left + (i % 3) * (key_w + gap), top + (i / 3) * (key_h + gap), 0, 0 };
+        key.x1 = key.x0 + key_w;
+        key.y1 = key.y0 + key_h;
+        if (i == 9) {
+            if (canvas.button("agent:erase", "Effacer", key, ButtonStyle::Secondary))
+                out.emplace_back(intent::AgentPinErase {});
+        } else if (i == 11) {
+            if (canvas.button("agent:submit", "Valider", key, ButtonStyle::Primary, glyph::check))
+                out.emplace_back(intent::AgentPinSubmit {});
+        } else {
+            char digit = i == 10 ? '0' : static_cast<char>('1' + i);
+            if (canvas.button(std::string("agent:key:") + digit, std::string(1, digit), key, ButtonStyle::Key))
+                out.emplace_back(intent::AgentPinKey { digit });
+        }
+    }
+    if (canvas.button("agent:close", "Fermer", Rect { 760, 930, 1160, 1000 }, ButtonStyle::Secondary, glyph::close))
+        out.emplace_back(intent::CloseAgentGate {});
+}
+
+void Screens::agent_consent(Canvas& canvas, Session const& session, std::vector<Intent>& out)
+{
+    auto const& agent = *session.agent_mode();
+    canvas.fill(Rect { 0, 0, screen_width, screen_height }, colour::scrim);
+    Rect panel { 310, 150, 1610, 930 };
+    float inner = panel.x1 - panel.x0 - 160;
+    canvas.fill(panel, colour::surface, 20);
+    canvas.icon(glyph::id_card, 960, 250, colour::primary);
+    canvas.text(
+        canvas.fonts().title, "Êtes-vous d'accord ?", panel.x0, 320, panel.x1 - panel.x0, colour::text, Align::Centre);
+    // Exactly the text whose hash the mandate records.
+    canvas.text(canvas.fonts().body, agent_consent_text(agent.agent.name), panel.x0 + 80, 410, inner, colour::text,
+        Align::Left);
+    if (canvas.button("agent:accept", "J'accepte", Rect { 420, 760, 940, 890 }, ButtonStyle::Primary, glyph::check))
+        out.emplace_back(intent::AgentConsent { true });
+    if (canvas.button("agent:refuse", "Non merci", Rect { 980, 760, 1500, 890 }, ButtonStyle::Secondary, glyph::close))
+        out.emplace_back(intent::AgentConsent { false });
+}
+
 void Screens::help_ring(Canvas& canvas, Session const& session)
 {
     auto const& pointed = session.assistance().pointed();

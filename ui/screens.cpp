@@ -22,7 +22,8 @@ constexpr Rect primary_action { 1400, 920, 1840, 1050 };
 
 bool Screens::has_overlay(Session const& session) const
 {
-    return session.idle_warning() || session.help_open() || help_overlay_shown(session);
+    return session.idle_warning() || session.help_open() || help_overlay_shown(session) || session.agent_gate()
+        || (session.agent_mode() && !session.agent_mode()->consent_at);
 }
 
 void Screens::wipe()
@@ -99,6 +100,10 @@ void Screens::draw_overlay(Canvas& overlay, Session const& session, std::vector<
         idle_warning(overlay, session, out);
     else if (help_overlay_shown(session))
         help_overlay(overlay, session, out);
+    else if (session.agent_mode() && !session.agent_mode()->consent_at)
+        agent_consent(overlay, session, out);
+    else if (session.agent_gate())
+        agent_gate(overlay, session, out);
     else if (session.help_open())
         help(overlay, session, out);
 }
@@ -117,7 +122,7 @@ void Screens::top_bar(Canvas& canvas, Session const& session, std::vector<Intent
 
     // While a mediator is called or helps, the middle says who, and the
     // right-hand button is the way out of the help.
-    if (help_banner(canvas, session, out))
+    if (help_banner(canvas, session, out) || agent_banner(canvas, session, out))
         return;
 
     std::string where;
@@ -938,6 +943,11 @@ void Screens::help(Canvas& canvas, Session const& session, std::vector<Intent>& 
     }
 
     desk_help(canvas, session, Rect { 460, 470, 1460, 700 }, out);
+
+    // For the desk's agents (agent mode): discreet, in a corner.
+    if (session.agents_known() && !session.agent_mode()
+        && canvas.button("help:agent", "Agent", Rect { 1380, 105, 1545, 185 }, ButtonStyle::Secondary, glyph::id_card))
+        out.emplace_back(intent::OpenAgentGate {});
 
     // During a démarche, a resident who wants to leave must be able to take
     // their answers with them, not wait for the idle wipe.

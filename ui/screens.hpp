@@ -71,6 +71,11 @@ private:
     bool help_overlay_shown(Session const& session) const;
     void help_overlay(Canvas& canvas, Session const& session, std::vector<Intent>& out);
     void consent_panel(Canvas& canvas, Session const& session, std::vector<Intent>& out);
+    // Agent mode: its banner in the top bar, the PIN pad, and the
+    // resident's consent before the agent acts.
+    bool agent_banner(Canvas& canvas, Session const& session, std::vector<Intent>& out);
+    void agent_gate(Canvas& canvas, Session const& session, std::vector<Intent>& out);
+    void agent_consent(Canvas& canvas, Session const& session, std::vector<Intent>& out);
 
     void demarche_tiles(Canvas& canvas, Session const& session, std::vector<Demarche const*> const& demarches,
         float top, std::vector<Intent>& out);

@@ -22,6 +22,20 @@ int nibble(char c)
 
 }
 
+std::optional<Bytes> parse_hex(std::string_view hex)
+{
+    if (hex.size() % 2 != 0)
+        return std::nullopt;
+    Bytes out;
+    for (std::size_t i = 0; i < hex.size(); i += 2) {
+        int high = nibble(hex[i]), low = nibble(hex[i + 1]);
+        if (high < 0 || low < 0)
+            return std::nullopt;
+        out.push_back(static_cast<std::uint8_t>(high << 4 | low));
+    }
+    return out;
+}
+
 Bytes from_hex(std::string_view hex)
 {
     Bytes out;

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <span>
 #include <string>
 #include <string_view>
@@ -16,6 +17,9 @@ using ByteView = std::span<std::uint8_t const>;
 // "0A1b 2C" → {0x0A, 0x1B, 0x2C}: spaces are skipped. Aborts on anything
 // else than an even number of hex digits: for constants and tests.
 Bytes from_hex(std::string_view hex);
+// The same for text from outside (a badge's UID typed or passed on a command
+// line): nothing when it is not an even number of hex digits (no spaces).
+std::optional<Bytes> parse_hex(std::string_view hex);
 // Upper-case hex without spaces.
 std::string to_hex(ByteView bytes);
 

@@ -99,6 +99,12 @@ ResponseApdu SimulatedCard::read(Bytes const& file, std::size_t offset, std::siz
 
 ResponseApdu SimulatedCard::answer(CommandApdu const& command)
 {
+    // GET DATA of the UID is a reader's pseudo-APDU (badge.hpp): a contact
+    // reader passes it on and the chip refuses it, without leaving its
+    // secure-messaging session, since on a contactless reader the chip
+    // would never have seen it.
+    if (command.cla == 0xFF && command.ins == 0xCA)
+        return { {}, 0x6A81 };
     if (m_faults.not_an_identity_document)
         return { {}, 0x6A82 };
     bool secure = (command.cla & 0x0C) == 0x0C;
@@ -188,6 +194,34 @@ ResponseApdu SimulatedCard::answer_protected(CommandApdu const& plain)
     default:
         return { {}, 0x6D00 };
     }
+}
+
+SimulatedBadge::SimulatedBadge(Bytes uid)
+    : m_uid(std::move(uid))
+{
+}
+
+Result<ResponseApdu> SimulatedBadge::transmit(CommandApdu const& command)
+{
+    if (m_removed)
+        return Error::make("card.removed", "the simulated badge was removed");
+    ++m_commands;
+    auto wire = CommandApdu::decode(command.encode());
+    if (!wire.ok())
+        return ResponseApdu { {}, 0x6700 };
+    auto const& decoded = wire.value();
+    if (decoded.cla != 0xFF || decoded.ins != 0xCA)
+        return ResponseApdu { {}, 0x6A82 };
+    if (decoded.p1 != 0x00 || decoded.p2 != 0x00)
+        return ResponseApdu { {}, 0x6A81 }; // the ATS or other data: not simulated
+    // PC/SC Part 3: Le 00 is the whole UID, a shorter Le is told the
+    // right one, a longer one gets the UID and "end of data".
+    auto le = decoded.le.value_or(256);
+    if (le == 256 || le == m_uid.size())
+        return ResponseApdu { m_uid, sw_ok };
+    if (le < m_uid.size())
+        return ResponseApdu { {}, static_cast<std::uint16_t>(0x6C00 | m_uid.size()) };
+    return ResponseApdu { m_uid, 0x6282 };
 }
 
 }

@@ -4,7 +4,8 @@
 // (`--card=sim`) and the unit tests read it. It can also misbehave on
 // purpose: be pulled out after so many commands, answer slowly, corrupt a
 // MAC, hold a DG1 whose check digits are wrong, or not be an identity
-// document at all.
+// document at all. Beside it, a simulated agent's badge, which only gives
+// its UID.
 #pragma once
 
 #include "bac.hpp"
@@ -74,6 +75,26 @@ private:
     bool m_removed { false };
     Bytes const* m_current { nullptr };
     std::optional<bac::ChipChannel> m_session;
+    std::uint32_t m_commands { 0 };
+};
+
+// An agent's badge on a contactless reader: the reader answers GET DATA
+// (FF CA 00 00, badge.hpp) with the badge's UID, and the card answers
+// everything else as a card without an ICAO application does (6A82). The
+// identity documents above answer that GET DATA with 6A81, as an ICAO chip
+// behind a contact reader does, so the kiosk can ask whatever lies there.
+class SimulatedBadge final : public CardChannel {
+public:
+    explicit SimulatedBadge(Bytes uid);
+
+    Result<ResponseApdu> transmit(CommandApdu const& command) override;
+
+    std::uint32_t commands() const { return m_commands; }
+    void remove() { m_removed = true; }
+
+private:
+    Bytes m_uid;
+    bool m_removed { false };
     std::uint32_t m_commands { 0 };
 };
 

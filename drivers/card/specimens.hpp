@@ -27,6 +27,12 @@ struct Specimen {
 std::vector<Specimen> const& specimens();
 Specimen const* find_specimen(std::string_view name);
 
+// Not a specimen but a card of the desk: "badge:04A1B2C3D4E5F6" names an
+// agent's badge with that UID (4 to 10 bytes of hex), for `card insert` in
+// a scenario and the demo. UIDs are chosen by whoever writes the scenario:
+// nothing here is a real badge either.
+inline constexpr std::string_view badge_prefix = "badge:";
+
 // Builds MRZs with their check digits, for specimens and tests. Fields are
 // given without fillers; they are padded and truncated to their widths.
 std::string td1_mrz(std::string_view code, std::string_view state, std::string_view number, std::string_view birth,

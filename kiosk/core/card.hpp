@@ -40,6 +40,12 @@ class CardReader {
 public:
     virtual ~CardReader() = default;
     virtual void read(mrz::AccessKey const& access, CardReadId id) = 0;
+    // Reads the identifier of the card on the reader as an agent's badge:
+    // a contactless card's UID (PC/SC's GET DATA, FF CA 00 00 00), in
+    // upper-case hex. Returns at once; the answer comes as an
+    // intent::BadgeRead with the same id, its badge empty when the card
+    // has no identifier to give (an ID card's chip, a contact card) or left.
+    virtual void read_badge(CardReadId id) = 0;
 };
 
 }

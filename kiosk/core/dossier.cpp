@@ -20,6 +20,14 @@ std::string Dossier::to_json(std::string const& tracking_code) const
                 { "accepted_at", help.accepted_at }, { "control_granted", help.control_granted },
                 { "personal_shared", help.personal_shared }, { "actions", help.actions } });
     }
+    if (mandate) {
+        json["assistance"]["mandate"] = {
+            { "agent", { { "id", mandate->agent.id }, { "name", mandate->agent.name } } },
+            { "scope", { { "demarche", mandate->demarche_id } } },
+            { "duration", { { "kind", "session" }, { "from", mandate->started_at } } },
+            { "consent", { { "text_sha256", mandate->consent_sha256 }, { "given_at", mandate->consent_at } } },
+        };
+    }
     return json.dump();
 }
 
@@ -48,6 +56,7 @@ void Dossier::wipe()
         guichet::wipe(help.mediator);
     }
     remote_help.clear();
+    mandate.reset();
 }
 
 }

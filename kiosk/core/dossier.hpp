@@ -1,11 +1,13 @@
 // A dossier: what a resident confirmed, as it leaves the kiosk.
 #pragma once
 
+#include "agent.hpp"
 #include "help.hpp"
 
 #include <nlohmann/json.hpp>
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -25,6 +27,8 @@ struct Dossier {
     // central services see that someone else acted on the kiosk, and with
     // the resident's consent or not.
     std::vector<HelpRecord> remote_help;
+    // An agent finished it for the resident (agent.hpp): the mandate.
+    std::optional<Mandate> mandate;
 
     // The dossier as the central services receive it (JSON), with the
     // tracking code the kiosk gave it.

@@ -130,7 +130,8 @@ void Session::dispatch(Intent const& intent)
         || std::holds_alternative<intent::CatalogueArrived>(intent)
         || std::holds_alternative<intent::SlotsArrived>(intent)
         || std::holds_alternative<intent::HelpNewsArrived>(intent)
-        || std::holds_alternative<intent::HelpLineChanged>(intent);
+        || std::holds_alternative<intent::HelpLineChanged>(intent) || std::holds_alternative<intent::BadgeRead>(intent)
+        || std::holds_alternative<intent::AgentChecked>(intent);
     bool is_raw_touch = std::holds_alternative<intent::Activity>(intent);
     if (is_raw_touch) {
         if (!m_idle_warning_since)
@@ -142,6 +143,8 @@ void Session::dispatch(Intent const& intent)
             ++m_revision;
         }
     }
+    if (!is_time)
+        m_agent_activity = m_clock.monotonic();
     std::visit([this](auto const& i) { handle(i); }, intent);
 }
 
@@ -169,7 +172,9 @@ std::optional<Millis> Session::next_deadline() const
         if (m_screen == Screen::Status && m_follow_up && m_follow_up->pending)
             return std::min(idle, m_status_asked_at + m_config.status_timeout);
         if (m_desk_ticket && m_desk_ticket->print == PrintStatus::Printing)
-            return std::min(idle, m_desk_print_started + m_config.print_timeout);
+            idle = std::min(idle, m_desk_print_started + m_config.print_timeout);
+        if (m_agent)
+            idle = std::min(idle, m_agent_activity + m_config.agent_idle);
         return idle;
     }
     // While the countdown shows, wake at each whole second so it moves, and
@@ -633,7 +638,12 @@ void Session::handle(intent::Confirm const&)
         m_runner->answers_json(),
         m_runner->chosen_slots(),
         m_assistance.records(),
+        std::nullopt,
     };
+    // Finished by an agent for the resident, who accepted: the mandate.
+    if (agent_acting())
+        dossier.mandate = Mandate { m_agent->agent, demarche.id, m_agent->started_at, m_agent->consent_sha256,
+            *m_agent->consent_at };
     auto saved = m_store.save(dossier);
     dossier.wipe();
     if (!saved) {
@@ -755,6 +765,141 @@ void Session::handle(intent::AskDeskHelp const&)
     m_printer.submit(make_desk_ticket(m_config.receipt, m_desk_ticket->number, m_clock.unix_seconds()), m_desk_job);
 }
 
+// [SECTION] Agent mode
+
+bool Session::agent_locked() const
+{
+    return m_agent_locked_until && m_clock.monotonic() < *m_agent_locked_until;
+}
+
+void Session::handle(intent::OpenAgentGate const&)
+{
+    if (m_screen == Screen::Attract || !agents_known() || m_agent)
+        return;
+    m_help_open = false;
+    m_agent_gate.emplace();
+    if (agent_locked())
+        m_agent_gate->error = "Trop de codes faux : le mode agent est bloqué pendant 15 minutes.";
+    ++m_revision;
+}
+
+void Session::handle(intent::CloseAgentGate const&)
+{
+    if (!m_agent_gate)
+        return;
+    guichet::wipe(m_agent_gate->pin);
+    m_agent_gate.reset();
+    ++m_revision;
+}
+
+void Session::handle(intent::BadgeRead const& read)
+{
+    if (read.id != m_badge_read || read.badge.empty() || !m_agents || m_agent)
+        return;
+    auto holder = m_agents->badge_holder(read.badge);
+    if (!holder)
+        return;
+    // The agent is named on the pad; a badge alone opens nothing.
+    if (m_screen == Screen::Attract)
+        m_screen = Screen::Home;
+    m_help_open = false;
+    m_agent_gate.emplace();
+    m_agent_gate->holder = std::move(holder);
+    if (agent_locked())
+        m_agent_gate->error = "Trop de codes faux : le mode agent est bloqué pendant 15 minutes.";
+    ++m_revision;
+}
+
+void Session::handle(intent::AgentPinKey const& key)
+{
+    if (!m_agent_gate || m_agent_gate->checking || key.digit < '0' || key.digit > '9' || m_agent_gate->pin.size() >= 8)
+        return;
+    m_agent_gate->pin.push_back(key.digit);
+    m_agent_gate->error.reset();
+    ++m_revision;
+}
+
+void Session::handle(intent::AgentPinErase const&)
+{
+    if (!m_agent_gate || m_agent_gate->checking || m_agent_gate->pin.empty())
+        return;
+    m_agent_gate->pin.pop_back();
+    ++m_revision;
+}
+
+void Session::handle(intent::AgentPinSubmit const&)
+{
+    if (!m_agent_gate || m_agent_gate->checking || m_agent_gate->pin.size() < 4 || !m_agents)
+        return;
+    ++m_revision;
+    if (agent_locked()) {
+        guichet::wipe(m_agent_gate->pin);
+        m_agent_gate->pin.clear();
+        m_agent_gate->error = "Trop de codes faux : le mode agent est bloqué pendant 15 minutes.";
+        return;
+    }
+    m_agent_gate->checking = true;
+    m_agent_gate->error.reset();
+    std::string pin = m_agent_gate->pin;
+    guichet::wipe(m_agent_gate->pin);
+    m_agent_gate->pin.clear();
+    m_agents->check(m_agent_gate->holder ? m_agent_gate->holder->id : std::string(), std::move(pin), ++m_agent_checks);
+}
+
+void Session::handle(intent::AgentChecked const& checked)
+{
+    if (!m_agent_gate || !m_agent_gate->checking || checked.id != m_agent_checks)
+        return;
+    ++m_revision;
+    m_agent_gate->checking = false;
+    if (!checked.agent) {
+        ++m_wrong_pins;
+        if (m_wrong_pins >= m_config.agent_tries) {
+            m_wrong_pins = 0;
+            m_agent_locked_until = m_clock.monotonic() + m_config.agent_lockout;
+            log(LogLevel::Warning, "agent", "too many wrong PINs: agent mode locked");
+            m_agent_gate->error = "Trop de codes faux : le mode agent est bloqué pendant 15 minutes.";
+            return;
+        }
+        int left = m_config.agent_tries - m_wrong_pins;
+        m_agent_gate->error = "Code faux. Encore " + std::to_string(left) + " essai" + (left > 1 ? "s." : ".");
+        return;
+    }
+    m_wrong_pins = 0;
+    m_agent_gate.reset();
+    m_agent = AgentMode { *checked.agent, m_clock.unix_seconds(), checked.consent_sha256, std::nullopt };
+    m_agent_activity = m_clock.monotonic();
+    // The agent's id, not the resident's: who acted is what the log is for.
+    log(LogLevel::Info, "agent", "agent mode opened by " + checked.agent->id);
+}
+
+void Session::handle(intent::AgentConsent const& consent)
+{
+    if (!m_agent || m_agent->consent_at)
+        return;
+    ++m_revision;
+    if (!consent.accepted) {
+        leave_agent_mode();
+        return;
+    }
+    m_agent->consent_at = m_clock.unix_seconds();
+}
+
+void Session::handle(intent::LeaveAgentMode const&)
+{
+    if (!m_agent)
+        return;
+    leave_agent_mode();
+    ++m_revision;
+}
+
+void Session::leave_agent_mode()
+{
+    if (m_agent)
+        log(LogLevel::Info, "agent", "agent mode left by " + m_agent->agent.id);
+    m_agent.reset();
+}
+
 void Session::handle(intent::StopRemoteHelp const&)
 {
     if (m_assistance.state() == Assistance::State::Idle)
@@ -823,6 +968,10 @@ void Session::handle(intent::Tick const&)
         log(LogLevel::Warning, "print", "no answer from the printer in time; the resident is told to ask the desk");
         m_print_status = PrintStatus::Failed;
         m_print_outcome = PrintOutcome::Failed;
+        ++m_revision;
+    }
+    if (m_agent && now - m_agent_activity >= m_config.agent_idle) {
+        leave_agent_mode();
         ++m_revision;
     }
     if (m_desk_ticket && m_desk_ticket->print == PrintStatus::Printing
@@ -903,6 +1052,12 @@ void Session::end_session()
     m_idle_warning_since.reset();
     m_help_open = false;
     m_desk_ticket.reset();
+    // Agent mode ends with the visit; the count of wrong PINs and a lock
+    // do not.
+    leave_agent_mode();
+    if (m_agent_gate)
+        guichet::wipe(m_agent_gate->pin);
+    m_agent_gate.reset();
     // The help ends with the session: the mediator sees it end, and
     // nothing of it stays here.
     m_assistance.forget();
@@ -1360,6 +1515,9 @@ void Session::handle(intent::ReaderChanged const& changed)
 void Session::handle(intent::CardPresence const& presence)
 {
     m_card_present = presence.present;
+    // Outside the card flow, a card laid may be an agent's badge.
+    if (presence.present && m_card_reader && m_agents && !m_agent && !(m_card && m_screen == Screen::Card))
+        m_card_reader->read_badge(m_badge_read = ++m_card_reads);
     if (m_card && m_screen == Screen::Card && presence.present) {
         // Laid on the reader when asked, or again after being pulled out.
         bool again = m_card->stage == CardStage::Failed && m_card->failure == CardFailure::Removed;

@@ -17,6 +17,7 @@
 // everything personal it held.
 #pragma once
 
+#include "agent.hpp"
 #include "assistance.hpp"
 #include "card.hpp"
 #include "catalogue.hpp"
@@ -184,6 +185,32 @@ struct CardReadFinished {
     CardData data;
     CardFailure failure { CardFailure::Unreadable };
 };
+// Agent mode (agent.hpp): "Agent" on the help panel opens the PIN pad; so
+// does an agent's badge laid on the reader. The pad's keys, and its answer.
+struct OpenAgentGate { };
+struct CloseAgentGate { };
+struct AgentPinKey {
+    char digit;
+};
+struct AgentPinErase { };
+struct AgentPinSubmit { };
+struct AgentChecked {
+    AgentCheckId id;
+    std::optional<AgentIdentity> agent; // none: a wrong PIN
+    std::string consent_sha256;
+};
+// The resident's answer on the agent's consent screen.
+struct AgentConsent {
+    bool accepted;
+};
+// "Quitter le mode agent".
+struct LeaveAgentMode { };
+// The end of a CardReader::read_badge: the card's identifier, upper-case
+// hex ("04A1B2C3D4E5F6"), or empty when it gave none.
+struct BadgeRead {
+    CardReadId id;
+    std::string badge;
+};
 }
 
 using Intent = std::variant<intent::Activity, intent::StillHere, intent::OpenTheme, intent::OpenSituations,
@@ -193,7 +220,9 @@ using Intent = std::variant<intent::Activity, intent::StillHere, intent::OpenThe
     intent::ReaderChanged, intent::CardPresence, intent::CardReadProgress, intent::CardReadFinished,
     intent::PrinterChanged, intent::StatusAnswered, intent::CatalogueArrived, intent::SlotsArrived,
     intent::AskRemoteHelp, intent::StopRemoteHelp, intent::HelpNewsArrived, intent::GrantControl, intent::RefuseControl,
-    intent::TakeBackControl, intent::DismissHelpNote, intent::HelpLineChanged, intent::AskDeskHelp>;
+    intent::TakeBackControl, intent::DismissHelpNote, intent::HelpLineChanged, intent::AskDeskHelp, intent::BadgeRead,
+    intent::OpenAgentGate, intent::CloseAgentGate, intent::AgentPinKey, intent::AgentPinErase, intent::AgentPinSubmit,
+    intent::AgentChecked, intent::AgentConsent, intent::LeaveAgentMode>;
 
 struct SessionConfig {
     Millis idle_warning_after { 45'000 };
@@ -224,6 +253,30 @@ struct SessionConfig {
     // The letter of this kiosk's desk tickets ("A 017"): two kiosks of a
     // site that share a desk take different letters.
     std::string desk_prefix { "A" };
+    // Agent mode leaves after this long without a touch; so many wrong PINs
+    // in a row lock it for agent_lockout.
+    Millis agent_idle { 120'000 };
+    int agent_tries { 5 };
+    Millis agent_lockout { 900'000 };
+};
+
+// The PIN pad while it is open: whose badge was laid (if one was), the
+// digits typed so far (wiped once sent), and what went wrong.
+struct AgentGate {
+    std::optional<AgentIdentity> holder;
+    std::string pin;
+    bool checking { false };
+    std::optional<std::string> error;
+};
+
+// Agent mode while it lasts.
+struct AgentMode {
+    AgentIdentity agent;
+    std::int64_t started_at { 0 };
+    std::string consent_sha256;
+    // When the resident accepted; until then the consent screen shows and
+    // the agent has no power.
+    std::optional<std::int64_t> consent_at;
 };
 
 // Where the card flow stands, for the screens. Everything in it is personal
@@ -292,6 +345,13 @@ public:
     // The line to remote mediators; null: only the desk is offered.
     void set_help_line(HelpLine* line) { m_assistance.set_line(line); }
     Assistance const& assistance() const { return m_assistance; }
+    // The site's agents; null: agent mode is not offered.
+    void set_agent_directory(AgentDirectory* agents) { m_agents = agents; }
+    bool agents_known() const { return m_agents && m_agents->size() > 0; }
+    std::optional<AgentGate> const& agent_gate() const { return m_agent_gate; }
+    std::optional<AgentMode> const& agent_mode() const { return m_agent; }
+    // Agent mode with the resident's consent: the agent's powers apply.
+    bool agent_acting() const { return m_agent && m_agent->consent_at; }
     // The desk ticket taken in this session, if any.
     std::optional<DeskTicket> const& desk_ticket() const { return m_desk_ticket; }
     // The mediator's taps and typing to apply through the touch path now
@@ -397,6 +457,17 @@ private:
     void handle(intent::DismissHelpNote const&);
     void handle(intent::HelpLineChanged const&);
     void handle(intent::AskDeskHelp const&);
+    void handle(intent::BadgeRead const&);
+    void handle(intent::OpenAgentGate const&);
+    void handle(intent::CloseAgentGate const&);
+    void handle(intent::AgentPinKey const&);
+    void handle(intent::AgentPinErase const&);
+    void handle(intent::AgentPinSubmit const&);
+    void handle(intent::AgentChecked const&);
+    void handle(intent::AgentConsent const&);
+    void handle(intent::LeaveAgentMode const&);
+    void leave_agent_mode();
+    bool agent_locked() const;
     // Between sessions: what arrived meanwhile replaces what was in use.
     void take_arrivals();
     // The card flow's share of the editing intents, while Screen::Card.
@@ -461,6 +532,14 @@ private:
     std::optional<std::string> m_save_error;
     std::optional<std::string> m_save_error_code;
     std::optional<DeskTicket> m_desk_ticket;
+    AgentDirectory* m_agents { nullptr };
+    std::optional<AgentGate> m_agent_gate;
+    std::optional<AgentMode> m_agent;
+    Millis m_agent_activity { 0 };
+    AgentCheckId m_agent_checks { 0 };
+    CardReadId m_badge_read { 0 };
+    int m_wrong_pins { 0 };
+    std::optional<Millis> m_agent_locked_until;
     PrintJobId m_desk_job { 0 };
     Millis m_desk_print_started { 0 };
     CardReader* m_card_reader { nullptr };

@@ -12,6 +12,7 @@
 #include "kiosk/core/slots.hpp"
 #include "kiosk/main/options.hpp"
 #include "kiosk/main/system_clock.hpp"
+#include "sync/agent_directory.hpp"
 #include "sync/help_channel.hpp"
 #include "sync/identity.hpp"
 #include "sync/sqlite_store.hpp"
@@ -348,6 +349,11 @@ public:
                             + std::to_string(read.elapsed.count() / 1000) + " ms");
                     m_postbox.post(intent::CardReadFinished { id, make_card_data(std::move(read.data)), {} });
                     read.wipe();
+                },
+                [this](CardReadId id, std::string uid) {
+                    // The service has logged why when it is empty; the UID
+                    // itself names an agent and is never logged.
+                    m_postbox.post(intent::BadgeRead { id, std::move(uid) });
                 } });
     }
 
@@ -365,9 +371,13 @@ public:
         if (!m_simulated)
             return Error::make("card.not_simulated", "the card reader is not the simulated one (--card sim)");
         if (verb == "insert") {
-            if (!m_simulated->insert(name))
+            if (!m_simulated->insert(name)) {
+                if (name.starts_with(card::badge_prefix))
+                    return Error::make(
+                        "card.unknown_specimen", "a badge's UID is 4 to 10 bytes in hex, as in badge:04A1B2C3D4E5F6");
                 return Error::make(
                     "card.unknown_specimen", "no specimen named '" + name + "' (kioskctl card specimens)");
+            }
         } else if (verb == "remove") {
             m_simulated->remove();
         } else if (verb == "unplug" || verb == "plug") {
@@ -503,6 +513,20 @@ int main(int argc, char** argv)
     if (!printers)
         return fail(printers.error().detail);
 
+    // The site's desk agents, for agent mode: as last pulled from the hub,
+    // then as the uplink pulls them again.
+    std::unique_ptr<HubAgentDirectory> agents;
+    if (identity) {
+        agents = std::make_unique<HubAgentDirectory>(
+            [&postbox](AgentCheckId id, std::optional<AgentIdentity> agent, std::string consent) {
+                postbox.post(intent::AgentChecked { id, std::move(agent), std::move(consent) });
+            });
+        if (std::filesystem::exists(options.data / "agents.json")) {
+            if (auto loaded = agents->load_file(options.data / "agents.json"); !loaded)
+                log(LogLevel::Error, "agent", "the kept list of agents does not load: " + loaded.error().code);
+        }
+    }
+
     // The uplink pushes the outbox to the hub on threads of its own.
     std::unique_ptr<Uplink> uplink;
     if (identity && !store_error) {
@@ -510,6 +534,7 @@ int main(int argc, char** argv)
         settings.store_path = options.data / "kiosk.db";
         settings.catalogue_root = options.data / "catalogue";
         settings.slots_file = options.data / "slots.json";
+        settings.agents_file = options.data / "agents.json";
         settings.software_version = GUICHET_VERSION;
         uplink = std::make_unique<Uplink>(*identity, settings,
             Uplink::Callbacks {
@@ -535,6 +560,10 @@ int main(int argc, char** argv)
                     if (auto parsed = SlotSchedule::parse(text))
                         postbox.post(intent::SlotsArrived { std::make_shared<SlotSchedule>(parsed.release_value()) });
                 },
+                [&agents](std::string const& text) {
+                    if (auto loaded = agents->load(text); !loaded)
+                        log(LogLevel::Error, "agent", "the hub's list of agents does not load: " + loaded.error().code);
+                },
             });
     }
     // Remote help goes to the hub on the help line's own threads; offered
@@ -558,6 +587,7 @@ int main(int argc, char** argv)
     Session session(catalogue, clock, outbox, printers.value()->printer(), options.session);
     session.set_card_reader(cards.reader());
     session.set_help_line(help_line.get());
+    session.set_agent_directory(agents.get());
     std::optional<HubTracker> tracker;
     if (uplink) {
         tracker.emplace(*uplink, postbox);

@@ -140,6 +140,23 @@ struct Mediator {
     std::optional<std::int64_t> disabled_at;
 };
 
+// An agent of a site's desk, who may unlock agent-assisted mode on the
+// site's kiosks (issue 7): with their badge on the card reader and their
+// PIN, or with the PIN alone when they have no badge. The kiosks get the
+// site's agents (GET /v1/agents) and check PINs themselves.
+struct Agent {
+    std::string id; // "paul.leroy"
+    std::string display_name; // what the kiosk and the mandate say: "Paul Leroy, agent d'accueil"
+    std::string site_id;
+    // The badge's UID, upper-case hex, as `kioskctl card badge` reads it;
+    // none: the PIN alone unlocks.
+    std::optional<std::string> badge;
+    // libsodium's crypto_pwhash_str (Argon2id) of the PIN.
+    std::string pin_hash;
+    std::int64_t created_at { 0 };
+    std::optional<std::int64_t> disabled_at;
+};
+
 // One line of the help audit log: who did what for which kiosk, when.
 // `detail` is JSON and never holds what was typed into a personal field
 // (Hub's help desk writes it; docs/sync.md, "Help").
@@ -237,6 +254,21 @@ public:
     // Disabled mediators cannot log in; their past lines in the audit log
     // stay. "hub.unknown_mediator"
     virtual Result<void> disable_mediator(std::string_view login, std::int64_t now) = 0;
+
+    // [SECTION] The desk's agents
+
+    // "hub.agent_exists"; "hub.unknown_site"; "hub.badge_taken" when another
+    // agent of the site holds that badge.
+    virtual Result<void> add_agent(Agent const& agent) = 0;
+    virtual Result<std::optional<Agent>> agent(std::string_view id) = 0;
+    // Every agent, disabled ones included, by id; of one site when given.
+    virtual Result<std::vector<Agent>> agents(std::optional<std::string> const& site_id) = 0;
+    // "hub.unknown_agent"
+    virtual Result<void> set_agent_pin(std::string_view id, std::string_view pin_hash) = 0;
+    // "hub.unknown_agent", "hub.badge_taken"
+    virtual Result<void> set_agent_badge(std::string_view id, std::optional<std::string> const& badge) = 0;
+    // Kiosks forget a disabled agent at their next pull. "hub.unknown_agent"
+    virtual Result<void> disable_agent(std::string_view id, std::int64_t now) = 0;
 
     // Returns the entry's id. Durable when it returns, like every write.
     virtual Result<std::int64_t> append_audit(AuditEntry const& entry) = 0;

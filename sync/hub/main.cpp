@@ -11,6 +11,8 @@
 
 #include "sync/protocol.hpp"
 
+#include <sodium.h>
+
 #include <csignal>
 
 #include <cstdio>
@@ -73,6 +75,20 @@ Commands:
                                console sessions.
   audit [--help-id ID] [--kiosk ID]
                                The help audit log, as JSON lines.
+  agent add ID --site SITE --name NAME [--badge UID] [--pin-stdin]
+                               Add a desk agent who may unlock agent mode on
+                               the site's kiosks: with the badge UID
+                               (`kioskctl card badge` reads it) and the PIN,
+                               or the PIN alone without --badge. NAME is what
+                               the kiosk and the mandate say: "Paul Leroy,
+                               agent d'accueil". Prints a new 6-digit PIN
+                               once, or reads one (4 to 8 digits) from
+                               standard input.
+  agent pin ID [--pin-stdin]   Give an agent a new PIN.
+  agent badge ID UID|none      Give an agent a badge, or take it back.
+  agent list [--site SITE]     List the agents.
+  agent disable ID             The site's kiosks forget the agent at their
+                               next pull (within 15 minutes).
 
 Options for every command:
   --data DIR                   The hub's data folder (default $KIOSK_HUB_DATA
@@ -320,6 +336,115 @@ Result<std::string> new_password(Arguments const& arguments, bool& drawn)
     return line;
 }
 
+// A desk agent's PIN: 4 to 8 digits from standard input with --pin-stdin,
+// or 6 drawn and printed once.
+Result<std::string> new_pin(Arguments const& arguments, bool& drawn)
+{
+    drawn = !arguments.flags.contains("pin-stdin");
+    std::string pin;
+    if (drawn) {
+        pin = crypto::random_digits(6);
+        return pin;
+    }
+    int c;
+    while ((c = std::fgetc(stdin)) != EOF && c != '\n')
+        pin.push_back(static_cast<char>(c));
+    if (!pin.empty() && pin.back() == '\r')
+        pin.pop_back();
+    if (pin.size() < 4 || pin.size() > 8 || pin.find_first_not_of("0123456789") != std::string::npos)
+        return Error::make("request.invalid", "a PIN is 4 to 8 digits");
+    return pin;
+}
+
+// A badge as `kioskctl card badge` prints it: 4 to 10 bytes in hex.
+std::optional<std::string> badge_of(std::string text)
+{
+    for (auto& c : text)
+        c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+    if (text.size() < 8 || text.size() > 20 || text.size() % 2 != 0
+        || text.find_first_not_of("0123456789ABCDEF") != std::string::npos)
+        return std::nullopt;
+    return text;
+}
+
+int agent_command(Arguments const& arguments, HubStore& store)
+{
+    auto const& words = arguments.positional;
+    auto set_pin = [&](std::string const& id, bool adding) -> int {
+        bool drawn = false;
+        auto pin = new_pin(arguments, drawn);
+        if (!pin.ok())
+            return failure(pin.error());
+        auto hash = crypto::hash_password(pin.value());
+        if (!hash.ok())
+            return failure(hash.error());
+        if (adding) {
+            auto site = arguments.option("site");
+            auto name = arguments.option("name");
+            if (!site || !name || name->empty())
+                return usage_error("agent add needs --site SITE and --name NAME");
+            std::optional<std::string> badge;
+            if (auto given = arguments.option("badge")) {
+                badge = badge_of(*given);
+                if (!badge)
+                    return usage_error("--badge is the badge's UID in hex, 4 to 10 bytes");
+            }
+            auto added = store.add_agent(Agent { id, *name, *site, badge, hash.value(), protocol::unix_now(), {} });
+            if (!added.ok())
+                return failure(added.error());
+        } else {
+            auto set = store.set_agent_pin(id, hash.value());
+            if (!set.ok())
+                return failure(set.error());
+        }
+        if (drawn) {
+            std::fprintf(stderr, "PIN for %s, shown once:\n", id.c_str());
+            std::printf("%s\n", pin.value().c_str());
+        } else {
+            std::printf(adding ? "agent %s added\n" : "PIN of %s set\n", id.c_str());
+        }
+        sodium_memzero(pin.value().data(), pin.value().size());
+        return 0;
+    };
+    if (words.size() == 3 && words[1] == "add")
+        return set_pin(words[2], true);
+    if (words.size() == 3 && words[1] == "pin")
+        return set_pin(words[2], false);
+    if (words.size() == 4 && words[1] == "badge") {
+        std::optional<std::string> badge;
+        if (words[3] != "none") {
+            badge = badge_of(words[3]);
+            if (!badge)
+                return usage_error("the badge is its UID in hex, 4 to 10 bytes, or none");
+        }
+        auto set = store.set_agent_badge(words[2], badge);
+        if (!set.ok())
+            return failure(set.error());
+        std::printf(badge ? "badge of %s set\n" : "%s has no badge now: the PIN alone\n", words[2].c_str());
+        return 0;
+    }
+    if (words.size() == 2 && words[1] == "list") {
+        auto list = store.agents(arguments.option("site"));
+        if (!list.ok())
+            return failure(list.error());
+        for (auto const& agent : list.value()) {
+            std::printf("%s  %s  %s  %s%s\n", agent.id.c_str(), agent.site_id.c_str(),
+                agent.badge ? "badge" : "PIN alone", agent.display_name.c_str(),
+                agent.disabled_at ? "  (disabled)" : "");
+        }
+        return 0;
+    }
+    if (words.size() == 3 && words[1] == "disable") {
+        auto disabled = store.disable_agent(words[2], protocol::unix_now());
+        if (!disabled.ok())
+            return failure(disabled.error());
+        std::printf("agent %s disabled\n", words[2].c_str());
+        return 0;
+    }
+    return usage_error("agent add ID --site SITE --name NAME [--badge UID] | agent pin ID | agent badge ID UID|none | "
+                       "agent list | agent disable ID");
+}
+
 int mediator_command(Arguments const& arguments, HubStore& store)
 {
     auto const& words = arguments.positional;
@@ -442,6 +567,8 @@ int admin_command(Arguments const& arguments)
     }
     if (command == "mediator")
         return mediator_command(arguments, store);
+    if (command == "agent")
+        return agent_command(arguments, store);
     if (command == "audit") {
         AuditFilter filter;
         filter.help_id = arguments.option("help-id");
@@ -562,7 +689,7 @@ int admin_command(Arguments const& arguments)
 
 int main(int argc, char** argv)
 {
-    auto parsed = parse(argc, argv, { "json", "test-faults", "help", "password-stdin" });
+    auto parsed = parse(argc, argv, { "json", "test-faults", "help", "password-stdin", "pin-stdin" });
     if (!parsed.ok())
         return usage_error(parsed.error().detail);
     auto const& arguments = parsed.value();

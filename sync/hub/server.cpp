@@ -2,6 +2,7 @@
 // HTTP statuses, the fleet page and /metrics.
 #include "server.hpp"
 
+#include "sync/crypto.hpp"
 #include "sync/protocol.hpp"
 
 #include "console.hpp"
@@ -376,6 +377,33 @@ void Server::State::kiosk_routes()
             });
         },
         where);
+
+    // The site's desk agents, for the kiosk to unlock agent mode with: no
+    // badge in clear (its SHA-256), the PIN's Argon2 hash, never a PIN.
+    http->route("GET", "/v1/agents", [this](HttpRequest const& request, HttpResponse& response) {
+        as_kiosk(request, response, [&](Kiosk const& kiosk) {
+            auto agents = hub.store().agents(kiosk.site_id);
+            if (!agents.ok())
+                return send_error(response, agents.error(), hub.now());
+            Json list = Json::array();
+            for (auto const& agent : agents.value()) {
+                if (agent.disabled_at)
+                    continue;
+                list.push_back({ { "id", agent.id }, { "name", agent.display_name },
+                    { "badge_sha256", agent.badge ? Json(crypto::sha256_hex(*agent.badge)) : Json(nullptr) },
+                    { "pin_hash", agent.pin_hash } });
+            }
+            auto body = Json { { "agents", list } }.dump();
+            auto etag = "\"" + crypto::sha256_hex(body) + "\"";
+            response.set_header("ETag", etag);
+            if (request.header("If-None-Match") == etag) {
+                response.status = 304;
+                return;
+            }
+            response.status = 200;
+            response.set_content(body, "application/json");
+        });
+    });
 
     http->route("GET", "/v1/catalogue", [this](HttpRequest const& request, HttpResponse& response) {
         as_kiosk(request, response, [&](Kiosk const&) {

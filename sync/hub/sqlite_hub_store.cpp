@@ -65,6 +65,16 @@ CREATE TABLE IF NOT EXISTS mediator (
     created_at INTEGER NOT NULL,
     disabled_at INTEGER
 );
+CREATE TABLE IF NOT EXISTS agent (
+    id TEXT PRIMARY KEY,
+    display_name TEXT NOT NULL,
+    site_id TEXT NOT NULL REFERENCES site(id),
+    badge TEXT,
+    pin_hash TEXT NOT NULL,
+    created_at INTEGER NOT NULL,
+    disabled_at INTEGER,
+    UNIQUE (site_id, badge)
+);
 CREATE TABLE IF NOT EXISTS help_audit (
     id INTEGER PRIMARY KEY,
     at INTEGER NOT NULL,
@@ -145,6 +155,38 @@ Mediator read_mediator(Statement& row)
 }
 
 constexpr char const* mediator_columns = "login, display_name, role, password_hash, created_at, disabled_at";
+
+// A badge opens agent mode on its site's kiosks for one agent only.
+Result<void> badge_is_free(sqlite::StatementCache& db, std::string const& site_id,
+    std::optional<std::string> const& badge, std::string const& agent_id)
+{
+    if (!badge)
+        return {};
+    auto select = GUICHET_TRY(db.prepare(
+        "SELECT 1 FROM agent WHERE site_id = ?1 AND badge = ?2 AND id <> ?3", "look for the badge's holder"));
+    GUICHET_TRY(select.bind(1, std::string_view(site_id)));
+    GUICHET_TRY(select.bind(2, std::string_view(*badge)));
+    GUICHET_TRY(select.bind(3, std::string_view(agent_id)));
+    if (GUICHET_TRY(select.step()) == Step::Row)
+        return Error::make("hub.badge_taken", "another agent of the site holds this badge");
+    return {};
+}
+
+Agent read_agent(Statement& row)
+{
+    Agent agent;
+    agent.id = row.text_column(0);
+    agent.display_name = row.text_column(1);
+    agent.site_id = row.text_column(2);
+    if (!row.is_null(3))
+        agent.badge = row.text_column(3);
+    agent.pin_hash = row.text_column(4);
+    agent.created_at = row.int64_column(5);
+    agent.disabled_at = row.optional_int64_column(6);
+    return agent;
+}
+
+constexpr char const* agent_columns = "id, display_name, site_id, badge, pin_hash, created_at, disabled_at";
 
 AuditEntry read_audit(Statement& row)
 {
@@ -631,6 +673,103 @@ public:
             GUICHET_TRY(update.step());
             if (sqlite::changes(db.connection()) == 0)
                 return Error::make("hub.unknown_mediator", "no such mediator");
+            return {};
+        });
+    }
+
+    // [SECTION] The desk's agents
+
+    Result<void> add_agent(Agent const& agent) override
+    {
+        return write([agent](sqlite::StatementCache& db) -> Result<void> {
+            auto site = GUICHET_TRY(db.prepare("SELECT 1 FROM site WHERE id = ?1", "find the agent's site"));
+            GUICHET_TRY(site.bind(1, std::string_view(agent.site_id)));
+            if (GUICHET_TRY(site.step()) != Step::Row)
+                return Error::make("hub.unknown_site", "no site " + agent.site_id);
+            GUICHET_TRY(badge_is_free(db, agent.site_id, agent.badge, agent.id));
+            auto insert = GUICHET_TRY(db.prepare(std::string("INSERT INTO agent(") + agent_columns
+                    + ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) ON CONFLICT(id) DO NOTHING",
+                "add an agent"));
+            GUICHET_TRY(insert.bind(1, std::string_view(agent.id)));
+            GUICHET_TRY(insert.bind(2, std::string_view(agent.display_name)));
+            GUICHET_TRY(insert.bind(3, std::string_view(agent.site_id)));
+            GUICHET_TRY(insert.bind(4, agent.badge));
+            GUICHET_TRY(insert.bind(5, std::string_view(agent.pin_hash)));
+            GUICHET_TRY(insert.bind(6, agent.created_at));
+            GUICHET_TRY(insert.bind(7, agent.disabled_at));
+            GUICHET_TRY(insert.step());
+            if (sqlite::changes(db.connection()) == 0)
+                return Error::make("hub.agent_exists", "an agent has this id");
+            return {};
+        });
+    }
+
+    Result<std::optional<Agent>> agent(std::string_view id) override
+    {
+        return read([id](sqlite::StatementCache& db) -> Result<std::optional<Agent>> {
+            auto select = GUICHET_TRY(
+                db.prepare(std::string("SELECT ") + agent_columns + " FROM agent WHERE id = ?1", "find an agent"));
+            GUICHET_TRY(select.bind(1, id));
+            if (GUICHET_TRY(select.step()) != Step::Row)
+                return std::optional<Agent> {};
+            return std::optional<Agent>(read_agent(select));
+        });
+    }
+
+    Result<std::vector<Agent>> agents(std::optional<std::string> const& site_id) override
+    {
+        return read([site_id](sqlite::StatementCache& db) -> Result<std::vector<Agent>> {
+            auto select = GUICHET_TRY(db.prepare(
+                std::string("SELECT ") + agent_columns + " FROM agent WHERE ?1 IS NULL OR site_id = ?1 ORDER BY id",
+                "list agents"));
+            GUICHET_TRY(select.bind(1, site_id));
+            std::vector<Agent> list;
+            while (GUICHET_TRY(select.step()) == Step::Row)
+                list.push_back(read_agent(select));
+            return list;
+        });
+    }
+
+    Result<void> set_agent_pin(std::string_view id, std::string_view pin_hash) override
+    {
+        return write([id = std::string(id), hash = std::string(pin_hash)](sqlite::StatementCache& db) -> Result<void> {
+            auto update = GUICHET_TRY(db.prepare("UPDATE agent SET pin_hash = ?2 WHERE id = ?1", "set an agent's PIN"));
+            GUICHET_TRY(update.bind(1, std::string_view(id)));
+            GUICHET_TRY(update.bind(2, std::string_view(hash)));
+            GUICHET_TRY(update.step());
+            if (sqlite::changes(db.connection()) == 0)
+                return Error::make("hub.unknown_agent", "no such agent");
+            return {};
+        });
+    }
+
+    Result<void> set_agent_badge(std::string_view id, std::optional<std::string> const& badge) override
+    {
+        return write([id = std::string(id), badge](sqlite::StatementCache& db) -> Result<void> {
+            auto site = GUICHET_TRY(db.prepare("SELECT site_id FROM agent WHERE id = ?1", "find an agent's site"));
+            GUICHET_TRY(site.bind(1, std::string_view(id)));
+            if (GUICHET_TRY(site.step()) != Step::Row)
+                return Error::make("hub.unknown_agent", "no such agent");
+            auto site_id = site.text_column(0);
+            GUICHET_TRY(badge_is_free(db, site_id, badge, id));
+            auto update = GUICHET_TRY(db.prepare("UPDATE agent SET badge = ?2 WHERE id = ?1", "set an agent's badge"));
+            GUICHET_TRY(update.bind(1, std::string_view(id)));
+            GUICHET_TRY(update.bind(2, badge));
+            GUICHET_TRY(update.step());
+            return {};
+        });
+    }
+
+    Result<void> disable_agent(std::string_view id, std::int64_t now) override
+    {
+        return write([id = std::string(id), now](sqlite::StatementCache& db) -> Result<void> {
+            auto update = GUICHET_TRY(db.prepare(
+                "UPDATE agent SET disabled_at = COALESCE(disabled_at, ?2) WHERE id = ?1", "disable an agent"));
+            GUICHET_TRY(update.bind(1, std::string_view(id)));
+            GUICHET_TRY(update.bind(2, now));
+            GUICHET_TRY(update.step());
+            if (sqlite::changes(db.connection()) == 0)
+                return Error::make("hub.unknown_agent", "no such agent");
             return {};
         });
     }

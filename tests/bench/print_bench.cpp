@@ -143,7 +143,7 @@ void bench_queue(std::string const& queue, fs::path const& work, int rounds)
     for (int i = 0; i < rounds; ++i) {
         stamps.reset();
         Dossier dossier { "signalement", "1", 1795337102, "fr",
-            nlohmann::ordered_json { { "categorie", "eclairage" }, { "lieu", "12 rue de la Paix" } }, {}, {} };
+            nlohmann::ordered_json { { "categorie", "eclairage" }, { "lieu", "12 rue de la Paix" } }, {}, {}, {} };
         // The confirmation tap: what Session::handle(Confirm) runs.
         auto tap = Clock::now();
         auto code = store->save(dossier);

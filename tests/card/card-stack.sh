@@ -5,6 +5,9 @@
 #   card-stack.sh start  DIR              pcscd up, readers listed, DIR/env written
 #   card-stack.sh insert DIR MRZ88 [TYPE] a card in "Virtual PCD 00 00": an ePass with
 #                                         that MRZ, or TYPE iso7816 (not an ID; MRZ ignored)
+#   card-stack.sh insert DIR - badge UID  an agent's badge: a card that is not an ID, whose
+#                                         reader answers GET DATA (FF CA 00 00 00) with
+#                                         UID (4 to 10 bytes of hex; vicc patch 09)
 #   card-stack.sh remove DIR              the card pulled out
 #   card-stack.sh stop   DIR              everything started here ended (always safe)
 #   card-stack.sh status DIR              readers and card state, as a client sees them
@@ -185,18 +188,27 @@ cmd_start() {
 }
 
 cmd_insert() {
-    local mrz=$1 type=${2:-ePass} pid i
+    local mrz=$1 type=${2:-ePass} uid=${3:-} vicc_type pid i
     load_env
     alive "$dir/pcscd.pid" "$dir/reader.conf.d" || die "pcscd of $dir is not running: run 'card-stack.sh start $dir'"
     alive "$dir/vicc.pid" "$vicc_pattern" \
         && die "a card is already in $reader0 (vicc pid $(cat "$dir/vicc.pid")): remove it first"
+    [[ $type == badge || -z $uid ]] || die "only a badge takes a UID"
+    vicc_type=$type
     case $type in
         ePass)
             [[ ${#mrz} -eq 88 ]] || die "MRZ must be the 88 characters of a TD3 MRZ (two lines of 44, no newline), got ${#mrz}"
             [[ $mrz =~ ^[A-Z0-9\<]+$ ]] || die "MRZ may only hold A-Z, 0-9 and <"
             ;;
         iso7816) ;;   # a smart card that is not an identity document
-        *) die "unsupported card type '$type' (ePass or iso7816)" ;;
+        badge)
+            # A card that is not an identity document, on a reader that
+            # gives its UID: vicc patch 09 answers GET DATA from VICC_UID,
+            # as a contactless reader's firmware does.
+            [[ $uid =~ ^([0-9A-Fa-f]{2}){4,10}$ ]] || die "a badge's UID is 4 to 10 bytes of hex (e.g. 04A1B2C3D4E5F6), got '$uid'"
+            vicc_type=iso7816
+            ;;
+        *) die "unsupported card type '$type' (ePass, iso7816 or badge)" ;;
     esac
     # The ePass generator reads the MRZ, then a photo path, from stdin.
     if [[ ! -s $dir/face.jpg ]]; then
@@ -210,8 +222,10 @@ im.save(sys.argv[1], "JPEG", quality=50)' "$dir/face.jpg"
     fi
     printf '%s\n%s\n' "$mrz" "$dir/face.jpg" > "$dir/vicc.stdin"
     local t0=$EPOCHREALTIME
-    # -vvv: INFO, every APDU (and the decrypted SM APDU) in vicc.log
-    "$py" "$vicc_dir/vicc" -t "$type" -H 127.0.0.1 -P "$port" -vvv \
+    # -vvv: INFO, every APDU (and the decrypted SM APDU) in vicc.log.
+    # VICC_UID is always set, empty but for a badge: one inherited from the
+    # caller's environment would give an ID card a UID.
+    VICC_UID=$uid "$py" "$vicc_dir/vicc" -t "$vicc_type" -H 127.0.0.1 -P "$port" -vvv \
         < "$dir/vicc.stdin" > "$dir/vicc.log" 2>&1 &
     pid=$!
     echo "$pid" > "$dir/vicc.pid"
@@ -277,7 +291,7 @@ fi
 dir=$(absdir "$2")
 case $cmd in
     start)  [[ $# -eq 2 ]] || usage; cmd_start ;;
-    insert) [[ $# -eq 3 || $# -eq 4 ]] || usage; cmd_insert "$3" "${4:-ePass}" ;;
+    insert) [[ $# -ge 3 && $# -le 5 ]] || usage; cmd_insert "$3" "${4:-ePass}" "${5:-}" ;;
     remove) [[ $# -eq 2 ]] || usage; cmd_remove ;;
     stop)   [[ $# -eq 2 ]] || usage; cmd_stop ;;
     status) [[ $# -eq 2 ]] || usage; cmd_status ;;

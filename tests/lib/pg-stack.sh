@@ -7,6 +7,10 @@
 #                             the last line on stdout. An existing DIR/pgdata is
 #                             started again as it is (its data kept).
 #   pg-stack.sh stop   DIR    server ended, fast shutdown (always safe: not running, no DIR)
+#   pg-stack.sh crash  DIR    server ended at once, immediate shutdown, as on a power
+#                             cut: no backend finishes what it was doing (a fast
+#                             shutdown can let a transaction that was waiting for a
+#                             lock commit as the lock's holder is ended first)
 #   pg-stack.sh status DIR    exit 0 if the server runs and accepts connections, 1 if not
 #   pg-stack.sh reset  DIR    database guichet dropped (its sessions ended) and created
 #                             empty again, between test cases
@@ -411,12 +415,26 @@ cmd_stop() {
                 > "$dir/log/pg_ctl.log" 2>&1 < /dev/null; then
             cat "$dir/log/pg_ctl.log" >&2 || true
             note "fast shutdown did not end postgres $pm_pid in ${timeout}s: immediate shutdown"
-            as_server "$bindir/pg_ctl" stop -D "$pgdata" -m immediate -w -t "$timeout" -s \
-                > "$dir/log/pg_ctl.log" 2>&1 < /dev/null || true
-            if postmaster_alive; then
-                end_postmasters "$pm_pid" || die "could not end postgres $pm_pid"
-            fi
+            stop_immediately
         fi
+    fi
+    end_strays || die "could not end a postgres running on $pgdata"
+    rm -f "$dir/env"
+}
+
+# Immediate shutdown, then the postmaster's pid if even that did not end it.
+stop_immediately() {
+    as_server "$bindir/pg_ctl" stop -D "$pgdata" -m immediate -w -t "$timeout" -s \
+        > "$dir/log/pg_ctl.log" 2>&1 < /dev/null || true
+    if postmaster_alive; then
+        end_postmasters "$pm_pid" || die "could not end postgres $pm_pid"
+    fi
+}
+
+cmd_crash() {
+    pm_pid=
+    if [[ -d $dir ]] && postmaster_alive; then
+        stop_immediately
     fi
     end_strays || die "could not end a postgres running on $pgdata"
     rm -f "$dir/env"
@@ -461,6 +479,7 @@ case $cmd in
         mkdir -p "$dir" || die "cannot create $dir"
         cmd_start ;;
     stop)   cmd_stop ;;
+    crash)  cmd_crash ;;
     status) cmd_status ;;
     reset)  cmd_reset ;;
     *) usage ;;

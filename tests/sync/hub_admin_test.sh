@@ -24,6 +24,21 @@ url=https://localhost:$(cat "$work/port")
 token=$("$hub_bin" admin-token)
 api() { curl -sS --cacert "$work/hub/tls/ca.pem" -H "Authorization: Bearer $token" "$@"; }
 
+# The desk's agents: a PIN drawn and shown once (6 digits), or read from
+# standard input; a badge in hex; no two agents of a site on one badge.
+pin=$("$hub_bin" agent add paul.leroy --site chalons --name "Paul Leroy, agent d'accueil" --badge 04a1b2c3d4e5f6 2>/dev/null)
+[[ $pin =~ ^[0-9]{6}$ ]] || fail "agent add did not print a 6-digit PIN: '$pin'"
+echo 12 | "$hub_bin" agent add lea.martin --site chalons --name "Léa Martin" --pin-stdin 2>/dev/null \
+  && fail "a 2-digit PIN was taken"
+echo 2468 | "$hub_bin" agent add lea.martin --site chalons --name "Léa Martin" --pin-stdin >/dev/null
+"$hub_bin" agent badge lea.martin 04A1B2C3D4E5F6 2>/dev/null && fail "two agents of a site got one badge"
+"$hub_bin" agent add x --site nowhere --name X 2>/dev/null && fail "an agent was added to a site that does not exist"
+"$hub_bin" agent disable lea.martin >/dev/null
+listed=$("$hub_bin" agent list --site chalons)
+[[ $listed == *"paul.leroy  chalons  badge"* && $listed == *"lea.martin  chalons  PIN alone  Léa Martin  (disabled)"* ]] \
+  || fail "agent list says: $listed"
+check "agents: PINs drawn or read, badges one holder a site, disabled kept"
+
 # Admin API without the token: refused.
 status=$(curl -s -o /dev/null -w '%{http_code}' --cacert "$work/hub/tls/ca.pem" "$url/admin/v1/kiosks")
 [[ "$status" == 401 ]] || fail "the admin API answered $status without a token"

@@ -464,6 +464,53 @@ TEST_P(HubStoreTest, MediatorsAreAddedOnceTheirPasswordChangesAndDisablingKeepsT
     EXPECT_EQ(all[1].login, "marie.dupont");
 }
 
+TEST_P(HubStoreTest, AgentsBelongToASiteEachBadgeToOneAgentAndDisablingKeepsThem)
+{
+    ASSERT_TRUE(store().add_site(hub::Site { "annexe", "Annexe de Test", 1000, {} }).ok());
+    hub::Agent paul { "paul.leroy", "Paul Leroy", "mairie", std::string("04A1B2C3D4E5F6"), "$argon2id$pin", 100, {} };
+    ASSERT_TRUE(store().add_agent(paul).ok());
+    EXPECT_EQ(store().add_agent(paul).error().code, "hub.agent_exists");
+    hub::Agent same_badge { "lea.martin", "Léa Martin", "mairie", paul.badge, "$argon2id$pin2", 100, {} };
+    EXPECT_EQ(store().add_agent(same_badge).error().code, "hub.badge_taken") << "one holder per badge and site";
+    same_badge.badge.reset();
+    ASSERT_TRUE(store().add_agent(same_badge).ok()) << "without a badge: the PIN alone";
+    hub::Agent elsewhere { "sam.roux", "Sam Roux", "annexe", paul.badge, "$argon2id$pin3", 100, {} };
+    ASSERT_TRUE(store().add_agent(elsewhere).ok()) << "another site may hand out the same badge";
+    hub::Agent nowhere { "x", "X", "no-such-site", {}, "$argon2id$pin", 100, {} };
+    EXPECT_EQ(store().add_agent(nowhere).error().code, "hub.unknown_site");
+
+    auto found = store().agent("paul.leroy").value();
+    ASSERT_TRUE(found);
+    EXPECT_EQ(found->display_name, "Paul Leroy");
+    EXPECT_EQ(found->site_id, "mairie");
+    EXPECT_EQ(found->badge, "04A1B2C3D4E5F6");
+    EXPECT_EQ(found->pin_hash, "$argon2id$pin");
+    EXPECT_FALSE(found->disabled_at);
+    EXPECT_FALSE(store().agent("nobody").value());
+
+    auto mairie = store().agents(std::string("mairie")).value();
+    ASSERT_EQ(mairie.size(), 2U);
+    EXPECT_EQ(mairie[0].id, "lea.martin");
+    EXPECT_FALSE(mairie[0].badge);
+    EXPECT_EQ(mairie[1].id, "paul.leroy");
+    EXPECT_EQ(store().agents(std::nullopt).value().size(), 3U);
+
+    ASSERT_TRUE(store().set_agent_pin("paul.leroy", "$argon2id$new").ok());
+    EXPECT_EQ(store().agent("paul.leroy").value()->pin_hash, "$argon2id$new");
+    EXPECT_EQ(store().set_agent_pin("nobody", "x").error().code, "hub.unknown_agent");
+    EXPECT_EQ(store().set_agent_badge("lea.martin", paul.badge).error().code, "hub.badge_taken");
+    ASSERT_TRUE(store().set_agent_badge("lea.martin", std::string("0A0B0C0D")).ok());
+    EXPECT_EQ(store().agent("lea.martin").value()->badge, "0A0B0C0D");
+    ASSERT_TRUE(store().set_agent_badge("lea.martin", std::nullopt).ok());
+    EXPECT_FALSE(store().agent("lea.martin").value()->badge);
+    EXPECT_EQ(store().set_agent_badge("nobody", std::nullopt).error().code, "hub.unknown_agent");
+
+    ASSERT_TRUE(store().disable_agent("paul.leroy", 500).ok());
+    ASSERT_TRUE(store().disable_agent("paul.leroy", 900).ok());
+    EXPECT_EQ(store().agent("paul.leroy").value()->disabled_at, 500) << "the first date stays";
+    EXPECT_EQ(store().disable_agent("nobody", 500).error().code, "hub.unknown_agent");
+}
+
 TEST_P(HubStoreTest, TheHelpAuditLogKeepsEveryLineInOrderAndFilters)
 {
     std::vector<std::int64_t> ids;
@@ -555,7 +602,10 @@ TEST_P(HubStoreServerTest, TheStoreWorksAgainAfterItsDatabaseServerRestarts)
         ASSERT_EQ(waiting(), 1) << "the publication never waited for the catalogue's lock";
     }
 
-    ASSERT_EQ(pg_stack("stop"), 0);
+    // At once, as a power cut: a fast shutdown ends the lock's holder and
+    // the waiting publication in no set order, and the publication then
+    // sometimes commits (seen in CI).
+    ASSERT_EQ(pg_stack("crash"), 0);
     auto cut = publishing.get();
     EXPECT_EQ(code_of(cut), "store.io");
     EXPECT_EQ(code_of(store().ingest(dossier("k-1", 1), 4100)), "store.io");

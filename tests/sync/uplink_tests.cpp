@@ -13,6 +13,8 @@
 
 #include "kiosk/core/log.hpp"
 #include "kiosk/core/slots.hpp"
+#include "sync/agent_directory.hpp"
+#include "sync/crypto.hpp"
 #include "sync/enrollment.hpp"
 #include "sync/hub/dev_ca.hpp"
 #include "sync/hub/hub.hpp"
@@ -72,6 +74,7 @@ protected:
         settings.store_path = kiosk_folder() / "kiosk.db";
         settings.catalogue_root = kiosk_folder() / "catalogue";
         settings.slots_file = kiosk_folder() / "slots.json";
+        settings.agents_file = kiosk_folder() / "agents.json";
         settings.software_version = "test";
         settings.heartbeat_period = 1s;
         settings.backoff_base = 50ms;
@@ -90,6 +93,10 @@ protected:
                     return PeripheralReport { "ready", "absent" };
                 },
                 [this](std::string const&) { ++m_slot_weeks; },
+                [this](std::string const& agents) {
+                    std::lock_guard lock(m_mutex);
+                    m_agent_lists.push_back(agents);
+                },
             });
     }
 
@@ -127,6 +134,7 @@ protected:
     std::vector<UplinkState> m_states;
     std::atomic<int> m_catalogues { 0 };
     std::atomic<int> m_slot_weeks { 0 };
+    std::vector<std::string> m_agent_lists;
 };
 
 TEST_F(UplinkTest, TheOutboxDrainsAndTheHubHoldsEachDossierOnceReadableByItAlone)
@@ -306,6 +314,62 @@ TEST_F(UplinkTest, TheSitesAppointmentWeekComesFromTheHubAndIsKept)
     std::this_thread::sleep_for(1s);
     EXPECT_EQ(m_slot_weeks.load(), 1);
     EXPECT_EQ(testing::read_file(kiosk_folder() / "slots.json"), kept);
+}
+
+TEST_F(UplinkTest, TheSitesAgentsComeFromTheHubWithoutTheirBadgesInClearAndAPinChecksOffTheUiThread)
+{
+    enroll_kiosk();
+    auto pin_hash = crypto::hash_password("123456").value();
+    ASSERT_TRUE(m_hub->store()
+                    .add_agent(hub::Agent {
+                        "paul.leroy", "Paul Leroy", "mairie", std::string("04A1B2C3D4E5F6"), pin_hash, 100, {} })
+                    .ok());
+    ASSERT_TRUE(m_hub->store()
+                    .add_agent(hub::Agent {
+                        "lea.martin", "Léa Martin", "mairie", {}, crypto::hash_password("2468").value(), 100, {} })
+                    .ok());
+    ASSERT_TRUE(m_hub->store().add_agent(hub::Agent { "gone", "Parti", "mairie", {}, pin_hash, 100, 200 }).ok());
+    start_uplink();
+    ASSERT_TRUE(eventually([&] {
+        std::lock_guard lock(m_mutex);
+        return m_agent_lists.size() == 1;
+    }));
+    auto kept = testing::read_file(kiosk_folder() / "agents.json");
+    EXPECT_EQ(kept.find("04A1B2C3D4E5F6"), std::string::npos) << "the badge's UID never leaves the hub";
+    EXPECT_EQ(
+        std::filesystem::status(kiosk_folder() / "agents.json").permissions() & std::filesystem::perms::others_read,
+        std::filesystem::perms::none);
+    auto list = Json::parse(kept)["agents"];
+    ASSERT_EQ(list.size(), 2U) << "a disabled agent is not sent";
+
+    std::mutex mutex;
+    std::vector<std::pair<AgentCheckId, std::optional<AgentIdentity>>> answers;
+    std::string consent;
+    HubAgentDirectory directory([&](AgentCheckId id, std::optional<AgentIdentity> agent, std::string digest) {
+        std::lock_guard lock(mutex);
+        answers.emplace_back(id, std::move(agent));
+        if (!digest.empty())
+            consent = digest;
+    });
+    ASSERT_TRUE(directory.load_file(kiosk_folder() / "agents.json").ok());
+    EXPECT_EQ(directory.badge_holder("04A1B2C3D4E5F6")->id, "paul.leroy");
+    EXPECT_FALSE(directory.badge_holder("DEADBEEF"));
+    directory.check("paul.leroy", "123456", 1);
+    directory.check("paul.leroy", "2468", 2); // Léa's PIN is not Paul's
+    directory.check("", "2468", 3); // the PIN alone: Léa, who has no badge
+    directory.check("", "123456", 4); // Paul has a badge: not by PIN alone
+    ASSERT_TRUE(eventually([&] {
+        std::lock_guard lock(mutex);
+        return answers.size() == 4;
+    }));
+    std::lock_guard lock(mutex);
+    EXPECT_EQ(answers[0].second->id, "paul.leroy");
+    EXPECT_FALSE(answers[1].second);
+    EXPECT_EQ(answers[2].second->id, "lea.martin");
+    EXPECT_FALSE(answers[3].second);
+    EXPECT_EQ(consent, crypto::sha256_hex(agent_consent_text("Léa Martin")));
+    EXPECT_FALSE(directory.load(R"({"agents": [{"id": 3}]})").ok());
+    EXPECT_EQ(directory.size(), 2U) << "a bad list leaves the kept one";
 }
 
 TEST_F(UplinkTest, TheStatusOfARequestComesFromTheHub)

@@ -3,6 +3,8 @@
 # then checks what the scenario cannot see on screen:
 #   --outbox N              the outbox holds exactly N dossiers
 #   --answer FIELD=VALUE    the (single) dossier has this answer
+#   --dossier POINTER=VALUE the (single) dossier has VALUE at the JSON POINTER
+#   --agents                the site's desk agents are known (tests/fixtures/sync/agents.json)
 #   --receipt               a receipt PDF was printed and bears the dossier's code
 #   --receipts N            exactly N receipt PDFs were printed
 #   --desk-ticket NUMBER    the desk ticket NUMBER ("A 001") was printed
@@ -43,6 +45,8 @@ for ((i = 0; i < ${#checks[@]}; i++)); do
     --card-reader) card=sim ;;
     --mrz-scanner) extra+=(--mrz-scanner) ;;
     --broken-data) data=/dev/null/data ;;
+    # The site's desk agents as the hub sent them (tests/fixtures/sync/README.md).
+    --agents) cp "$source_dir/tests/fixtures/sync/agents.json" "$data/agents.json" && chmod 600 "$data/agents.json" ;;
   esac
 done
 
@@ -82,6 +86,12 @@ for ((i = 0; i < ${#checks[@]}; i++)); do
       got=$("$dump" "$db" "$fixtures/hub" --field "/answers/${pointer//.//}")
       [[ "$got" == "$value" ]] || fail "answer $field is '$got', expected '$value'"
       echo "check: answer $field = $value" ;;
+    --dossier)
+      pair=${checks[i + 1]}
+      pointer=${pair%%=*} value=${pair#*=}
+      got=$("$dump" "$db" "$fixtures/hub" --field "$pointer")
+      [[ "$got" == "$value" ]] || fail "the dossier's $pointer is '$got', expected '$value'"
+      echo "check: dossier $pointer = $value" ;;
     --receipt)
       code=$(sqlite3 "$db" "SELECT tracking_code FROM outbox")
       [[ -n "$code" ]] || fail "no dossier, so no code to find on a receipt"

@@ -4,10 +4,15 @@
 // independent implementation of the card side. The patched emulator refuses
 // plain reads as real chips do, and pcscd's APDU log is read back to show
 // that BAC and secure messaging were used and DG1 never crossed in clear.
+// An agent's badge is a card whose reader gives its UID (vicc patch 09
+// stands in for a contactless reader's firmware there).
+#include "drivers/card/badge.hpp"
+#include "drivers/card/card_service.hpp"
 #include "drivers/card/emrtd.hpp"
 #include "drivers/card/pcsc.hpp"
 
 #include "kiosk/core/card.hpp"
+#include "kiosk/core/log.hpp"
 #include "tests/lib/stack_env.hpp"
 
 #include <gtest/gtest.h>
@@ -36,6 +41,7 @@ using guichet::testing::read_text;
 constexpr char specimen_mrz[]
     = "P<UTOERIKSSON<<ANNA<MARIA<<<<<<<<<<<<<<<<<<<L898902C36UTO7408122F1204159ZE184226B<<<<<10";
 constexpr Date today { 2026, 11, 22 };
+constexpr char badge_uid[] = "04A1B2C3D4E5F6";
 
 std::string const stack_script = std::string(GUICHET_SOURCE_DIR) + "/tests/card/card-stack.sh";
 
@@ -86,6 +92,8 @@ protected:
             ASSERT_EQ(run(command), 0) << "see " << dir / "vicc.log";
         }
     }
+    // An agent's badge: `card-stack.sh insert DIR - badge UID`.
+    void insert_badge(std::string const& uid) { insert("-", "badge " + quoted(uid)); }
     void remove() { ASSERT_EQ(run(stack_script + " remove " + quoted(dir)), 0); }
     std::string log_since(std::size_t offset) { return read_text(dir / "pcscd.log").substr(offset); }
     std::size_t log_size() { return read_text(dir / "pcscd.log").size(); }
@@ -162,6 +170,98 @@ TEST_F(CardStack, ACardThatIsNotAnIdentityDocument)
     auto read = read_emrtd(*channel, specimen_access(), today);
     ASSERT_FALSE(read.ok());
     EXPECT_EQ(read.error().code, "card.not_emrtd") << read.error().detail;
+    // Nor a badge: the reader has no UID to give for it.
+    auto uid = read_badge_uid(*channel);
+    ASSERT_FALSE(uid.ok());
+    EXPECT_EQ(uid.error().code, "card.sw.not_supported") << uid.error().detail;
+}
+
+TEST_F(CardStack, ABadgeGivesItsUidThroughTheReader)
+{
+    insert_badge(badge_uid);
+    auto before = log_size();
+    auto channel = connect();
+    ASSERT_TRUE(channel);
+    auto uid = read_badge_uid(*channel);
+    ASSERT_TRUE(uid.ok()) << uid.error().code << " " << uid.error().detail;
+    EXPECT_EQ(uid.value(), badge_uid);
+    auto log = log_since(before);
+    EXPECT_NE(log.find("APDU: FF CA 00 00 00"), std::string::npos) << log;
+    EXPECT_NE(log.find("SW: 04 A1 B2 C3 D4 E5 F6 90 00"), std::string::npos) << log;
+    // A badge is no identity document.
+    auto read = read_emrtd(*channel, specimen_access(), today);
+    ASSERT_FALSE(read.ok());
+    EXPECT_EQ(read.error().code, "card.not_emrtd") << read.error().detail;
+}
+
+TEST_F(CardStack, APassportGivesNoBadgeAndReadsAsBefore)
+{
+    insert(specimen_mrz);
+    auto channel = connect();
+    ASSERT_TRUE(channel);
+    auto uid = read_badge_uid(*channel);
+    ASSERT_FALSE(uid.ok());
+    EXPECT_EQ(uid.error().code, "card.sw.not_supported") << uid.error().detail;
+    // Asking did not upset the chip: the kiosk may ask whatever lies there.
+    auto read = read_emrtd(*channel, specimen_access(), today);
+    ASSERT_TRUE(read.ok()) << read.error().code << " " << read.error().detail;
+    EXPECT_EQ(read.value().data.surname, "ERIKSSON");
+}
+
+TEST_F(CardStack, CardServiceReadsTheBadgeAndOnlyTheBadge)
+{
+    // As kiosk/main wires it: CardService on PcscChannel, the answer on the
+    // badge callback; why an answer is empty goes to the log, by code.
+    std::mutex mutex;
+    std::condition_variable answered;
+    std::vector<std::string> badges, logs;
+    set_log_sink([&](LogLevel, std::string_view, std::string_view message) {
+        std::lock_guard lock(mutex);
+        logs.emplace_back(message);
+    });
+    bool pull_after_connecting = false;
+    CardService service(
+        [&]() -> Result<std::unique_ptr<CardChannel>> {
+            auto channel = PcscChannel::connect(reader);
+            if (!channel.ok())
+                return channel.release_error();
+            // Taken off between the connection and the question.
+            if (pull_after_connecting)
+                run(stack_script + " remove " + quoted(dir));
+            return std::unique_ptr<CardChannel>(channel.release_value());
+        },
+        [] { return today; },
+        CardService::Callbacks { nullptr, [](CardReadId, Result<EmrtdRead>) {},
+            [&](CardReadId, std::string badge) {
+                std::lock_guard lock(mutex);
+                badges.push_back(std::move(badge));
+                answered.notify_all();
+            } });
+    auto ask = [&](CardReadId id) {
+        service.read_badge(id);
+        std::unique_lock lock(mutex);
+        EXPECT_TRUE(answered.wait_for(lock, std::chrono::seconds(20), [&] { return badges.size() >= id; }));
+        return badges.size() >= id ? badges[id - 1] : std::string("(no answer)");
+    };
+
+    insert_badge(badge_uid);
+    EXPECT_EQ(ask(1), badge_uid);
+    remove();
+    insert(specimen_mrz);
+    EXPECT_EQ(ask(2), "");
+    remove();
+    EXPECT_EQ(ask(3), "") << "no card";
+    insert_badge(badge_uid);
+    pull_after_connecting = true;
+    EXPECT_EQ(ask(4), "") << "the badge taken off";
+    set_log_sink(nullptr);
+
+    std::string text;
+    for (auto const& line : logs)
+        text += line + "\n";
+    EXPECT_NE(text.find("no badge: card.sw.not_supported (status word 6A81)"), std::string::npos) << text;
+    EXPECT_NE(text.find("no badge: card.removed"), std::string::npos) << text;
+    EXPECT_EQ(text.find(badge_uid), std::string::npos) << "the UID is never logged\n" << text;
 }
 
 // Pulls the card out (kills the emulator) after so many commands.
@@ -262,6 +362,35 @@ TEST_F(CardStack, KioskctlCardReadPrintsJson)
     out = output_of(std::string(KIOSKCTL) + " card read --mrz " + quoted(specimen_mrz) + " 2>&1", status);
     EXPECT_EQ(WEXITSTATUS(status), 1) << out;
     EXPECT_NE(out.find("card.no_reader"), std::string::npos) << out;
+}
+
+TEST_F(CardStack, KioskctlCardBadgePrintsTheUid)
+{
+    std::string const command = std::string(KIOSKCTL) + " card badge --reader 'Virtual PCD 00 00'";
+    insert_badge(badge_uid);
+    int status = 0;
+    auto out = output_of(command, status);
+    EXPECT_EQ(status, 0) << out;
+    EXPECT_EQ(out, std::string(badge_uid) + "\n");
+    // Without naming it, the virtual reader is never used.
+    out = output_of(std::string(KIOSKCTL) + " card badge 2>&1", status);
+    EXPECT_EQ(WEXITSTATUS(status), 1) << out;
+    EXPECT_NE(out.find("Aucun lecteur trouvé"), std::string::npos) << out;
+
+    // A passport: no badge, said in French, with the code.
+    remove();
+    insert(specimen_mrz);
+    out = output_of(command + " 2>&1", status);
+    EXPECT_EQ(WEXITSTATUS(status), 1) << out;
+    EXPECT_NE(out.find("Aucun badge ne répond"), std::string::npos) << out;
+    EXPECT_NE(out.find("card.sw.not_supported"), std::string::npos) << out;
+
+    // Nothing on the reader.
+    remove();
+    out = output_of(command + " 2>&1", status);
+    EXPECT_EQ(WEXITSTATUS(status), 1) << out;
+    EXPECT_NE(out.find("pas de carte sur le lecteur"), std::string::npos) << out;
+    EXPECT_NE(out.find("card.removed"), std::string::npos) << out;
 }
 
 }

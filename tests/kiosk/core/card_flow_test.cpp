@@ -33,6 +33,8 @@ public:
         informations.push_back(access.information());
         ids.push_back(id);
     }
+    void read_badge(CardReadId id) override { badge_reads.push_back(id); }
+    std::vector<CardReadId> badge_reads;
     std::vector<std::string> informations;
     std::vector<CardReadId> ids;
 };

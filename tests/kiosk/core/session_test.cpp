@@ -44,6 +44,41 @@ public:
     std::optional<std::string> fail_with;
 };
 
+// The site's agents: Paul has a badge, Léa has none (the PIN alone). The
+// PIN check answers when the test says, as the real one answers later.
+class FakeAgents final : public AgentDirectory {
+public:
+    std::size_t size() const override { return 2; }
+    std::optional<AgentIdentity> badge_holder(std::string_view badge) const override
+    {
+        if (badge == "04A1B2C3D4E5F6")
+            return AgentIdentity { "paul.leroy", "Paul Leroy, agent d'accueil" };
+        return std::nullopt;
+    }
+    void check(std::string agent_id, std::string pin, AgentCheckId id) override
+    {
+        checks.push_back({ agent_id, pin, id });
+    }
+    // The answer the real directory would give to the last check.
+    intent::AgentChecked answer() const
+    {
+        auto const& [agent_id, pin, id] = checks.back();
+        if (agent_id == "paul.leroy" && pin == "123456")
+            return { id, AgentIdentity { "paul.leroy", "Paul Leroy, agent d'accueil" }, "c0ffee" };
+        if (agent_id.empty() && pin == "2468")
+            return { id, AgentIdentity { "lea.martin", "Léa Martin" }, "beef" };
+        return { id, std::nullopt, {} };
+    }
+    std::vector<std::tuple<std::string, std::string, AgentCheckId>> checks;
+};
+
+class FakeBadgeReader final : public CardReader {
+public:
+    void read(mrz::AccessKey const&, CardReadId) override { }
+    void read_badge(CardReadId id) override { badge_reads.push_back(id); }
+    std::vector<CardReadId> badge_reads;
+};
+
 class FakePrinter final : public ReceiptPrinter {
 public:
     void submit(Receipt const& receipt, PrintJobId job) override
@@ -661,6 +696,126 @@ TEST_F(SessionTest, WithoutANumberTheResidentIsStillSentToTheDesk)
     ASSERT_TRUE(session.desk_ticket());
     EXPECT_TRUE(session.desk_ticket()->number.empty());
     EXPECT_TRUE(printer.submitted.empty());
+}
+
+TEST_F(SessionTest, AnAgentBadgeAndPinOpenAgentModeAndTheDossierRecordsTheMandate)
+{
+    FakeAgents agents;
+    FakeBadgeReader reader;
+    session.set_agent_directory(&agents);
+    session.set_card_reader(&reader);
+    start();
+    session.dispatch(intent::CardPresence { true });
+    ASSERT_EQ(reader.badge_reads.size(), 1U) << "a card laid outside the card flow may be a badge";
+    session.dispatch(intent::BadgeRead { reader.badge_reads[0], "DEADBEEF" });
+    EXPECT_FALSE(session.agent_gate()) << "nobody's badge opens nothing";
+    session.dispatch(intent::CardPresence { true });
+    session.dispatch(intent::BadgeRead { reader.badge_reads[1], "04A1B2C3D4E5F6" });
+    ASSERT_TRUE(session.agent_gate());
+    EXPECT_EQ(session.agent_gate()->holder->name, "Paul Leroy, agent d'accueil");
+
+    for (char digit : std::string("123456"))
+        session.dispatch(intent::AgentPinKey { digit });
+    session.dispatch(intent::AgentPinSubmit {});
+    ASSERT_EQ(agents.checks.size(), 1U);
+    EXPECT_EQ(std::get<0>(agents.checks[0]), "paul.leroy") << "the PIN of the badge's holder";
+    EXPECT_TRUE(session.agent_gate()->pin.empty()) << "the digits do not stay once sent";
+    session.dispatch(agents.answer());
+    EXPECT_FALSE(session.agent_gate());
+    ASSERT_TRUE(session.agent_mode());
+    EXPECT_FALSE(session.agent_acting()) << "nothing before the resident says yes";
+    session.dispatch(intent::AgentConsent { true });
+    EXPECT_TRUE(session.agent_acting());
+
+    session.dispatch(intent::Choose { "eclairage" });
+    session.dispatch(intent::Next {});
+    session.dispatch(intent::InsertText { "12 rue de la Paix" });
+    session.dispatch(intent::Next {});
+    session.dispatch(intent::Next {});
+    session.dispatch(intent::Confirm {});
+    ASSERT_EQ(store.saved.size(), 1U);
+    ASSERT_TRUE(store.saved[0].mandate);
+    auto const& mandate = *store.saved[0].mandate;
+    EXPECT_EQ(mandate.agent.id, "paul.leroy");
+    EXPECT_EQ(mandate.demarche_id, "signalement");
+    EXPECT_EQ(mandate.consent_sha256, "c0ffee");
+    EXPECT_EQ(mandate.consent_at, clock.unix_seconds());
+    auto json = nlohmann::json::parse(store.saved[0].to_json("KXTBPDQK"));
+    EXPECT_EQ(json["assistance"]["mandate"]["agent"]["id"], "paul.leroy");
+    EXPECT_EQ(json["assistance"]["mandate"]["scope"]["demarche"], "signalement");
+    EXPECT_EQ(json["assistance"]["mandate"]["consent"]["text_sha256"], "c0ffee");
+
+    session.dispatch(intent::EndSession {});
+    EXPECT_FALSE(session.agent_mode()) << "agent mode ends with the visit";
+}
+
+TEST_F(SessionTest, FiveWrongPinsLockAgentModeForAQuarterOfAnHour)
+{
+    FakeAgents agents;
+    session.set_agent_directory(&agents);
+    start();
+    session.dispatch(intent::OpenAgentGate {});
+    ASSERT_TRUE(session.agent_gate());
+    EXPECT_FALSE(session.agent_gate()->holder) << "no badge: the PIN alone";
+    auto try_pin = [&](std::string const& pin) {
+        for (char digit : pin)
+            session.dispatch(intent::AgentPinKey { digit });
+        session.dispatch(intent::AgentPinSubmit {});
+        session.dispatch(agents.answer());
+    };
+    for (int i = 0; i < 4; ++i)
+        try_pin("0000");
+    EXPECT_EQ(session.agent_gate()->error, "Code faux. Encore 1 essai.");
+    try_pin("0000");
+    EXPECT_EQ(agents.checks.size(), 5U);
+    // Locked: even the right PIN is not checked, on this visit or the next.
+    session.dispatch(intent::EndSession {});
+    start();
+    session.dispatch(intent::OpenAgentGate {});
+    try_pin("2468");
+    EXPECT_EQ(agents.checks.size(), 5U);
+    EXPECT_FALSE(session.agent_mode());
+    EXPECT_NE(session.agent_gate()->error->find("bloqué"), std::string::npos);
+
+    wait(15min);
+    session.dispatch(intent::OpenAgentGate {});
+    try_pin("2468");
+    ASSERT_TRUE(session.agent_mode());
+    EXPECT_EQ(session.agent_mode()->agent.id, "lea.martin");
+}
+
+TEST_F(SessionTest, AgentModeLeavesAfterTwoMinutesWithoutATouchAndWhenTheResidentSaysNo)
+{
+    FakeAgents agents;
+    session.set_agent_directory(&agents);
+    SessionConfig config;
+    config.idle_warning_after = 10min;
+    Session patient { catalogue, clock, store, printer, config };
+    patient.set_agent_directory(&agents);
+    patient.dispatch(intent::Activity {});
+    auto unlock = [&] {
+        patient.dispatch(intent::OpenAgentGate {});
+        for (char digit : std::string("2468"))
+            patient.dispatch(intent::AgentPinKey { digit });
+        patient.dispatch(intent::AgentPinSubmit {});
+        patient.dispatch(agents.answer());
+    };
+    unlock();
+    patient.dispatch(intent::AgentConsent { true });
+    ASSERT_TRUE(patient.agent_acting());
+    clock.advance(119s);
+    patient.dispatch(intent::Tick {});
+    EXPECT_TRUE(patient.agent_mode());
+    clock.advance(1s);
+    patient.dispatch(intent::Tick {});
+    EXPECT_FALSE(patient.agent_mode()) << "2 minutes without a touch";
+
+    unlock();
+    patient.dispatch(intent::AgentConsent { false });
+    EXPECT_FALSE(patient.agent_mode()) << "the resident said no";
+    unlock();
+    patient.dispatch(intent::LeaveAgentMode {});
+    EXPECT_FALSE(patient.agent_mode());
 }
 
 TEST_F(SessionTest, CountdownRedrawsOncePerSecondNotOncePerTick)
