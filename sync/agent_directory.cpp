@@ -78,6 +78,7 @@ void HubAgentDirectory::check(std::string agent_id, std::string pin, AgentCheckI
         std::lock_guard lock(m_mutex);
         m_jobs.push_back(Job { std::move(agent_id), std::move(pin), id });
     }
+    wipe(pin); // moved from, a short string keeps its bytes
     m_wake.notify_one();
 }
 
@@ -92,6 +93,7 @@ void HubAgentDirectory::run()
             if (m_stopping)
                 return;
             job = std::move(m_jobs.front());
+            wipe(m_jobs.front().pin);
             m_jobs.pop_front();
             // After a badge, that agent's PIN only; without one, the PIN of
             // any agent who has no badge.

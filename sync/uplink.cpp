@@ -426,14 +426,16 @@ private:
             log(LogLevel::Error, "sync", "the hub's list of agents is refused: not {\"agents\": [...]}");
             return;
         }
+        // In use at once (a disabled agent is forgotten even when the disk
+        // is full), then kept for the next start.
+        if (m_shared.callbacks.on_agents)
+            m_shared.callbacks.on_agents(response->body);
+        log(LogLevel::Info, "sync", std::to_string(answer["agents"].size()) + " desk agent(s) from the hub");
         if (auto written = write_private_file(file, response->body); !written.ok()) {
             log(LogLevel::Error, "sync", "the list of agents cannot be kept: " + written.error().detail);
             return;
         }
         m_agents_etag = response->header("ETag").value_or("");
-        log(LogLevel::Info, "sync", std::to_string(answer["agents"].size()) + " desk agent(s) from the hub");
-        if (m_shared.callbacks.on_agents)
-            m_shared.callbacks.on_agents(response->body);
     }
 
     // Checks the signature, then the catalogue itself, then writes it and

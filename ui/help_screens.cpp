@@ -77,15 +77,14 @@ void Screens::desk_help(Canvas& canvas, Session const& session, Rect area, std::
         if (canvas.button("help:desk", "Un conseiller à l'accueil", Rect { area.x0, area.y0, area.x1, area.y0 + 140 },
                 ButtonStyle::Secondary, glyph::ticket))
             out.emplace_back(intent::AskDeskHelp {});
-        canvas.text(canvas.fonts().body,
-            "Prenez un numéro : un agent vous appellera. Vos réponses restent sur l'écran.", area.x0 - 20,
+        canvas.text(canvas.fonts().body, "Prenez un numéro : un agent de l'accueil vous appellera.", area.x0 - 20,
             area.y0 + 155, width + 40, colour::text_muted, Align::Centre);
         return;
     }
     if (ticket->number.empty()) {
         // No number could be drawn: the desk sees the resident all the same.
-        canvas.text(canvas.fonts().body, "Allez voir un agent de l'accueil : vos réponses restent sur l'écran.",
-            area.x0, area.y0 + 60, width, colour::text, Align::Centre);
+        canvas.text(canvas.fonts().body, "Allez voir un agent de l'accueil : il vous aidera.", area.x0, area.y0 + 60,
+            width, colour::text, Align::Centre);
         return;
     }
     canvas.box(area, colour::primary_tint, colour::primary, 3, 16);
@@ -112,13 +111,14 @@ bool Screens::agent_banner(Canvas& canvas, Session const& session, std::vector<I
     auto const& agent = session.agent_mode();
     if (!agent || !agent->consent_at)
         return false;
-    Rect band { 400, 12, 1320, 138 };
+    Rect band { 400, 12, 1060, 138 };
     canvas.fill(band, acting_colour, 16);
     canvas.icon(glyph::id_card, band.x0 + 55, 75, colour::on_primary, nullptr, 56);
-    canvas.text_line(canvas.fonts().bold, "Mode agent : " + agent->agent.name, band.x0 + 105, 54,
-        band.x1 - band.x0 - 130, colour::on_primary);
+    canvas.text_line(canvas.fonts().bold, "Mode agent", band.x0 + 105, 20, band.x1 - band.x0 - 130, colour::on_primary);
+    canvas.text_line(
+        canvas.fonts().body, agent->agent.name, band.x0 + 105, 70, band.x1 - band.x0 - 130, colour::on_primary);
     if (canvas.button(
-            "agent:leave", "Quitter le mode agent", Rect { 1340, 15, 1890, 135 }, ButtonStyle::Secondary, glyph::close))
+            "agent:leave", "Quitter le mode agent", Rect { 1080, 15, 1530, 135 }, ButtonStyle::Secondary, glyph::close))
         out.emplace_back(intent::LeaveAgentMode {});
     return true;
 }

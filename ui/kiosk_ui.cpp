@@ -600,6 +600,16 @@ void KioskUi::set_screen_report(ScreenReport report)
 
 // [SECTION] Remote help: what the mediator sees, and what they do.
 
+namespace {
+
+// Agent mode's widgets: the PIN pad, the consent, "Agent" on the help panel.
+bool is_agents_widget(std::string_view id)
+{
+    return id.starts_with("agent:") || id == "help:agent";
+}
+
+}
+
 ScreenState KioskUi::Impl::screen_state() const
 {
     ScreenState state;
@@ -615,7 +625,9 @@ ScreenState KioskUi::Impl::screen_state() const
         && runner->step().field->personal && !session.assistance().personal_shared();
     for (auto const& widget : record.widgets()) {
         // The keyboard's keys are left out: the mediator types with "type".
-        if (widget.layer != top || widget.id.starts_with("key:"))
+        // Agent mode is the desk's and the resident's alone: its PIN pad,
+        // its consent and its way in are not the mediator's to see.
+        if (widget.layer != top || widget.id.starts_with("key:") || is_agents_widget(widget.id))
             continue;
         bool hidden = personal_step && widget.id.starts_with("choice:");
         state.widgets.push_back(ScreenWidget { widget.id, hidden ? std::string("Choix masqué") : widget.label, "button",
@@ -655,8 +667,16 @@ void KioskUi::Impl::remote_help_after_frame()
     } done_applying { applying_remote_actions };
     // Only while the resident has given control (the session keeps none
     // otherwise); each through the touch path, as a finger would.
+    // While the agent's PIN pad or the resident's consent to an agent is up,
+    // nothing the mediator sends applies: she must not type into the pad
+    // nor answer for the resident.
+    bool agent_screen = session.agent_gate() || (session.agent_mode() && !session.agent_mode()->consent_at);
     for (auto const& action : session.take_remote_actions()) {
         Result<void> done;
+        if (agent_screen || (action.kind == HelpNews::Kind::Tap && is_agents_widget(action.text))) {
+            log(LogLevel::Warning, "help", "the mediator's action was dropped: agent mode's screens are not hers");
+            continue;
+        }
         if (action.kind == HelpNews::Kind::Tap) {
             auto const* widget = record.find_by_id(action.text);
             if (!widget) {

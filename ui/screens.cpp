@@ -122,8 +122,15 @@ void Screens::top_bar(Canvas& canvas, Session const& session, std::vector<Intent
 
     // While a mediator is called or helps, the middle says who, and the
     // right-hand button is the way out of the help.
-    if (help_banner(canvas, session, out) || agent_banner(canvas, session, out))
+    if (help_banner(canvas, session, out))
         return;
+    // The agent's banner leaves "Aide" where it is: the resident keeps
+    // their way to stop everything.
+    if (agent_banner(canvas, session, out)) {
+        if (canvas.button("help", "Aide", Rect { 1550, 15, 1890, 135 }, ButtonStyle::Secondary, glyph::help))
+            out.emplace_back(intent::OpenHelp {});
+        return;
+    }
 
     std::string where;
     auto const* runner = session.runner();

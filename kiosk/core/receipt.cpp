@@ -33,8 +33,7 @@ Receipt make_desk_ticket(ReceiptSettings const& settings, std::string number, st
     ticket.demarche_title = "Accueil";
     ticket.title = "Votre numéro pour l'accueil";
     ticket.confirmed_at = taken_at;
-    ticket.next_steps = "Un agent de l'accueil va appeler ce numéro. Gardez ce ticket. Vos réponses restent sur "
-                        "la borne tant que vous ne les effacez pas.";
+    ticket.next_steps = "Un agent de l'accueil va appeler ce numéro. Gardez ce ticket.";
     ticket.desk_number = std::move(number);
     return ticket;
 }

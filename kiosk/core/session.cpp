@@ -754,7 +754,9 @@ void Session::handle(intent::AskDeskHelp const&)
     char number[16];
     std::snprintf(number, sizeof number, " %03d", drawn.value());
     m_desk_ticket->number = m_config.desk_prefix + number;
-    m_desk_job = ++m_print_job;
+    // Ids of their own (high bit set): the receipt's job must stay the last
+    // of its counter, or its answer would be taken for an older one.
+    m_desk_job = (PrintJobId(1) << 62) | ++m_desk_jobs;
     m_desk_print_started = m_clock.monotonic();
     if (!m_printer_state.can_print()) {
         m_desk_ticket->print = PrintStatus::Failed;
@@ -772,6 +774,19 @@ bool Session::agent_locked() const
     return m_agent_locked_until && m_clock.monotonic() < *m_agent_locked_until;
 }
 
+std::string Session::locked_sentence() const
+{
+    auto minutes = std::chrono::duration_cast<std::chrono::minutes>(m_config.agent_lockout).count();
+    return "Trop de codes faux : le mode agent est bloqué pendant " + std::to_string(minutes) + " minutes.";
+}
+
+void Session::lock_agent_mode()
+{
+    m_wrong_pins = 0;
+    m_agent_locked_until = m_clock.monotonic() + m_config.agent_lockout;
+    log(LogLevel::Warning, "agent", "too many wrong PINs: agent mode locked");
+}
+
 void Session::handle(intent::OpenAgentGate const&)
 {
     if (m_screen == Screen::Attract || !agents_known() || m_agent)
@@ -779,13 +794,15 @@ void Session::handle(intent::OpenAgentGate const&)
     m_help_open = false;
     m_agent_gate.emplace();
     if (agent_locked())
-        m_agent_gate->error = "Trop de codes faux : le mode agent est bloqué pendant 15 minutes.";
+        m_agent_gate->error = locked_sentence();
     ++m_revision;
 }
 
 void Session::handle(intent::CloseAgentGate const&)
 {
-    if (!m_agent_gate)
+    // Not while a PIN is checked: its answer must be heard (and a wrong
+    // one counted) before the pad may go.
+    if (!m_agent_gate || m_agent_gate->checking)
         return;
     guichet::wipe(m_agent_gate->pin);
     m_agent_gate.reset();
@@ -797,8 +814,10 @@ void Session::handle(intent::BadgeRead const& read)
     if (read.id != m_badge_read || read.badge.empty() || !m_agents || m_agent)
         return;
     auto holder = m_agents->badge_holder(read.badge);
-    if (!holder)
+    if (!holder || (m_agent_gate && m_agent_gate->checking))
         return;
+    if (m_agent_gate)
+        guichet::wipe(m_agent_gate->pin);
     // The agent is named on the pad; a badge alone opens nothing.
     if (m_screen == Screen::Attract)
         m_screen = Screen::Home;
@@ -806,7 +825,7 @@ void Session::handle(intent::BadgeRead const& read)
     m_agent_gate.emplace();
     m_agent_gate->holder = std::move(holder);
     if (agent_locked())
-        m_agent_gate->error = "Trop de codes faux : le mode agent est bloqué pendant 15 minutes.";
+        m_agent_gate->error = locked_sentence();
     ++m_revision;
 }
 
@@ -832,18 +851,24 @@ void Session::handle(intent::AgentPinSubmit const&)
     if (!m_agent_gate || m_agent_gate->checking || m_agent_gate->pin.size() < 4 || !m_agents)
         return;
     ++m_revision;
+    // A try counts when it is made, not when its answer comes: an answer
+    // that is never heard (the visit ended meanwhile) still counted.
+    if (!agent_locked() && m_wrong_pins >= m_config.agent_tries)
+        lock_agent_mode();
     if (agent_locked()) {
         guichet::wipe(m_agent_gate->pin);
         m_agent_gate->pin.clear();
-        m_agent_gate->error = "Trop de codes faux : le mode agent est bloqué pendant 15 minutes.";
+        m_agent_gate->error = locked_sentence();
         return;
     }
+    ++m_wrong_pins;
     m_agent_gate->checking = true;
     m_agent_gate->error.reset();
     std::string pin = m_agent_gate->pin;
     guichet::wipe(m_agent_gate->pin);
     m_agent_gate->pin.clear();
     m_agents->check(m_agent_gate->holder ? m_agent_gate->holder->id : std::string(), std::move(pin), ++m_agent_checks);
+    guichet::wipe(pin); // moved from, a short string keeps its bytes
 }
 
 void Session::handle(intent::AgentChecked const& checked)
@@ -853,12 +878,9 @@ void Session::handle(intent::AgentChecked const& checked)
     ++m_revision;
     m_agent_gate->checking = false;
     if (!checked.agent) {
-        ++m_wrong_pins;
         if (m_wrong_pins >= m_config.agent_tries) {
-            m_wrong_pins = 0;
-            m_agent_locked_until = m_clock.monotonic() + m_config.agent_lockout;
-            log(LogLevel::Warning, "agent", "too many wrong PINs: agent mode locked");
-            m_agent_gate->error = "Trop de codes faux : le mode agent est bloqué pendant 15 minutes.";
+            lock_agent_mode();
+            m_agent_gate->error = locked_sentence();
             return;
         }
         int left = m_config.agent_tries - m_wrong_pins;

@@ -468,6 +468,8 @@ private:
     void handle(intent::LeaveAgentMode const&);
     void leave_agent_mode();
     bool agent_locked() const;
+    std::string locked_sentence() const;
+    void lock_agent_mode();
     // Between sessions: what arrived meanwhile replaces what was in use.
     void take_arrivals();
     // The card flow's share of the editing intents, while Screen::Card.
@@ -541,6 +543,7 @@ private:
     int m_wrong_pins { 0 };
     std::optional<Millis> m_agent_locked_until;
     PrintJobId m_desk_job { 0 };
+    PrintJobId m_desk_jobs { 0 };
     Millis m_desk_print_started { 0 };
     CardReader* m_card_reader { nullptr };
     RequestTracker* m_tracker { nullptr };

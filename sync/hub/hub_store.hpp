@@ -267,7 +267,8 @@ public:
     virtual Result<void> set_agent_pin(std::string_view id, std::string_view pin_hash) = 0;
     // "hub.unknown_agent", "hub.badge_taken"
     virtual Result<void> set_agent_badge(std::string_view id, std::optional<std::string> const& badge) = 0;
-    // Kiosks forget a disabled agent at their next pull. "hub.unknown_agent"
+    // Kiosks forget a disabled agent at their next pull; their badge is
+    // taken back, free for another agent. "hub.unknown_agent"
     virtual Result<void> disable_agent(std::string_view id, std::int64_t now) = 0;
 
     // Returns the entry's id. Durable when it returns, like every write.

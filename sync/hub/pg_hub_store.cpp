@@ -224,7 +224,7 @@ constexpr Statement lock_agent { "lock_agent", "find an agent's site",
 constexpr Statement set_agent_badge { "set_agent_badge", "set an agent's badge",
     "UPDATE agent SET badge = $2 WHERE id = $1" };
 constexpr Statement disable_agent { "disable_agent", "disable an agent",
-    "UPDATE agent SET disabled_at = COALESCE(disabled_at, $2) WHERE id = $1" };
+    "UPDATE agent SET disabled_at = COALESCE(disabled_at, $2), badge = NULL WHERE id = $1" };
 constexpr Statement append_audit { "append_audit", "append to the help audit log",
     "INSERT INTO help_audit(at, help_id, kiosk_id, mediator_login, action, detail) "
     "VALUES ($1, $2, $3, $4, $5, $6) RETURNING id" };

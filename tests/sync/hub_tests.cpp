@@ -508,6 +508,8 @@ TEST_P(HubStoreTest, AgentsBelongToASiteEachBadgeToOneAgentAndDisablingKeepsThem
     ASSERT_TRUE(store().disable_agent("paul.leroy", 500).ok());
     ASSERT_TRUE(store().disable_agent("paul.leroy", 900).ok());
     EXPECT_EQ(store().agent("paul.leroy").value()->disabled_at, 500) << "the first date stays";
+    EXPECT_FALSE(store().agent("paul.leroy").value()->badge) << "a departed agent's badge is taken back";
+    ASSERT_TRUE(store().set_agent_badge("lea.martin", std::string("04A1B2C3D4E5F6")).ok());
     EXPECT_EQ(store().disable_agent("nobody", 500).error().code, "hub.unknown_agent");
 }
 

@@ -316,7 +316,7 @@ TEST_F(UplinkTest, TheSitesAppointmentWeekComesFromTheHubAndIsKept)
     EXPECT_EQ(testing::read_file(kiosk_folder() / "slots.json"), kept);
 }
 
-TEST_F(UplinkTest, TheSitesAgentsComeFromTheHubWithoutTheirBadgesInClearAndAPinChecksOffTheUiThread)
+TEST_F(UplinkTest, TheSitesAgentsComeFromTheHubWithoutTheirBadgesInClearAndPinsAreCheckedForTheRightAgents)
 {
     enroll_kiosk();
     auto pin_hash = crypto::hash_password("123456").value();
@@ -363,8 +363,10 @@ TEST_F(UplinkTest, TheSitesAgentsComeFromTheHubWithoutTheirBadgesInClearAndAPinC
         return answers.size() == 4;
     }));
     std::lock_guard lock(mutex);
+    ASSERT_TRUE(answers[0].second);
     EXPECT_EQ(answers[0].second->id, "paul.leroy");
     EXPECT_FALSE(answers[1].second);
+    ASSERT_TRUE(answers[2].second);
     EXPECT_EQ(answers[2].second->id, "lea.martin");
     EXPECT_FALSE(answers[3].second);
     EXPECT_EQ(consent, crypto::sha256_hex(agent_consent_text("Léa Martin")));

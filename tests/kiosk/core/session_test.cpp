@@ -784,6 +784,48 @@ TEST_F(SessionTest, FiveWrongPinsLockAgentModeForAQuarterOfAnHour)
     EXPECT_EQ(session.agent_mode()->agent.id, "lea.martin");
 }
 
+TEST_F(SessionTest, ATryCountsWhenMadeSoClosingOrLeavingDuringItsCheckDoesNotSaveIt)
+{
+    FakeAgents agents;
+    session.set_agent_directory(&agents);
+    start();
+    auto submit = [&](std::string const& pin) {
+        session.dispatch(intent::OpenAgentGate {});
+        for (char digit : pin)
+            session.dispatch(intent::AgentPinKey { digit });
+        session.dispatch(intent::AgentPinSubmit {});
+    };
+    submit("0000");
+    session.dispatch(intent::CloseAgentGate {});
+    EXPECT_TRUE(session.agent_gate()) << "the pad stays while its PIN is checked";
+    session.dispatch(agents.answer());
+    // Four more, each abandoned by ending the visit before the answer.
+    for (int i = 0; i < 4; ++i) {
+        submit("0000");
+        session.dispatch(intent::EndSession {});
+        start();
+    }
+    submit("2468");
+    EXPECT_EQ(agents.checks.size(), 5U) << "the sixth try is not even checked";
+    EXPECT_NE(session.agent_gate()->error->find("bloqué pendant 15 minutes"), std::string::npos);
+}
+
+TEST_F(SessionTest, ADeskTicketLeavesTheReceiptsPrintStatusAlone)
+{
+    fill_to_review();
+    session.dispatch(intent::Confirm {});
+    ASSERT_EQ(session.screen(), Screen::Receipt);
+    session.dispatch(intent::OpenHelp {});
+    session.dispatch(intent::AskDeskHelp {});
+    ASSERT_EQ(printer.jobs.size(), 2U);
+    EXPECT_NE(printer.jobs[0], printer.jobs[1]);
+    session.dispatch(intent::PrintFinished { printer.jobs[0], PrintOutcome::Printed });
+    EXPECT_EQ(session.print_status(), PrintStatus::Printed) << "the receipt's answer is still its own";
+    EXPECT_EQ(session.desk_ticket()->print, PrintStatus::Printing);
+    session.dispatch(intent::PrintFinished { printer.jobs[1], PrintOutcome::Printed });
+    EXPECT_EQ(session.desk_ticket()->print, PrintStatus::Printed);
+}
+
 TEST_F(SessionTest, AgentModeLeavesAfterTwoMinutesWithoutATouchAndWhenTheResidentSaysNo)
 {
     FakeAgents agents;
