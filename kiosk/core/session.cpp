@@ -392,6 +392,10 @@ void Session::handle(intent::Begin const&)
     m_help_open = false;
     m_screen = m_runner->steps().empty() ? Screen::Review : Screen::Step;
     offer_card();
+    // The resident's consent to an agent holds for one démarche: given
+    // before this one began, or for another, it is asked again now.
+    if (m_agent && m_agent->consent_at && m_agent->consent_demarche != m_runner->demarche().id)
+        m_agent->consent_at.reset();
     ++m_revision;
 }
 
@@ -641,7 +645,7 @@ void Session::handle(intent::Confirm const&)
         std::nullopt,
     };
     // Finished by an agent for the resident, who accepted: the mandate.
-    if (agent_acting())
+    if (agent_acting() && m_agent->consent_demarche == demarche.id)
         dossier.mandate = Mandate { m_agent->agent, demarche.id, m_agent->started_at, m_agent->consent_sha256,
             *m_agent->consent_at };
     auto saved = m_store.save(dossier);
@@ -889,7 +893,7 @@ void Session::handle(intent::AgentChecked const& checked)
     }
     m_wrong_pins = 0;
     m_agent_gate.reset();
-    m_agent = AgentMode { *checked.agent, m_clock.unix_seconds(), checked.consent_sha256, std::nullopt };
+    m_agent = AgentMode { *checked.agent, m_clock.unix_seconds(), checked.consent_sha256, std::nullopt, {} };
     m_agent_activity = m_clock.monotonic();
     // The agent's id, not the resident's: who acted is what the log is for.
     log(LogLevel::Info, "agent", "agent mode opened by " + checked.agent->id);
@@ -905,6 +909,7 @@ void Session::handle(intent::AgentConsent const& consent)
         return;
     }
     m_agent->consent_at = m_clock.unix_seconds();
+    m_agent->consent_demarche = m_runner ? m_runner->demarche().id : std::string();
 }
 
 void Session::handle(intent::LeaveAgentMode const&)

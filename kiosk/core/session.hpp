@@ -277,6 +277,9 @@ struct AgentMode {
     // When the resident accepted; until then the consent screen shows and
     // the agent has no power.
     std::optional<std::int64_t> consent_at;
+    // The démarche the consent was given for ("cette démarche"); empty when
+    // given before one began. Another démarche asks again.
+    std::string consent_demarche;
 };
 
 // Where the card flow stands, for the screens. Everything in it is personal

@@ -810,6 +810,34 @@ TEST_F(SessionTest, ATryCountsWhenMadeSoClosingOrLeavingDuringItsCheckDoesNotSav
     EXPECT_NE(session.agent_gate()->error->find("bloqué pendant 15 minutes"), std::string::npos);
 }
 
+TEST_F(SessionTest, TheResidentsConsentToAnAgentHoldsForOneDemarche)
+{
+    FakeAgents agents;
+    session.set_agent_directory(&agents);
+    session.dispatch(intent::Activity {});
+    session.dispatch(intent::OpenAgentGate {});
+    for (char digit : std::string("2468"))
+        session.dispatch(intent::AgentPinKey { digit });
+    session.dispatch(intent::AgentPinSubmit {});
+    session.dispatch(agents.answer());
+    session.dispatch(intent::AgentConsent { true });
+    ASSERT_TRUE(session.agent_acting()) << "on the home screen, before any démarche";
+    session.dispatch(intent::StartDemarche { "signalement" });
+    session.dispatch(intent::Begin {});
+    EXPECT_FALSE(session.agent_acting()) << "« cette démarche »: asked again once it is known";
+    session.dispatch(intent::AgentConsent { true });
+    ASSERT_TRUE(session.agent_acting());
+    session.dispatch(intent::Choose { "eclairage" });
+    session.dispatch(intent::Next {});
+    session.dispatch(intent::InsertText { "12 rue de la Paix" });
+    session.dispatch(intent::Next {});
+    session.dispatch(intent::Next {});
+    session.dispatch(intent::Confirm {});
+    ASSERT_EQ(store.saved.size(), 1U);
+    ASSERT_TRUE(store.saved[0].mandate);
+    EXPECT_EQ(store.saved[0].mandate->agent.id, "lea.martin");
+}
+
 TEST_F(SessionTest, ADeskTicketLeavesTheReceiptsPrintStatusAlone)
 {
     fill_to_review();
