@@ -161,6 +161,11 @@ protected:
     void fill_to_review(std::string const& phone = "")
     {
         start();
+        answer_to_review(phone);
+    }
+    // The street report's answers, from its first question to the review.
+    void answer_to_review(std::string const& phone = "")
+    {
         session.dispatch(intent::Choose { "eclairage" });
         session.dispatch(intent::Next {});
         session.dispatch(intent::InsertText { "12 rue de la Paix" });
@@ -727,11 +732,7 @@ TEST_F(SessionTest, AnAgentBadgeAndPinOpenAgentModeAndTheDossierRecordsTheMandat
     session.dispatch(intent::AgentConsent { true });
     EXPECT_TRUE(session.agent_acting());
 
-    session.dispatch(intent::Choose { "eclairage" });
-    session.dispatch(intent::Next {});
-    session.dispatch(intent::InsertText { "12 rue de la Paix" });
-    session.dispatch(intent::Next {});
-    session.dispatch(intent::Next {});
+    answer_to_review();
     session.dispatch(intent::Confirm {});
     ASSERT_EQ(store.saved.size(), 1U);
     ASSERT_TRUE(store.saved[0].mandate);
@@ -827,11 +828,7 @@ TEST_F(SessionTest, TheResidentsConsentToAnAgentHoldsForOneDemarche)
     EXPECT_FALSE(session.agent_acting()) << "« cette démarche »: asked again once it is known";
     session.dispatch(intent::AgentConsent { true });
     ASSERT_TRUE(session.agent_acting());
-    session.dispatch(intent::Choose { "eclairage" });
-    session.dispatch(intent::Next {});
-    session.dispatch(intent::InsertText { "12 rue de la Paix" });
-    session.dispatch(intent::Next {});
-    session.dispatch(intent::Next {});
+    answer_to_review();
     session.dispatch(intent::Confirm {});
     ASSERT_EQ(store.saved.size(), 1U);
     ASSERT_TRUE(store.saved[0].mandate);
