@@ -318,6 +318,19 @@ int print_kiosks(Context& context, bool json)
     return 0;
 }
 
+// One line of standard input, without its line ending: a secret piped in
+// rather than typed on the command line, where `ps` would show it.
+std::string stdin_line()
+{
+    std::string line;
+    int c;
+    while ((c = std::fgetc(stdin)) != EOF && c != '\n')
+        line.push_back(static_cast<char>(c));
+    if (!line.empty() && line.back() == '\r')
+        line.pop_back();
+    return line;
+}
+
 // The password a mediator command sets: read from standard input (one
 // line) with --password-stdin, or drawn and printed once.
 Result<std::string> new_password(Arguments const& arguments, bool& drawn)
@@ -325,12 +338,7 @@ Result<std::string> new_password(Arguments const& arguments, bool& drawn)
     drawn = !arguments.flags.contains("password-stdin");
     if (drawn)
         return crypto::random_code(4);
-    std::string line;
-    int c;
-    while ((c = std::fgetc(stdin)) != EOF && c != '\n')
-        line.push_back(static_cast<char>(c));
-    if (!line.empty() && line.back() == '\r')
-        line.pop_back();
+    auto line = stdin_line();
     if (line.size() < 12)
         return Error::make("request.invalid", "a mediator's password has at least 12 characters");
     return line;
@@ -341,16 +349,9 @@ Result<std::string> new_password(Arguments const& arguments, bool& drawn)
 Result<std::string> new_pin(Arguments const& arguments, bool& drawn)
 {
     drawn = !arguments.flags.contains("pin-stdin");
-    std::string pin;
-    if (drawn) {
-        pin = crypto::random_digits(6);
-        return pin;
-    }
-    int c;
-    while ((c = std::fgetc(stdin)) != EOF && c != '\n')
-        pin.push_back(static_cast<char>(c));
-    if (!pin.empty() && pin.back() == '\r')
-        pin.pop_back();
+    if (drawn)
+        return crypto::random_digits(6);
+    auto pin = stdin_line();
     if (pin.size() < 4 || pin.size() > 8 || pin.find_first_not_of("0123456789") != std::string::npos)
         return Error::make("request.invalid", "a PIN is 4 to 8 digits");
     return pin;

@@ -763,8 +763,9 @@ public:
     Result<void> disable_agent(std::string_view id, std::int64_t now) override
     {
         return write([id = std::string(id), now](sqlite::StatementCache& db) -> Result<void> {
-            auto update = GUICHET_TRY(db.prepare(
-                "UPDATE agent SET disabled_at = COALESCE(disabled_at, ?2), badge = NULL WHERE id = ?1", "disable an agent"));
+            auto update = GUICHET_TRY(
+                db.prepare("UPDATE agent SET disabled_at = COALESCE(disabled_at, ?2), badge = NULL WHERE id = ?1",
+                    "disable an agent"));
             GUICHET_TRY(update.bind(1, std::string_view(id)));
             GUICHET_TRY(update.bind(2, now));
             GUICHET_TRY(update.step());
