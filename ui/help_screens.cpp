@@ -7,6 +7,9 @@
 
 #include "ui/pictograms.hpp"
 
+#include <cstdio>
+#include <ctime>
+
 namespace guichet::ui {
 
 namespace {
@@ -109,7 +112,7 @@ void Screens::desk_help(Canvas& canvas, Session const& session, Rect area, std::
 bool Screens::agent_banner(Canvas& canvas, Session const& session, std::vector<Intent>& out)
 {
     auto const& agent = session.agent_mode();
-    if (!agent || !agent->consent_at)
+    if (!agent || session.agent_consent_pending())
         return false;
     Rect band { 400, 12, 1060, 138 };
     canvas.fill(band, acting_colour, 16);
@@ -186,6 +189,61 @@ void Screens::agent_consent(Canvas& canvas, Session const& session, std::vector<
         out.emplace_back(intent::AgentConsent { true });
     if (canvas.button("agent:refuse", "Non merci", Rect { 980, 760, 1500, 890 }, ButtonStyle::Secondary, glyph::close))
         out.emplace_back(intent::AgentConsent { false });
+}
+
+void Screens::reprints(Canvas& canvas, Session const& session, std::vector<Intent>& out)
+{
+    auto const& list = *session.reprints();
+    canvas.fill(Rect { 0, 0, screen_width, screen_height }, colour::scrim);
+    Rect panel { 210, 60, 1710, 1020 };
+    float const inner = panel.x1 - panel.x0 - 120;
+    canvas.fill(panel, colour::surface, 20);
+    canvas.text(
+        canvas.fonts().title, "Reçus non imprimés", panel.x0, 90, panel.x1 - panel.x0, colour::text, Align::Centre);
+    bool can_print = session.printer().can_print();
+    float y = 180;
+    if (list.kept.empty()) {
+        canvas.text(canvas.fonts().body, "Aucun reçu n'attend sur cette borne.", panel.x0 + 60, y + 60, inner,
+            colour::text, Align::Centre);
+    } else {
+        canvas.text(canvas.fonts().body,
+            can_print ? std::string("Les plus récents d'abord. Vérifiez l'heure et la démarche avec la personne.")
+                      : "L'imprimante ne marche pas : " + std::string(resident_notice(session.printer())),
+            panel.x0 + 60, y, inner, can_print ? colour::text_muted : colour::error);
+    }
+    // Six fit; older ones wait for these to print.
+    y = 260;
+    for (std::size_t i = 0; i < list.kept.size() && i < 6; ++i) {
+        auto const& kept = list.kept[i];
+        Rect row { panel.x0 + 60, y, panel.x1 - 60, y + 100 };
+        canvas.box(row, colour::background, colour::border, 2, 12);
+        std::time_t when = kept.confirmed_at;
+        std::tm local {};
+        localtime_r(&when, &local);
+        char time[16];
+        std::snprintf(time, sizeof time, "%d h %02d", local.tm_hour, local.tm_min);
+        canvas.text_line(canvas.fonts().bold, time, row.x0 + 30, y + 12, 180);
+        canvas.text_line(canvas.fonts().body, kept.demarche_title, row.x0 + 220, y + 12, 700);
+        canvas.text_line(canvas.fonts().body, "code …" + kept.code_end, row.x0 + 220, y + 55, 700, colour::text_muted);
+        auto sent = list.sent.find(kept.job);
+        Rect action { row.x1 - 400, y + 10, row.x1 - 20, y + 90 };
+        if (sent != list.sent.end() && sent->second != PrintStatus::Failed) {
+            bool printed = sent->second == PrintStatus::Printed;
+            canvas.text_line(canvas.fonts().bold, printed ? "Imprimé" : "Impression…", action.x0 + 20, y + 30, 360,
+                printed ? colour::success : colour::primary);
+        } else {
+            if (sent != list.sent.end())
+                canvas.text_line(canvas.fonts().body, "Pas imprimé", row.x1 - 640, y + 30, 220, colour::error);
+            if (can_print
+                && canvas.button("agent:reprint:" + std::to_string(kept.job), "Réimprimer", action,
+                    ButtonStyle::Secondary, glyph::print))
+                out.emplace_back(intent::Reprint { kept.job });
+        }
+        y += 120;
+    }
+    if (canvas.button(
+            "agent:reprints:close", "Fermer", Rect { 760, 920, 1160, 1000 }, ButtonStyle::Secondary, glyph::close))
+        out.emplace_back(intent::CloseReprints {});
 }
 
 void Screens::help_ring(Canvas& canvas, Session const& session)

@@ -670,7 +670,7 @@ void KioskUi::Impl::remote_help_after_frame()
     // While the agent's PIN pad or the resident's consent to an agent is up,
     // nothing the mediator sends applies: she must not type into the pad
     // nor answer for the resident.
-    bool agent_screen = session.agent_gate() || (session.agent_mode() && !session.agent_mode()->consent_at);
+    bool agent_screen = session.agent_gate() || session.agent_consent_pending() || session.reprints();
     for (auto const& action : session.take_remote_actions()) {
         Result<void> done;
         if (agent_screen || (action.kind == HelpNews::Kind::Tap && is_agents_widget(action.text))) {

@@ -149,8 +149,9 @@ Result<std::vector<Action>> parse_scenario(std::string_view text)
             std::string word(rest.substr(0, rest.find('#')));
             auto start = word.find_first_not_of(' ');
             word = start == std::string::npos ? "" : word.substr(start, word.find_last_not_of(' ') - start + 1);
-            if (word != "out-of-paper" && word != "jam" && word != "offline" && word != "paper-low" && word != "ready")
-                return line_error(line_number, "printer out-of-paper, jam, offline, paper-low or ready");
+            if (word != "out-of-paper" && word != "jam" && word != "offline" && word != "paper-low" && word != "ready"
+                && word != "cancel")
+                return line_error(line_number, "printer out-of-paper, jam, offline, paper-low, ready or cancel");
             action.argument = "printer";
             action.detail = word;
             actions.push_back(std::move(action));

@@ -22,7 +22,7 @@ enum class ActionKind {
     Wait, // wait 31s: advance the kiosk's clock
     Screenshot, // screenshot name: DIR/name.png
     Card, // card insert NAME, card remove, card unplug, card plug
-    Printer, // printer out-of-paper|jam|offline|paper-low|ready (the simulator)
+    Printer, // printer out-of-paper|jam|offline|paper-low|ready|cancel (the simulator)
     Scan, // scan "LINE|LINE": a document scanner types the MRZ
     ExpectSound, // expect-sound success|failure: the last sound played
 };

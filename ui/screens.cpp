@@ -23,7 +23,7 @@ constexpr Rect primary_action { 1400, 920, 1840, 1050 };
 bool Screens::has_overlay(Session const& session) const
 {
     return session.idle_warning() || session.help_open() || help_overlay_shown(session) || session.agent_gate()
-        || (session.agent_mode() && !session.agent_mode()->consent_at);
+        || session.agent_consent_pending() || session.reprints();
 }
 
 void Screens::wipe()
@@ -100,10 +100,12 @@ void Screens::draw_overlay(Canvas& overlay, Session const& session, std::vector<
         idle_warning(overlay, session, out);
     else if (help_overlay_shown(session))
         help_overlay(overlay, session, out);
-    else if (session.agent_mode() && !session.agent_mode()->consent_at)
+    else if (session.agent_consent_pending())
         agent_consent(overlay, session, out);
     else if (session.agent_gate())
         agent_gate(overlay, session, out);
+    else if (session.reprints())
+        reprints(overlay, session, out);
     else if (session.help_open())
         help(overlay, session, out);
 }
@@ -234,7 +236,15 @@ void Screens::home(Canvas& canvas, Session const& session, std::vector<Intent>& 
     canvas.text(canvas.fonts().title, "Que voulez-vous faire ?", margin, 175, screen_width - 2 * margin);
     // Before the resident starts, not after they answered everything: no
     // paper today, and the code on screen is enough.
-    if (auto notice = resident_notice(session.printer()); !notice.empty() && !session.out_of_service()) {
+    auto notice = resident_notice(session.printer());
+    bool notice_shown = !notice.empty() && !session.out_of_service();
+    // The agent's own errand, at the right (beside the title when the
+    // printer's notice is there): receipts that did not print.
+    Rect reprints = notice_shown ? Rect { 690, 165, 990, 250 } : Rect { 1540, 165, 1840, 250 };
+    if (session.agent_mode()
+        && canvas.button("agent:reprints", "Réimprimer", reprints, ButtonStyle::Secondary, glyph::print))
+        out.emplace_back(intent::OpenReprints {});
+    if (notice_shown) {
         Rect strip { 1000, 150, screen_width - margin, 300 };
         canvas.fill(strip, colour::surface, 12);
         canvas.icon(glyph::print, strip.x0 + 50, (strip.y0 + strip.y1) / 2, colour::error, canvas.fonts().title);
@@ -813,6 +823,11 @@ void Screens::receipt(Canvas& canvas, Session const& session, std::vector<Intent
     case PrintStatus::Failed:
         error_line(canvas, std::string(resident_message(session.print_outcome().value_or(PrintOutcome::Failed))),
             margin, status_y - 10, 1160);
+        // Once the agent has seen to the printer.
+        if (session.agent_mode() && session.printer().can_print()
+            && canvas.button("agent:reprint", "Réimprimer le reçu",
+                Rect { margin, status_y + 120, margin + 520, status_y + 220 }, ButtonStyle::Secondary, glyph::print))
+            out.emplace_back(intent::Reprint { session.print_job() });
         break;
     }
 

@@ -76,6 +76,8 @@ private:
     bool agent_banner(Canvas& canvas, Session const& session, std::vector<Intent>& out);
     void agent_gate(Canvas& canvas, Session const& session, std::vector<Intent>& out);
     void agent_consent(Canvas& canvas, Session const& session, std::vector<Intent>& out);
+    // The receipts the printer kept after failing them, to reprint.
+    void reprints(Canvas& canvas, Session const& session, std::vector<Intent>& out);
 
     void demarche_tiles(Canvas& canvas, Session const& session, std::vector<Demarche const*> const& demarches,
         float top, std::vector<Intent>& out);

@@ -29,10 +29,16 @@ AsyncReceiptPrinter::~AsyncReceiptPrinter()
         kept.receipt.wipe();
 }
 
-std::vector<AsyncReceiptPrinter::KeptReceipt> AsyncReceiptPrinter::kept() const
+std::vector<KeptReceipt> AsyncReceiptPrinter::kept() const
 {
     std::lock_guard lock(m_mutex);
-    return { m_kept.begin(), m_kept.end() };
+    std::vector<KeptReceipt> kept;
+    kept.reserve(m_kept.size());
+    for (auto const& [job, receipt, outcome] : m_kept) {
+        auto code = receipt.code.text();
+        kept.push_back({ job, receipt.demarche_title, receipt.confirmed_at, code.substr(code.size() - 4), outcome });
+    }
+    return kept;
 }
 
 bool AsyncReceiptPrinter::reprint(PrintJobId job)
@@ -89,7 +95,7 @@ void AsyncReceiptPrinter::run()
         {
             std::lock_guard lock(m_mutex);
             m_printing = false;
-            if (outcome != PrintOutcome::Printed) {
+            if (outcome != PrintOutcome::Printed && job->second.desk_number.empty()) {
                 if (m_kept.size() == keep) {
                     m_kept.front().receipt.wipe();
                     m_kept.pop_front();

@@ -53,6 +53,16 @@ void PdfFolderPrinter::set_problems(std::vector<PrinterProblem> problems)
     m_changed.notify_all();
 }
 
+bool PdfFolderPrinter::cancel()
+{
+    std::lock_guard lock(m_mutex);
+    if (!m_waiting)
+        return false;
+    m_cancelled = true;
+    m_changed.notify_all();
+    return true;
+}
+
 PrinterState PdfFolderPrinter::state() const
 {
     std::lock_guard lock(m_mutex);
@@ -63,9 +73,17 @@ PrintOutcome PdfFolderPrinter::print(Receipt const& receipt)
 {
     {
         std::unique_lock lock(m_mutex);
-        m_changed.wait(lock, [this] { return m_interrupted || m_state.can_print(); });
+        m_waiting = true;
+        m_changed.wait(lock, [this] { return m_interrupted || m_cancelled || m_state.can_print(); });
+        m_waiting = false;
         if (m_interrupted)
             return PrintOutcome::Failed;
+        if (m_cancelled) {
+            m_cancelled = false;
+            m_last_error = Error::make("print.canceled", "the job was canceled while the printer was stopped");
+            log(LogLevel::Warning, "print", "PDF printer: the waiting job was canceled");
+            return PrintOutcome::Failed;
+        }
     }
     auto outcome = write_receipt(receipt);
     // The resident is told on screen; the technician needs the reason.

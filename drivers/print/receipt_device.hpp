@@ -42,7 +42,9 @@ public:
 // It can also pretend to be out of paper, jammed or offline (the demo's
 // keys, scenarios' `printer` action): while such a problem is set, print()
 // waits, as a CUPS queue keeps its jobs, and the receipt comes out once the
-// problem is cleared.
+// problem is cleared. cancel() plays a person cancelling the waiting job
+// on its queue (`cancel` on CUPS): it ends as Failed, and the kiosk keeps
+// it for an agent to reprint.
 class PdfFolderPrinter final : public ReceiptDevice {
 public:
     explicit PdfFolderPrinter(std::filesystem::path folder, PaperLayout layout = PaperLayout::Roll80mm);
@@ -53,6 +55,8 @@ public:
     // The simulated problems; empty for a working printer.
     void set_problems(std::vector<PrinterProblem> problems);
     PrinterState state() const;
+    // Ends the print() waiting for the printer, if one is; false if none.
+    bool cancel();
 
     // The file the last successful print() wrote; empty before the first.
     std::filesystem::path const& last_file() const { return m_last_file; }
@@ -68,6 +72,8 @@ private:
     std::condition_variable m_changed;
     PrinterState m_state;
     bool m_interrupted { false };
+    bool m_waiting { false };
+    bool m_cancelled { false };
     std::filesystem::path m_last_file;
     Error m_last_error;
 };
@@ -79,8 +85,9 @@ private:
 // it back to the UI thread. on_finished must not throw nor destroy the
 // adapter. A device that throws counts as PrintOutcome::Failed.
 //
-// A receipt that did not print is kept (the last `keep` of them), for the
-// desk to reprint it: agent mode lists them and calls reprint().
+// A receipt that did not print is kept in memory (the last `keep` of them,
+// never a desk ticket: its number is of no use later), for the desk to
+// reprint it: agent mode lists them and calls reprint().
 //
 // The destructor interrupts the job being printed (its on_finished is
 // called) and abandons the jobs still queued, without calling on_finished
@@ -97,16 +104,11 @@ public:
 
     void submit(Receipt const& receipt, PrintJobId job) override;
 
-    struct KeptReceipt {
-        PrintJobId job;
-        Receipt receipt;
-        PrintOutcome outcome;
-    };
     // The receipts that did not print, oldest first.
-    std::vector<KeptReceipt> kept() const;
+    std::vector<KeptReceipt> kept() const override;
     // Queues a kept receipt again (and forgets it: it is kept again if it
     // fails again). False when no such receipt is kept.
-    bool reprint(PrintJobId job);
+    bool reprint(PrintJobId job) override;
     // Jobs submitted and not yet ended, the one printing included.
     std::size_t pending() const;
 
@@ -120,7 +122,12 @@ private:
     mutable std::mutex m_mutex;
     std::condition_variable m_wake;
     std::deque<std::pair<PrintJobId, Receipt>> m_queue;
-    std::deque<KeptReceipt> m_kept;
+    struct Kept {
+        PrintJobId job;
+        Receipt receipt;
+        PrintOutcome outcome;
+    };
+    std::deque<Kept> m_kept;
     bool m_printing { false };
     bool m_stopping { false };
     // Last, so that it starts once everything it uses is initialised.

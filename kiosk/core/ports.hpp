@@ -14,6 +14,7 @@
 #include <set>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace guichet {
 
@@ -99,12 +100,33 @@ std::string_view resident_message(PrintOutcome outcome);
 // with its own receipt and never with the next resident's.
 using PrintJobId = std::uint64_t;
 
+// A receipt that did not print, as the agent's list shows it: enough to
+// tell which resident's it is, never the whole tracking code.
+struct KeptReceipt {
+    PrintJobId job { 0 };
+    std::string demarche_title;
+    std::int64_t confirmed_at { 0 };
+    std::string code_end; // the tracking code's last four characters
+    PrintOutcome outcome { PrintOutcome::Failed };
+
+    bool operator==(KeptReceipt const&) const = default;
+};
+
 // Prints receipts. submit() must not block the caller on the device: the
 // outcome comes back later as an intent::PrintFinished with the same job id.
+//
+// A printer may keep the receipts that did not print, for an agent to
+// reprint once the printer works again (agent mode); one that keeps
+// nothing lists none.
 class ReceiptPrinter {
 public:
     virtual ~ReceiptPrinter() = default;
     virtual void submit(Receipt const& receipt, PrintJobId job) = 0;
+    // Oldest first.
+    virtual std::vector<KeptReceipt> kept() const { return {}; }
+    // Sends a kept receipt again under its own job id: its outcome comes
+    // back as an intent::PrintFinished. False when it is no longer kept.
+    virtual bool reprint(PrintJobId) { return false; }
 };
 
 }

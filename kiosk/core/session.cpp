@@ -392,10 +392,11 @@ void Session::handle(intent::Begin const&)
     m_help_open = false;
     m_screen = m_runner->steps().empty() ? Screen::Review : Screen::Step;
     offer_card();
-    // The resident's consent to an agent holds for one démarche: given
-    // before this one began, or for another, it is asked again now.
+    // The resident's consent to an agent holds for one démarche: given for
+    // another, it is asked again now (agent_consent_pending).
     if (m_agent && m_agent->consent_at && m_agent->consent_demarche != m_runner->demarche().id)
         m_agent->consent_at.reset();
+    m_reprints.reset();
     ++m_revision;
 }
 
@@ -899,9 +900,22 @@ void Session::handle(intent::AgentChecked const& checked)
     log(LogLevel::Info, "agent", "agent mode opened by " + checked.agent->id);
 }
 
+bool Session::agent_consent_pending() const
+{
+    // On the receipt the démarche is done: there is nothing left to do for
+    // the resident but reprint their receipt.
+    return m_agent && m_runner && m_screen != Screen::Receipt
+        && (!m_agent->consent_at || m_agent->consent_demarche != m_runner->demarche().id);
+}
+
+bool Session::agent_acting() const
+{
+    return m_agent && m_runner && !agent_consent_pending();
+}
+
 void Session::handle(intent::AgentConsent const& consent)
 {
-    if (!m_agent || m_agent->consent_at)
+    if (!agent_consent_pending())
         return;
     ++m_revision;
     if (!consent.accepted) {
@@ -909,7 +923,55 @@ void Session::handle(intent::AgentConsent const& consent)
         return;
     }
     m_agent->consent_at = m_clock.unix_seconds();
-    m_agent->consent_demarche = m_runner ? m_runner->demarche().id : std::string();
+    m_agent->consent_demarche = m_runner->demarche().id;
+}
+
+void Session::handle(intent::OpenReprints const&)
+{
+    // The list is the agent's: not while the resident is asked about them.
+    if (!m_agent || agent_consent_pending() || m_reprints)
+        return;
+    m_reprints.emplace();
+    auto kept = m_printer.kept();
+    // Desk tickets are of no use later: only receipts are listed.
+    m_reprints->kept.assign(kept.rbegin(), kept.rend());
+    m_help_open = false;
+    ++m_revision;
+}
+
+void Session::handle(intent::CloseReprints const&)
+{
+    if (!m_reprints)
+        return;
+    m_reprints.reset();
+    ++m_revision;
+}
+
+void Session::handle(intent::Reprint const& reprint)
+{
+    // From the list, or "Réimprimer" on this resident's own receipt.
+    bool own = m_screen == Screen::Receipt && reprint.job == m_print_job && m_print_status == PrintStatus::Failed;
+    if (!m_agent || agent_consent_pending() || (!m_reprints && !own) || !m_printer_state.can_print())
+        return;
+    if (m_reprints && m_reprints->sent.contains(reprint.job) && m_reprints->sent[reprint.job] == PrintStatus::Printing)
+        return;
+    ++m_revision;
+    if (!m_printer.reprint(reprint.job)) {
+        // Gone meanwhile (it printed, or was dropped for newer ones).
+        if (m_reprints)
+            m_reprints->sent[reprint.job] = PrintStatus::Failed;
+        return;
+    }
+    if (m_reprints)
+        m_reprints->sent[reprint.job] = PrintStatus::Printing;
+    if (own) {
+        m_print_status = PrintStatus::Printing;
+        m_print_outcome.reset();
+        m_print_started = m_clock.monotonic();
+    }
+    // The agent's id and the job, never the code: who reprinted is what an
+    // audit needs.
+    log(LogLevel::Info, "agent", "receipt job " + std::to_string(reprint.job) + " reprinted by " + m_agent->agent.id);
 }
 
 void Session::handle(intent::LeaveAgentMode const&)
@@ -925,6 +987,7 @@ void Session::leave_agent_mode()
     if (m_agent)
         log(LogLevel::Info, "agent", "agent mode left by " + m_agent->agent.id);
     m_agent.reset();
+    m_reprints.reset();
 }
 
 void Session::handle(intent::StopRemoteHelp const&)
@@ -1044,6 +1107,11 @@ void Session::handle(intent::Tick const&)
 
 void Session::handle(intent::PrintFinished const& finished)
 {
+    if (m_reprints && m_reprints->sent.contains(finished.job)) {
+        m_reprints->sent[finished.job]
+            = finished.outcome == PrintOutcome::Printed ? PrintStatus::Printed : PrintStatus::Failed;
+        ++m_revision;
+    }
     if (m_desk_ticket && finished.job == m_desk_job) {
         m_desk_ticket->outcome = finished.outcome;
         m_desk_ticket->print = finished.outcome == PrintOutcome::Printed ? PrintStatus::Printed : PrintStatus::Failed;

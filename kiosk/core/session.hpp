@@ -205,6 +205,13 @@ struct AgentConsent {
 };
 // "Quitter le mode agent".
 struct LeaveAgentMode { };
+// Agent mode: "Réimprimer" opens the list of the receipts the printer
+// kept after failing to print them; "Réimprimer" beside one sends it again.
+struct OpenReprints { };
+struct CloseReprints { };
+struct Reprint {
+    PrintJobId job;
+};
 // The end of a CardReader::read_badge: the card's identifier, upper-case
 // hex ("04A1B2C3D4E5F6"), or empty when it gave none.
 struct BadgeRead {
@@ -222,7 +229,8 @@ using Intent = std::variant<intent::Activity, intent::StillHere, intent::OpenThe
     intent::AskRemoteHelp, intent::StopRemoteHelp, intent::HelpNewsArrived, intent::GrantControl, intent::RefuseControl,
     intent::TakeBackControl, intent::DismissHelpNote, intent::HelpLineChanged, intent::AskDeskHelp, intent::BadgeRead,
     intent::OpenAgentGate, intent::CloseAgentGate, intent::AgentPinKey, intent::AgentPinErase, intent::AgentPinSubmit,
-    intent::AgentChecked, intent::AgentConsent, intent::LeaveAgentMode>;
+    intent::AgentChecked, intent::AgentConsent, intent::LeaveAgentMode, intent::OpenReprints, intent::CloseReprints,
+    intent::Reprint>;
 
 struct SessionConfig {
     Millis idle_warning_after { 45'000 };
@@ -274,11 +282,11 @@ struct AgentMode {
     AgentIdentity agent;
     std::int64_t started_at { 0 };
     std::string consent_sha256;
-    // When the resident accepted; until then the consent screen shows and
-    // the agent has no power.
+    // When the resident accepted; until then the agent has no power over
+    // the démarche (Session::agent_consent_pending).
     std::optional<std::int64_t> consent_at;
-    // The démarche the consent was given for ("cette démarche"); empty when
-    // given before one began. Another démarche asks again.
+    // The démarche the consent was given for ("cette démarche"): another
+    // démarche asks again.
     std::string consent_demarche;
 };
 
@@ -313,6 +321,14 @@ enum class PrintStatus {
     Printing,
     Printed,
     Failed,
+};
+
+// The agent's list of receipts that did not print, while it is open: as
+// the printer kept them when it opened (newest first), and the reprints
+// sent from it with how they went.
+struct ReprintList {
+    std::vector<KeptReceipt> kept;
+    std::map<PrintJobId, PrintStatus> sent;
 };
 
 // The resident's number in the desk's queue, once asked.
@@ -353,8 +369,15 @@ public:
     bool agents_known() const { return m_agents && m_agents->size() > 0; }
     std::optional<AgentGate> const& agent_gate() const { return m_agent_gate; }
     std::optional<AgentMode> const& agent_mode() const { return m_agent; }
-    // Agent mode with the resident's consent: the agent's powers apply.
-    bool agent_acting() const { return m_agent && m_agent->consent_at; }
+    // The resident must say yes before the agent acts on their démarche:
+    // asked when agent mode opens during a démarche, or when one begins.
+    // Agent mode with no démarche in progress asks nothing: the agent may
+    // only reprint receipts, which are not the resident's.
+    bool agent_consent_pending() const;
+    // Agent mode on a démarche the resident consented to: the agent's
+    // powers over it apply.
+    bool agent_acting() const;
+    std::optional<ReprintList> const& reprints() const { return m_reprints; }
     // The desk ticket taken in this session, if any.
     std::optional<DeskTicket> const& desk_ticket() const { return m_desk_ticket; }
     // The mediator's taps and typing to apply through the touch path now
@@ -394,6 +417,8 @@ public:
     DemarcheRunner const* runner() const { return m_runner.get(); }
     std::optional<Receipt> const& receipt() const { return m_receipt; }
     PrintStatus print_status() const { return m_print_status; }
+    // The receipt's print job: an agent reprints it (intent::Reprint).
+    PrintJobId print_job() const { return m_print_job; }
     std::optional<PrintOutcome> print_outcome() const { return m_print_outcome; }
     // "Suivre ma demande": what was found for the code typed (nothing when
     // the code is not known here), and the sentence when the lookup failed.
@@ -469,6 +494,9 @@ private:
     void handle(intent::AgentChecked const&);
     void handle(intent::AgentConsent const&);
     void handle(intent::LeaveAgentMode const&);
+    void handle(intent::OpenReprints const&);
+    void handle(intent::CloseReprints const&);
+    void handle(intent::Reprint const&);
     void leave_agent_mode();
     bool agent_locked() const;
     std::string locked_sentence() const;
@@ -545,6 +573,7 @@ private:
     CardReadId m_badge_read { 0 };
     int m_wrong_pins { 0 };
     std::optional<Millis> m_agent_locked_until;
+    std::optional<ReprintList> m_reprints;
     PrintJobId m_desk_job { 0 };
     PrintJobId m_desk_jobs { 0 };
     Millis m_desk_print_started { 0 };

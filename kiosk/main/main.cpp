@@ -157,11 +157,17 @@ public:
             on_change(printer_state_of({ PrinterProblem::NotConfigured }));
     }
 
-    // `printer out-of-paper` in a scenario, F5/F6 in the demo.
+    // `printer out-of-paper` in a scenario, F5/F6 in the demo; `printer
+    // cancel` cancels the receipt waiting for it.
     Result<void> act(std::string const& problem)
     {
         if (!m_simulated)
             return Error::make("print.not_simulated", "the printer is not the simulated one (--printer pdf:DIR)");
+        if (problem == "cancel") {
+            if (!m_simulated->cancel())
+                return Error::make("print.nothing_waiting", "no receipt is waiting for the printer");
+            return {};
+        }
         std::vector<PrinterProblem> problems;
         if (problem == "out-of-paper")
             problems = { PrinterProblem::OutOfPaper };

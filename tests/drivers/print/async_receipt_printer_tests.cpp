@@ -256,7 +256,9 @@ TEST(AsyncReceiptPrinter, AReceiptThatDidNotPrintIsKeptForTheDeskToReprint)
     auto kept = printer.kept();
     ASSERT_EQ(kept.size(), 1u);
     EXPECT_EQ(kept[0].job, 7u);
-    EXPECT_EQ(kept[0].receipt.code, first.code);
+    EXPECT_EQ(kept[0].code_end, first.code.text().substr(4)) << "the end of the code only";
+    EXPECT_EQ(kept[0].demarche_title, first.demarche_title);
+    EXPECT_EQ(kept[0].confirmed_at, first.confirmed_at);
     EXPECT_EQ(kept[0].outcome, PrintOutcome::OutOfPaper);
 
     EXPECT_FALSE(printer.reprint(8));
@@ -268,6 +270,17 @@ TEST(AsyncReceiptPrinter, AReceiptThatDidNotPrintIsKeptForTheDeskToReprint)
     EXPECT_TRUE(printer.kept().empty());
     // Printed once: a second reprint of the same job finds nothing.
     EXPECT_FALSE(printer.reprint(7));
+}
+
+TEST(AsyncReceiptPrinter, ADeskTicketThatDidNotPrintIsNotKept)
+{
+    EmptyRollDevice device;
+    Outcomes outcomes;
+    AsyncReceiptPrinter printer(device, outcomes.callback());
+    printer.submit(make_desk_ticket(ReceiptSettings {}, "A 017", 1'700'000'000), 3);
+    ASSERT_TRUE(outcomes.wait_for(1));
+    EXPECT_EQ(outcomes.all(), std::vector { PrintOutcome::OutOfPaper });
+    EXPECT_TRUE(printer.kept().empty()) << "a desk number is of no use later";
 }
 
 TEST(AsyncReceiptPrinter, KeepsOnlyTheLatestReceipts)

@@ -11,9 +11,12 @@
 #include <sys/mount.h>
 
 #include <algorithm>
+#include <chrono>
 #include <filesystem>
+#include <future>
 #include <fstream>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include <sys/stat.h>
@@ -55,6 +58,24 @@ TEST(PdfFolderPrinter, WritesOnePdfNamedAfterTheTrackingCode)
     // Nothing else is left behind, no temporary file in particular.
     EXPECT_EQ(names_in(scratch.path()), std::vector { receipt.code.text() + ".pdf" });
     EXPECT_TRUE(printer.last_error().code.empty());
+}
+
+TEST(PdfFolderPrinter, ACanceledJobFailsAndOnlyTheOneWaiting)
+{
+    ScratchFolder scratch;
+    PdfFolderPrinter printer(scratch.path());
+    EXPECT_FALSE(printer.cancel()) << "nothing waits: the next job must not be canceled in advance";
+    printer.set_problems({ PrinterProblem::OutOfPaper });
+    auto waiting = std::async(std::launch::async, [&] { return printer.print(sample_receipt(1)); });
+    while (!printer.cancel())
+        std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    ASSERT_EQ(waiting.wait_for(std::chrono::seconds(5)), std::future_status::ready);
+    EXPECT_EQ(waiting.get(), PrintOutcome::Failed);
+    EXPECT_EQ(printer.last_error().code, "print.canceled");
+    EXPECT_TRUE(names_in(scratch.path()).empty());
+
+    printer.set_problems({});
+    EXPECT_EQ(printer.print(sample_receipt(2)), PrintOutcome::Printed) << "the next job is not canceled";
 }
 
 TEST(PdfFolderPrinter, AReprintGetsTheNextFreeNameAndKeepsTheFirst)

@@ -4,6 +4,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <fstream>
 #include <sstream>
 
@@ -72,6 +73,16 @@ public:
     std::vector<std::tuple<std::string, std::string, AgentCheckId>> checks;
 };
 
+// The PIN pad opened, `pin` typed and sent, and the directory's answer.
+void unlock_agent(Session& session, FakeAgents const& agents, std::string const& pin = "2468")
+{
+    session.dispatch(intent::OpenAgentGate {});
+    for (char digit : pin)
+        session.dispatch(intent::AgentPinKey { digit });
+    session.dispatch(intent::AgentPinSubmit {});
+    session.dispatch(agents.answer());
+}
+
 class FakeBadgeReader final : public CardReader {
 public:
     void read(mrz::AccessKey const&, CardReadId) override { }
@@ -86,8 +97,20 @@ public:
         submitted.push_back(receipt);
         jobs.push_back(job);
     }
+    std::vector<KeptReceipt> kept() const override { return kept_receipts; }
+    bool reprint(PrintJobId job) override
+    {
+        auto found = std::ranges::find(kept_receipts, job, &KeptReceipt::job);
+        if (found == kept_receipts.end())
+            return false;
+        kept_receipts.erase(found);
+        reprinted.push_back(job);
+        return true;
+    }
     std::vector<Receipt> submitted;
     std::vector<PrintJobId> jobs;
+    std::vector<KeptReceipt> kept_receipts;
+    std::vector<PrintJobId> reprinted;
 };
 
 // A small catalogue of its own, so that these tests say what the session
@@ -811,28 +834,93 @@ TEST_F(SessionTest, ATryCountsWhenMadeSoClosingOrLeavingDuringItsCheckDoesNotSav
     EXPECT_NE(session.agent_gate()->error->find("bloqué pendant 15 minutes"), std::string::npos);
 }
 
-TEST_F(SessionTest, TheResidentsConsentToAnAgentHoldsForOneDemarche)
+TEST_F(SessionTest, TheResidentIsAskedWhenADemarcheBeginsAndTheirConsentHoldsForThatOne)
 {
     FakeAgents agents;
     session.set_agent_directory(&agents);
     session.dispatch(intent::Activity {});
-    session.dispatch(intent::OpenAgentGate {});
-    for (char digit : std::string("2468"))
-        session.dispatch(intent::AgentPinKey { digit });
-    session.dispatch(intent::AgentPinSubmit {});
-    session.dispatch(agents.answer());
+    unlock_agent(session, agents);
+    ASSERT_TRUE(session.agent_mode());
+    EXPECT_FALSE(session.agent_consent_pending()) << "no démarche yet: nobody to ask";
+    EXPECT_FALSE(session.agent_acting());
     session.dispatch(intent::AgentConsent { true });
-    ASSERT_TRUE(session.agent_acting()) << "on the home screen, before any démarche";
+    EXPECT_FALSE(session.agent_mode()->consent_at) << "a yes to no question is not a consent";
+
     session.dispatch(intent::StartDemarche { "signalement" });
     session.dispatch(intent::Begin {});
-    EXPECT_FALSE(session.agent_acting()) << "« cette démarche »: asked again once it is known";
+    EXPECT_TRUE(session.agent_consent_pending()) << "« cette démarche »: asked once it is known";
+    EXPECT_FALSE(session.agent_acting());
     session.dispatch(intent::AgentConsent { true });
     ASSERT_TRUE(session.agent_acting());
+    // Back to the start screen and in again: the same démarche, the same yes.
+    session.dispatch(intent::Back {});
+    session.dispatch(intent::Begin {});
+    EXPECT_TRUE(session.agent_acting());
     answer_to_review();
     session.dispatch(intent::Confirm {});
     ASSERT_EQ(store.saved.size(), 1U);
     ASSERT_TRUE(store.saved[0].mandate);
     EXPECT_EQ(store.saved[0].mandate->agent.id, "lea.martin");
+}
+
+TEST_F(SessionTest, AnAgentReprintsAReceiptThePrinterKeptNewestFirst)
+{
+    FakeAgents agents;
+    session.set_agent_directory(&agents);
+    printer.kept_receipts = {
+        { 3, "Signaler un problème", 1'700'000'000, "PDQM", PrintOutcome::OutOfPaper },
+        { 5, "Inscription à la cantine", 1'700'000'600, "Q7RT", PrintOutcome::Jammed },
+    };
+    session.dispatch(intent::Activity {});
+    session.dispatch(intent::OpenReprints {});
+    EXPECT_FALSE(session.reprints()) << "the list is the agent's";
+
+    unlock_agent(session, agents);
+    session.dispatch(intent::OpenReprints {});
+    ASSERT_TRUE(session.reprints()) << "no resident's consent is needed for receipts that are not theirs";
+    ASSERT_EQ(session.reprints()->kept.size(), 2U);
+    EXPECT_EQ(session.reprints()->kept[0].job, 5U) << "newest first";
+
+    // The printer is out: nothing is sent, the receipt stays kept.
+    session.dispatch(intent::PrinterChanged { printer_state_of({ PrinterProblem::OutOfPaper }) });
+    session.dispatch(intent::Reprint { 3 });
+    EXPECT_TRUE(printer.reprinted.empty());
+    session.dispatch(intent::PrinterChanged { PrinterState {} });
+    session.dispatch(intent::Reprint { 3 });
+    EXPECT_EQ(printer.reprinted, std::vector<PrintJobId> { 3 });
+    EXPECT_EQ(session.reprints()->sent.at(3), PrintStatus::Printing);
+    session.dispatch(intent::Reprint { 3 });
+    EXPECT_EQ(printer.reprinted.size(), 1U) << "one tap, one receipt";
+    session.dispatch(intent::PrintFinished { 3, PrintOutcome::Printed });
+    EXPECT_EQ(session.reprints()->sent.at(3), PrintStatus::Printed);
+    session.dispatch(intent::Reprint { 9 });
+    EXPECT_EQ(session.reprints()->sent.at(9), PrintStatus::Failed) << "no longer kept";
+
+    session.dispatch(intent::LeaveAgentMode {});
+    EXPECT_FALSE(session.reprints()) << "the list goes with the agent";
+}
+
+TEST_F(SessionTest, AnAgentReprintsTheResidentsReceiptFromItsScreen)
+{
+    FakeAgents agents;
+    session.set_agent_directory(&agents);
+    fill_to_review();
+    session.dispatch(intent::Confirm {});
+    ASSERT_EQ(session.screen(), Screen::Receipt);
+    session.dispatch(intent::PrintFinished { printer.jobs[0], PrintOutcome::OutOfPaper });
+    ASSERT_EQ(session.print_status(), PrintStatus::Failed);
+    printer.kept_receipts
+        = { { printer.jobs[0], "Signaler un problème", clock.unix_seconds(), "PDQM", PrintOutcome::OutOfPaper } };
+    session.dispatch(intent::Reprint { printer.jobs[0] });
+    EXPECT_TRUE(printer.reprinted.empty()) << "only an agent reprints";
+
+    unlock_agent(session, agents);
+    EXPECT_FALSE(session.agent_consent_pending()) << "the démarche is done: nothing to consent to";
+    session.dispatch(intent::Reprint { printer.jobs[0] });
+    EXPECT_EQ(printer.reprinted, std::vector { printer.jobs[0] });
+    EXPECT_EQ(session.print_status(), PrintStatus::Printing);
+    session.dispatch(intent::PrintFinished { printer.jobs[0], PrintOutcome::Printed });
+    EXPECT_EQ(session.print_status(), PrintStatus::Printed);
 }
 
 TEST_F(SessionTest, ADeskTicketLeavesTheReceiptsPrintStatusAlone)
@@ -860,13 +948,9 @@ TEST_F(SessionTest, AgentModeLeavesAfterTwoMinutesWithoutATouchAndWhenTheResiden
     Session patient { catalogue, clock, store, printer, config };
     patient.set_agent_directory(&agents);
     patient.dispatch(intent::Activity {});
-    auto unlock = [&] {
-        patient.dispatch(intent::OpenAgentGate {});
-        for (char digit : std::string("2468"))
-            patient.dispatch(intent::AgentPinKey { digit });
-        patient.dispatch(intent::AgentPinSubmit {});
-        patient.dispatch(agents.answer());
-    };
+    patient.dispatch(intent::StartDemarche { "signalement" });
+    patient.dispatch(intent::Begin {});
+    auto unlock = [&] { unlock_agent(patient, agents); };
     unlock();
     patient.dispatch(intent::AgentConsent { true });
     ASSERT_TRUE(patient.agent_acting());
