@@ -40,7 +40,7 @@ void erase_key(Canvas& canvas, Rect rect, std::vector<Intent>& out)
 
 std::string to_upper_letter(std::string const& letter)
 {
-    static constexpr std::array<std::pair<char const*, char const*>, 14> accents = { {
+    static constexpr std::array<std::pair<char const*, char const*>, 22> accents = { {
         { "é", "É" },
         { "è", "È" },
         { "ê", "Ê" },
@@ -55,6 +55,14 @@ std::string to_upper_letter(std::string const& letter)
         { "ï", "Ï" },
         { "œ", "Œ" },
         { "æ", "Æ" },
+        { "ü", "Ü" },
+        { "ÿ", "Ÿ" },
+        { "ñ", "Ñ" },
+        { "á", "Á" },
+        { "í", "Í" },
+        { "ó", "Ó" },
+        { "ú", "Ú" },
+        { "ã", "Ã" },
     } };
     if (letter.size() == 1 && letter[0] >= 'a' && letter[0] <= 'z')
         return std::string(1, static_cast<char>(letter[0] - 'a' + 'A'));
@@ -68,6 +76,7 @@ std::string to_upper_letter(std::string const& letter)
 void Keyboard::reset()
 {
     m_shift = Shift::Auto;
+    m_signs = false;
 }
 
 bool Keyboard::shifted(bool field_empty) const
@@ -75,7 +84,8 @@ bool Keyboard::shifted(bool field_empty) const
     return m_shift == Shift::On || (m_shift == Shift::Auto && field_empty);
 }
 
-void Keyboard::draw_azerty(Canvas& canvas, Rect area, bool field_empty, KeyboardLayout layout, std::vector<Intent>& out)
+void Keyboard::draw_azerty(
+    Canvas& canvas, Rect area, bool field_empty, KeyboardLayout layout, std::vector<Intent>& out, bool full)
 {
     static std::vector<std::vector<Key>> const text_rows = {
         { { "1", 1 }, { "2", 1 }, { "3", 1 }, { "4", 1 }, { "5", 1 }, { "6", 1 }, { "7", 1 }, { "8", 1 }, { "9", 1 },
@@ -99,13 +109,40 @@ void Keyboard::draw_azerty(Canvas& canvas, Rect area, bool field_empty, Keyboard
         rows[4] = { { ".com", 2 }, { "@gmail.com", 4 }, { "@orange.fr", 3 }, { "@free.fr", 3 } };
         return rows;
     }();
+    // An agent's keyboard: the first page with a key to the second (a
+    // shorter space bar), and the second with the letters of names from
+    // elsewhere and the signs of addresses and references.
+    static std::vector<std::vector<Key>> const full_rows = [] {
+        auto rows = text_rows;
+        rows[4] = { { "\t", 2 } /* page */, { "ê", 1 }, { "â", 1 }, { "ô", 1 }, { "î", 1 }, { " ", 4 }, { "ù", 1 },
+            { "ï", 1 } };
+        return rows;
+    }();
+    static std::vector<std::vector<Key>> const sign_rows = {
+        { { "1", 1 }, { "2", 1 }, { "3", 1 }, { "4", 1 }, { "5", 1 }, { "6", 1 }, { "7", 1 }, { "8", 1 }, { "9", 1 },
+            { "0", 1 }, { "'", 1 }, { "-", 1 } },
+        { { "ë", 1 }, { "ü", 1 }, { "û", 1 }, { "ÿ", 1 }, { "æ", 1 }, { "œ", 1 }, { "ñ", 1 }, { "á", 1 }, { "í", 1 },
+            { "ó", 1 }, { "", 2 } /* Effacer */ },
+        { { "/", 1 }, { "(", 1 }, { ")", 1 }, { "&", 1 }, { "@", 1 }, { "#", 1 }, { "%", 1 }, { "+", 1 }, { "=", 1 },
+            { "*", 1 }, { ":", 1 }, { ";", 1 } },
+        { { "", 2 } /* Maj */, { "!", 1 }, { "?", 1 }, { "\"", 1 }, { "°", 1 }, { "€", 1 }, { "_", 1 }, { ",", 1 },
+            { ".", 1 }, { "ú", 1 }, { "ã", 1 } },
+        { { "\t", 3 } /* page */, { " ", 9 } },
+    };
     bool email = layout == KeyboardLayout::Email;
-    auto const& rows = email ? email_rows : text_rows;
+    if (!full || email)
+        m_signs = false;
+    auto const& rows = email ? email_rows : !full ? text_rows : m_signs ? sign_rows : full_rows;
     bool upper = email ? m_shift == Shift::On : shifted(field_empty);
     lay_out(rows, area, [&](std::size_t r, Key const& key, Rect rect) {
         std::string text = key.text;
         if (text.empty() && r == 1)
             return erase_key(canvas, rect, out);
+        if (text == "\t") {
+            if (canvas.button("key:page", m_signs ? "abc" : "ë & ?", rect, ButtonStyle::Secondary))
+                m_signs = !m_signs;
+            return;
+        }
         if (text.empty() && r == 3) {
             bool on = upper;
             if (canvas.button("key:shift", "Maj", rect, on ? ButtonStyle::Tile : ButtonStyle::Secondary, 0x21E7,

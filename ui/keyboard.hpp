@@ -18,7 +18,10 @@ enum class KeyboardLayout {
 class Keyboard {
 public:
     // `field_empty` turns the capital on for the first letter, as phones do.
-    void draw_azerty(Canvas& canvas, Rect area, bool field_empty, KeyboardLayout layout, std::vector<Intent>& out);
+    // `full` (an agent acting) adds a key to a second page: the letters of
+    // other languages' names (ë, ñ, æ…) and the usual signs (/ ( ) & € …).
+    void draw_azerty(Canvas& canvas, Rect area, bool field_empty, KeyboardLayout layout, std::vector<Intent>& out,
+        bool full = false);
     void draw_digits(Canvas& canvas, Rect area, std::vector<Intent>& out);
     // Capitals and digits only, for a document number; with `mrz`, the '<'
     // filler and a key that starts the next line, for an agent typing an MRZ.
@@ -34,6 +37,7 @@ private:
         Off,
     };
     Shift m_shift { Shift::Auto };
+    bool m_signs { false }; // the full keyboard's second page
 };
 
 // Upper case of a lower-case letter the keyboard has ("é" → "É"), or the

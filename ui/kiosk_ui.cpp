@@ -850,19 +850,36 @@ Result<void> KioskUi::Impl::type_text(std::string const& text)
             GUICHET_TRY(tap_label("Espace"));
             continue;
         }
+        // "⌫", the key's own sign: "Effacer".
+        if (character == "\u232B") {
+            auto const* key = record.find_by_id("key:erase");
+            if (!key)
+                return Error::make("scenario.no_key", "no key \"Effacer\" on " + describe_screen());
+            auto target = *key;
+            GUICHET_TRY(tap(target));
+            continue;
+        }
         if (auto const* key = record.find_by_label(character)) {
             GUICHET_TRY(tap(*key));
             continue;
         }
-        // The key shows the other case: switch case with "Maj", then type.
-        if (record.find_by_label("Maj")) {
-            GUICHET_TRY(tap_label("Maj"));
-            if (auto const* key = record.find_by_label(character)) {
-                GUICHET_TRY(tap(*key));
+        // The key shows the other case, or is on the other page of an
+        // agent's keyboard: "Maj", then the page key, then "Maj" again.
+        bool typed = false;
+        for (auto const* toggle : { "key:shift", "key:page", "key:shift" }) {
+            auto const* key = record.find_by_id(toggle);
+            if (!key)
                 continue;
+            auto target = *key;
+            GUICHET_TRY(tap(target));
+            if (auto const* found = record.find_by_label(character)) {
+                GUICHET_TRY(tap(*found));
+                typed = true;
+                break;
             }
         }
-        return Error::make("scenario.no_key", "no key types \"" + character + "\" on " + describe_screen());
+        if (!typed)
+            return Error::make("scenario.no_key", "no key types \"" + character + "\" on " + describe_screen());
     }
     return {};
 }

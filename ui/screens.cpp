@@ -76,7 +76,7 @@ void Screens::draw(Canvas& screen, Session const& session, std::vector<Intent>& 
         intro(screen, session, out);
         break;
     case Screen::Step:
-        step(screen, *session.runner(), session.can_use_card(), out);
+        step(screen, *session.runner(), session.can_use_card(), session.agent_acting(), out);
         break;
     case Screen::Card:
         card(screen, session, out);
@@ -521,7 +521,7 @@ void Screens::option_tiles(Canvas& canvas, DemarcheRunner const& runner, Step co
     }
 }
 
-void Screens::step(Canvas& canvas, DemarcheRunner const& runner, bool offer_card, std::vector<Intent>& out)
+void Screens::step(Canvas& canvas, DemarcheRunner const& runner, bool offer_card, bool agent, std::vector<Intent>& out)
 {
     if (runner.steps().empty())
         return;
@@ -622,7 +622,7 @@ void Screens::step(Canvas& canvas, DemarcheRunner const& runner, bool offer_card
         next_button(Rect { 1420, 320, 1840, 450 });
         card_button(Rect { 1420, 470, 1840, 570 });
         auto layout = step.input == InputKind::Email ? KeyboardLayout::Email : KeyboardLayout::Text;
-        m_keyboard.draw_azerty(canvas, Rect { 40, 600, 1880, 1060 }, value.empty(), layout, out);
+        m_keyboard.draw_azerty(canvas, Rect { 40, 600, 1880, 1060 }, value.empty(), layout, out, agent);
         break;
     }
     case InputKind::Digits:
@@ -723,9 +723,14 @@ void Screens::review(Canvas& canvas, Session const& session, std::vector<Intent>
             canvas.text(canvas.fonts().body, "Non renseigné", 760, y + 34, 700, colour::text_muted);
         else
             canvas.text_line(canvas.fonts().body, line.value, 760, y + 34, 720);
-        if (line.from_card) {
+        if (line.from_card && !session.agent_acting()) {
             canvas.icon(glyph::id_card, row.x1 - 270, y + 56, colour::primary, canvas.fonts().bold);
             canvas.text(canvas.fonts().body, "Lu sur votre carte", row.x1 - 225, y + 8, 210, colour::primary);
+        } else if (line.from_card) {
+            // An agent may correct it, from the card in their hand.
+            if (canvas.button("edit:" + line.key, "Corriger", Rect { row.x1 - 300, y + 6, row.x1 - 14, y + 106 },
+                    ButtonStyle::Secondary, glyph::id_card))
+                out.emplace_back(intent::EditStep { line.key });
         } else if (line.removes_item) {
             auto dot = line.key.rfind('.');
             if (canvas.button("remove:" + line.key, "Retirer", Rect { row.x1 - 300, y + 6, row.x1 - 14, y + 106 },

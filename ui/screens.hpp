@@ -44,7 +44,8 @@ private:
     void situations(Canvas& canvas, Session const& session, std::vector<Intent>& out);
     void suggestions(Canvas& canvas, Session const& session, std::vector<Intent>& out);
     void intro(Canvas& canvas, Session const& session, std::vector<Intent>& out);
-    void step(Canvas& canvas, DemarcheRunner const& runner, bool offer_card, std::vector<Intent>& out);
+    // `agent`: an agent acts, and gets the full keyboard.
+    void step(Canvas& canvas, DemarcheRunner const& runner, bool offer_card, bool agent, std::vector<Intent>& out);
     void review(Canvas& canvas, Session const& session, std::vector<Intent>& out);
     void receipt(Canvas& canvas, Session const& session, std::vector<Intent>& out);
     void status(Canvas& canvas, Session const& session, std::vector<Intent>& out);

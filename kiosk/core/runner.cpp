@@ -345,7 +345,7 @@ void DemarcheRunner::add_field_steps(std::vector<Step>& steps, std::map<std::str
         step.item = item;
         step.input = input_kind(field.type, part, m_communes != nullptr);
         step.from_card = (part == Part::Surname || part == Part::GivenNames || part == Part::BirthDate)
-            && m_card_expiry.contains(prefix + field.id);
+            && m_card_expiry.contains(prefix + field.id) && !m_card_corrected.contains(step.key);
         shown[step.key] = steps.size();
         steps.push_back(std::move(step));
     }
@@ -587,7 +587,9 @@ std::optional<std::string> DemarcheRunner::check(Step const& step) const
 
     if (step.input == InputKind::Info)
         return std::nullopt;
-    if (step.from_card && step.part == Part::Surname) {
+    // Read from a card, the surname stands for the card: corrected by an
+    // agent or not, a card the démarche does not take stops here.
+    if (step.part == Part::Surname) {
         auto field_key = step.key.substr(0, step.key.rfind('.'));
         if (auto refusal = card_refusal(field_key))
             return refusal;
@@ -1154,6 +1156,9 @@ Advance DemarcheRunner::fill_from_card(std::string_view field_key, mrz::Data con
         guichet::wipe(slot);
         slot = std::move(value);
     };
+    // Another card read: what it gives is the card's again.
+    for (auto part : { Part::Surname, Part::GivenNames, Part::BirthDate })
+        m_card_corrected.erase(key + "." + std::string(to_string(part)));
     set(Part::Surname, card.surname);
     set(Part::GivenNames, card.given_names);
     // As the digit pad would have typed it: JJMMAAAA.
@@ -1167,6 +1172,16 @@ Advance DemarcheRunner::fill_from_card(std::string_view field_key, mrz::Data con
         return Advance::Moved;
     m_index = static_cast<std::size_t>(it - m_steps.begin());
     return skip_card_steps();
+}
+
+bool DemarcheRunner::correct_card_answer(std::string_view key)
+{
+    auto it = std::find_if(m_steps.begin(), m_steps.end(), [&](Step const& s) { return s.key == key; });
+    if (it == m_steps.end() || !it->from_card)
+        return false;
+    m_card_corrected.emplace(key);
+    refresh();
+    return true;
 }
 
 bool DemarcheRunner::filled_from_card(std::string_view field_key) const
@@ -1368,9 +1383,13 @@ nlohmann::ordered_json DemarcheRunner::answers_json() const
                 continue;
             }
             object[std::string(to_string(step.part))] = *value;
-            // The services know which identities a chip vouched for.
-            if (step.from_card)
+            // The services know which identities a chip vouched for, and
+            // which parts of it an agent typed over.
+            bool corrected = m_card_corrected.contains(step.key);
+            if (step.from_card || corrected)
                 object["read_from_card"] = true;
+            if (corrected)
+                object["corrected"].push_back(to_string(step.part));
             continue;
         }
         auto& slot = (*target)[field.id];
@@ -1438,6 +1457,7 @@ void DemarcheRunner::wipe()
     m_answers.clear();
     m_items.clear();
     m_card_expiry.clear();
+    m_card_corrected.clear();
     guichet::wipe(m_filter);
     m_filter_key.clear();
     m_error.reset();

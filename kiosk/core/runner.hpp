@@ -22,6 +22,7 @@
 
 #include <map>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -200,6 +201,12 @@ public:
     // When the card read for this identity does not do for the démarche
     // (expired beyond what the field accepts), the sentence saying so.
     std::optional<std::string> card_refusal(std::string_view field_key) const;
+    // An agent corrects what the card gave for one part (accents the MRZ
+    // cannot hold, a name it cut short): step `key` becomes a question
+    // again, its answer as read. The identity stays read from the card and
+    // the dossier lists the parts corrected. False when `key` is not a
+    // step read from a card.
+    bool correct_card_answer(std::string_view key);
 
     // Takes item `item` of a group away (its answers wiped, the next items
     // moving up); never below the group's minimum.
@@ -238,6 +245,8 @@ private:
     std::map<std::string, std::size_t, std::less<>> m_items; // group id → items asked
     // Identities filled from a card: field key → the card's expiry date.
     std::map<std::string, Date, std::less<>> m_card_expiry;
+    // Steps read from a card that an agent made questions again.
+    std::set<std::string, std::less<>> m_card_corrected;
     std::optional<std::string> m_error;
     // What was typed to narrow the communes, and for which step.
     std::string m_filter;

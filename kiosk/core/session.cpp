@@ -602,7 +602,13 @@ void Session::handle(intent::Back const&)
 
 void Session::handle(intent::EditStep const& edit)
 {
-    if (m_screen != Screen::Review || !m_runner || !m_runner->go_to(edit.key))
+    if (m_screen != Screen::Review || !m_runner)
+        return;
+    // What the card gave is locked, except to an agent acting for the
+    // resident: it becomes a question again.
+    if (agent_acting() && m_runner->correct_card_answer(edit.key))
+        log(LogLevel::Info, "agent", "an answer read from the card is corrected by " + m_agent->agent.id);
+    if (!m_runner->go_to(edit.key))
         return;
     m_returning_to_review = true;
     m_steps_before_edit = m_runner->step_keys();

@@ -3,6 +3,7 @@
 // identity, and each failure's way forward. The reader is a fake: the
 // driver is tested in tests/drivers/card against a simulated chip and a
 // real PC/SC stack.
+#include "fake_agents.hpp"
 #include "kiosk/core/session.hpp"
 
 #include <gtest/gtest.h>
@@ -145,6 +146,48 @@ TEST_F(CardFlowTest, ConsentFirstThenThreeValuesThenTheReadFillsTheIdentity)
     EXPECT_EQ(identity["surname"], "MARTIN");
     EXPECT_EQ(identity["birth_date"], "1990-07-13");
     EXPECT_EQ(identity["read_from_card"], true);
+}
+
+TEST_F(CardFlowTest, AnAgentCorrectsWhatTheCardGaveAndTheDossierSaysWhich)
+{
+    type_access("x4rtbpfw4", "13071990", "11022030");
+    session->dispatch(intent::CardPresence { true });
+    finish_read(card_data({ 1990, 7, 13 }, { 2030, 2, 11 }));
+    session->dispatch(intent::Next {});
+    session->dispatch(intent::InsertText { "Caen" });
+    session->dispatch(intent::Next {});
+    session->dispatch(intent::Next {});
+    ASSERT_EQ(session->screen(), Screen::Review);
+
+    FakeAgents agents;
+    session->set_agent_directory(&agents);
+    unlock_agent(*session, agents);
+    session->dispatch(intent::EditStep { "personne.given_names" });
+    EXPECT_EQ(session->screen(), Screen::Review) << "not before the resident's yes";
+    session->dispatch(intent::AgentConsent { true });
+    ASSERT_TRUE(session->agent_acting());
+    // The MRZ has no accents: the agent types the names as on the card.
+    session->dispatch(intent::EditStep { "personne.given_names" });
+    ASSERT_EQ(session->screen(), Screen::Step);
+    EXPECT_FALSE(session->runner()->step().from_card);
+    EXPECT_EQ(session->runner()->answer("personne.given_names"), "MAELYS GAELLE MARIE") << "as read, to correct";
+    for (int i = 0; i < 19; ++i)
+        session->dispatch(intent::EraseLast {});
+    session->dispatch(intent::InsertText { "Maëlys Gaëlle Marie" });
+    session->dispatch(intent::Next {});
+    ASSERT_EQ(session->screen(), Screen::Review);
+    auto lines = session->runner()->summary();
+    EXPECT_TRUE(lines[0].from_card) << "the surname is still the card's";
+    EXPECT_FALSE(lines[1].from_card);
+    EXPECT_EQ(lines[1].value, "Maëlys Gaëlle Marie");
+
+    session->dispatch(intent::Confirm {});
+    ASSERT_EQ(store.saved.size(), 1u);
+    auto const& identity = store.saved[0].answers["personne"];
+    EXPECT_EQ(identity["given_names"], "Maëlys Gaëlle Marie");
+    EXPECT_EQ(identity["read_from_card"], true);
+    EXPECT_EQ(identity["corrected"], nlohmann::json::array({ "given_names" }));
+    ASSERT_TRUE(store.saved[0].mandate) << "corrected by an agent, for the resident";
 }
 
 TEST_F(CardFlowTest, NoMeansTypingByHandAndIsNotAskedAgain)

@@ -1,5 +1,6 @@
 #include "kiosk/core/log.hpp"
 #include "kiosk/core/session.hpp"
+#include "fake_agents.hpp"
 #include "recording_help_line.hpp"
 
 #include <gtest/gtest.h>
@@ -47,42 +48,6 @@ public:
 
 // The site's agents: Paul has a badge, Léa has none (the PIN alone). The
 // PIN check answers when the test says, as the real one answers later.
-class FakeAgents final : public AgentDirectory {
-public:
-    std::size_t size() const override { return 2; }
-    std::optional<AgentIdentity> badge_holder(std::string_view badge) const override
-    {
-        if (badge == "04A1B2C3D4E5F6")
-            return AgentIdentity { "paul.leroy", "Paul Leroy, agent d'accueil" };
-        return std::nullopt;
-    }
-    void check(std::string agent_id, std::string pin, AgentCheckId id) override
-    {
-        checks.push_back({ agent_id, pin, id });
-    }
-    // The answer the real directory would give to the last check.
-    intent::AgentChecked answer() const
-    {
-        auto const& [agent_id, pin, id] = checks.back();
-        if (agent_id == "paul.leroy" && pin == "123456")
-            return { id, AgentIdentity { "paul.leroy", "Paul Leroy, agent d'accueil" }, "c0ffee" };
-        if (agent_id.empty() && pin == "2468")
-            return { id, AgentIdentity { "lea.martin", "Léa Martin" }, "beef" };
-        return { id, std::nullopt, {} };
-    }
-    std::vector<std::tuple<std::string, std::string, AgentCheckId>> checks;
-};
-
-// The PIN pad opened, `pin` typed and sent, and the directory's answer.
-void unlock_agent(Session& session, FakeAgents const& agents, std::string const& pin = "2468")
-{
-    session.dispatch(intent::OpenAgentGate {});
-    for (char digit : pin)
-        session.dispatch(intent::AgentPinKey { digit });
-    session.dispatch(intent::AgentPinSubmit {});
-    session.dispatch(agents.answer());
-}
-
 class FakeBadgeReader final : public CardReader {
 public:
     void read(mrz::AccessKey const&, CardReadId) override { }
