@@ -321,7 +321,8 @@ std::optional<std::string> Session::unavailable(Demarche const& demarche) const
         }
     }
     bool printer_missing = demarche.devices.printer == DeviceNeed::Required && !m_devices.printer;
-    bool reader_missing = demarche.devices.card_reader == DeviceNeed::Required && !m_devices.card_reader;
+    // An agent skips the card: they see the resident's card and type.
+    bool reader_missing = demarche.devices.card_reader == DeviceNeed::Required && !m_devices.card_reader && !m_agent;
     if (printer_missing || reader_missing)
         return demarche.when_unavailable.fr();
     return std::nullopt;
@@ -1267,7 +1268,9 @@ bool Session::can_use_card() const
 
 void Session::offer_card()
 {
-    if (m_screen != Screen::Step || !m_runner || !m_card_reader || !m_devices.card_reader)
+    // An agent skips the card step: they type from the card in their hand,
+    // or touch "Utiliser ma carte" if they would rather read it.
+    if (m_screen != Screen::Step || !m_runner || !m_card_reader || !m_devices.card_reader || m_agent)
         return;
     if (!m_runner->offers_card())
         return;

@@ -46,6 +46,7 @@ constexpr char const* orientation_json = R"({ "format": 2,
 constexpr char const* demarche_json = R"({
   "format": 2, "id": "inscription", "version": "1", "title": "S'inscrire", "description": "Une inscription.",
   "pictogram": "papiers", "theme": "papiers", "intro": { "asks": "Votre identité.", "minutes": 2 },
+  "devices": { "card_reader": "required" },
   "pages": [
     { "id": "qui", "title": "Vous", "fields": [
       { "id": "personne", "type": "identity", "label": "Votre identité", "card": true,
@@ -188,6 +189,37 @@ TEST_F(CardFlowTest, AnAgentCorrectsWhatTheCardGaveAndTheDossierSaysWhich)
     EXPECT_EQ(identity["read_from_card"], true);
     EXPECT_EQ(identity["corrected"], nlohmann::json::array({ "given_names" }));
     ASSERT_TRUE(store.saved[0].mandate) << "corrected by an agent, for the resident";
+}
+
+TEST_F(CardFlowTest, AnAgentSkipsTheCardStepAndDoesWithoutAMissingReader)
+{
+    session->dispatch(intent::EndSession {});
+    session->dispatch(intent::ReaderChanged { false });
+    session->dispatch(intent::Activity {});
+    auto const& demarche = catalogue.demarches[0];
+    ASSERT_TRUE(session->unavailable(demarche)) << "the démarche needs the reader";
+    session->dispatch(intent::StartDemarche { "inscription" });
+    EXPECT_EQ(session->screen(), Screen::Home);
+
+    FakeAgents agents;
+    session->set_agent_directory(&agents);
+    unlock_agent(*session, agents);
+    EXPECT_FALSE(session->unavailable(demarche)) << "an agent reads the card with their eyes";
+    session->dispatch(intent::StartDemarche { "inscription" });
+    session->dispatch(intent::Begin {});
+    session->dispatch(intent::AgentConsent { true });
+    ASSERT_EQ(session->screen(), Screen::Step);
+    EXPECT_EQ(session->runner()->step().key, "personne.surname");
+
+    // The reader back: no card screen while the agent acts; the card is
+    // still there for them to use.
+    session->dispatch(intent::ReaderChanged { true });
+    session->dispatch(intent::Back {});
+    session->dispatch(intent::Begin {});
+    EXPECT_EQ(session->screen(), Screen::Step) << "the card step skipped";
+    EXPECT_TRUE(session->can_use_card());
+    session->dispatch(intent::UseCard {});
+    EXPECT_EQ(session->screen(), Screen::Card);
 }
 
 TEST_F(CardFlowTest, NoMeansTypingByHandAndIsNotAskedAgain)
