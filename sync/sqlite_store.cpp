@@ -482,6 +482,32 @@ Result<int> SqliteStore::draw_desk_number(int day)
     return number;
 }
 
+Result<AgentLock> SqliteStore::agent_lock() const
+{
+    auto select = GUICHET_TRY(sqlite::Statement::prepare(m_connection.get(),
+        "SELECT (SELECT value FROM kiosk_state WHERE key = 'agent_wrong_pins'),"
+        " (SELECT value FROM kiosk_state WHERE key = 'agent_locked_until')",
+        "read the agent PIN lock"));
+    if (GUICHET_TRY(select.step()) != sqlite::Step::Row)
+        return Error::make("store.corrupt", "read the agent PIN lock: no row");
+    AgentLock lock;
+    lock.wrong_pins = static_cast<int>(std::clamp<std::int64_t>(select.optional_int64_column(0).value_or(0), 0, 1000));
+    lock.locked_until = select.optional_int64_column(1).value_or(0);
+    return lock;
+}
+
+Result<void> SqliteStore::set_agent_lock(AgentLock const& lock)
+{
+    auto write = GUICHET_TRY(sqlite::Statement::prepare(m_connection.get(),
+        "INSERT INTO kiosk_state(key, value) VALUES ('agent_wrong_pins', ?1), ('agent_locked_until', ?2)"
+        " ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+        "write the agent PIN lock"));
+    GUICHET_TRY(write.bind(1, static_cast<std::int64_t>(lock.wrong_pins)));
+    GUICHET_TRY(write.bind(2, lock.locked_until));
+    GUICHET_TRY(write.step());
+    return {};
+}
+
 Result<std::uint64_t> SqliteStore::next_serial() const
 {
     auto serial = GUICHET_TRY(read_state(m_connection.get(), "next_serial", "read next serial"));

@@ -80,6 +80,8 @@ public:
     Result<std::optional<RequestStatus>> status(TrackingCode const& code) const override;
     // Kept in kiosk_state ('desk_day', 'desk_number'), in one transaction.
     Result<int> draw_desk_number(int day) override;
+    Result<AgentLock> agent_lock() const override;
+    Result<void> set_agent_lock(AgentLock const& lock) override;
 
     Result<std::size_t> outbox_depth() const;
     // Waiting dossiers, oldest first; at most `limit`, after id `after`.

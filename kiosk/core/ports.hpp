@@ -41,6 +41,15 @@ struct RequestStatus {
 // Where confirmed dossiers are kept until the central services acknowledge
 // them. save() returns only once the dossier is durable (on disk, synced):
 // the receipt is shown after, never before.
+// Wrong agent PINs in a row, and until when agent mode is locked (unix
+// seconds; 0 when it is not).
+struct AgentLock {
+    int wrong_pins { 0 };
+    std::int64_t locked_until { 0 };
+
+    bool operator==(AgentLock const&) const = default;
+};
+
 class DossierStore {
 public:
     virtual ~DossierStore() = default;
@@ -68,6 +77,14 @@ public:
     {
         (void)day;
         return Error::make("store.no_desk_queue", "this store keeps no desk queue");
+    }
+    // Agent mode's PIN lock, kept so that restarting the kiosk does not
+    // give five more tries. A store that keeps nothing answers no lock.
+    virtual Result<AgentLock> agent_lock() const { return AgentLock {}; }
+    virtual Result<void> set_agent_lock(AgentLock const& lock)
+    {
+        (void)lock;
+        return {};
     }
 };
 

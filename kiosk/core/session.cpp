@@ -114,6 +114,20 @@ Session::Session(
     , m_config(std::move(config))
     , m_last_activity(clock.monotonic())
 {
+    // A lock taken before a restart still holds, for what is left of it
+    // (never more than a whole lock, whatever the wall clock did).
+    auto lock = m_store.agent_lock();
+    if (!lock) {
+        log(LogLevel::Warning, "agent", "the agent PIN lock does not read: " + lock.error().code);
+        return;
+    }
+    m_wrong_pins = lock.value().wrong_pins;
+    auto left = lock.value().locked_until - m_clock.unix_seconds();
+    if (left > 0) {
+        m_agent_locked_until_unix = lock.value().locked_until;
+        m_agent_locked_until
+            = m_clock.monotonic() + std::min<Millis>(std::chrono::seconds(left), m_config.agent_lockout);
+    }
 }
 
 Session::~Session()
@@ -796,7 +810,16 @@ void Session::lock_agent_mode()
 {
     m_wrong_pins = 0;
     m_agent_locked_until = m_clock.monotonic() + m_config.agent_lockout;
+    m_agent_locked_until_unix
+        = m_clock.unix_seconds() + std::chrono::duration_cast<std::chrono::seconds>(m_config.agent_lockout).count();
+    keep_agent_lock();
     log(LogLevel::Warning, "agent", "too many wrong PINs: agent mode locked");
+}
+
+void Session::keep_agent_lock()
+{
+    if (auto kept = m_store.set_agent_lock({ m_wrong_pins, m_agent_locked_until_unix }); !kept)
+        log(LogLevel::Error, "store", "the agent PIN lock is not kept: " + kept.error().code);
 }
 
 void Session::handle(intent::OpenAgentGate const&)
@@ -874,6 +897,7 @@ void Session::handle(intent::AgentPinSubmit const&)
         return;
     }
     ++m_wrong_pins;
+    keep_agent_lock();
     m_agent_gate->checking = true;
     m_agent_gate->error.reset();
     std::string pin = m_agent_gate->pin;
@@ -900,6 +924,7 @@ void Session::handle(intent::AgentChecked const& checked)
         return;
     }
     m_wrong_pins = 0;
+    keep_agent_lock();
     m_agent_gate.reset();
     m_agent = AgentMode { *checked.agent, m_clock.unix_seconds(), checked.consent_sha256, std::nullopt, {} };
     m_agent_activity = m_clock.monotonic();

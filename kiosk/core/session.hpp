@@ -501,6 +501,8 @@ private:
     bool agent_locked() const;
     std::string locked_sentence() const;
     void lock_agent_mode();
+    // Writes the PIN count and the lock to the store.
+    void keep_agent_lock();
     // Between sessions: what arrived meanwhile replaces what was in use.
     void take_arrivals();
     // The card flow's share of the editing intents, while Screen::Card.
@@ -573,6 +575,7 @@ private:
     CardReadId m_badge_read { 0 };
     int m_wrong_pins { 0 };
     std::optional<Millis> m_agent_locked_until;
+    std::int64_t m_agent_locked_until_unix { 0 }; // the same, as kept
     std::optional<ReprintList> m_reprints;
     PrintJobId m_desk_job { 0 };
     PrintJobId m_desk_jobs { 0 };

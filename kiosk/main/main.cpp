@@ -234,6 +234,8 @@ public:
         return m_store.status(code);
     }
     Result<int> draw_desk_number(int day) override { return m_store.draw_desk_number(day); }
+    Result<AgentLock> agent_lock() const override { return m_store.agent_lock(); }
+    Result<void> set_agent_lock(AgentLock const& lock) override { return m_store.set_agent_lock(lock); }
 
 private:
     DossierStore& m_store;

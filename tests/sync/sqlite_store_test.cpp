@@ -69,6 +69,22 @@ TEST(SqliteStore, EachKioskDrawsItsOwnCodeKey)
     EXPECT_NE(RawDatabase(scratch.path() / "a.db").code_key(), RawDatabase(scratch.path() / "b.db").code_key());
 }
 
+TEST(SqliteStore, TheAgentPinLockSurvivesARestart)
+{
+    ScratchDirectory scratch;
+    auto path = scratch.path() / "outbox.db";
+    {
+        auto store = SqliteStore::open(path, test_seal_to());
+        ASSERT_TRUE(store.ok()) << store.error().detail;
+        EXPECT_EQ(store.value()->agent_lock().value(), AgentLock {}) << "none at first";
+        ASSERT_TRUE(store.value()->set_agent_lock({ 3, 0 }).ok());
+        ASSERT_TRUE(store.value()->set_agent_lock({ 0, 1'795'350'000 }).ok());
+    }
+    auto store = SqliteStore::open(path, test_seal_to());
+    ASSERT_TRUE(store.ok()) << store.error().detail;
+    EXPECT_EQ(store.value()->agent_lock().value(), (AgentLock { 0, 1'795'350'000 }));
+}
+
 TEST(SqliteStore, DeskNumbersFollowEachOtherWithinADayAndSurviveARestart)
 {
     ScratchDirectory scratch;

@@ -1,6 +1,6 @@
+#include "fake_agents.hpp"
 #include "kiosk/core/log.hpp"
 #include "kiosk/core/session.hpp"
-#include "fake_agents.hpp"
 #include "recording_help_line.hpp"
 
 #include <gtest/gtest.h>
@@ -32,6 +32,13 @@ public:
         }
         return std::optional<RequestStatus> {};
     }
+    Result<AgentLock> agent_lock() const override { return lock; }
+    Result<void> set_agent_lock(AgentLock const& kept) override
+    {
+        lock = kept;
+        return {};
+    }
+    AgentLock lock;
     Result<int> draw_desk_number(int day) override
     {
         if (fail_with)
@@ -766,11 +773,24 @@ TEST_F(SessionTest, FiveWrongPinsLockAgentModeForAQuarterOfAnHour)
     EXPECT_FALSE(session.agent_mode());
     EXPECT_NE(session.agent_gate()->error->find("bloqué"), std::string::npos);
 
+    // Nor after a restart: the lock is kept in the store.
+    {
+        Session restarted { catalogue, clock, store, printer, SessionConfig {} };
+        restarted.set_agent_directory(&agents);
+        restarted.dispatch(intent::Activity {});
+        restarted.dispatch(intent::OpenAgentGate {});
+        EXPECT_NE(restarted.agent_gate()->error->find("bloqué"), std::string::npos);
+        unlock_agent(restarted, agents);
+        EXPECT_EQ(agents.checks.size(), 5U);
+        EXPECT_FALSE(restarted.agent_mode());
+    }
+
     wait(15min);
     session.dispatch(intent::OpenAgentGate {});
     try_pin("2468");
     ASSERT_TRUE(session.agent_mode());
     EXPECT_EQ(session.agent_mode()->agent.id, "lea.martin");
+    EXPECT_EQ(store.lock.wrong_pins, 0) << "a right PIN starts the count again";
 }
 
 TEST_F(SessionTest, ATryCountsWhenMadeSoClosingOrLeavingDuringItsCheckDoesNotSaveIt)
