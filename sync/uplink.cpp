@@ -417,6 +417,15 @@ private:
         auto response = ask("GET", "/v1/agents", {}, headers);
         if (!response || response->status == 304)
             return;
+        // A hub older than agent mode: nothing is wrong with it, and the
+        // kiosk keeps what it knew (nothing, usually).
+        if (response->status == 404) {
+            if (!m_agents_missing)
+                log(LogLevel::Warning, "sync", "this hub sends no list of desk agents: update it for agent mode");
+            m_agents_missing = true;
+            return;
+        }
+        m_agents_missing = false;
         if (!response->ok()) {
             note_refusal_or_failure(*response);
             return;
@@ -579,6 +588,7 @@ private:
     Clock::time_point m_next_push;
     Clock::time_point m_next_heartbeat;
     std::string m_agents_etag;
+    bool m_agents_missing { false };
     Clock::time_point m_next_catalogue;
     std::string m_catalogue_etag;
     std::string m_refused_etag;

@@ -203,6 +203,9 @@ struct Server::State {
         if (mode == "hang") {
             std::this_thread::sleep_for(std::chrono::seconds(hang_seconds));
             send_json(response, 504, Json { { "error", "test.hang" } });
+        } else if (mode == "404") {
+            // As a hub of an older version, which has no such route.
+            send_json(response, 404, Json { { "error", "http.not_found" } });
         } else if (mode == "503") {
             response.set_header("Retry-After", std::to_string(retry_after));
             send_json(response, 503, Json { { "error", "test.unavailable" } });
@@ -279,7 +282,8 @@ void Server::State::routes()
                 send_json(response, 400, Json { { "error", "request.invalid" } });
                 return;
             }
-            if (wanted.mode != "500" && wanted.mode != "503" && wanted.mode != "hang" && !wanted.mode.empty()) {
+            if (wanted.mode != "500" && wanted.mode != "503" && wanted.mode != "404" && wanted.mode != "hang"
+                && !wanted.mode.empty()) {
                 send_json(response, 400, Json { { "error", "request.invalid" } });
                 return;
             }

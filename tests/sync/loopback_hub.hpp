@@ -90,7 +90,8 @@ public:
     }
 
     // The hub's dossier pushes fail `count` times: "500", "503" (with
-    // Retry-After) or "hang" (no answer for `seconds`).
+    // Retry-After), "404" (as an older hub without the route) or "hang"
+    // (no answer for `seconds`).
     void fail(std::string const& mode, int count, int seconds = 1, std::string const& path = "/v1/dossiers")
     {
         HubClient client(HubClientSettings { url(), m_tls.ca_certificate, 1s, 5s });

@@ -316,6 +316,22 @@ TEST_F(UplinkTest, TheSitesAppointmentWeekComesFromTheHubAndIsKept)
     EXPECT_EQ(testing::read_file(kiosk_folder() / "slots.json"), kept);
 }
 
+TEST_F(UplinkTest, AHubWithoutAgentsIsStillReachableForEverythingElse)
+{
+    enroll_kiosk();
+    m_hub->fail("404", 1000, 1, "/v1/agents");
+    start_uplink();
+    ASSERT_TRUE(eventually([&] { return m_uplink->state().reachable; }));
+    // The list is asked right after the first heartbeat; a second later it
+    // has met the 404. Remote help is offered while the uplink says the hub
+    // answers: that must never have flickered off.
+    std::this_thread::sleep_for(2s);
+    EXPECT_FALSE(saw_error("http.404")) << "an older hub is not an unreachable one";
+    EXPECT_TRUE(m_uplink->state().reachable);
+    std::lock_guard lock(m_mutex);
+    EXPECT_TRUE(m_agent_lists.empty());
+}
+
 TEST_F(UplinkTest, TheSitesAgentsComeFromTheHubWithoutTheirBadgesInClearAndPinsAreCheckedForTheRightAgents)
 {
     enroll_kiosk();
