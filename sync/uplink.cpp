@@ -8,6 +8,7 @@
 #include "sync/protocol.hpp"
 #include "sync/sqlite_store.hpp"
 
+#include <filesystem>
 #include <nlohmann/json.hpp>
 
 #include <random>
@@ -417,11 +418,17 @@ private:
         auto response = ask("GET", "/v1/agents", {}, headers);
         if (!response || response->status == 304)
             return;
-        // A hub older than agent mode: nothing is wrong with it, and the
-        // kiosk keeps what it knew (nothing, usually).
+        // A hub older than agent mode: nothing is wrong with it, but no
+        // agent it no longer vouches for may stay (a hub rolled back).
         if (response->status == 404) {
-            if (!m_agents_missing)
+            if (!m_agents_missing) {
                 log(LogLevel::Warning, "sync", "this hub sends no list of desk agents: update it for agent mode");
+                if (m_shared.callbacks.on_agents)
+                    m_shared.callbacks.on_agents(R"({"agents": []})");
+                std::error_code ignored;
+                std::filesystem::remove(file, ignored);
+                m_agents_etag.clear();
+            }
             m_agents_missing = true;
             return;
         }

@@ -211,9 +211,9 @@ void Screens::reprints(Canvas& canvas, Session const& session, std::vector<Inten
                       : "L'imprimante ne marche pas : " + std::string(resident_notice(session.printer())),
             panel.x0 + 60, y, inner, can_print ? colour::text_muted : colour::error);
     }
-    // Six fit; older ones wait for these to print.
+    // Five fit; older ones show once the list is opened again.
     y = 260;
-    for (std::size_t i = 0; i < list.kept.size() && i < 6; ++i) {
+    for (std::size_t i = 0; i < list.kept.size() && i < 5; ++i) {
         auto const& kept = list.kept[i];
         Rect row { panel.x0 + 60, y, panel.x1 - 60, y + 100 };
         canvas.box(row, colour::background, colour::border, 2, 12);
@@ -223,8 +223,8 @@ void Screens::reprints(Canvas& canvas, Session const& session, std::vector<Inten
         char time[16];
         std::snprintf(time, sizeof time, "%d h %02d", local.tm_hour, local.tm_min);
         canvas.text_line(canvas.fonts().bold, time, row.x0 + 30, y + 12, 180);
-        canvas.text_line(canvas.fonts().body, kept.demarche_title, row.x0 + 220, y + 12, 700);
-        canvas.text_line(canvas.fonts().body, "code …" + kept.code_end, row.x0 + 220, y + 55, 700, colour::text_muted);
+        canvas.text_line(canvas.fonts().body, kept.demarche_title, row.x0 + 220, y + 12, 720);
+        canvas.text_line(canvas.fonts().body, "code …" + kept.code_end, row.x0 + 220, y + 55, 280, colour::text_muted);
         auto sent = list.sent.find(kept.job);
         Rect action { row.x1 - 400, y + 10, row.x1 - 20, y + 90 };
         if (sent != list.sent.end() && sent->second != PrintStatus::Failed) {
@@ -233,7 +233,7 @@ void Screens::reprints(Canvas& canvas, Session const& session, std::vector<Inten
                 printed ? colour::success : colour::primary);
         } else {
             if (sent != list.sent.end())
-                canvas.text_line(canvas.fonts().body, "Pas imprimé", row.x1 - 640, y + 30, 220, colour::error);
+                canvas.text_line(canvas.fonts().bold, "Pas imprimé", row.x0 + 520, y + 55, 300, colour::error);
             if (can_print
                 && canvas.button("agent:reprint:" + std::to_string(kept.job), "Réimprimer", action,
                     ButtonStyle::Secondary, glyph::print))

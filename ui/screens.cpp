@@ -725,10 +725,12 @@ void Screens::review(Canvas& canvas, Session const& session, std::vector<Intent>
             canvas.text_line(canvas.fonts().body, line.value, 760, y + 34, 720);
         if (line.from_card && !session.agent_acting()) {
             canvas.icon(glyph::id_card, row.x1 - 270, y + 56, colour::primary, canvas.fonts().bold);
-            canvas.text(canvas.fonts().body, "Lu sur votre carte", row.x1 - 225, y + 8, 210, colour::primary);
+            canvas.text(canvas.fonts().body, line.corrected ? "Corrigé par l'agent" : "Lu sur votre carte",
+                row.x1 - 225, y + 8, 210, colour::primary);
         } else if (line.from_card) {
-            // An agent may correct it, from the card in their hand.
-            if (canvas.button("edit:" + line.key, "Corriger", Rect { row.x1 - 300, y + 6, row.x1 - 14, y + 106 },
+            // An agent may correct it, from the card in their hand; an
+            // "agent:" id keeps a remote mediator's taps off it.
+            if (canvas.button("agent:edit:" + line.key, "Corriger", Rect { row.x1 - 300, y + 6, row.x1 - 14, y + 106 },
                     ButtonStyle::Secondary, glyph::id_card))
                 out.emplace_back(intent::EditStep { line.key });
         } else if (line.removes_item) {
@@ -831,7 +833,8 @@ void Screens::receipt(Canvas& canvas, Session const& session, std::vector<Intent
         // Once the agent has seen to the printer.
         if (session.agent_mode() && session.printer().can_print()
             && canvas.button("agent:reprint", "Réimprimer le reçu",
-                Rect { margin, status_y + 120, margin + 520, status_y + 220 }, ButtonStyle::Secondary, glyph::print))
+                Rect { margin, std::min(status_y + 120, 950.0f), margin + 520, std::min(status_y + 220, 1050.0f) },
+                ButtonStyle::Secondary, glyph::print))
             out.emplace_back(intent::Reprint { session.print_job() });
         break;
     }

@@ -35,7 +35,7 @@ std::vector<KeptReceipt> AsyncReceiptPrinter::kept() const
     std::vector<KeptReceipt> kept;
     kept.reserve(m_kept.size());
     for (auto const& [job, receipt, outcome] : m_kept) {
-        auto code = receipt.code.text();
+        auto const& code = receipt.code.text();
         kept.push_back({ job, receipt.demarche_title, receipt.confirmed_at, code.substr(code.size() - 4), outcome });
     }
     return kept;

@@ -345,7 +345,7 @@ void DemarcheRunner::add_field_steps(std::vector<Step>& steps, std::map<std::str
         step.item = item;
         step.input = input_kind(field.type, part, m_communes != nullptr);
         step.from_card = (part == Part::Surname || part == Part::GivenNames || part == Part::BirthDate)
-            && m_card_expiry.contains(prefix + field.id) && !m_card_corrected.contains(step.key);
+            && m_card_expiry.contains(prefix + field.id) && step.key != m_card_editing;
         shown[step.key] = steps.size();
         steps.push_back(std::move(step));
     }
@@ -1054,6 +1054,9 @@ Advance DemarcheRunner::next()
     m_error = check(current);
     if (m_error)
         return Advance::Refused;
+    // A correction made: locked again, as the card's.
+    if (current.key == m_card_editing)
+        m_card_editing.clear();
 
     if (current.add_another && utf8::trim(answer(current.key)) == "oui") {
         // One more item: its questions come next, and the question is
@@ -1120,6 +1123,7 @@ Advance DemarcheRunner::skip_card_steps()
 bool DemarcheRunner::back()
 {
     m_error.reset();
+    lock_card_answers();
     auto index = m_index;
     do {
         if (index == 0)
@@ -1156,14 +1160,18 @@ Advance DemarcheRunner::fill_from_card(std::string_view field_key, mrz::Data con
         guichet::wipe(slot);
         slot = std::move(value);
     };
-    // Another card read: what it gives is the card's again.
-    for (auto part : { Part::Surname, Part::GivenNames, Part::BirthDate })
-        m_card_corrected.erase(key + "." + std::string(to_string(part)));
     set(Part::Surname, card.surname);
     set(Part::GivenNames, card.given_names);
     // As the digit pad would have typed it: JJMMAAAA.
     auto iso = to_iso(card.birth_date);
     set(Part::BirthDate, iso.substr(8, 2) + iso.substr(5, 2) + iso.substr(0, 4));
+    // Another card read: what it gives is the card's again.
+    m_card_editing.clear();
+    for (auto part : { Part::Surname, Part::GivenNames, Part::BirthDate }) {
+        auto part_key = key + "." + std::string(to_string(part));
+        guichet::wipe(m_card_values[part_key]);
+        m_card_values[part_key] = m_answers[part_key];
+    }
     m_card_expiry[key] = card.expiry_date;
     refresh();
     auto surname = key + "." + std::string(to_string(Part::Surname));
@@ -1179,9 +1187,24 @@ bool DemarcheRunner::correct_card_answer(std::string_view key)
     auto it = std::find_if(m_steps.begin(), m_steps.end(), [&](Step const& s) { return s.key == key; });
     if (it == m_steps.end() || !it->from_card)
         return false;
-    m_card_corrected.emplace(key);
+    m_card_editing = std::string(key);
     refresh();
     return true;
+}
+
+void DemarcheRunner::lock_card_answers()
+{
+    if (m_card_editing.empty())
+        return;
+    m_card_editing.clear();
+    refresh();
+}
+
+bool DemarcheRunner::card_corrected(std::string const& key) const
+{
+    auto it = m_card_values.find(key);
+    return it != m_card_values.end() && m_card_expiry.contains(key.substr(0, key.rfind('.')))
+        && answer(key) != it->second;
 }
 
 bool DemarcheRunner::filled_from_card(std::string_view field_key) const
@@ -1219,6 +1242,8 @@ std::optional<std::string> expired_card_refusal(Field const& identity, Date expi
 
 bool DemarcheRunner::go_to(std::string_view key)
 {
+    if (key != m_card_editing)
+        lock_card_answers();
     for (std::size_t i = 0; i < m_steps.size(); ++i) {
         if (m_steps[i].key == key && !m_steps[i].from_card) {
             m_index = i;
@@ -1334,6 +1359,7 @@ std::vector<SummaryLine> DemarcheRunner::summary() const
         line.value = display(step);
         line.personal = step.field->personal;
         line.from_card = step.from_card;
+        line.corrected = card_corrected(step.key);
         lines.push_back(std::move(line));
     }
     return lines;
@@ -1385,10 +1411,9 @@ nlohmann::ordered_json DemarcheRunner::answers_json() const
             object[std::string(to_string(step.part))] = *value;
             // The services know which identities a chip vouched for, and
             // which parts of it an agent typed over.
-            bool corrected = m_card_corrected.contains(step.key);
-            if (step.from_card || corrected)
+            if (step.from_card || step.key == m_card_editing)
                 object["read_from_card"] = true;
-            if (corrected)
+            if (card_corrected(step.key))
                 object["corrected"].push_back(to_string(step.part));
             continue;
         }
@@ -1457,7 +1482,10 @@ void DemarcheRunner::wipe()
     m_answers.clear();
     m_items.clear();
     m_card_expiry.clear();
-    m_card_corrected.clear();
+    for (auto& [key, value] : m_card_values)
+        guichet::wipe(value);
+    m_card_values.clear();
+    m_card_editing.clear();
     guichet::wipe(m_filter);
     m_filter_key.clear();
     m_error.reset();

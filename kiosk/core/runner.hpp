@@ -22,7 +22,6 @@
 
 #include <map>
 #include <optional>
-#include <set>
 #include <string>
 #include <vector>
 
@@ -87,6 +86,7 @@ struct SummaryLine {
     std::string value; // display form; empty when the resident left it out
     bool personal { false };
     bool from_card { false }; // "lu sur votre carte", no "Modifier"
+    bool corrected { false }; // from the card, then corrected by an agent
     // A line that takes a whole item of a group away ("Enfant 2" added by
     // mistake): `key` is then "GROUP.ITEM", for remove_item().
     bool removes_item { false };
@@ -203,10 +203,13 @@ public:
     std::optional<std::string> card_refusal(std::string_view field_key) const;
     // An agent corrects what the card gave for one part (accents the MRZ
     // cannot hold, a name it cut short): step `key` becomes a question
-    // again, its answer as read. The identity stays read from the card and
-    // the dossier lists the parts corrected. False when `key` is not a
-    // step read from a card.
+    // again, its answer as read, until the runner leaves it; then it is
+    // locked again, as the card's. The dossier lists the parts whose
+    // answer differs from the card's. False when `key` is not a step read
+    // from a card.
     bool correct_card_answer(std::string_view key);
+    // Locks the step correct_card_answer() opened, if any (the agent left).
+    void lock_card_answers();
 
     // Takes item `item` of a group away (its answers wiped, the next items
     // moving up); never below the group's minimum.
@@ -245,8 +248,11 @@ private:
     std::map<std::string, std::size_t, std::less<>> m_items; // group id → items asked
     // Identities filled from a card: field key → the card's expiry date.
     std::map<std::string, Date, std::less<>> m_card_expiry;
-    // Steps read from a card that an agent made questions again.
-    std::set<std::string, std::less<>> m_card_corrected;
+    // What the card gave, step key → answer, to tell a correction; and
+    // the step an agent has opened to correct it.
+    std::map<std::string, std::string, std::less<>> m_card_values;
+    std::string m_card_editing;
+    bool card_corrected(std::string const& key) const;
     std::optional<std::string> m_error;
     // What was typed to narrow the communes, and for which step.
     std::string m_filter;

@@ -552,6 +552,7 @@ void Session::finish_step()
     }
     m_returning_to_review = false;
     m_steps_before_edit.clear();
+    m_runner->lock_card_answers();
     m_screen = Screen::Review;
 }
 
@@ -570,6 +571,7 @@ void Session::handle(intent::Back const&)
         if (m_returning_to_review && !m_runner->first_invalid_step()) {
             // Leave the correction as it is and show the review again.
             m_returning_to_review = false;
+            m_runner->lock_card_answers();
             m_screen = Screen::Review;
         } else if (!m_runner->back() && !m_returning_to_review) {
             // Back from the first question: the start screen again. The
@@ -645,6 +647,15 @@ void Session::handle(intent::Confirm const&)
     if (m_screen != Screen::Review || !m_runner)
         return;
     ++m_revision;
+    // Started with an agent because the card reader is missing, and the
+    // agent is gone: the démarche needs the reader or an agent to confirm.
+    auto const& needs = m_runner->demarche().devices;
+    if (needs.card_reader == DeviceNeed::Required && !m_devices.card_reader && !agent_acting()) {
+        m_save_error = std::string("Cette démarche demande le lecteur de carte, qui ne marche pas. Un agent de "
+                                   "l'accueil peut la finir avec vous : touchez « Aide ».");
+        m_save_error_code = "session.card_reader_missing";
+        return;
+    }
     if (m_runner->show_first_invalid()) {
         // A question the review does not list (a group's "one more?" back
         // after an item was taken away), or a mediator's action: show the
@@ -952,6 +963,8 @@ void Session::handle(intent::AgentConsent const& consent)
     ++m_revision;
     if (!consent.accepted) {
         leave_agent_mode();
+        // The card screen the agent would have skipped.
+        offer_card();
         return;
     }
     m_agent->consent_at = m_clock.unix_seconds();
@@ -1020,6 +1033,9 @@ void Session::leave_agent_mode()
         log(LogLevel::Info, "agent", "agent mode left by " + m_agent->agent.id);
     m_agent.reset();
     m_reprints.reset();
+    // A correction the agent had opened is theirs only.
+    if (m_runner)
+        m_runner->lock_card_answers();
 }
 
 void Session::handle(intent::StopRemoteHelp const&)

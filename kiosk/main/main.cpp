@@ -22,12 +22,14 @@
 #include <sys/stat.h>
 
 #include <atomic>
+#include <chrono>
 #include <cstdio>
 #include <ctime>
 #include <fstream>
 #include <mutex>
 #include <optional>
 #include <sstream>
+#include <thread>
 
 using namespace guichet;
 
@@ -164,9 +166,13 @@ public:
         if (!m_simulated)
             return Error::make("print.not_simulated", "the printer is not the simulated one (--printer pdf:DIR)");
         if (problem == "cancel") {
-            if (!m_simulated->cancel())
-                return Error::make("print.nothing_waiting", "no receipt is waiting for the printer");
-            return {};
+            // The job may be on its way to the printer's worker still.
+            for (int i = 0; i < 200; ++i) {
+                if (m_simulated->cancel())
+                    return {};
+                std::this_thread::sleep_for(std::chrono::milliseconds(10));
+            }
+            return Error::make("print.nothing_waiting", "no receipt is waiting for the printer");
         }
         std::vector<PrinterProblem> problems;
         if (problem == "out-of-paper")

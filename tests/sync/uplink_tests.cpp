@@ -320,6 +320,9 @@ TEST_F(UplinkTest, AHubWithoutAgentsIsStillReachableForEverythingElse)
 {
     enroll_kiosk();
     m_hub->fail("404", 1000, 1, "/v1/agents");
+    // Kept from before the hub was rolled back: it no longer vouches for them.
+    std::filesystem::create_directories(kiosk_folder());
+    std::ofstream(kiosk_folder() / "agents.json") << R"({"agents": [{"id": "old"}]})";
     start_uplink();
     ASSERT_TRUE(eventually([&] { return m_uplink->state().reachable; }));
     // The list is asked right after the first heartbeat; a second later it
@@ -328,8 +331,10 @@ TEST_F(UplinkTest, AHubWithoutAgentsIsStillReachableForEverythingElse)
     std::this_thread::sleep_for(2s);
     EXPECT_FALSE(saw_error("http.404")) << "an older hub is not an unreachable one";
     EXPECT_TRUE(m_uplink->state().reachable);
+    EXPECT_FALSE(std::filesystem::exists(kiosk_folder() / "agents.json")) << "no agent outlives its hub's word";
     std::lock_guard lock(m_mutex);
-    EXPECT_TRUE(m_agent_lists.empty());
+    ASSERT_EQ(m_agent_lists.size(), 1U);
+    EXPECT_TRUE(Json::parse(m_agent_lists[0])["agents"].empty());
 }
 
 TEST_F(UplinkTest, TheSitesAgentsComeFromTheHubWithoutTheirBadgesInClearAndPinsAreCheckedForTheRightAgents)

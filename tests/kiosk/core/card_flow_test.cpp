@@ -179,8 +179,21 @@ TEST_F(CardFlowTest, AnAgentCorrectsWhatTheCardGaveAndTheDossierSaysWhich)
     ASSERT_EQ(session->screen(), Screen::Review);
     auto lines = session->runner()->summary();
     EXPECT_TRUE(lines[0].from_card) << "the surname is still the card's";
-    EXPECT_FALSE(lines[1].from_card);
+    EXPECT_FALSE(lines[0].corrected);
+    EXPECT_TRUE(lines[1].from_card) << "locked again once corrected";
+    EXPECT_TRUE(lines[1].corrected);
     EXPECT_EQ(lines[1].value, "Maëlys Gaëlle Marie");
+    // Opened and left as it was: not a correction.
+    session->dispatch(intent::EditStep { "personne.surname" });
+    session->dispatch(intent::Next {});
+    EXPECT_FALSE(session->runner()->summary()[0].corrected);
+
+    // The agent gone, what they corrected is as locked as the card's.
+    session->dispatch(intent::LeaveAgentMode {});
+    session->dispatch(intent::EditStep { "personne.given_names" });
+    EXPECT_EQ(session->screen(), Screen::Review);
+    unlock_agent(*session, agents);
+    session->dispatch(intent::AgentConsent { true });
 
     session->dispatch(intent::Confirm {});
     ASSERT_EQ(store.saved.size(), 1u);
@@ -220,6 +233,51 @@ TEST_F(CardFlowTest, AnAgentSkipsTheCardStepAndDoesWithoutAMissingReader)
     EXPECT_TRUE(session->can_use_card());
     session->dispatch(intent::UseCard {});
     EXPECT_EQ(session->screen(), Screen::Card);
+}
+
+TEST_F(CardFlowTest, WithoutTheAgentADemarcheThatNeedsTheMissingReaderIsNotConfirmed)
+{
+    FakeAgents agents;
+    session->set_agent_directory(&agents);
+    session->dispatch(intent::EndSession {});
+    session->dispatch(intent::ReaderChanged { false });
+    session->dispatch(intent::Activity {});
+    unlock_agent(*session, agents);
+    session->dispatch(intent::StartDemarche { "inscription" });
+    session->dispatch(intent::Begin {});
+    session->dispatch(intent::AgentConsent { true });
+    for (auto const* text : { "DURAND", "Marie", "05031985", "Caen" }) {
+        session->dispatch(intent::InsertText { text });
+        session->dispatch(intent::Next {});
+    }
+    session->dispatch(intent::Next {});
+    ASSERT_EQ(session->screen(), Screen::Review);
+    session->dispatch(intent::LeaveAgentMode {});
+    session->dispatch(intent::Confirm {});
+    EXPECT_TRUE(store.saved.empty()) << "nobody checked the card";
+    EXPECT_EQ(session->save_error_code(), "session.card_reader_missing");
+    EXPECT_EQ(session->screen(), Screen::Review) << "the answers are kept for the agent";
+    unlock_agent(*session, agents);
+    session->dispatch(intent::AgentConsent { true });
+    session->dispatch(intent::Confirm {});
+    ASSERT_EQ(store.saved.size(), 1u);
+    EXPECT_TRUE(store.saved[0].mandate);
+}
+
+TEST_F(CardFlowTest, AResidentWhoRefusesTheAgentIsOfferedTheCard)
+{
+    FakeAgents agents;
+    session->set_agent_directory(&agents);
+    session->dispatch(intent::EndSession {});
+    session->dispatch(intent::Activity {});
+    unlock_agent(*session, agents);
+    session->dispatch(intent::StartDemarche { "inscription" });
+    session->dispatch(intent::Begin {});
+    EXPECT_EQ(session->screen(), Screen::Step) << "skipped for the agent";
+    session->dispatch(intent::AgentConsent { false });
+    EXPECT_FALSE(session->agent_mode());
+    ASSERT_EQ(session->screen(), Screen::Card);
+    EXPECT_EQ(stage(), CardStage::Consent);
 }
 
 TEST_F(CardFlowTest, NoMeansTypingByHandAndIsNotAskedAgain)
