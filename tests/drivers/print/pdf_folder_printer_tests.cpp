@@ -13,8 +13,8 @@
 #include <algorithm>
 #include <chrono>
 #include <filesystem>
-#include <future>
 #include <fstream>
+#include <future>
 #include <string>
 #include <thread>
 #include <vector>
