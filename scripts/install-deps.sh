@@ -27,6 +27,9 @@ packages=(
   # libpqxx and a PostgreSQL server (the hub's fleet storage; tests start
   # their own with initdb and pg_ctl), faketime (the clock-skew test)
   libsodium-dev libcurl4-openssl-dev libcpp-httplib-dev libboost-dev libpqxx-dev postgresql faketime curl
+  # speech (espeak-ng, its voices) and right-to-left text (FriBidi shapes
+  # and orders Arabic, which Dear ImGui cannot)
+  libespeak-ng-dev espeak-ng-data libfribidi-dev
   # fonts the kiosk and its receipts load by path
   fonts-dejavu-core fonts-font-awesome
   # tests: read receipts back, decode QR codes, look inside the outbox

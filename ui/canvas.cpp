@@ -1,6 +1,7 @@
 #include "ui/canvas.hpp"
 
 #include "kiosk/core/utf8.hpp"
+#include "ui/bidi.hpp"
 
 #include <algorithm>
 #include <cfloat>
@@ -23,26 +24,106 @@ std::string icon_text(unsigned codepoint)
     return out;
 }
 
-Canvas::Canvas(ImDrawList* draw_list, Fonts const& fonts, FrameRecord& record, float scale, int layer)
+namespace {
+
+// The FontAwesome 4 glyphs that point a way: in a mirrored layout "back"
+// points right. Others (a house, a printer) are the same both ways.
+unsigned mirrored_glyph(unsigned codepoint)
+{
+    static constexpr std::pair<unsigned, unsigned> pairs[] = {
+        { 0xF060, 0xF061 }, // arrow-left, arrow-right
+        { 0xF053, 0xF054 }, // chevron-left, chevron-right
+        { 0xF0A8, 0xF0A9 }, // arrow-circle-left, -right
+        { 0xF104, 0xF105 }, // angle-left, angle-right
+        { 0xF0D9, 0xF0DA }, // caret-left, caret-right
+        { 0xF177, 0xF178 }, // long-arrow-left, -right
+        { 0xF0A5, 0xF0A4 }, // hand-o-left, hand-o-right
+    };
+    for (auto const& [left, right] : pairs) {
+        if (codepoint == left)
+            return right;
+        if (codepoint == right)
+            return left;
+    }
+    return codepoint;
+}
+
+}
+
+Canvas::Canvas(
+    ImDrawList* draw_list, Fonts const& fonts, FrameRecord& record, float scale, int layer, Locale const* locale)
     : m_draw_list(draw_list)
     , m_fonts(fonts)
     , m_record(record)
     , m_scale(scale)
     , m_layer(layer)
+    , m_locale(locale)
 {
+}
+
+std::string const& Canvas::language() const
+{
+    static std::string const french = "fr";
+    return m_locale ? m_locale->language : french;
+}
+
+std::string Canvas::tr(std::string_view french) const
+{
+    if (!m_locale || !m_locale->translations || m_locale->language == "fr" || french.empty())
+        return std::string(french);
+    if (auto found = m_locale->translations->find(m_locale->language, french))
+        return std::move(*found);
+    if (m_locale->misses)
+        m_locale->misses->emplace_back(french);
+    return std::string(french);
+}
+
+std::string Canvas::shown(std::string_view text) const
+{
+    std::string out = m_verbatim > 0 ? std::string(text) : tr(text);
+    if (!bidi::has_right_to_left(out))
+        return out;
+    return bidi::shape(out, right_to_left_text() ? bidi::Direction::RightToLeft : bidi::Direction::LeftToRight);
+}
+
+std::string Canvas::visual(std::string_view line) const
+{
+    // Latin text in a left-to-right layout is drawn as it is: the common
+    // case costs nothing.
+    // Latin text reads left to right even on an Arabic screen: answers
+    // ("12 rue de la Paix" keeps its number first), codes, and a French
+    // text not yet translated keeps its question mark at its end.
+    bool rtl = right_to_left_text();
+    if (!bidi::has_right_to_left(line))
+        return std::string(line);
+    return bidi::visual(line, rtl ? bidi::Direction::RightToLeft : bidi::Direction::LeftToRight);
+}
+
+void Canvas::line(ImFont* font, std::string_view text, float left, float screen_y, ImU32 colour)
+{
+    auto drawn = visual(text);
+    m_draw_list->AddText(font, font->FontSize, ImVec2(std::floor(left * m_scale), std::floor(screen_y)), colour,
+        drawn.data(), drawn.data() + drawn.size());
 }
 
 Rect Canvas::scaled(Rect rect) const
 {
+    if (mirrored())
+        rect = Rect { design_width - rect.x1, rect.y0, design_width - rect.x0, rect.y1 };
     return Rect { rect.x0 * m_scale, rect.y0 * m_scale, rect.x1 * m_scale, rect.y1 * m_scale };
 }
 
 std::optional<Rect> Canvas::drawn(std::string const& id) const
 {
     for (auto const& widget : m_record.widgets()) {
-        if (widget.id == id && m_scale > 0)
-            return Rect { widget.rect.x0 / m_scale, widget.rect.y0 / m_scale, widget.rect.x1 / m_scale,
+        if (widget.id == id && m_scale > 0) {
+            Rect rect { widget.rect.x0 / m_scale, widget.rect.y0 / m_scale, widget.rect.x1 / m_scale,
                 widget.rect.y1 / m_scale };
+            // Back in the screen's own (unmirrored) coordinates.
+            if (mirrored())
+                rect = Rect { design_width - rect.x1, rect.y0, design_width - rect.x0, rect.y1 };
+            return rect;
+        }
     }
     return std::nullopt;
 }
@@ -132,7 +213,8 @@ void Canvas::box(Rect rect, ImU32 fill_colour, ImU32 border_colour, float border
 
 float Canvas::text_width(ImFont* font, std::string_view text) const
 {
-    auto size = font->CalcTextSizeA(font->FontSize, FLT_MAX, 0, text.data(), text.data() + text.size());
+    auto measured = shown(text);
+    auto size = font->CalcTextSizeA(font->FontSize, FLT_MAX, 0, measured.data(), measured.data() + measured.size());
     return size.x / m_scale;
 }
 
@@ -170,26 +252,35 @@ template<typename Emit> void for_each_line(ImFont* font, std::string_view text, 
 float Canvas::text_height(ImFont* font, std::string_view text, float width) const
 {
     int lines = 0;
-    for_each_line(font, text, width * m_scale, [&](char const*, char const*) { ++lines; });
+    auto measured = shown(text);
+    for_each_line(font, measured, width * m_scale, [&](char const*, char const*) { ++lines; });
     return std::max(lines, 1) * font->FontSize * 1.25f / m_scale;
 }
 
 float Canvas::text(ImFont* font, std::string_view text, float x, float y, float width, ImU32 colour, Align align)
 {
-    m_record.add_text(std::string(text));
+    auto const drawn_text = shown(text);
+    m_record.add_text(m_verbatim > 0 ? std::string(text) : tr(text));
     float line_height = font->FontSize * 1.25f;
     float screen_y = y * m_scale;
     float wrap = width * m_scale;
+    // Mirrored, the box [x, x + width] moves to the other side and text
+    // that started at its left starts at its right.
+    bool mirror = mirrored();
+    float box_left = mirror ? design_width - x - width : x;
+    if (mirror && align != Align::Centre)
+        align = align == Align::Left ? Align::Right : Align::Left;
     int lines = 0;
-    for_each_line(font, text, wrap, [&](char const* begin, char const* end) {
-        float line_width = font->CalcTextSizeA(font->FontSize, FLT_MAX, 0, begin, end).x;
-        float screen_x = x * m_scale;
-        if (align == Align::Centre)
-            screen_x += (wrap - line_width) / 2;
+    for_each_line(font, drawn_text, wrap, [&](char const* begin, char const* end) {
+        float line_width = font->CalcTextSizeA(font->FontSize, FLT_MAX, 0, begin, end).x / m_scale;
+        float left = box_left;
+        if (width <= 0)
+            left = mirror ? design_width - x - line_width : x;
+        else if (align == Align::Centre)
+            left += (width - line_width) / 2;
         else if (align == Align::Right)
-            screen_x += wrap - line_width;
-        m_draw_list->AddText(
-            font, font->FontSize, ImVec2(std::floor(screen_x), std::floor(screen_y)), colour, begin, end);
+            left += width - line_width;
+        line(font, std::string_view(begin, std::size_t(end - begin)), left, screen_y, colour);
         screen_y += line_height;
         ++lines;
     });
@@ -199,43 +290,57 @@ float Canvas::text(ImFont* font, std::string_view text, float x, float y, float 
 ImVec2 Canvas::text_tail(
     ImFont* font, std::string_view text, float x, float y, float width, int max_lines, ImU32 colour)
 {
+    // What the resident typed: never translated. The box moves to the other
+    // side in a mirrored layout; the typed text inside stays left to right.
+    Verbatim typed_text(*this);
+    auto const typed = shown(text);
     std::vector<std::string_view> lines;
-    for_each_line(font, text, width * m_scale,
+    for_each_line(font, typed, width * m_scale,
         [&](char const* begin, char const* end) { lines.emplace_back(begin, std::size_t(end - begin)); });
     if (lines.empty())
         return ImVec2(x, y);
     std::size_t first = lines.size() > std::size_t(max_lines) ? lines.size() - max_lines : 0;
     float line_height = font->FontSize * 1.25f / m_scale;
     float line_y = y;
-    std::string shown;
+    float left = mirrored() ? design_width - x - width : x;
+    std::string recorded;
     for (std::size_t i = first; i < lines.size(); ++i) {
-        auto const& line = lines[i];
-        m_draw_list->AddText(font, font->FontSize, ImVec2(std::floor(x * m_scale), std::floor(line_y * m_scale)),
-            colour, line.data(), line.data() + line.size());
-        shown.append(line).append(i + 1 < lines.size() ? " " : "");
+        auto const& one = lines[i];
+        line(font, one, left, line_y * m_scale, colour);
+        recorded.append(one).append(i + 1 < lines.size() ? " " : "");
         line_y += line_height;
     }
-    m_record.add_text(shown);
+    m_record.add_text(recorded);
     // Wrapping drops trailing spaces, but a typed space must move the
     // caret, or the resident taps "Espace" again. Kept inside the box.
     std::size_t trailing = 0;
     while (trailing < text.size() && text[text.size() - 1 - trailing] == ' ')
         ++trailing;
-    float end_x = x + text_width(font, lines.back()) + text_width(font, std::string(trailing, ' '));
-    return ImVec2(std::min(end_x, x + width), line_y - line_height);
+    auto measure = [&](std::string_view part) {
+        return font->CalcTextSizeA(font->FontSize, FLT_MAX, 0, part.data(), part.data() + part.size()).x / m_scale;
+    };
+    float end_x = left + measure(lines.back()) + measure(std::string(trailing, ' '));
+    end_x = std::min(end_x, left + width);
+    // In the caller's coordinates, which the canvas mirrors again.
+    if (mirrored())
+        end_x = design_width - end_x;
+    return ImVec2(end_x, line_y - line_height);
 }
 
 void Canvas::text_line(ImFont* font, std::string_view text, float x, float y, float width, ImU32 colour)
 {
-    std::string line(text.substr(0, text.find('\n')));
-    if (line.size() == text.size() && text_width(font, line) <= width) {
-        this->text(font, line, x, y, 0, colour);
+    // Cut in the resident's language, then drawn as it is.
+    auto translated = m_verbatim > 0 ? std::string(text) : tr(text);
+    Verbatim already(*this);
+    std::string one(translated.substr(0, translated.find('\n')));
+    if (one.size() == translated.size() && text_width(font, one) <= width) {
+        this->text(font, one, x, y, 0, colour);
         return;
     }
     std::string const ellipsis = "…";
-    while (!line.empty() && text_width(font, line + ellipsis) > width)
-        utf8::pop_back(line);
-    this->text(font, line + ellipsis, x, y, 0, colour);
+    while (!one.empty() && text_width(font, one + ellipsis) > width)
+        utf8::pop_back(one);
+    this->text(font, one + ellipsis, x, y, 0, colour);
 }
 
 void Canvas::icon(unsigned codepoint, float cx, float cy, ImU32 colour, ImFont* font, float pixels) const
@@ -244,15 +349,15 @@ void Canvas::icon(unsigned codepoint, float cx, float cy, ImU32 colour, ImFont* 
         font = m_fonts.icon;
     // `pixels` (design px) draws the glyph smaller than its atlas size.
     float font_size = pixels > 0 ? pixels * m_scale : font->FontSize;
-    auto glyph = icon_text(codepoint);
+    auto glyph = icon_text(mirrored() ? mirrored_glyph(codepoint) : codepoint);
     auto size = font->CalcTextSizeA(font_size, FLT_MAX, 0, glyph.c_str());
     m_draw_list->AddText(font, font_size,
-        ImVec2(std::floor(cx * m_scale - size.x / 2), std::floor(cy * m_scale - size.y / 2)), colour, glyph.c_str());
+        ImVec2(std::floor(screen_x(cx) - size.x / 2), std::floor(cy * m_scale - size.y / 2)), colour, glyph.c_str());
 }
 
 bool Canvas::hit_area(std::string const& id, std::string const& label, Rect rect, bool& held)
 {
-    m_record.add_widget(WidgetRecord { id, label, scaled(rect), m_layer });
+    m_record.add_widget(WidgetRecord { id, m_verbatim > 0 ? label : tr(label), scaled(rect), m_layer });
     auto r = scaled(rect);
     ImGui::SetCursorScreenPos(ImVec2(r.x0, r.y0));
     ImGui::PushID(id.c_str());
@@ -298,13 +403,38 @@ bool Canvas::button(
     }
     box(rect, fill_colour, border_colour, border_width, rounding);
 
-    std::string content = icon ? icon_text(icon) + "  " + label : label;
-    float width = text_width(font, content);
+    // The icon before the label in reading order: on its right in Arabic,
+    // pointing the other way when it shows a direction.
+    unsigned shown_icon = mirrored() ? mirrored_glyph(icon) : icon;
+    std::string content = icon ? icon_text(shown_icon) + "  " + shown(label) : shown(label);
+    float width = font->CalcTextSizeA(font->FontSize, FLT_MAX, 0, content.c_str()).x / m_scale;
     float height = font->FontSize / m_scale;
-    float x = rect.x0 + (rect.x1 - rect.x0 - width) / 2;
+    auto box_rect = scaled(rect);
+    float x = box_rect.x0 / m_scale + (rect.x1 - rect.x0 - width) / 2;
     float y = rect.y0 + (rect.y1 - rect.y0 - height) / 2;
-    m_draw_list->AddText(
-        font, font->FontSize, ImVec2(std::floor(x * m_scale), std::floor(y * m_scale)), text_colour, content.c_str());
+    line(font, content, x, y * m_scale, text_colour);
+    return clicked;
+}
+
+bool Canvas::flag_button(std::string const& id, std::string const& name, Rect rect, Selected selected,
+    std::function<void(Canvas&, Rect)> const& draw_flag)
+{
+    Verbatim as_written(*this);
+    bool held = false;
+    bool clicked = hit_area(id, name, rect, held);
+    bool on = selected == Selected::Yes;
+    box(rect, held || on ? colour::primary_tint : colour::surface, colour::primary, on ? 6 : 3, 12);
+    float cy = (rect.y0 + rect.y1) / 2;
+    Rect flag { rect.x0 + 14, cy - 24, rect.x0 + 84, cy + 24 };
+    if (mirrored())
+        flag = Rect { design_width - flag.x1, flag.y0, design_width - flag.x0, flag.y1 };
+    {
+        LeftToRight as_it_is(*this);
+        draw_flag(*this, flag);
+    }
+    float text_x = rect.x0 + 96;
+    text_line(
+        m_fonts.body, name, text_x, cy - m_fonts.body->FontSize / m_scale / 2, rect.x1 - 8 - text_x, colour::text);
     return clicked;
 }
 
@@ -350,11 +480,12 @@ bool Canvas::tile(std::string const& id, std::string const& label, std::string c
     if (on) {
         // A tick in the corner: the choice is visible without colour.
         float cx = rect.x1 - 40, cy = rect.y0 + 40;
-        m_draw_list->AddCircleFilled(point(cx, cy), 30 * m_scale, colour::primary);
+        auto centre = point(cx, cy);
+        m_draw_list->AddCircleFilled(centre, 30 * m_scale, colour::primary);
         auto tick = icon_text(0xF00C);
         auto size = m_fonts.bold->CalcTextSizeA(m_fonts.bold->FontSize, FLT_MAX, 0, tick.c_str());
-        m_draw_list->AddText(m_fonts.bold, m_fonts.bold->FontSize,
-            ImVec2(cx * m_scale - size.x / 2, cy * m_scale - size.y / 2), colour::on_primary, tick.c_str());
+        m_draw_list->AddText(m_fonts.bold, m_fonts.bold->FontSize, ImVec2(centre.x - size.x / 2, centre.y - size.y / 2),
+            colour::on_primary, tick.c_str());
     }
     return clicked;
 }

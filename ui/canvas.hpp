@@ -4,11 +4,13 @@
 // which is what automation and the accessibility checks read.
 #pragma once
 
+#include "kiosk/core/i18n.hpp"
 #include "ui/frame_record.hpp"
 #include "ui/theme.hpp"
 
 #include <imgui.h>
 
+#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -33,18 +35,78 @@ enum class Selected {
     Yes,
 };
 
+// What the canvas translates texts with, and which way it lays them out.
+// Screens pass French; the canvas shows it in the resident's language.
+struct Locale {
+    i18n::Translations const* translations { nullptr };
+    std::string language { "fr" };
+    // Right to left (Arabic): the layout is mirrored, texts are shaped.
+    bool right_to_left { false };
+    // When set, every text drawn in another language than French that the
+    // tables did not know (the accessibility checks read them).
+    std::vector<std::string>* misses { nullptr };
+};
+
+// The design width: mirroring turns x into design_width - x.
+inline constexpr float design_width = 1920;
+
 // A FontAwesome 4 code point as UTF-8 (icons are in the Private Use Area,
 // which ImGui 1.86 handles without 32-bit characters).
 std::string icon_text(unsigned codepoint);
 
 class Canvas {
 public:
-    Canvas(ImDrawList* draw_list, Fonts const& fonts, FrameRecord& record, float scale, int layer);
+    Canvas(ImDrawList* draw_list, Fonts const& fonts, FrameRecord& record, float scale, int layer,
+        Locale const* locale = nullptr);
 
     Fonts const& fonts() const { return m_fonts; }
     ImDrawList* draw_list() const { return m_draw_list; }
     float scale() const { return m_scale; }
-    ImVec2 point(float x, float y) const { return ImVec2(x * m_scale, y * m_scale); }
+    // A design point on the screen, mirrored in a right-to-left layout.
+    ImVec2 point(float x, float y) const { return ImVec2(screen_x(x), y * m_scale); }
+    float screen_x(float x) const { return (mirrored() ? design_width - x : x) * m_scale; }
+
+    std::string const& language() const;
+    // The French text in the resident's language (what text() would show).
+    std::string tr(std::string_view french) const;
+
+    // While one of these lives, texts are drawn as they are: answers,
+    // names, codes. They are never looked up, so never counted missing.
+    class [[nodiscard]] Verbatim {
+    public:
+        explicit Verbatim(Canvas& canvas)
+            : m_canvas(canvas)
+        {
+            ++m_canvas.m_verbatim;
+        }
+        ~Verbatim() { --m_canvas.m_verbatim; }
+        Verbatim(Verbatim const&) = delete;
+        Verbatim& operator=(Verbatim const&) = delete;
+
+    private:
+        Canvas& m_canvas;
+    };
+    Verbatim verbatim() { return Verbatim(*this); }
+
+    // While one of these lives, the layout is not mirrored: the keyboard
+    // types Latin letters in their usual places, and the picture of an ID
+    // card shows it as it is.
+    class [[nodiscard]] LeftToRight {
+    public:
+        explicit LeftToRight(Canvas& canvas)
+            : m_canvas(canvas)
+        {
+            ++m_canvas.m_unmirrored;
+        }
+        ~LeftToRight() { --m_canvas.m_unmirrored; }
+        LeftToRight(LeftToRight const&) = delete;
+        LeftToRight& operator=(LeftToRight const&) = delete;
+
+    private:
+        Canvas& m_canvas;
+    };
+    LeftToRight left_to_right() { return LeftToRight(*this); }
+    bool mirrored() const { return m_locale && m_locale->right_to_left && m_unmirrored == 0; }
 
     void fill(Rect rect, ImU32 colour, float rounding = 0) const;
     // A filled box with a border of `border` design px inside its rectangle.
@@ -81,18 +143,34 @@ public:
     bool tile(std::string const& id, std::string const& label, std::string const& hint, unsigned pictogram, Rect rect,
         Selected selected = Selected::No);
 
+    // A language's button: its flag (or sign) drawn by `draw_flag` in the
+    // rectangle it is given, never mirrored, then the language's own name.
+    bool flag_button(std::string const& id, std::string const& name, Rect rect, Selected selected,
+        std::function<void(Canvas&, Rect)> const& draw_flag);
+
     // Where the widget `id` was drawn in this frame (design px), if it was.
     std::optional<Rect> drawn(std::string const& id) const;
 
 private:
     bool hit_area(std::string const& id, std::string const& label, Rect rect, bool& held);
     Rect scaled(Rect rect) const;
+    // The text as shown: translated unless verbatim, then shaped (Arabic
+    // letters joined), still in logical order.
+    std::string shown(std::string_view text) const;
+    // One line of shown text in drawing order (right-to-left runs reversed).
+    std::string visual(std::string_view line) const;
+    bool right_to_left_text() const { return m_locale && m_locale->right_to_left; }
+    // Draws one line whose left edge is at design x (already laid out).
+    void line(ImFont* font, std::string_view text, float left, float screen_y, ImU32 colour);
 
     ImDrawList* m_draw_list;
     Fonts const& m_fonts;
     FrameRecord& m_record;
     float m_scale;
     int m_layer;
+    Locale const* m_locale;
+    int m_verbatim { 0 };
+    int m_unmirrored { 0 };
 };
 
 }

@@ -4,6 +4,7 @@
 // and its end: what was read, or a sentence and a way forward.
 #include "ui/screens.hpp"
 
+#include "kiosk/core/i18n.hpp"
 #include "ui/pictograms.hpp"
 
 namespace guichet::ui {
@@ -61,9 +62,9 @@ void Screens::id_card_picture(Canvas& canvas, Rect area, CardZone zone)
         char const* name;
     };
     Place places[] = {
-        { CardZone::Number, at(0.58f, 0.17f, 0.97f, 0.32f), "N° du document" },
-        { CardZone::BirthDate, at(0.38f, 0.52f, 0.76f, 0.66f), "Date de naissance" },
-        { CardZone::Expiry, at(0.38f, 0.80f, 0.76f, 0.94f), "Date d'expiration" },
+        { CardZone::Number, at(0.58f, 0.17f, 0.97f, 0.32f), N_("N° du document") },
+        { CardZone::BirthDate, at(0.38f, 0.52f, 0.76f, 0.66f), N_("Date de naissance") },
+        { CardZone::Expiry, at(0.38f, 0.80f, 0.76f, 0.94f), N_("Date d'expiration") },
     };
     lines(at(0.38f, 0.34f, 0.9f, 0.52f), 2, colour::primary_tint);
     lines(at(0.38f, 0.66f, 0.9f, 0.8f), 1, colour::primary_tint);
@@ -91,14 +92,14 @@ void Screens::card(Canvas& canvas, Session const& session, std::vector<Intent>& 
     auto const& card = *flow;
     float width = screen_width - 2 * margin;
     auto title = [&](std::string const& text) {
-        canvas.text(canvas.fonts().bold, "Votre carte d'identité", margin, 165, width, colour::primary);
+        canvas.text(canvas.fonts().bold, N_("Votre carte d'identité"), margin, 165, width, colour::primary);
         canvas.text(canvas.fonts().title, text, margin, 205, width);
     };
     auto continue_button = [&](Rect rect) {
-        if (canvas.button("next", "Continuer", rect, ButtonStyle::Primary, glyph::next))
+        if (canvas.button("next", N_("Continuer"), rect, ButtonStyle::Primary, glyph::next))
             out.emplace_back(intent::Next {});
     };
-    auto by_hand = [&](Rect rect, std::string const& label = "Je l'écris moi-même") {
+    auto by_hand = [&](Rect rect, std::string const& label = N_("Je l'écris moi-même")) {
         if (canvas.button("choice:main", label, rect, ButtonStyle::Secondary, glyph::keyboard))
             out.emplace_back(intent::Choose { "main" });
     };
@@ -115,42 +116,44 @@ void Screens::card(Canvas& canvas, Session const& session, std::vector<Intent>& 
 
     switch (card.stage) {
     case CardStage::Consent: {
-        title("Voulez-vous utiliser votre carte d'identité pour remplir ce formulaire\u202F?");
+        title(N_("Voulez-vous utiliser votre carte d'identité pour remplir ce formulaire\u202F?"));
         Rect panel { margin, 320, screen_width - margin, 540 };
         canvas.fill(panel, colour::surface, 16);
         canvas.icon(glyph::id_card, panel.x0 + 130, (panel.y0 + panel.y1) / 2, colour::primary);
         canvas.text(canvas.fonts().body,
-            "La borne lit votre nom, vos prénoms et votre date de naissance dans la puce de votre carte d'identité ou "
-            "de votre passeport. Vous n'avez pas à les écrire. Rien n'est gardé sur la borne après votre démarche.",
+            N_("La borne lit votre nom, vos prénoms et votre date de naissance dans la puce de votre carte d'identité "
+               "ou "
+               "de votre passeport. Vous n'avez pas à les écrire. Rien n'est gardé sur la borne après votre démarche."),
             panel.x0 + 260, panel.y0 + 35, panel.x1 - panel.x0 - 300);
-        if (canvas.tile("choice:oui", "Oui, avec ma carte", "", glyph::id_card, Rect { 300, 600, 900, 900 }))
+        if (canvas.tile("choice:oui", N_("Oui, avec ma carte"), "", glyph::id_card, Rect { 300, 600, 900, 900 }))
             out.emplace_back(intent::Choose { "oui" });
-        if (canvas.tile("choice:non", "Non, je l'écris moi-même", "", glyph::keyboard, Rect { 1020, 600, 1620, 900 }))
+        if (canvas.tile(
+                "choice:non", N_("Non, je l'écris moi-même"), "", glyph::keyboard, Rect { 1020, 600, 1620, 900 }))
             out.emplace_back(intent::Choose { "non" });
         break;
     }
     case CardStage::Scan: {
-        title("Posez votre carte sous le scanner");
-        canvas.text(canvas.fonts().body, "La face avec les lignes de <<< vers le bas, bien à plat.", margin, 272, width,
-            colour::text_muted);
+        title(N_("Posez votre carte sous le scanner"));
+        canvas.text(canvas.fonts().body, N_("La face avec les lignes de <<< vers le bas, bien à plat."), margin, 272,
+            width, colour::text_muted);
         id_card_picture(canvas, Rect { 560, 340, 1360, 840 }, CardZone::Mrz);
         if (card.error)
             error_line(canvas, *card.error, margin, 860, 1280);
-        if (canvas.button("choice:saisir", "Je tape les informations", Rect { margin, 920, 700, 1050 },
+        if (canvas.button("choice:saisir", N_("Je tape les informations"), Rect { margin, 920, 700, 1050 },
                 ButtonStyle::Secondary, glyph::keyboard))
             out.emplace_back(intent::Choose { "saisir" });
         break;
     }
     case CardStage::DocumentNumber: {
-        title("Tapez le numéro de votre carte");
-        canvas.text(canvas.fonts().body, "Il est en haut à droite de la carte, comme sur l'image.", margin, 272, width,
-            colour::text_muted);
+        title(N_("Tapez le numéro de votre carte"));
+        canvas.text(canvas.fonts().body, N_("Il est en haut à droite de la carte, comme sur l'image."), margin, 272,
+            width, colour::text_muted);
         field(card.number, Rect { margin, 330, 960, 430 }, false);
         id_card_picture(canvas, Rect { 1000, 300, 1380, 540 }, CardZone::Number);
         if (card.error)
             error_line(canvas, *card.error, margin, 450, 880);
         continue_button(Rect { 1420, 320, 1840, 450 });
-        if (canvas.button("choice:agent", "Un agent tape la bande", Rect { 1420, 470, 1840, 570 },
+        if (canvas.button("choice:agent", N_("Un agent tape la bande"), Rect { 1420, 470, 1840, 570 },
                 ButtonStyle::Secondary, glyph::people))
             out.emplace_back(intent::Choose { "agent" });
         m_keyboard.draw_code(canvas, Rect { 40, 600, 1880, 1060 }, false, out);
@@ -159,12 +162,12 @@ void Screens::card(Canvas& canvas, Session const& session, std::vector<Intent>& 
     case CardStage::BirthDate:
     case CardStage::ExpiryDate: {
         bool birth = card.stage == CardStage::BirthDate;
-        title(birth ? "Votre date de naissance" : "La date d'expiration de votre carte");
+        title(birth ? N_("Votre date de naissance") : N_("La date d'expiration de votre carte"));
         canvas.text(canvas.fonts().body,
-            birth ? "Comme elle est écrite sur la carte." : "Elle est écrite sur la carte, comme sur l'image.", margin,
-            272, width, colour::text_muted);
+            birth ? N_("Comme elle est écrite sur la carte.") : N_("Elle est écrite sur la carte, comme sur l'image."),
+            margin, 272, width, colour::text_muted);
         field(birth ? card.birth_digits : card.expiry_digits, Rect { margin, 330, 980, 430 }, true);
-        canvas.text(canvas.fonts().body, "Le jour, le mois, puis l'année.", margin, 450, 900, colour::text_muted);
+        canvas.text(canvas.fonts().body, N_("Le jour, le mois, puis l'année."), margin, 450, 900, colour::text_muted);
         if (card.error)
             error_line(canvas, *card.error, margin, 510, 900);
         id_card_picture(canvas, Rect { margin, 640, 560, 940 }, birth ? CardZone::BirthDate : CardZone::Expiry);
@@ -173,10 +176,10 @@ void Screens::card(Canvas& canvas, Session const& session, std::vector<Intent>& 
         break;
     }
     case CardStage::AgentMrz: {
-        title("Un agent tape la bande de la carte");
+        title(N_("Un agent tape la bande de la carte"));
         canvas.text(canvas.fonts().body,
-            "Les 2 ou 3 lignes du bas de la carte, avec les <. « À la ligne » entre deux lignes.", margin, 272, width,
-            colour::text_muted);
+            N_("Les 2 ou 3 lignes du bas de la carte, avec les <. « À la ligne » entre deux lignes."), margin, 272,
+            width, colour::text_muted);
         Rect box { margin, 320, 1380, 560 };
         canvas.box(box, colour::surface, colour::primary, 4, 8);
         canvas.text(canvas.fonts().body, card.mrz, box.x0 + 24, box.y0 + 16, box.x1 - box.x0 - 48);
@@ -187,22 +190,22 @@ void Screens::card(Canvas& canvas, Session const& session, std::vector<Intent>& 
         break;
     }
     case CardStage::Place: {
-        title("Posez votre carte sur le lecteur");
-        canvas.text(canvas.fonts().body, "À plat, et ne la bougez plus jusqu'au signal.", margin, 272, width,
+        title(N_("Posez votre carte sur le lecteur"));
+        canvas.text(canvas.fonts().body, N_("À plat, et ne la bougez plus jusqu'au signal."), margin, 272, width,
             colour::text_muted);
         // The card coming down onto the reader.
         Rect reader { 660, 700, 1260, 820 };
         canvas.fill(reader, colour::text_muted, 16);
-        canvas.text(canvas.fonts().bold, "Lecteur de carte", reader.x0, reader.y0 + 36, reader.x1 - reader.x0,
+        canvas.text(canvas.fonts().bold, N_("Lecteur de carte"), reader.x0, reader.y0 + 36, reader.x1 - reader.x0,
             colour::on_primary, Align::Centre);
         id_card_picture(canvas, Rect { 760, 340, 1160, 590 }, CardZone::None);
         canvas.icon(glyph::next, 960, 645, colour::primary);
-        by_hand(Rect { margin, 920, 700, 1050 }, "Je n'ai pas ma carte");
+        by_hand(Rect { margin, 920, 700, 1050 }, N_("Je n'ai pas ma carte"));
         break;
     }
     case CardStage::Reading: {
-        title("Ne bougez pas la carte");
-        canvas.text(canvas.fonts().bold, "Lecture en cours. Laissez la carte posée jusqu'au signal.", margin, 300,
+        title(N_("Ne bougez pas la carte"));
+        canvas.text(canvas.fonts().bold, N_("Lecture en cours. Laissez la carte posée jusqu'au signal."), margin, 300,
             width, colour::text);
         Rect track { 360, 520, 1560, 580 };
         canvas.fill(track, colour::primary_tint, 30);
@@ -215,32 +218,32 @@ void Screens::card(Canvas& canvas, Session const& session, std::vector<Intent>& 
     case CardStage::Done: {
         if (card.refusal) {
             canvas.icon(glyph::error, 960, 330, colour::error);
-            canvas.text(canvas.fonts().title, "Cette carte ne convient pas", 0, 420, screen_width, colour::error,
+            canvas.text(canvas.fonts().title, N_("Cette carte ne convient pas"), 0, 420, screen_width, colour::error,
                 Align::Centre);
             canvas.text(canvas.fonts().body, *card.refusal, 360, 510, 1200, colour::text, Align::Centre);
-            canvas.text(canvas.fonts().body, "Un agent de l'accueil peut vous aider.", 360, 640, 1200,
+            canvas.text(canvas.fonts().body, N_("Un agent de l'accueil peut vous aider."), 360, 640, 1200,
                 colour::text_muted, Align::Centre);
-            if (canvas.button("choice:autre_carte", "Utiliser une autre carte", wide_action, ButtonStyle::Primary,
+            if (canvas.button("choice:autre_carte", N_("Utiliser une autre carte"), wide_action, ButtonStyle::Primary,
                     glyph::id_card))
                 out.emplace_back(intent::Choose { "autre_carte" });
             break;
         }
         canvas.icon(glyph::check_circle, margin + 50, 232, colour::success, canvas.fonts().title);
-        canvas.text(canvas.fonts().title, "Votre carte a été lue", margin + 150, 190, width - 150, colour::success);
-        canvas.text(canvas.fonts().body, "Vous pouvez la reprendre. Vérifiez ce qui a été lu :", margin + 150, 262,
+        canvas.text(canvas.fonts().title, N_("Votre carte a été lue"), margin + 150, 190, width - 150, colour::success);
+        canvas.text(canvas.fonts().body, N_("Vous pouvez la reprendre. Vérifiez ce qui a été lu :"), margin + 150, 262,
             width - 150, colour::text_muted);
         Rect panel { margin, 330, screen_width - margin, 860 };
         canvas.fill(panel, colour::surface, 16);
-        canvas.text(canvas.fonts().bold, "Lu sur votre carte", panel.x0 + 40, panel.y0 + 24, 800, colour::primary);
+        canvas.text(canvas.fonts().bold, N_("Lu sur votre carte"), panel.x0 + 40, panel.y0 + 24, 800, colour::primary);
         auto const& data = *card.data;
         struct Row {
             char const* label;
             std::string value;
         };
         Row rows[] = {
-            { "Nom", data.surname },
-            { "Prénoms", data.given_names },
-            { "Date de naissance", card_date(data.birth_date) },
+            { N_("Nom"), data.surname },
+            { N_("Prénoms"), data.given_names },
+            { N_("Date de naissance"), card_date(data.birth_date) },
         };
         float y = panel.y0 + 100;
         for (auto const& row : rows) {
@@ -250,33 +253,35 @@ void Screens::card(Canvas& canvas, Session const& session, std::vector<Intent>& 
         }
         bool expired = data.expiry_date < session.today();
         canvas.text_line(canvas.fonts().body,
-            (expired ? "Carte expirée le " : "Carte valable jusqu'au ") + card_date(data.expiry_date), panel.x0 + 40,
-            y + 20, panel.x1 - panel.x0 - 80, expired ? colour::error : colour::text_muted);
-        canvas.text(
-            canvas.fonts().body, "Si ce n'est pas vous, touchez « Retour ».", margin, 900, 1200, colour::text_muted);
+            fill(expired ? N_("Carte expirée le {date}") : N_("Carte valable jusqu'au {date}"),
+                { { "date", card_date(data.expiry_date) } }),
+            panel.x0 + 40, y + 20, panel.x1 - panel.x0 - 80, expired ? colour::error : colour::text_muted);
+        canvas.text(canvas.fonts().body, N_("Si ce n'est pas vous, touchez « Retour »."), margin, 900, 1200,
+            colour::text_muted);
         continue_button(primary_action);
         break;
     }
     case CardStage::Failed: {
         canvas.icon(glyph::error, 960, 330, colour::error);
         canvas.text(
-            canvas.fonts().title, "La carte n'a pas été lue", 0, 420, screen_width, colour::error, Align::Centre);
+            canvas.fonts().title, N_("La carte n'a pas été lue"), 0, 420, screen_width, colour::error, Align::Centre);
         canvas.text(canvas.fonts().body, std::string(resident_message(card.failure)), 360, 510, 1200, colour::text,
             Align::Centre);
         switch (card.failure) {
         case CardFailure::WrongAccessData:
             if (canvas.button(
-                    "choice:corriger", "Corriger les informations", wide_action, ButtonStyle::Primary, glyph::edit))
+                    "choice:corriger", N_("Corriger les informations"), wide_action, ButtonStyle::Primary, glyph::edit))
                 out.emplace_back(intent::Choose { "corriger" });
             break;
         case CardFailure::NotIdentityDocument:
-            if (canvas.button(
-                    "choice:autre_carte", "Essayer une autre carte", wide_action, ButtonStyle::Primary, glyph::id_card))
+            if (canvas.button("choice:autre_carte", N_("Essayer une autre carte"), wide_action, ButtonStyle::Primary,
+                    glyph::id_card))
                 out.emplace_back(intent::Choose { "autre_carte" });
             break;
         case CardFailure::Removed:
         case CardFailure::Unreadable:
-            if (canvas.button("choice:reessayer", "Réessayer", primary_action, ButtonStyle::Primary, glyph::refresh))
+            if (canvas.button(
+                    "choice:reessayer", N_("Réessayer"), primary_action, ButtonStyle::Primary, glyph::refresh))
                 out.emplace_back(intent::Choose { "reessayer" });
             break;
         case CardFailure::NoReader:

@@ -5,6 +5,7 @@
 // the help ends. Nothing here acts: every answer is an intent.
 #include "ui/screens.hpp"
 
+#include "kiosk/core/i18n.hpp"
 #include "ui/pictograms.hpp"
 
 #include <cstdio>
@@ -47,13 +48,14 @@ bool Screens::help_banner(Canvas& canvas, Session const& session, std::vector<In
     canvas.fill(band, acting ? acting_colour : colour::primary, 16);
     std::string line;
     if (help.state() == State::Waiting) {
-        line = "Nous appelons un conseiller";
-        if (help.position() > 1)
-            line += " : " + std::to_string(help.position() - 1) + " personne" + (help.position() > 2 ? "s" : "")
-                + " avant vous";
-        line += ".";
+        auto ahead = help.position() - 1;
+        line = ahead < 1 ? std::string(N_("Nous appelons un conseiller."))
+                         : fill(ahead > 1 ? N_("Nous appelons un conseiller : {n} personnes avant vous.")
+                                          : N_("Nous appelons un conseiller : {n} personne avant vous."),
+                             { { "n", std::to_string(ahead) } });
     } else {
-        line = subject(help.mediator()) + (acting ? " remplit pour vous." : " vous aide.");
+        line = fill(acting ? N_("{name} remplit pour vous.") : N_("{name} vous aide."),
+            { { "name", subject(help.mediator()) } });
     }
     canvas.icon(acting ? glyph::hand : glyph::people, band.x0 + 55, 75, colour::on_primary, nullptr, 56);
     canvas.text_line(canvas.fonts().bold, line, band.x0 + 105, 54, band.x1 - band.x0 - 130, colour::on_primary);
@@ -61,12 +63,12 @@ bool Screens::help_banner(Canvas& canvas, Session const& session, std::vector<In
     // At the right, wider than "Aide" was: the way out of the help.
     Rect right { 1340, 15, 1890, 135 };
     if (help.state() == State::Waiting) {
-        if (canvas.button("help:cancel", "Annuler l'appel", right, ButtonStyle::Secondary, glyph::close))
+        if (canvas.button("help:cancel", N_("Annuler l'appel"), right, ButtonStyle::Secondary, glyph::close))
             out.emplace_back(intent::StopRemoteHelp {});
     } else if (acting) {
-        if (canvas.button("help:take-back", "Reprendre la main", right, ButtonStyle::Primary, glyph::hand))
+        if (canvas.button("help:take-back", N_("Reprendre la main"), right, ButtonStyle::Primary, glyph::hand))
             out.emplace_back(intent::TakeBackControl {});
-    } else if (canvas.button("help:stop-remote", "Arrêter l'aide", right, ButtonStyle::Secondary, glyph::close)) {
+    } else if (canvas.button("help:stop-remote", N_("Arrêter l'aide"), right, ButtonStyle::Secondary, glyph::close)) {
         out.emplace_back(intent::StopRemoteHelp {});
     }
     return true;
@@ -77,33 +79,33 @@ void Screens::desk_help(Canvas& canvas, Session const& session, Rect area, std::
     auto const& ticket = session.desk_ticket();
     float const width = area.x1 - area.x0;
     if (!ticket) {
-        if (canvas.button("help:desk", "Un conseiller à l'accueil", Rect { area.x0, area.y0, area.x1, area.y0 + 140 },
-                ButtonStyle::Secondary, glyph::ticket))
+        if (canvas.button("help:desk", N_("Un conseiller à l'accueil"),
+                Rect { area.x0, area.y0, area.x1, area.y0 + 140 }, ButtonStyle::Secondary, glyph::ticket))
             out.emplace_back(intent::AskDeskHelp {});
-        canvas.text(canvas.fonts().body, "Prenez un numéro : un agent de l'accueil vous appellera.", area.x0 - 20,
+        canvas.text(canvas.fonts().body, N_("Prenez un numéro : un agent de l'accueil vous appellera."), area.x0 - 20,
             area.y0 + 155, width + 40, colour::text_muted, Align::Centre);
         return;
     }
     if (ticket->number.empty()) {
         // No number could be drawn: the desk sees the resident all the same.
-        canvas.text(canvas.fonts().body, "Allez voir un agent de l'accueil : il vous aidera.", area.x0, area.y0 + 60,
-            width, colour::text, Align::Centre);
+        canvas.text(canvas.fonts().body, N_("Allez voir un agent de l'accueil : il vous aidera."), area.x0,
+            area.y0 + 60, width, colour::text, Align::Centre);
         return;
     }
     canvas.box(area, colour::primary_tint, colour::primary, 3, 16);
     canvas.icon(glyph::ticket, area.x0 + 100, area.y0 + 95, colour::primary, nullptr, 90);
-    canvas.text(canvas.fonts().bold, "Votre numéro pour l'accueil", area.x0 + 200, area.y0 + 20, width - 220);
+    canvas.text(canvas.fonts().bold, N_("Votre numéro pour l'accueil"), area.x0 + 200, area.y0 + 20, width - 220);
     canvas.text(canvas.fonts().huge, ticket->number, area.x0 + 200, area.y0 + 60, width - 220, colour::primary);
     std::string_view line;
     switch (ticket->print) {
     case PrintStatus::Printing:
-        line = "Votre ticket s'imprime…";
+        line = N_("Votre ticket s'imprime…");
         break;
     case PrintStatus::Printed:
-        line = "Prenez votre ticket. Un agent va appeler ce numéro.";
+        line = N_("Prenez votre ticket. Un agent va appeler ce numéro.");
         break;
     case PrintStatus::Failed:
-        line = "Le ticket n'a pas pu être imprimé : retenez ce numéro.";
+        line = N_("Le ticket n'a pas pu être imprimé : retenez ce numéro.");
         break;
     }
     canvas.text(canvas.fonts().body, line, area.x0 + 40, area.y0 + 175, width - 80, colour::text, Align::Centre);
@@ -117,11 +119,12 @@ bool Screens::agent_banner(Canvas& canvas, Session const& session, std::vector<I
     Rect band { 400, 12, 1060, 138 };
     canvas.fill(band, acting_colour, 16);
     canvas.icon(glyph::id_card, band.x0 + 55, 75, colour::on_primary, nullptr, 56);
-    canvas.text_line(canvas.fonts().bold, "Mode agent", band.x0 + 105, 20, band.x1 - band.x0 - 130, colour::on_primary);
+    canvas.text_line(
+        canvas.fonts().bold, N_("Mode agent"), band.x0 + 105, 20, band.x1 - band.x0 - 130, colour::on_primary);
     canvas.text_line(
         canvas.fonts().body, agent->agent.name, band.x0 + 105, 70, band.x1 - band.x0 - 130, colour::on_primary);
-    if (canvas.button(
-            "agent:leave", "Quitter le mode agent", Rect { 1080, 15, 1530, 135 }, ButtonStyle::Secondary, glyph::close))
+    if (canvas.button("agent:leave", N_("Quitter le mode agent"), Rect { 1080, 15, 1530, 135 }, ButtonStyle::Secondary,
+            glyph::close))
         out.emplace_back(intent::LeaveAgentMode {});
     return true;
 }
@@ -132,9 +135,10 @@ void Screens::agent_gate(Canvas& canvas, Session const& session, std::vector<Int
     canvas.fill(Rect { 0, 0, screen_width, screen_height }, colour::scrim);
     Rect panel { 560, 60, 1360, 1020 };
     canvas.fill(panel, colour::surface, 20);
-    canvas.text(canvas.fonts().title, "Espace agent", panel.x0, 90, panel.x1 - panel.x0, colour::text, Align::Centre);
-    auto who = gate.holder ? "Bonjour " + gate.holder->name + ". Tapez votre code."
-                           : std::string("Tapez votre code d'agent.");
+    canvas.text(
+        canvas.fonts().title, N_("Espace agent"), panel.x0, 90, panel.x1 - panel.x0, colour::text, Align::Centre);
+    auto who = gate.holder ? fill(N_("Bonjour {name}. Tapez votre code."), { { "name", gate.holder->name } })
+                           : std::string(N_("Tapez votre code d'agent."));
     canvas.text(canvas.fonts().body, who, panel.x0 + 40, 170, panel.x1 - panel.x0 - 80, colour::text, Align::Centre);
 
     // One dot a digit: what is typed never shows.
@@ -143,7 +147,7 @@ void Screens::agent_gate(Canvas& canvas, Session const& session, std::vector<Int
         dots += i == 0 ? "●" : " ●";
     canvas.box(Rect { 700, 240, 1220, 330 }, colour::background, colour::primary, 3, 12);
     if (gate.checking)
-        canvas.text(canvas.fonts().body, "Vérification…", 700, 262, 520, colour::text_muted, Align::Centre);
+        canvas.text(canvas.fonts().body, N_("Vérification…"), 700, 262, 520, colour::text_muted, Align::Centre);
     else
         canvas.text(canvas.fonts().title, dots, 700, 252, 520, colour::primary, Align::Centre);
     if (gate.error)
@@ -157,10 +161,10 @@ void Screens::agent_gate(Canvas& canvas, Session const& session, std::vector<Int
         key.x1 = key.x0 + key_w;
         key.y1 = key.y0 + key_h;
         if (i == 9) {
-            if (canvas.button("agent:erase", "Effacer", key, ButtonStyle::Secondary))
+            if (canvas.button("agent:erase", N_("Effacer"), key, ButtonStyle::Secondary))
                 out.emplace_back(intent::AgentPinErase {});
         } else if (i == 11) {
-            if (canvas.button("agent:submit", "Valider", key, ButtonStyle::Primary, glyph::check))
+            if (canvas.button("agent:submit", N_("Valider"), key, ButtonStyle::Primary, glyph::check))
                 out.emplace_back(intent::AgentPinSubmit {});
         } else {
             char digit = i == 10 ? '0' : static_cast<char>('1' + i);
@@ -168,7 +172,7 @@ void Screens::agent_gate(Canvas& canvas, Session const& session, std::vector<Int
                 out.emplace_back(intent::AgentPinKey { digit });
         }
     }
-    if (canvas.button("agent:close", "Fermer", Rect { 760, 930, 1160, 1000 }, ButtonStyle::Secondary, glyph::close))
+    if (canvas.button("agent:close", N_("Fermer"), Rect { 760, 930, 1160, 1000 }, ButtonStyle::Secondary, glyph::close))
         out.emplace_back(intent::CloseAgentGate {});
 }
 
@@ -180,14 +184,15 @@ void Screens::agent_consent(Canvas& canvas, Session const& session, std::vector<
     float inner = panel.x1 - panel.x0 - 160;
     canvas.fill(panel, colour::surface, 20);
     canvas.icon(glyph::id_card, 960, 250, colour::primary);
-    canvas.text(
-        canvas.fonts().title, "Êtes-vous d'accord ?", panel.x0, 320, panel.x1 - panel.x0, colour::text, Align::Centre);
+    canvas.text(canvas.fonts().title, N_("Êtes-vous d'accord ?"), panel.x0, 320, panel.x1 - panel.x0, colour::text,
+        Align::Centre);
     // Exactly the text whose hash the mandate records.
     canvas.text(canvas.fonts().body, agent_consent_text(agent.agent.name), panel.x0 + 80, 410, inner, colour::text,
         Align::Left);
-    if (canvas.button("agent:accept", "J'accepte", Rect { 420, 760, 940, 890 }, ButtonStyle::Primary, glyph::check))
+    if (canvas.button("agent:accept", N_("J'accepte"), Rect { 420, 760, 940, 890 }, ButtonStyle::Primary, glyph::check))
         out.emplace_back(intent::AgentConsent { true });
-    if (canvas.button("agent:refuse", "Non merci", Rect { 980, 760, 1500, 890 }, ButtonStyle::Secondary, glyph::close))
+    if (canvas.button(
+            "agent:refuse", N_("Non merci"), Rect { 980, 760, 1500, 890 }, ButtonStyle::Secondary, glyph::close))
         out.emplace_back(intent::AgentConsent { false });
 }
 
@@ -199,16 +204,17 @@ void Screens::reprints(Canvas& canvas, Session const& session, std::vector<Inten
     float const inner = panel.x1 - panel.x0 - 120;
     canvas.fill(panel, colour::surface, 20);
     canvas.text(
-        canvas.fonts().title, "Reçus non imprimés", panel.x0, 90, panel.x1 - panel.x0, colour::text, Align::Centre);
+        canvas.fonts().title, N_("Reçus non imprimés"), panel.x0, 90, panel.x1 - panel.x0, colour::text, Align::Centre);
     bool can_print = session.printer().can_print();
     float y = 180;
     if (list.kept.empty()) {
-        canvas.text(canvas.fonts().body, "Aucun reçu n'attend sur cette borne.", panel.x0 + 60, y + 60, inner,
+        canvas.text(canvas.fonts().body, N_("Aucun reçu n'attend sur cette borne."), panel.x0 + 60, y + 60, inner,
             colour::text, Align::Centre);
     } else {
         canvas.text(canvas.fonts().body,
-            can_print ? std::string("Les plus récents d'abord. Vérifiez l'heure et la démarche avec la personne.")
-                      : "L'imprimante ne marche pas : " + std::string(resident_notice(session.printer())),
+            can_print ? std::string(N_("Les plus récents d'abord. Vérifiez l'heure et la démarche avec la personne."))
+                      : fill(N_("L'imprimante ne marche pas : {problem}"),
+                          { { "problem", std::string(resident_notice(session.printer())) } }),
             panel.x0 + 60, y, inner, can_print ? colour::text_muted : colour::error);
     }
     // Five fit; older ones show once the list is opened again.
@@ -229,20 +235,20 @@ void Screens::reprints(Canvas& canvas, Session const& session, std::vector<Inten
         Rect action { row.x1 - 400, y + 10, row.x1 - 20, y + 90 };
         if (sent != list.sent.end() && sent->second != PrintStatus::Failed) {
             bool printed = sent->second == PrintStatus::Printed;
-            canvas.text_line(canvas.fonts().bold, printed ? "Imprimé" : "Impression…", action.x0 + 20, y + 30, 360,
-                printed ? colour::success : colour::primary);
+            canvas.text_line(canvas.fonts().bold, printed ? N_("Imprimé") : N_("Impression…"), action.x0 + 20, y + 30,
+                360, printed ? colour::success : colour::primary);
         } else {
             if (sent != list.sent.end())
-                canvas.text_line(canvas.fonts().bold, "Pas imprimé", row.x0 + 520, y + 55, 300, colour::error);
+                canvas.text_line(canvas.fonts().bold, N_("Pas imprimé"), row.x0 + 520, y + 55, 300, colour::error);
             if (can_print
-                && canvas.button("agent:reprint:" + std::to_string(kept.job), "Réimprimer", action,
+                && canvas.button("agent:reprint:" + std::to_string(kept.job), N_("Réimprimer"), action,
                     ButtonStyle::Secondary, glyph::print))
                 out.emplace_back(intent::Reprint { kept.job });
         }
         y += 120;
     }
     if (canvas.button(
-            "agent:reprints:close", "Fermer", Rect { 760, 920, 1160, 1000 }, ButtonStyle::Secondary, glyph::close))
+            "agent:reprints:close", N_("Fermer"), Rect { 760, 920, 1160, 1000 }, ButtonStyle::Secondary, glyph::close))
         out.emplace_back(intent::CloseReprints {});
 }
 
@@ -287,26 +293,27 @@ void Screens::help_overlay(Canvas& canvas, Session const& session, std::vector<I
     if (help.state() == State::Ended || help.unavailable()) {
         canvas.icon(glyph::information, 960, 290, colour::primary);
         auto sentence = help.unavailable()
-            ? std::string_view("L'aide à distance ne répond pas pour le moment. Un agent de l'accueil peut vous "
-                               "aider : vos réponses restent sur l'écran.")
+            ? std::string_view(N_("L'aide à distance ne répond pas pour le moment. Un agent de l'accueil peut vous "
+                                  "aider : vos réponses restent sur l'écran."))
             : help_end_sentence(help.end_reason());
-        canvas.text(canvas.fonts().title, "L'aide à distance est terminée", panel.x0, 380, panel.x1 - panel.x0,
+        canvas.text(canvas.fonts().title, N_("L'aide à distance est terminée"), panel.x0, 380, panel.x1 - panel.x0,
             colour::text, Align::Centre);
         canvas.text(canvas.fonts().body, sentence, panel.x0 + 80, 480, inner, colour::text, Align::Centre);
-        if (canvas.button("help:note-ok", "D'accord", Rect { 710, 730, 1210, 860 }, ButtonStyle::Primary, glyph::check))
+        if (canvas.button(
+                "help:note-ok", N_("D'accord"), Rect { 710, 730, 1210, 860 }, ButtonStyle::Primary, glyph::check))
             out.emplace_back(intent::DismissHelpNote {});
         return;
     }
 
     // The mediator's newest message not yet read; older ones were shown.
     canvas.icon(glyph::people, 960, 280, colour::primary);
-    canvas.text(
-        canvas.fonts().title, "Message de " + help.mediator(), panel.x0 + 80, 350, inner, colour::text, Align::Centre);
+    canvas.text(canvas.fonts().title, fill(N_("Message de {name}"), { { "name", help.mediator() } }), panel.x0 + 80,
+        350, inner, colour::text, Align::Centre);
     auto const& text = help.messages().empty() ? std::string() : help.messages().back();
     canvas.box(Rect { panel.x0 + 80, 450, panel.x1 - 80, 700 }, colour::primary_tint, colour::primary_tint, 0, 16);
     canvas.text(canvas.fonts().body, text, panel.x0 + 120, 480, inner - 80, colour::text, Align::Left);
     if (canvas.button(
-            "help:message-ok", "J'ai compris", Rect { 710, 740, 1210, 870 }, ButtonStyle::Primary, glyph::check))
+            "help:message-ok", N_("J'ai compris"), Rect { 710, 740, 1210, 870 }, ButtonStyle::Primary, glyph::check))
         m_messages_read = help.message_count();
 }
 
@@ -317,26 +324,30 @@ void Screens::consent_panel(Canvas& canvas, Session const& session, std::vector<
     float inner = panel.x1 - panel.x0 - 160;
     canvas.fill(panel, colour::surface, 20);
     canvas.icon(glyph::hand, 960, 220, colour::primary);
-    canvas.text(canvas.fonts().title, subject(help.mediator()) + " voudrait remplir pour vous", panel.x0 + 80, 290,
+    canvas.text(canvas.fonts().title,
+        fill(N_("{name} voudrait remplir pour vous"), { { "name", subject(help.mediator()) } }), panel.x0 + 80, 290,
         inner, colour::text, Align::Centre);
     canvas.text(canvas.fonts().body,
-        "Cette personne pourra toucher l'écran et écrire à votre place. Vous voyez tout ce qu'elle fait. Vous pouvez "
-        "reprendre la main à tout moment avec le bouton « Reprendre la main », en haut à droite.",
+        N_("Cette personne pourra toucher l'écran et écrire à votre place. Vous voyez tout ce qu'elle fait. Vous "
+           "pouvez "
+           "reprendre la main à tout moment avec le bouton « Reprendre la main », en haut à droite."),
         panel.x0 + 80, 380, inner, colour::text, Align::Centre);
 
     // Off each time the question is asked: showing personal answers is a
     // choice made again, never a default.
     Rect box { panel.x0 + 80, 560, panel.x1 - 80, 720 };
-    if (canvas.wide_tile("help:show-personal", "Lui montrer aussi mes réponses personnelles",
-            "Nom, date de naissance, adresse… Sinon, elles restent cachées.",
+    if (canvas.wide_tile("help:show-personal", N_("Lui montrer aussi mes réponses personnelles"),
+            N_("Nom, date de naissance, adresse… Sinon, elles restent cachées."),
             m_show_personal ? glyph::box_checked : glyph::box_empty, box))
         m_show_personal = !m_show_personal;
 
-    if (canvas.button("help:accept", "J'accepte", Rect { 1010, 770, 1580, 910 }, ButtonStyle::Primary, glyph::check)) {
+    if (canvas.button(
+            "help:accept", N_("J'accepte"), Rect { 1010, 770, 1580, 910 }, ButtonStyle::Primary, glyph::check)) {
         out.emplace_back(intent::GrantControl { m_show_personal });
         m_show_personal = false;
     }
-    if (canvas.button("help:refuse", "Non merci", Rect { 340, 770, 910, 910 }, ButtonStyle::Secondary, glyph::close)) {
+    if (canvas.button(
+            "help:refuse", N_("Non merci"), Rect { 340, 770, 910, 910 }, ButtonStyle::Secondary, glyph::close)) {
         out.emplace_back(intent::RefuseControl {});
         m_show_personal = false;
     }

@@ -1,5 +1,7 @@
 #include "ui/keyboard.hpp"
 
+#include "kiosk/core/i18n.hpp"
+
 #include <array>
 
 namespace guichet::ui {
@@ -32,7 +34,7 @@ template<typename Draw> void lay_out(std::vector<std::vector<Key>> const& rows, 
 
 void erase_key(Canvas& canvas, Rect rect, std::vector<Intent>& out)
 {
-    if (canvas.button("key:erase", "Effacer", rect, ButtonStyle::Secondary, 0x232B))
+    if (canvas.button("key:erase", N_("Effacer"), rect, ButtonStyle::Secondary, 0x232B))
         out.emplace_back(intent::EraseLast {});
 }
 
@@ -139,19 +141,19 @@ void Keyboard::draw_azerty(
         if (text.empty() && r == 1)
             return erase_key(canvas, rect, out);
         if (text == "\t") {
-            if (canvas.button("key:page", m_signs ? "abc" : "ë & ?", rect, ButtonStyle::Secondary))
+            if (canvas.button("key:page", m_signs ? "abc" : "ë & ?", rect, ButtonStyle::Secondary)) // verbatim
                 m_signs = !m_signs;
             return;
         }
         if (text.empty() && r == 3) {
             bool on = upper;
-            if (canvas.button("key:shift", "Maj", rect, on ? ButtonStyle::Tile : ButtonStyle::Secondary, 0x21E7,
+            if (canvas.button("key:shift", N_("Maj"), rect, on ? ButtonStyle::Tile : ButtonStyle::Secondary, 0x21E7,
                     on ? Selected::Yes : Selected::No))
                 m_shift = on ? Shift::Off : Shift::On;
             return;
         }
         if (text == " ") {
-            if (canvas.button("key:space", "Espace", rect, ButtonStyle::Key))
+            if (canvas.button("key:space", N_("Espace"), rect, ButtonStyle::Key))
                 out.emplace_back(intent::InsertText { " " });
             return;
         }
@@ -203,7 +205,7 @@ void Keyboard::draw_code(Canvas& canvas, Rect area, bool mrz, std::vector<Intent
         if (!mrz && (text == "<" || text == "\n"))
             return;
         if (text == "\n") {
-            if (canvas.button("key:newline", "À la ligne", rect, ButtonStyle::Secondary, 0x21B5))
+            if (canvas.button("key:newline", N_("À la ligne"), rect, ButtonStyle::Secondary, 0x21B5))
                 out.emplace_back(intent::InsertText { "\n" });
             return;
         }

@@ -1,5 +1,6 @@
 #include "ui/kiosk_ui.hpp"
 
+#include "kiosk/core/i18n.hpp"
 #include "kiosk/core/log.hpp"
 #include "ui/canvas.hpp"
 #include "ui/chime.hpp"
@@ -35,9 +36,18 @@ constexpr char const* font_icons = "/usr/share/fonts/truetype/font-awesome/fonta
 
 // French text needs Latin-1 and Latin Extended-A (œ), typographic quotes
 // and dashes, the ellipsis, the euro sign and the keyboard's ⇧ and ⌫.
+// Turkish (ğ ı ş) is in Latin Extended-A too. Arabic is drawn from its
+// presentation forms, which ui/bidi.cpp joins the letters into; the base
+// letters stay for what FriBidi leaves unjoined (digits, marks).
 constexpr ImWchar text_ranges[] = {
     0x0020,
     0x017F,
+    0x0600,
+    0x06FF,
+    0xFB50,
+    0xFDFF,
+    0xFE70,
+    0xFEFF,
     0x2013,
     0x2014,
     0x2018,
@@ -92,6 +102,12 @@ struct KioskUi::Impl {
     float scale { 1 };
     Screens screens;
     FrameRecord record;
+    // The built-in tables and the catalogue's translations together,
+    // rebuilt when another catalogue arrives; the locale the canvas uses.
+    i18n::Translations translations;
+    Catalogue const* translated_catalogue { nullptr };
+    Locale locale;
+    void update_locale();
     Chime chime;
     // The card flow's stage last drawn, to sound the end of a read once;
     // and what was sounded, for scenarios (`expect-sound`).
@@ -328,6 +344,19 @@ Result<void> KioskUi::Impl::create_font_texture()
     return {};
 }
 
+void KioskUi::Impl::update_locale()
+{
+    auto const* catalogue = &session.catalogue();
+    if (catalogue != translated_catalogue) {
+        translations = options.translations;
+        for_each_text(*catalogue, [&](Text const& text) { translations.add(text); });
+        translated_catalogue = catalogue;
+    }
+    locale.translations = &translations;
+    locale.language = session.language();
+    locale.right_to_left = i18n::info(locale.language).right_to_left;
+}
+
 Result<void> KioskUi::Impl::load_fonts()
 {
     // ImGui asserts (and aborts) on a font it cannot read: check first, and
@@ -528,7 +557,8 @@ void KioskUi::Impl::render_frame(std::filesystem::path const* screenshot)
     ImGui::SetNextWindowPos(ImVec2(0, 0));
     ImGui::SetNextWindowSize(io.DisplaySize);
     ImGui::Begin("screen", nullptr, window_flags | ImGuiWindowFlags_NoBringToFrontOnFocus);
-    Canvas canvas(ImGui::GetWindowDrawList(), fonts, record, scale, 0);
+    update_locale();
+    Canvas canvas(ImGui::GetWindowDrawList(), fonts, record, scale, 0, &locale);
     screens.draw(canvas, session, intents);
     ImGui::End();
 
@@ -537,7 +567,7 @@ void KioskUi::Impl::render_frame(std::filesystem::path const* screenshot)
         ImGui::SetNextWindowSize(io.DisplaySize);
         ImGui::SetNextWindowFocus();
         ImGui::Begin("overlay", nullptr, window_flags);
-        Canvas overlay(ImGui::GetWindowDrawList(), fonts, record, scale, 1);
+        Canvas overlay(ImGui::GetWindowDrawList(), fonts, record, scale, 1, &locale);
         screens.draw_overlay(overlay, session, intents);
         ImGui::End();
     }
@@ -630,7 +660,8 @@ ScreenState KioskUi::Impl::screen_state() const
         if (widget.layer != top || widget.id.starts_with("key:") || is_agents_widget(widget.id))
             continue;
         bool hidden = personal_step && widget.id.starts_with("choice:");
-        state.widgets.push_back(ScreenWidget { widget.id, hidden ? std::string("Choix masqué") : widget.label, "button",
+        state.widgets.push_back(ScreenWidget { widget.id,
+            hidden ? std::string("Choix masqué") /* verbatim: the mediator reads French */ : widget.label, "button",
             { design(widget.rect.x0), design(widget.rect.y0), design(widget.rect.x1), design(widget.rect.y1) },
             std::nullopt, hidden, hidden });
     }
@@ -847,7 +878,11 @@ Result<void> KioskUi::Impl::type_text(std::string const& text)
         std::string character = text.substr(i, length);
         i += length;
         if (character == " ") {
-            GUICHET_TRY(tap_label("Espace"));
+            auto const* key = record.find_by_id("key:space");
+            if (!key)
+                return Error::make("scenario.no_key", "no space key on " + describe_screen());
+            auto target = *key;
+            GUICHET_TRY(tap(target));
             continue;
         }
         // "⌫", the key's own sign: "Effacer".

@@ -4,6 +4,7 @@
 // window through real SDL touch events.
 #pragma once
 
+#include "kiosk/core/i18n.hpp"
 #include "kiosk/core/result.hpp"
 #include "kiosk/core/session.hpp"
 #include "ui/scenario.hpp"
@@ -36,6 +37,9 @@ struct UiOptions {
     // Print "first-frame <CLOCK_MONOTONIC ns>" on stdout once the first
     // frame is presented (read by the benchmark).
     bool report_first_frame { false };
+    // The built-in texts' translations (kiosk/i18n); the catalogue's own
+    // are added from the session's catalogue.
+    i18n::Translations translations;
 };
 
 class KioskUi {

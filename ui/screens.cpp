@@ -1,5 +1,6 @@
 #include "ui/screens.hpp"
 
+#include "kiosk/core/i18n.hpp"
 #include "kiosk/core/utf8.hpp"
 #include "ui/pictograms.hpp"
 
@@ -58,7 +59,7 @@ void Screens::draw(Canvas& screen, Session const& session, std::vector<Intent>& 
         top_bar(screen, session, out);
     switch (session.screen()) {
     case Screen::Attract:
-        attract(screen, out);
+        attract(screen, session, out);
         break;
     case Screen::Home:
         home(screen, session, out);
@@ -119,7 +120,8 @@ void Screens::top_bar(Canvas& canvas, Session const& session, std::vector<Intent
     canvas.fill(Rect { 0, top_bar_height - 4, screen_width, top_bar_height }, colour::primary);
 
     bool can_go_back = session.screen() != Screen::Receipt;
-    if (can_go_back && canvas.button("back", "Retour", Rect { 30, 15, 370, 135 }, ButtonStyle::Secondary, glyph::back))
+    if (can_go_back
+        && canvas.button("back", N_("Retour"), Rect { 30, 15, 370, 135 }, ButtonStyle::Secondary, glyph::back))
         out.emplace_back(intent::Back {});
 
     // While a mediator is called or helps, the middle says who, and the
@@ -129,7 +131,7 @@ void Screens::top_bar(Canvas& canvas, Session const& session, std::vector<Intent
     // The agent's banner leaves "Aide" where it is: the resident keeps
     // their way to stop everything.
     if (agent_banner(canvas, session, out)) {
-        if (canvas.button("help", "Aide", Rect { 1550, 15, 1890, 135 }, ButtonStyle::Secondary, glyph::help))
+        if (canvas.button("help", N_("Aide"), Rect { 1550, 15, 1890, 135 }, ButtonStyle::Secondary, glyph::help))
             out.emplace_back(intent::OpenHelp {});
         return;
     }
@@ -139,25 +141,26 @@ void Screens::top_bar(Canvas& canvas, Session const& session, std::vector<Intent
     bool in_demarche = runner && (session.screen() == Screen::Step || session.screen() == Screen::Review);
     switch (session.screen()) {
     case Screen::Home:
-        where = session.catalogue().demarches.empty() ? "" : "Accueil";
+        where = session.catalogue().demarches.empty() ? "" : N_("Accueil");
         break;
     case Screen::Theme:
         where = session.theme() ? session.theme()->title.fr() : "";
         break;
     case Screen::Situations:
     case Screen::Suggestions:
-        where = "Trouver ma démarche";
+        where = N_("Trouver ma démarche");
         break;
     case Screen::Intro:
         where = session.intro() ? session.intro()->short_title.fr() : "";
         break;
     case Screen::Step:
         if (runner)
-            where = "Question " + std::to_string(runner->step_index() + 1) + " sur "
-                + std::to_string(runner->steps().size());
+            where = fill(N_("Question {n} sur {total}"),
+                { { "n", std::to_string(runner->step_index() + 1) },
+                    { "total", std::to_string(runner->steps().size()) } });
         break;
     case Screen::Review:
-        where = "Vérification";
+        where = N_("Vérification");
         break;
     case Screen::Status:
         where = session.intro() ? session.intro()->short_title.fr() : "";
@@ -177,7 +180,7 @@ void Screens::top_bar(Canvas& canvas, Session const& session, std::vector<Intent
         Rect badge { 1170, 15, 1530, 135 };
         canvas.box(badge, colour::primary_tint, colour::primary, 3, 12);
         canvas.icon(glyph::ticket, badge.x0 + 50, 75, colour::primary, nullptr, 48);
-        canvas.text(canvas.fonts().body, "Accueil", badge.x0 + 100, 22, 240, colour::text_muted);
+        canvas.text(canvas.fonts().body, N_("Votre numéro"), badge.x0 + 100, 22, 240, colour::text_muted);
         canvas.text_line(canvas.fonts().title, ticket->number, badge.x0 + 100, 58, 250, colour::primary);
     }
     if (!where.empty())
@@ -195,21 +198,104 @@ void Screens::top_bar(Canvas& canvas, Session const& session, std::vector<Intent
         canvas.fill(Rect { track.x0, track.y0, std::max(filled, track.x0 + 24), track.y1 }, colour::primary, 12);
     }
 
-    if (canvas.button("help", "Aide", Rect { 1550, 15, 1890, 135 }, ButtonStyle::Secondary, glyph::help))
+    if (canvas.button("help", N_("Aide"), Rect { 1550, 15, 1890, 135 }, ButtonStyle::Secondary, glyph::help))
         out.emplace_back(intent::OpenHelp {});
 }
 
 // [SECTION] Finding a démarche: home, themes, life situations
 
-void Screens::attract(Canvas& canvas, std::vector<Intent>& out)
+namespace {
+
+// Flags drawn with rectangles and circles: no image files to ship. Arabic is
+// spoken in many countries, none of which stands for all its speakers: its
+// button shows the letter ع on green instead of a flag.
+void draw_flag(Canvas& canvas, std::string_view code, Rect r)
 {
-    canvas.text(canvas.fonts().huge, "Bonjour", 0, 250, screen_width, colour::on_primary, Align::Centre);
-    canvas.text(canvas.fonts().title, "Faites vos démarches ici, simplement.", 0, 400, screen_width, colour::on_primary,
-        Align::Centre);
+    float w = r.x1 - r.x0, h = r.y1 - r.y0;
+    auto const red = colour::rgb(0xE1, 0x00, 0x0F);
+    auto const white = colour::rgb(0xFF, 0xFF, 0xFF);
+    if (code == "fr") {
+        canvas.fill(Rect { r.x0, r.y0, r.x0 + w / 3, r.y1 }, colour::rgb(0x00, 0x00, 0x91));
+        canvas.fill(Rect { r.x0 + w / 3, r.y0, r.x0 + 2 * w / 3, r.y1 }, white);
+        canvas.fill(Rect { r.x0 + 2 * w / 3, r.y0, r.x1, r.y1 }, red);
+    } else if (code == "es") {
+        canvas.fill(r, colour::rgb(0xAA, 0x15, 0x1B));
+        canvas.fill(Rect { r.x0, r.y0 + h / 4, r.x1, r.y1 - h / 4 }, colour::rgb(0xF1, 0xBF, 0x00));
+    } else if (code == "pt") {
+        canvas.fill(Rect { r.x0, r.y0, r.x0 + w * 0.4f, r.y1 }, colour::rgb(0x04, 0x6A, 0x38));
+        canvas.fill(Rect { r.x0 + w * 0.4f, r.y0, r.x1, r.y1 }, colour::rgb(0xDA, 0x29, 0x1C));
+        canvas.draw_list()->AddCircleFilled(canvas.point(r.x0 + w * 0.4f, (r.y0 + r.y1) / 2),
+            h * 0.28f * canvas.scale(), colour::rgb(0xFF, 0xE9, 0x00));
+    } else if (code == "tr") {
+        auto const turkish_red = colour::rgb(0xE3, 0x0A, 0x17);
+        canvas.fill(r, turkish_red);
+        float cy = (r.y0 + r.y1) / 2;
+        canvas.draw_list()->AddCircleFilled(canvas.point(r.x0 + w * 0.36f, cy), h * 0.25f * canvas.scale(), white);
+        canvas.draw_list()->AddCircleFilled(
+            canvas.point(r.x0 + w * 0.40f, cy), h * 0.20f * canvas.scale(), turkish_red);
+        canvas.draw_list()->AddNgonFilled(canvas.point(r.x0 + w * 0.60f, cy), h * 0.11f * canvas.scale(), white, 5);
+    } else if (code == "en") {
+        // The Union Flag, simplified: blue, the white and red diagonals,
+        // the white-edged red cross.
+        auto const blue = colour::rgb(0x01, 0x21, 0x69);
+        auto const uk_red = colour::rgb(0xC8, 0x10, 0x2E);
+        canvas.fill(r, blue);
+        auto* list = canvas.draw_list();
+        float s = canvas.scale();
+        list->AddLine(canvas.point(r.x0, r.y0), canvas.point(r.x1, r.y1), white, h * 0.2f * s);
+        list->AddLine(canvas.point(r.x0, r.y1), canvas.point(r.x1, r.y0), white, h * 0.2f * s);
+        list->AddLine(canvas.point(r.x0, r.y0), canvas.point(r.x1, r.y1), uk_red, h * 0.07f * s);
+        list->AddLine(canvas.point(r.x0, r.y1), canvas.point(r.x1, r.y0), uk_red, h * 0.07f * s);
+        float cx = (r.x0 + r.x1) / 2, cy = (r.y0 + r.y1) / 2;
+        canvas.fill(Rect { cx - h * 0.17f, r.y0, cx + h * 0.17f, r.y1 }, white);
+        canvas.fill(Rect { r.x0, cy - h * 0.17f, r.x1, cy + h * 0.17f }, white);
+        canvas.fill(Rect { cx - h * 0.1f, r.y0, cx + h * 0.1f, r.y1 }, uk_red);
+        canvas.fill(Rect { r.x0, cy - h * 0.1f, r.x1, cy + h * 0.1f }, uk_red);
+    } else {
+        canvas.fill(r, colour::rgb(0x0A, 0x5C, 0x36), 8);
+        auto guard = canvas.verbatim();
+        canvas.text(canvas.fonts().title, "ع", r.x0, r.y0 - 10, w, white, Align::Centre);
+    }
+    // A thin frame, so that white stripes do not melt into the button.
+    canvas.draw_list()->AddRect(canvas.point(r.x0, r.y0), canvas.point(r.x1, r.y1), colour::border);
+}
+
+}
+
+void Screens::languages(Canvas& canvas, Session const& session, float top, std::vector<Intent>& out)
+{
+    auto const& all = i18n::languages();
+    float gap = 20;
+    float width = (screen_width - 2 * margin - gap * float(all.size() - 1)) / float(all.size());
+    for (std::size_t i = 0; i < all.size(); ++i) {
+        auto const& language = all[i];
+        float x = margin + float(i) * (width + gap);
+        auto selected = session.language() == language.code ? Selected::Yes : Selected::No;
+        if (canvas.flag_button("language:" + std::string(language.code), std::string(language.name),
+                Rect { x, top, x + width, top + 110 }, selected,
+                [&](Canvas& on, Rect flag) { draw_flag(on, language.code, flag); }))
+            out.emplace_back(intent::ChooseLanguage { std::string(language.code) });
+    }
+}
+
+void Screens::attract(Canvas& canvas, Session const& session, std::vector<Intent>& out)
+{
+    canvas.text(canvas.fonts().huge, N_("Bonjour"), 0, 250, screen_width, colour::on_primary, Align::Centre);
+    canvas.text(canvas.fonts().title, N_("Faites vos démarches ici, simplement."), 0, 400, screen_width,
+        colour::on_primary, Align::Centre);
     canvas.icon(glyph::hand, 960, 610, colour::on_primary);
     // The whole screen starts the session: no need to aim.
-    if (canvas.button("start", "Touchez l'écran pour commencer", Rect { 560, 760, 1360, 900 }, ButtonStyle::Secondary))
+    if (canvas.button(
+            "start", N_("Touchez l'écran pour commencer"), Rect { 560, 760, 1360, 900 }, ButtonStyle::Secondary))
         out.emplace_back(intent::Activity {});
+    // A resident who does not read French starts in their own language:
+    // the visit begins, then takes the language.
+    std::vector<Intent> chosen;
+    languages(canvas, session, 950, chosen);
+    if (!chosen.empty()) {
+        out.emplace_back(intent::Activity {});
+        out.insert(out.end(), chosen.begin(), chosen.end());
+    }
 }
 
 void Screens::demarche_tiles(Canvas& canvas, Session const& session, std::vector<Demarche const*> const& demarches,
@@ -233,7 +319,7 @@ void Screens::demarche_tiles(Canvas& canvas, Session const& session, std::vector
 
 void Screens::home(Canvas& canvas, Session const& session, std::vector<Intent>& out)
 {
-    canvas.text(canvas.fonts().title, "Que voulez-vous faire ?", margin, 175, screen_width - 2 * margin);
+    canvas.text(canvas.fonts().title, N_("Que voulez-vous faire ?"), margin, 175, screen_width - 2 * margin);
     // Before the resident starts, not after they answered everything: no
     // paper today, and the code on screen is enough.
     auto notice = resident_notice(session.printer());
@@ -242,7 +328,7 @@ void Screens::home(Canvas& canvas, Session const& session, std::vector<Intent>& 
     // printer's notice is there): receipts that did not print.
     Rect reprints = notice_shown ? Rect { 690, 165, 990, 250 } : Rect { 1540, 165, 1840, 250 };
     if (session.agent_mode()
-        && canvas.button("agent:reprints", "Réimprimer", reprints, ButtonStyle::Secondary, glyph::print))
+        && canvas.button("agent:reprints", N_("Réimprimer"), reprints, ButtonStyle::Secondary, glyph::print))
         out.emplace_back(intent::OpenReprints {});
     if (notice_shown) {
         Rect strip { 1000, 150, screen_width - margin, 300 };
@@ -252,18 +338,20 @@ void Screens::home(Canvas& canvas, Session const& session, std::vector<Intent>& 
     }
     if (session.out_of_service()) {
         error_line(canvas,
-            "Cette borne ne peut pas enregistrer de démarche pour le moment. Un agent de l'accueil peut vous aider.",
+            N_("Cette borne ne peut pas enregistrer de démarche pour le moment. Un agent de l'accueil peut vous "
+               "aider."),
             margin, 360, screen_width - 2 * margin);
         return;
     }
     if (session.catalogue().demarches.empty()) {
         canvas.text(canvas.fonts().bold,
-            "Aucune démarche n'est disponible sur cette borne pour le moment. Adressez-vous à l'accueil.", margin, 420,
-            screen_width - 2 * margin, colour::error);
+            N_("Aucune démarche n'est disponible sur cette borne pour le moment. Adressez-vous à l'accueil."), margin,
+            420, screen_width - 2 * margin, colour::error);
         return;
     }
 
-    canvas.text(canvas.fonts().bold, "Les plus demandées", margin, 265, screen_width - 2 * margin, colour::text_muted);
+    canvas.text(
+        canvas.fonts().bold, N_("Les plus demandées"), margin, 265, screen_width - 2 * margin, colour::text_muted);
     auto most_used = session.most_used();
     float wide_width = (screen_width - 2 * margin - 2 * 40) / 3;
     for (std::size_t i = 0; i < most_used.size() && i < 3; ++i) {
@@ -273,7 +361,7 @@ void Screens::home(Canvas& canvas, Session const& session, std::vector<Intent>& 
         // The title alone: three descriptions side by side are too much to
         // read; the theme screens and the start screen have them.
         if (canvas.wide_tile("demarche:" + demarche.id, demarche.short_title.fr(),
-                unavailable ? "Pas disponible pour le moment" : "", pictogram_glyph(demarche.pictogram),
+                unavailable ? N_("Pas disponible pour le moment") : "", pictogram_glyph(demarche.pictogram),
                 Rect { x, 320, x + wide_width, 560 })
             && !unavailable)
             out.emplace_back(intent::StartDemarche { demarche.id });
@@ -281,7 +369,7 @@ void Screens::home(Canvas& canvas, Session const& session, std::vector<Intent>& 
 
     // Every theme that has a démarche, then "Je ne sais pas" for those who
     // know their situation but not the name of the démarche.
-    canvas.text(canvas.fonts().bold, "Toutes les démarches, par thème", margin, 610, screen_width - 2 * margin,
+    canvas.text(canvas.fonts().bold, N_("Toutes les démarches, par thème"), margin, 610, screen_width - 2 * margin,
         colour::text_muted);
     std::vector<Theme const*> themes;
     for (auto const& theme : session.catalogue().orientation.themes) {
@@ -293,9 +381,9 @@ void Screens::home(Canvas& canvas, Session const& session, std::vector<Intent>& 
     float tile_width = (screen_width - 2 * margin - gap * (count - 1)) / count;
     for (std::size_t i = 0; i < count; ++i) {
         float x = margin + i * (tile_width + gap);
-        Rect rect { x, 665, x + tile_width, 1040 };
+        Rect rect { x, 665, x + tile_width, 925 };
         if (i == themes.size()) {
-            if (canvas.tile("situations", "Je ne sais pas", "Aidez-moi à trouver", glyph::compass, rect))
+            if (canvas.tile("situations", N_("Je ne sais pas"), N_("Aidez-moi à trouver"), glyph::compass, rect))
                 out.emplace_back(intent::OpenSituations {});
             break;
         }
@@ -303,6 +391,7 @@ void Screens::home(Canvas& canvas, Session const& session, std::vector<Intent>& 
         if (canvas.tile("theme:" + theme.id, theme.title.fr(), "", pictogram_glyph(theme.pictogram), rect))
             out.emplace_back(intent::OpenTheme { theme.id });
     }
+    languages(canvas, session, 950, out);
 }
 
 void Screens::theme(Canvas& canvas, Session const& session, std::vector<Intent>& out)
@@ -311,16 +400,17 @@ void Screens::theme(Canvas& canvas, Session const& session, std::vector<Intent>&
     if (!theme)
         return;
     canvas.text(canvas.fonts().title, theme->title.fr(), margin, 175, screen_width - 2 * margin);
-    canvas.text(canvas.fonts().body, "Touchez la démarche que vous voulez faire.", margin, 245,
+    canvas.text(canvas.fonts().body, N_("Touchez la démarche que vous voulez faire."), margin, 245,
         screen_width - 2 * margin, colour::text_muted);
     demarche_tiles(canvas, session, session.demarches_of_theme(theme->id), 320, out);
 }
 
 void Screens::situations(Canvas& canvas, Session const& session, std::vector<Intent>& out)
 {
-    canvas.text(canvas.fonts().title, "Quelle est votre situation ?", margin, 175, screen_width - 2 * margin);
-    canvas.text(canvas.fonts().body, "Touchez l'image qui vous correspond. Nous vous proposerons les démarches utiles.",
-        margin, 245, screen_width - 2 * margin, colour::text_muted);
+    canvas.text(canvas.fonts().title, N_("Quelle est votre situation ?"), margin, 175, screen_width - 2 * margin);
+    canvas.text(canvas.fonts().body,
+        N_("Touchez l'image qui vous correspond. Nous vous proposerons les démarches utiles."), margin, 245,
+        screen_width - 2 * margin, colour::text_muted);
     // A situation no démarche answers would lead nowhere: it is not offered.
     std::vector<Situation const*> situations;
     for (auto const& situation : session.catalogue().orientation.situations) {
@@ -348,12 +438,12 @@ void Screens::suggestions(Canvas& canvas, Session const& session, std::vector<In
     if (!situation)
         return;
     canvas.text(canvas.fonts().bold, situation->title.fr(), margin, 165, screen_width - 2 * margin, colour::primary);
-    canvas.text(canvas.fonts().title, "Ces démarches peuvent vous aider", margin, 205, screen_width - 2 * margin);
+    canvas.text(canvas.fonts().title, N_("Ces démarches peuvent vous aider"), margin, 205, screen_width - 2 * margin);
     auto demarches = session.demarches_for_situation(situation->id);
     if (demarches.empty()) {
         canvas.text(canvas.fonts().bold,
-            "Cette borne n'a pas de démarche pour cette situation. Un agent de l'accueil peut vous aider.", margin, 340,
-            screen_width - 2 * margin);
+            N_("Cette borne n'a pas de démarche pour cette situation. Un agent de l'accueil peut vous aider."), margin,
+            340, screen_width - 2 * margin);
         return;
     }
     demarche_tiles(canvas, session, demarches, 320, out);
@@ -371,11 +461,11 @@ void Screens::intro(Canvas& canvas, Session const& session, std::vector<Intent>&
 
     float width = 1180;
     float y = 310;
-    canvas.text(canvas.fonts().bold, "On va vous demander :", margin, y, width, colour::primary);
+    canvas.text(canvas.fonts().bold, N_("On va vous demander :"), margin, y, width, colour::primary);
     y += 50;
     y += canvas.text(canvas.fonts().body, demarche->intro.asks.fr(), margin, y, width) + 40;
     if (!demarche->intro.have_at_hand.empty()) {
-        canvas.text(canvas.fonts().bold, "Ayez avec vous :", margin, y, width, colour::primary);
+        canvas.text(canvas.fonts().bold, N_("Ayez avec vous :"), margin, y, width, colour::primary);
         y += 50;
         for (auto const& item : demarche->intro.have_at_hand) {
             canvas.icon(glyph::check, margin + 20, y + 22, colour::primary, canvas.fonts().bold);
@@ -386,8 +476,9 @@ void Screens::intro(Canvas& canvas, Session const& session, std::vector<Intent>&
     auto minutes = demarche->intro.minutes;
     canvas.icon(glyph::clock, margin + 20, y + 22, colour::primary, canvas.fonts().bold);
     canvas.text(canvas.fonts().body,
-        "Cela prend environ " + std::to_string(minutes) + (minutes > 1 ? " minutes." : " minute."), margin + 60, y,
-        width - 60);
+        fill(minutes > 1 ? N_("Cela prend environ {n} minutes.") : N_("Cela prend environ {n} minute."),
+            { { "n", std::to_string(minutes) } }),
+        margin + 60, y, width - 60);
 
     // What the resident gets at the end, beside the button that starts.
     if (demarche->kind == DemarcheKind::Dossier) {
@@ -395,17 +486,18 @@ void Screens::intro(Canvas& canvas, Session const& session, std::vector<Intent>&
         canvas.fill(aside, colour::surface, 16);
         if (session.printer().can_print()) {
             canvas.icon(glyph::print, (aside.x0 + aside.x1) / 2, 420, colour::primary);
-            canvas.text(canvas.fonts().body, "À la fin, vous recevez un reçu avec un code pour suivre votre demande.",
-                aside.x0 + 30, 520, aside.x1 - aside.x0 - 60, colour::text, Align::Centre);
+            canvas.text(canvas.fonts().body,
+                N_("À la fin, vous recevez un reçu avec un code pour suivre votre demande."), aside.x0 + 30, 520,
+                aside.x1 - aside.x0 - 60, colour::text, Align::Centre);
         } else {
             canvas.icon(glyph::camera, (aside.x0 + aside.x1) / 2, 420, colour::primary);
             canvas.text(canvas.fonts().body,
-                "L'imprimante ne fonctionne pas. À la fin, votre code de suivi s'affiche à l'écran : prenez-le en "
-                "photo ou notez-le.",
+                N_("L'imprimante ne fonctionne pas. À la fin, votre code de suivi s'affiche à l'écran : prenez-le en "
+                   "photo ou notez-le."),
                 aside.x0 + 30, 520, aside.x1 - aside.x0 - 60, colour::text, Align::Centre);
         }
     }
-    if (canvas.button("begin", "Commencer", primary_action, ButtonStyle::Primary, glyph::play))
+    if (canvas.button("begin", N_("Commencer"), primary_action, ButtonStyle::Primary, glyph::play))
         out.emplace_back(intent::Begin {});
 }
 
@@ -456,8 +548,8 @@ void Screens::text_field(Canvas& canvas, Step const& step, std::string const& va
         auto length = utf8::length(value);
         auto limit = step.field->max_length;
         bool full = length >= limit;
-        auto count
-            = std::string(full ? "C'est le maximum : " : "") + std::to_string(length) + " / " + std::to_string(limit);
+        auto count = fill(full ? N_("C'est le maximum : {n} / {limit}") : "{n} / {limit}",
+            { { "n", std::to_string(length) }, { "limit", std::to_string(limit) } });
         canvas.text(canvas.fonts().body, count, box.x1 - 700, box.y1 + 8, 690,
             full ? colour::error : colour::text_muted, Align::Right);
     }
@@ -508,15 +600,16 @@ void Screens::option_tiles(Canvas& canvas, DemarcheRunner const& runner, Step co
             out.emplace_back(intent::Choose { option.id });
     }
     if (pages > 1) {
-        auto page = "Page " + std::to_string(m_option_page + 1) + " sur " + std::to_string(pages);
+        auto page = fill(N_("Page {n} sur {total}"),
+            { { "n", std::to_string(m_option_page + 1) }, { "total", std::to_string(pages) } });
         canvas.text(canvas.fonts().body, page, 560, 950, 300, colour::text_muted, Align::Centre);
         if (m_option_page > 0
-            && canvas.button("options:previous", "Précédentes", Rect { margin, 920, 520, 1050 }, ButtonStyle::Secondary,
-                glyph::back))
+            && canvas.button("options:previous", N_("Précédentes"), Rect { margin, 920, 520, 1050 },
+                ButtonStyle::Secondary, glyph::back))
             --m_option_page;
         if (m_option_page + 1 < pages
             && canvas.button(
-                "options:more", "Suivantes", Rect { 900, 920, 1340, 1050 }, ButtonStyle::Secondary, glyph::next))
+                "options:more", N_("Suivantes"), Rect { 900, 920, 1340, 1050 }, ButtonStyle::Secondary, glyph::next))
             ++m_option_page;
     }
 }
@@ -540,11 +633,12 @@ void Screens::step(Canvas& canvas, DemarcheRunner const& runner, bool offer_card
     if (!texts.instruction.empty() && !panel)
         canvas.text(canvas.fonts().body, texts.instruction, margin, 272, screen_width - 2 * margin, colour::text_muted);
     auto next_button = [&](Rect rect) {
-        if (canvas.button("next", "Continuer", rect, ButtonStyle::Primary, glyph::next))
+        if (canvas.button("next", N_("Continuer"), rect, ButtonStyle::Primary, glyph::next))
             out.emplace_back(intent::Next {});
     };
     auto card_button = [&](Rect rect) {
-        if (offer_card && canvas.button("use_card", "Utiliser ma carte", rect, ButtonStyle::Secondary, glyph::id_card))
+        if (offer_card
+            && canvas.button("use_card", N_("Utiliser ma carte"), rect, ButtonStyle::Secondary, glyph::id_card))
             out.emplace_back(intent::UseCard {});
     };
     if (step.from_card) {
@@ -554,7 +648,7 @@ void Screens::step(Canvas& canvas, DemarcheRunner const& runner, bool offer_card
         canvas.fill(panel, colour::surface, 16);
         canvas.text_line(
             canvas.fonts().title, runner.display_value(step), panel.x0 + 30, panel.y0 + 26, panel.x1 - panel.x0 - 60);
-        canvas.text(canvas.fonts().body, "Lu sur votre carte", margin, 460, 900, colour::text_muted);
+        canvas.text(canvas.fonts().body, N_("Lu sur votre carte"), margin, 460, 900, colour::text_muted);
         if (runner.error())
             error_line(canvas, *runner.error(), margin, 530, 1280);
         next_button(primary_action);
@@ -575,7 +669,7 @@ void Screens::step(Canvas& canvas, DemarcheRunner const& runner, bool offer_card
         // One line under the question: what to do, or the field's hint.
         if (texts.instruction.empty()) {
             auto line = !texts.hint.empty()            ? texts.hint
-                : step.input == InputKind::MultiChoice ? std::string("Vous pouvez en choisir plusieurs.")
+                : step.input == InputKind::MultiChoice ? std::string(N_("Vous pouvez en choisir plusieurs."))
                                                        : std::string();
             canvas.text_line(canvas.fonts().body, line, margin, 272, screen_width - 2 * margin, colour::text_muted);
         }
@@ -592,7 +686,7 @@ void Screens::step(Canvas& canvas, DemarcheRunner const& runner, bool offer_card
         canvas.text(
             canvas.fonts().body, texts.instruction, text_box.x0 + 40, text_box.y0 + 30, text_box.x1 - text_box.x0 - 80);
         bool ticked = value == "oui";
-        if (canvas.button("choice:accepte", "J'accepte", Rect { margin, 760, 800, 890 }, ButtonStyle::Tile,
+        if (canvas.button("choice:accepte", N_("J'accepte"), Rect { margin, 760, 800, 890 }, ButtonStyle::Tile,
                 ticked ? glyph::box_checked : glyph::box_empty, ticked ? Selected::Yes : Selected::No))
             out.emplace_back(intent::Choose { "accepte" });
         if (runner.error())
@@ -632,9 +726,9 @@ void Screens::step(Canvas& canvas, DemarcheRunner const& runner, bool offer_card
         text_field(canvas, step, value, texts.hint, box);
         std::string under;
         if (step.input == InputKind::Date)
-            under = "Le jour, le mois, puis l'année.";
+            under = N_("Le jour, le mois, puis l'année.");
         else if (!step.field->required)
-            under = "Vous pouvez laisser vide.";
+            under = N_("Vous pouvez laisser vide.");
         else if (!texts.hint.empty() && !value.empty())
             under = texts.hint;
         canvas.text(canvas.fonts().body, under, margin, 450, 900, colour::text_muted);
@@ -659,8 +753,9 @@ void Screens::commune_search(Canvas& canvas, DemarcheRunner const& runner, Step 
     canvas.box(box, colour::surface, colour::primary, 4, 8);
     if (filter.empty()) {
         canvas.text_line(canvas.fonts().body,
-            std::to_string(runner.commune_count(step)) + " communes : tapez le début du nom de la vôtre", box.x0 + 30,
-            box.y0 + 28, box.x1 - box.x0 - 60, colour::placeholder);
+            fill(N_("{n} communes : tapez le début du nom de la vôtre"),
+                { { "n", std::to_string(runner.commune_count(step)) } }),
+            box.x0 + 30, box.y0 + 28, box.x1 - box.x0 - 60, colour::placeholder);
         canvas.fill(Rect { box.x0 + 28, box.y0 + 24, box.x0 + 32, box.y0 + 74 }, colour::primary);
     } else {
         auto end = canvas.text_tail(canvas.fonts().body, filter, box.x0 + 30, box.y0 + 28, box.x1 - box.x0 - 60, 1);
@@ -678,12 +773,13 @@ void Screens::commune_search(Canvas& canvas, DemarcheRunner const& runner, Step 
             out.emplace_back(intent::Choose { options[i].id });
     }
     if (options.empty())
-        canvas.text(canvas.fonts().bold, "Aucune commune de ce code postal ne commence ainsi. Effacez une lettre.",
+        canvas.text(canvas.fonts().bold, N_("Aucune commune de ce code postal ne commence ainsi. Effacez une lettre."),
             margin, 480, screen_width - 2 * margin, colour::error);
     else if (options.size() > shown)
         canvas.text(canvas.fonts().body,
-            "Et " + std::to_string(options.size() - shown) + " autres : tapez encore quelques lettres.", 1420, 470, 420,
-            colour::text_muted);
+            fill(N_("Et {n} autres : tapez encore quelques lettres."),
+                { { "n", std::to_string(options.size() - shown) } }),
+            1420, 470, 420, colour::text_muted);
     if (runner.error())
         error_line(canvas, *runner.error(), margin, 445, 1280);
     m_keyboard.draw_azerty(canvas, Rect { 40, 600, 1880, 1060 }, filter.empty(), KeyboardLayout::Text, out);
@@ -694,9 +790,9 @@ void Screens::commune_search(Canvas& canvas, DemarcheRunner const& runner, Step 
 void Screens::review(Canvas& canvas, Session const& session, std::vector<Intent>& out)
 {
     auto const& runner = *session.runner();
-    canvas.text(canvas.fonts().title, "Vérifiez vos réponses", margin, 175, screen_width - 2 * margin);
-    canvas.text(canvas.fonts().body, "Si tout est juste, touchez « Confirmer ». Sinon, touchez « Modifier ».", margin,
-        245, screen_width - 2 * margin, colour::text_muted);
+    canvas.text(canvas.fonts().title, N_("Vérifiez vos réponses"), margin, 175, screen_width - 2 * margin);
+    canvas.text(canvas.fonts().body, N_("Si tout est juste, touchez « Confirmer ». Sinon, touchez « Modifier »."),
+        margin, 245, screen_width - 2 * margin, colour::text_muted);
 
     // Five answers a page, each with a "Modifier" of full touch height; a
     // longer démarche turns pages, and "Confirmer" waits on the last one so
@@ -720,26 +816,26 @@ void Screens::review(Canvas& canvas, Session const& session, std::vector<Intent>
             canvas.text_line(canvas.fonts().bold, line.label, row.x0 + 30, y + 34, 640);
         }
         if (line.value.empty())
-            canvas.text(canvas.fonts().body, "Non renseigné", 760, y + 34, 700, colour::text_muted);
+            canvas.text(canvas.fonts().body, N_("Non renseigné"), 760, y + 34, 700, colour::text_muted);
         else
             canvas.text_line(canvas.fonts().body, line.value, 760, y + 34, 720);
         if (line.from_card && !session.agent_acting()) {
             canvas.icon(glyph::id_card, row.x1 - 270, y + 56, colour::primary, canvas.fonts().bold);
-            canvas.text(canvas.fonts().body, line.corrected ? "Corrigé par l'agent" : "Lu sur votre carte",
+            canvas.text(canvas.fonts().body, line.corrected ? N_("Corrigé par l'agent") : N_("Lu sur votre carte"),
                 row.x1 - 225, y + 8, 210, colour::primary);
         } else if (line.from_card) {
             // An agent may correct it, from the card in their hand; an
             // "agent:" id keeps a remote mediator's taps off it.
-            if (canvas.button("agent:edit:" + line.key, "Corriger", Rect { row.x1 - 300, y + 6, row.x1 - 14, y + 106 },
-                    ButtonStyle::Secondary, glyph::id_card))
+            if (canvas.button("agent:edit:" + line.key, N_("Corriger"),
+                    Rect { row.x1 - 300, y + 6, row.x1 - 14, y + 106 }, ButtonStyle::Secondary, glyph::id_card))
                 out.emplace_back(intent::EditStep { line.key });
         } else if (line.removes_item) {
             auto dot = line.key.rfind('.');
-            if (canvas.button("remove:" + line.key, "Retirer", Rect { row.x1 - 300, y + 6, row.x1 - 14, y + 106 },
+            if (canvas.button("remove:" + line.key, N_("Retirer"), Rect { row.x1 - 300, y + 6, row.x1 - 14, y + 106 },
                     ButtonStyle::Secondary, glyph::close))
                 out.emplace_back(intent::RemoveItem {
                     line.key.substr(0, dot), static_cast<std::size_t>(std::stoul(line.key.substr(dot + 1))) });
-        } else if (canvas.button("edit:" + line.key, "Modifier", Rect { row.x1 - 300, y + 6, row.x1 - 14, y + 106 },
+        } else if (canvas.button("edit:" + line.key, N_("Modifier"), Rect { row.x1 - 300, y + 6, row.x1 - 14, y + 106 },
                        ButtonStyle::Secondary, glyph::edit)) {
             out.emplace_back(intent::EditStep { line.key });
         }
@@ -749,18 +845,19 @@ void Screens::review(Canvas& canvas, Session const& session, std::vector<Intent>
         error_line(canvas, *session.save_error(), margin, 915, 1280);
     else if (pages > 1)
         canvas.text(canvas.fonts().body,
-            "Réponses " + std::to_string(m_review_page * per_page + 1) + " à "
-                + std::to_string(std::min(lines.size(), (m_review_page + 1) * per_page)) + " sur "
-                + std::to_string(lines.size()),
+            fill(N_("Réponses {first} à {last} sur {total}"),
+                { { "first", std::to_string(m_review_page * per_page + 1) },
+                    { "last", std::to_string(std::min(lines.size(), (m_review_page + 1) * per_page)) },
+                    { "total", std::to_string(lines.size()) } }),
             560, 955, 780, colour::text_muted, Align::Centre);
     if (m_review_page > 0 && !session.save_error()
         && canvas.button(
-            "review:previous", "Précédentes", Rect { margin, 920, 520, 1050 }, ButtonStyle::Secondary, glyph::back))
+            "review:previous", N_("Précédentes"), Rect { margin, 920, 520, 1050 }, ButtonStyle::Secondary, glyph::back))
         --m_review_page;
     if (m_review_page + 1 < pages) {
-        if (canvas.button("review:more", "Voir la suite", primary_action, ButtonStyle::Primary, glyph::next))
+        if (canvas.button("review:more", N_("Voir la suite"), primary_action, ButtonStyle::Primary, glyph::next))
             ++m_review_page;
-    } else if (canvas.button("confirm", "Confirmer", primary_action, ButtonStyle::Primary, glyph::check)) {
+    } else if (canvas.button("confirm", N_("Confirmer"), primary_action, ButtonStyle::Primary, glyph::check)) {
         out.emplace_back(intent::Confirm {});
     }
 }
@@ -802,7 +899,7 @@ void Screens::receipt(Canvas& canvas, Session const& session, std::vector<Intent
     auto const& receipt = *session.receipt();
     canvas.icon(glyph::check_circle, margin + 40, 215, colour::success, canvas.fonts().title);
     canvas.text(canvas.fonts().title, receipt.title, margin + 100, 185, 1300);
-    canvas.text(canvas.fonts().body, "Votre code de suivi :", margin, 290, 1200, colour::text_muted);
+    canvas.text(canvas.fonts().body, N_("Votre code de suivi :"), margin, 290, 1200, colour::text_muted);
 
     // Spaced out, to be read aloud letter by letter.
     std::string spaced;
@@ -820,7 +917,7 @@ void Screens::receipt(Canvas& canvas, Session const& session, std::vector<Intent
     switch (session.print_status()) {
     case PrintStatus::Printing:
         canvas.icon(glyph::print, margin + 30, status_y + 30, colour::primary, canvas.fonts().title);
-        canvas.text(canvas.fonts().bold, "Votre reçu est en cours d'impression…", margin + 90, status_y + 8, 1070);
+        canvas.text(canvas.fonts().bold, N_("Votre reçu est en cours d'impression…"), margin + 90, status_y + 8, 1070);
         break;
     case PrintStatus::Printed:
         canvas.icon(glyph::print, margin + 30, status_y + 30, colour::success, canvas.fonts().title);
@@ -832,7 +929,7 @@ void Screens::receipt(Canvas& canvas, Session const& session, std::vector<Intent
             margin, status_y - 10, 1160);
         // Once the agent has seen to the printer.
         if (session.agent_mode() && session.printer().can_print()
-            && canvas.button("agent:reprint", "Réimprimer le reçu",
+            && canvas.button("agent:reprint", N_("Réimprimer le reçu"),
                 Rect { margin, std::min(status_y + 120, 950.0f), margin + 520, std::min(status_y + 220, 1050.0f) },
                 ButtonStyle::Secondary, glyph::print))
             out.emplace_back(intent::Reprint { session.print_job() });
@@ -840,10 +937,10 @@ void Screens::receipt(Canvas& canvas, Session const& session, std::vector<Intent
     }
 
     qr_code(canvas, receipt.follow_url, 1360, 290, 440);
-    canvas.text(canvas.fonts().body, "Suivez votre demande avec votre téléphone.", 1330, 745, 500, colour::text_muted,
-        Align::Centre);
+    canvas.text(canvas.fonts().body, N_("Suivez votre demande avec votre téléphone."), 1330, 745, 500,
+        colour::text_muted, Align::Centre);
 
-    if (canvas.button("finish", "Terminer", primary_action, ButtonStyle::Primary, glyph::check))
+    if (canvas.button("finish", N_("Terminer"), primary_action, ButtonStyle::Primary, glyph::check))
         out.emplace_back(intent::EndSession {});
 }
 
@@ -854,73 +951,79 @@ void Screens::status(Canvas& canvas, Session const& session, std::vector<Intent>
     auto const& follow_up = session.follow_up();
     if (!follow_up)
         return;
-    canvas.text(canvas.fonts().body, "Votre code :", margin, 185, 800, colour::text_muted);
+    canvas.text(canvas.fonts().body, N_("Votre code :"), margin, 185, 800, colour::text_muted);
     canvas.text(canvas.fonts().title, follow_up->code, margin + 230, 172, 800, colour::primary);
     float y = 300;
     if (follow_up->pending) {
         canvas.icon(glyph::clock, margin + 60, y + 60, colour::primary);
-        canvas.text(canvas.fonts().title, "Nous cherchons votre demande…", margin + 160, y, 1500);
+        canvas.text(canvas.fonts().title, N_("Nous cherchons votre demande…"), margin + 160, y, 1500);
         canvas.text(
-            canvas.fonts().body, "Cela prend quelques secondes.", margin + 160, y + 80, 1400, colour::text_muted);
+            canvas.fonts().body, N_("Cela prend quelques secondes."), margin + 160, y + 80, 1400, colour::text_muted);
     } else if (follow_up->error) {
         error_line(canvas, *follow_up->error, margin, y, 1400);
     } else if (!follow_up->status && follow_up->asked_services) {
         canvas.icon(glyph::help, margin + 60, y + 60, colour::primary);
-        canvas.text(canvas.fonts().title, "Nous ne trouvons pas cette demande.", margin + 160, y, 1500);
+        canvas.text(canvas.fonts().title, N_("Nous ne trouvons pas cette demande."), margin + 160, y, 1500);
         canvas.text(canvas.fonts().body,
-            "Vérifiez les lettres du code sur votre reçu. Si le code est juste, l'accueil peut chercher votre "
-            "demande pour vous.",
+            N_("Vérifiez les lettres du code sur votre reçu. Si le code est juste, l'accueil peut chercher votre "
+               "demande pour vous."),
             margin + 160, y + 80, 1400);
     } else if (!follow_up->status) {
         canvas.icon(glyph::help, margin + 60, y + 60, colour::primary);
-        canvas.text(canvas.fonts().title, "Nous ne trouvons pas cette demande sur cette borne.", margin + 160, y, 1500);
+        canvas.text(
+            canvas.fonts().title, N_("Nous ne trouvons pas cette demande sur cette borne."), margin + 160, y, 1500);
         canvas.text(canvas.fonts().body,
-            "Vérifiez les lettres du code sur votre reçu. Si votre demande a été faite sur une autre borne ou il y a "
-            "longtemps, l'accueil peut la chercher pour vous.",
+            N_("Vérifiez les lettres du code sur votre reçu. Si votre demande a été faite sur une autre borne ou il y "
+               "a "
+               "longtemps, l'accueil peut la chercher pour vous."),
             margin + 160, y + 80, 1400);
     } else {
         auto const& status = *follow_up->status;
         auto const* demarche = session.catalogue().find(status.demarche_id);
         canvas.icon(glyph::check_circle, margin + 60, y + 50, colour::success);
-        canvas.text(canvas.fonts().title, demarche ? demarche->title.fr() : "Votre demande", margin + 160, y, 1500);
+        canvas.text(canvas.fonts().title, demarche ? demarche->title.fr() : N_("Votre demande"), margin + 160, y, 1500);
         std::time_t when = static_cast<std::time_t>(status.confirmed_at);
         std::tm local {};
         localtime_r(&when, &local);
         // Still in the outbox: made here. Otherwise the services answered,
         // and it may have been made at another kiosk.
-        auto made = status.state == RequestState::WaitingToLeave ? "Faite sur cette borne le " : "Faite le ";
-        canvas.text(canvas.fonts().body, made + format_date_time_fr(local) + ".", margin + 160, y + 75, 1400,
-            colour::text_muted);
+        char day[48], time[48];
+        std::snprintf(day, sizeof day, "%02d/%02d/%04d", local.tm_mday, local.tm_mon + 1, local.tm_year + 1900);
+        std::snprintf(time, sizeof time, "%d h %02d", local.tm_hour, local.tm_min);
+        auto made = fill(status.state == RequestState::WaitingToLeave ? N_("Faite sur cette borne le {day} à {time}.")
+                                                                      : N_("Faite le {day} à {time}."),
+            { { "day", day }, { "time", time } });
+        canvas.text(canvas.fonts().body, made, margin + 160, y + 75, 1400, colour::text_muted);
         std::string state;
         switch (status.state) {
         case RequestState::WaitingToLeave:
-            state = "Votre demande est bien enregistrée. Elle partira vers les services dès que la borne sera "
-                    "connectée. Vous n'avez rien à faire.";
+            state = N_("Votre demande est bien enregistrée. Elle partira vers les services dès que la borne sera "
+                       "connectée. Vous n'avez rien à faire.");
             break;
         case RequestState::Received:
-            state = "Les services ont reçu votre demande.";
+            state = N_("Les services ont reçu votre demande.");
             break;
         case RequestState::InProgress:
-            state = "Votre demande est en cours d'instruction.";
+            state = N_("Votre demande est en cours d'instruction.");
             break;
         case RequestState::Accepted:
-            state = "Votre demande est acceptée.";
+            state = N_("Votre demande est acceptée.");
             break;
         case RequestState::Refused:
-            state = "Votre demande est refusée. L'accueil peut vous expliquer pourquoi.";
+            state = N_("Votre demande est refusée. L'accueil peut vous expliquer pourquoi.");
             break;
         case RequestState::Closed:
-            state = "Votre demande est classée sans suite. L'accueil peut vous expliquer pourquoi.";
+            state = N_("Votre demande est classée sans suite. L'accueil peut vous expliquer pourquoi.");
             break;
         }
         Rect panel { margin, y + 150, 1400, y + 350 };
         canvas.fill(panel, colour::surface, 16);
         canvas.text(canvas.fonts().bold, state, panel.x0 + 40, panel.y0 + 40, panel.x1 - panel.x0 - 80);
     }
-    if (canvas.button("follow:again", "Chercher un autre code", Rect { margin, 920, 720, 1050 }, ButtonStyle::Secondary,
-            glyph::back))
+    if (canvas.button("follow:again", N_("Chercher un autre code"), Rect { margin, 920, 720, 1050 },
+            ButtonStyle::Secondary, glyph::back))
         out.emplace_back(intent::Back {});
-    if (canvas.button("finish", "Terminer", primary_action, ButtonStyle::Primary, glyph::check))
+    if (canvas.button("finish", N_("Terminer"), primary_action, ButtonStyle::Primary, glyph::check))
         out.emplace_back(intent::EndSession {});
 }
 
@@ -932,17 +1035,18 @@ void Screens::idle_warning(Canvas& canvas, Session const& session, std::vector<I
     Rect panel { 360, 200, 1560, 880 };
     canvas.fill(panel, colour::surface, 20);
     canvas.icon(glyph::clock, 960, 310, colour::primary);
-    canvas.text(canvas.fonts().title, "Êtes-vous toujours là ?", panel.x0, 400, panel.x1 - panel.x0, colour::text,
+    canvas.text(canvas.fonts().title, N_("Êtes-vous toujours là ?"), panel.x0, 400, panel.x1 - panel.x0, colour::text,
         Align::Centre);
     int left = session.idle_seconds_left();
-    std::string countdown = "Sans réponse, vos réponses seront effacées dans " + std::to_string(left)
-        + (left > 1 ? " secondes." : " seconde.");
+    std::string countdown = fill(left > 1 ? N_("Sans réponse, vos réponses seront effacées dans {n} secondes.")
+                                          : N_("Sans réponse, vos réponses seront effacées dans {n} seconde."),
+        { { "n", std::to_string(left) } });
     canvas.text(
         canvas.fonts().body, countdown, panel.x0 + 60, 490, panel.x1 - panel.x0 - 120, colour::text, Align::Centre);
     if (canvas.button(
-            "idle:continue", "Oui, je continue", Rect { 420, 700, 1000, 840 }, ButtonStyle::Primary, glyph::check))
+            "idle:continue", N_("Oui, je continue"), Rect { 420, 700, 1000, 840 }, ButtonStyle::Primary, glyph::check))
         out.emplace_back(intent::StillHere {});
-    if (canvas.button("idle:end", "J'ai fini", Rect { 1040, 700, 1500, 840 }, ButtonStyle::Secondary, glyph::close))
+    if (canvas.button("idle:end", N_("J'ai fini"), Rect { 1040, 700, 1500, 840 }, ButtonStyle::Secondary, glyph::close))
         out.emplace_back(intent::EndSession {});
 }
 
@@ -953,41 +1057,42 @@ void Screens::help(Canvas& canvas, Session const& session, std::vector<Intent>& 
     float inner = panel.x1 - panel.x0 - 160;
     canvas.fill(panel, colour::surface, 20);
     canvas.text(
-        canvas.fonts().title, "Besoin d'aide ?", panel.x0, 130, panel.x1 - panel.x0, colour::text, Align::Centre);
+        canvas.fonts().title, N_("Besoin d'aide ?"), panel.x0, 130, panel.x1 - panel.x0, colour::text, Align::Centre);
 
     // A person who helps from afar, on this screen; greyed, with the reason,
     // when the central services do not answer.
     Rect remote { 460, 230, 1460, 370 };
     if (session.assistance().remote_available()) {
-        if (canvas.button("help:remote", "Un conseiller à distance", remote, ButtonStyle::Primary, glyph::people))
+        if (canvas.button("help:remote", N_("Un conseiller à distance"), remote, ButtonStyle::Primary, glyph::people))
             out.emplace_back(intent::AskRemoteHelp {});
-        canvas.text(canvas.fonts().body, "Il vous parle sur cet écran. Vous restez maître de tout.", panel.x0 + 80, 385,
-            inner, colour::text_muted, Align::Centre);
+        canvas.text(canvas.fonts().body, N_("Il vous parle sur cet écran. Vous restez maître de tout."), panel.x0 + 80,
+            385, inner, colour::text_muted, Align::Centre);
     } else {
         canvas.box(remote, colour::background, colour::border, 3, 12);
         canvas.icon(glyph::people, remote.x0 + 80, (remote.y0 + remote.y1) / 2, colour::placeholder, nullptr, 56);
-        canvas.text(canvas.fonts().bold, "Un conseiller à distance", remote.x0 + 140, remote.y0 + 45,
+        canvas.text(canvas.fonts().bold, N_("Un conseiller à distance"), remote.x0 + 140, remote.y0 + 45,
             remote.x1 - remote.x0 - 180, colour::placeholder, Align::Left);
-        canvas.text(canvas.fonts().body, "L'aide à distance ne répond pas pour le moment.", panel.x0 + 80, 385, inner,
-            colour::text, Align::Centre);
+        canvas.text(canvas.fonts().body, N_("L'aide à distance ne répond pas pour le moment."), panel.x0 + 80, 385,
+            inner, colour::text, Align::Centre);
     }
 
     desk_help(canvas, session, Rect { 460, 470, 1460, 700 }, out);
 
     // For the desk's agents (agent mode): discreet, in a corner.
     if (session.agents_known() && !session.agent_mode()
-        && canvas.button("help:agent", "Agent", Rect { 1380, 105, 1545, 185 }, ButtonStyle::Secondary, glyph::id_card))
+        && canvas.button(
+            "help:agent", N_("Agent"), Rect { 1380, 105, 1545, 185 }, ButtonStyle::Secondary, glyph::id_card))
         out.emplace_back(intent::OpenAgentGate {});
 
     // During a démarche, a resident who wants to leave must be able to take
     // their answers with them, not wait for the idle wipe.
     bool in_demarche = session.runner() != nullptr;
     Rect back_button = in_demarche ? Rect { 410, 810, 930, 950 } : Rect { 610, 810, 1310, 950 };
-    if (canvas.button("help:close", "Revenir à ma démarche", back_button, ButtonStyle::Primary, glyph::back))
+    if (canvas.button("help:close", N_("Revenir à ma démarche"), back_button, ButtonStyle::Primary, glyph::back))
         out.emplace_back(intent::CloseHelp {});
     if (in_demarche
-        && canvas.button(
-            "help:stop", "Tout arrêter et effacer", Rect { 960, 810, 1510, 950 }, ButtonStyle::Secondary, glyph::close))
+        && canvas.button("help:stop", N_("Tout arrêter et effacer"), Rect { 960, 810, 1510, 950 },
+            ButtonStyle::Secondary, glyph::close))
         out.emplace_back(intent::EndSession {});
 }
 

@@ -38,7 +38,9 @@ public:
 
 private:
     void top_bar(Canvas& canvas, Session const& session, std::vector<Intent>& out);
-    void attract(Canvas& canvas, std::vector<Intent>& out);
+    void attract(Canvas& canvas, Session const& session, std::vector<Intent>& out);
+    // The six languages, by flag and name, in a row across `top`.
+    void languages(Canvas& canvas, Session const& session, float top, std::vector<Intent>& out);
     void home(Canvas& canvas, Session const& session, std::vector<Intent>& out);
     void theme(Canvas& canvas, Session const& session, std::vector<Intent>& out);
     void situations(Canvas& canvas, Session const& session, std::vector<Intent>& out);

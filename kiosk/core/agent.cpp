@@ -1,4 +1,5 @@
 #include "agent.hpp"
+#include "kiosk/core/i18n.hpp"
 
 namespace guichet {
 
@@ -8,13 +9,14 @@ std::string agent_consent_text(std::string_view agent_name)
     // how long, and that the resident can stop it.
     // "Paul Leroy, agent d'accueil," before the verb when the name has an
     // apposition.
-    std::string text(agent_name);
-    if (text.find(',') != std::string::npos)
-        text += ',';
-    text += " va faire cette démarche avec vous, sur cette borne. Il peut remplir et envoyer la demande pour "
-            "vous. Cela vaut pour cette démarche seulement, jusqu'à la fin de votre passage. Vous pouvez arrêter "
-            "quand vous voulez.";
-    return text;
+    auto pattern = std::string_view(agent_name).find(',') != std::string_view::npos
+        ? N_("{agent}, va faire cette démarche avec vous, sur cette borne. Il peut remplir et envoyer la demande "
+             "pour vous. Cela vaut pour cette démarche seulement, jusqu'à la fin de votre passage. Vous pouvez "
+             "arrêter quand vous voulez.")
+        : N_("{agent} va faire cette démarche avec vous, sur cette borne. Il peut remplir et envoyer la demande "
+             "pour vous. Cela vaut pour cette démarche seulement, jusqu'à la fin de votre passage. Vous pouvez "
+             "arrêter quand vous voulez.");
+    return fill(pattern, { { "agent", std::string(agent_name) } });
 }
 
 }

@@ -1,4 +1,5 @@
 #include "assistance.hpp"
+#include "kiosk/core/i18n.hpp"
 
 #include "utf8.hpp"
 
@@ -171,13 +172,13 @@ void Assistance::forget()
 std::string_view help_end_sentence(std::string_view reason)
 {
     if (reason == "mediator")
-        return "Le conseiller a terminé l'aide. Vos réponses sont toujours là.";
+        return N_("Le conseiller a terminé l'aide. Vos réponses sont toujours là.");
     if (reason == "resident")
-        return "Vous avez arrêté l'aide. Vos réponses sont toujours là.";
+        return N_("Vous avez arrêté l'aide. Vos réponses sont toujours là.");
     if (reason == "mediator_lost")
-        return "Le conseiller a été déconnecté. Vous pouvez demander de l'aide à nouveau.";
-    return "L'aide à distance s'est arrêtée. Vous pouvez la demander à nouveau, ou aller voir un agent de "
-           "l'accueil.";
+        return N_("Le conseiller a été déconnecté. Vous pouvez demander de l'aide à nouveau.");
+    return N_("L'aide à distance s'est arrêtée. Vous pouvez la demander à nouveau, ou aller voir un agent de "
+              "l'accueil.");
 }
 
 }

@@ -1,4 +1,5 @@
 #include "card.hpp"
+#include "kiosk/core/i18n.hpp"
 
 namespace guichet {
 
@@ -36,15 +37,15 @@ std::string_view resident_message(CardFailure failure)
 {
     switch (failure) {
     case CardFailure::WrongAccessData:
-        return "Les informations ne correspondent pas à la carte.";
+        return N_("Les informations ne correspondent pas à la carte.");
     case CardFailure::Removed:
-        return "La carte a été retirée trop tôt. Laissez la carte posée jusqu'au signal.";
+        return N_("La carte a été retirée trop tôt. Laissez la carte posée jusqu'au signal.");
     case CardFailure::NotIdentityDocument:
-        return "Cette carte n'est pas une carte d'identité ni un passeport.";
+        return N_("Cette carte n'est pas une carte d'identité ni un passeport.");
     case CardFailure::NoReader:
-        return "Le lecteur de carte ne marche pas. Vous pouvez écrire vos informations vous-même.";
+        return N_("Le lecteur de carte ne marche pas. Vous pouvez écrire vos informations vous-même.");
     case CardFailure::Unreadable:
-        return "La carte n'a pas pu être lue.";
+        return N_("La carte n'a pas pu être lue.");
     }
     return "";
 }

@@ -1,5 +1,7 @@
 #include "catalogue.hpp"
 
+#include "i18n.hpp"
+
 #include "utf8.hpp"
 
 #include <nlohmann/json.hpp>
@@ -1365,8 +1367,8 @@ std::optional<Demarche> load_demarche(
     }
     demarche.when_unavailable = reader.text(json, root, "when_unavailable", false, limit::message);
     if (demarche.when_unavailable.empty())
-        demarche.when_unavailable = Text("Cette démarche n'est pas possible sur la borne pour le moment. "
-                                         "Un agent de l'accueil peut la faire avec vous.");
+        demarche.when_unavailable = Text(N_("Cette démarche n'est pas possible sur la borne pour le moment. "
+                                            "Un agent de l'accueil peut la faire avec vous."));
 
     Scope scope;
     collect_field_ids(json, scope);
@@ -1454,13 +1456,64 @@ Catalogue load_catalogue(CatalogueSource const& orientation_source, std::vector<
         if (!demarche)
             continue;
         if (catalogue.find(demarche->id)) {
-            catalogue.errors.push_back(LoadError {
-                sources[i].name, "$.id", "another file already defines the démarche " + in_quotes(demarche->id) });
+            catalogue.errors.push_back(LoadError { sources[i].name, "$.id",
+                "another file already defines the démarche " + in_quotes(demarche->id) }); // verbatim
             continue;
         }
         catalogue.demarches.push_back(std::move(*demarche));
     }
     return catalogue;
+}
+
+namespace {
+
+void for_each_field_text(Field const& field, std::function<void(Text const&)> const& visit)
+{
+    for (auto const* text :
+        { &field.label, &field.question, &field.hint, &field.text, &field.item_label, &field.add_question })
+        visit(*text);
+    for (auto const& choice : field.choices) {
+        visit(choice.label);
+        visit(choice.hint);
+    }
+    for (auto const& rule : field.rules)
+        visit(rule.message);
+    for (auto const* message :
+        { &field.messages.required, &field.messages.too_short, &field.messages.too_long, &field.messages.invalid }) {
+        if (*message)
+            visit(**message);
+    }
+    for (auto const& member : field.fields)
+        for_each_field_text(member, visit);
+}
+
+}
+
+void for_each_text(Demarche const& demarche, std::function<void(Text const&)> const& visit)
+{
+    for (auto const* text : { &demarche.title, &demarche.short_title, &demarche.description, &demarche.intro.asks,
+             &demarche.when_unavailable, &demarche.receipt.title, &demarche.receipt.next_steps })
+        visit(*text);
+    for (auto const& paper : demarche.intro.have_at_hand)
+        visit(paper);
+    for (auto const& page : demarche.pages) {
+        visit(page.title);
+        visit(page.instruction);
+        for (auto const& field : page.fields)
+            for_each_field_text(field, visit);
+    }
+}
+
+void for_each_text(Catalogue const& catalogue, std::function<void(Text const&)> const& visit)
+{
+    for (auto const& theme : catalogue.orientation.themes) {
+        visit(theme.title);
+        visit(theme.description);
+    }
+    for (auto const& situation : catalogue.orientation.situations)
+        visit(situation.title);
+    for (auto const& demarche : catalogue.demarches)
+        for_each_text(demarche, visit);
 }
 
 }

@@ -12,6 +12,7 @@
 #include "condition.hpp"
 #include "text.hpp"
 
+#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -248,6 +249,11 @@ struct Catalogue {
 
     Demarche const* find(std::string_view demarche_id) const;
 };
+
+// Calls `visit` with every text a resident may read in the catalogue: the
+// themes and situations, then each démarche's (translations, checks).
+void for_each_text(Catalogue const& catalogue, std::function<void(Text const&)> const& visit);
+void for_each_text(Demarche const& demarche, std::function<void(Text const&)> const& visit);
 
 // Parses the orientation file. On error, returns nothing and appends every
 // error found.

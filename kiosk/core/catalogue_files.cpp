@@ -71,4 +71,23 @@ Catalogue load_catalogue_files(
     return catalogue;
 }
 
+std::vector<std::string> load_translation_files(std::filesystem::path const& folder, i18n::Translations& translations)
+{
+    std::vector<std::string> problems;
+    for (auto const& language : i18n::languages()) {
+        if (language.code == "fr")
+            continue;
+        auto path = folder / (std::string(language.code) + ".json");
+        std::ifstream file(path, std::ios::binary);
+        if (!file) {
+            problems.push_back(path.string() + ": cannot be read");
+            continue;
+        }
+        std::string text((std::istreambuf_iterator<char>(file)), std::istreambuf_iterator<char>());
+        for (auto& problem : translations.load_table(text))
+            problems.push_back(path.string() + ": " + problem);
+    }
+    return problems;
+}
+
 }

@@ -5,6 +5,7 @@
 // together. The parsers below only choose among them.
 #include "field_values.hpp"
 
+#include "i18n.hpp"
 #include "utf8.hpp"
 
 #include <array>
@@ -17,155 +18,158 @@ namespace {
 
 // [SECTION] Messages
 
-constexpr std::array<std::string_view, 12> month_names { "janvier", "février", "mars", "avril", "mai", "juin",
-    "juillet", "août", "septembre", "octobre", "novembre", "décembre" };
-
-// "an" below 2, as French writes "1 an" and "0 an".
-std::string years_text(int years)
-{
-    return std::to_string(years) + (years < 2 ? " an" : " ans");
-}
+constexpr std::array<std::string_view, 12> month_names { N_("janvier"), N_("février"), N_("mars"), N_("avril"),
+    N_("mai"), N_("juin"), N_("juillet"), N_("août"), N_("septembre"), N_("octobre"), N_("novembre"), N_("décembre") };
 
 namespace message {
 
-constexpr std::string_view date_not_digits = "Écrivez la date avec des chiffres seulement.";
+constexpr std::string_view date_not_digits = N_("Écrivez la date avec des chiffres seulement.");
 constexpr std::string_view date_incomplete
-    = "La date n'est pas complète. Il faut le jour, le mois et l'année : 8 chiffres.";
+    = N_("La date n'est pas complète. Il faut le jour, le mois et l'année : 8 chiffres.");
 constexpr std::string_view date_too_long
-    = "La date a trop de chiffres. Il faut le jour, le mois et l'année : 8 chiffres.";
-constexpr std::string_view day_out_of_range = "Le jour doit être entre 01 et 31.";
-constexpr std::string_view month_out_of_range = "Le mois doit être entre 01 et 12.";
-constexpr std::string_view year_digits = "L'année doit avoir 4 chiffres, par exemple 1985.";
-constexpr std::string_view year_too_old = "L'année ne peut pas être avant 1900.";
-constexpr std::string_view date_in_future = "Cette date est dans le futur. Vérifiez l'année.";
-constexpr std::string_view date_in_past = "Cette date est déjà passée. Vérifiez la date.";
+    = N_("La date a trop de chiffres. Il faut le jour, le mois et l'année : 8 chiffres.");
+constexpr std::string_view day_out_of_range = N_("Le jour doit être entre 01 et 31.");
+constexpr std::string_view month_out_of_range = N_("Le mois doit être entre 01 et 12.");
+constexpr std::string_view year_digits = N_("L'année doit avoir 4 chiffres, par exemple 1985.");
+constexpr std::string_view year_too_old = N_("L'année ne peut pas être avant 1900.");
+constexpr std::string_view date_in_future = N_("Cette date est dans le futur. Vérifiez l'année.");
+constexpr std::string_view date_in_past = N_("Cette date est déjà passée. Vérifiez la date.");
 
 // Called only for a day past the end of its month, so `day` is 29 to 31.
 std::string no_such_day(int day, int month, int year)
 {
     if (month == 2 && day == 29)
-        return "En " + std::to_string(year) + ", février n'a que 28 jours.";
-    return "Le " + std::to_string(day) + " " + std::string(month_names[month - 1]) + " n'existe pas.";
+        return fill(N_("En {year}, février n'a que 28 jours."), { { "year", std::to_string(year) } });
+    return fill(
+        N_("Le {date} n'existe pas."), { { "date", std::to_string(day) + " " + std::string(month_names[month - 1]) } });
 }
 
 std::string age_at_least(int years)
 {
-    return "Il faut avoir au moins " + years_text(years) + ".";
+    return years < 2 ? fill(N_("Il faut avoir au moins {n} an."), { { "n", std::to_string(years) } })
+                     : fill(N_("Il faut avoir au moins {n} ans."), { { "n", std::to_string(years) } });
 }
 
 std::string age_at_most(int years)
 {
-    return "Il faut avoir " + years_text(years) + " ou moins.";
+    return years < 2 ? fill(N_("Il faut avoir {n} an ou moins."), { { "n", std::to_string(years) } })
+                     : fill(N_("Il faut avoir {n} ans ou moins."), { { "n", std::to_string(years) } });
 }
 
-constexpr std::string_view number_empty = "Écrivez un nombre.";
-constexpr std::string_view number_not_digits = "Écrivez seulement des chiffres.";
-constexpr std::string_view number_too_large = "Ce nombre est trop grand.";
+constexpr std::string_view number_empty = N_("Écrivez un nombre.");
+constexpr std::string_view number_not_digits = N_("Écrivez seulement des chiffres.");
+constexpr std::string_view number_too_large = N_("Ce nombre est trop grand.");
 
 std::string number_out_of_range(std::optional<long> min, std::optional<long> max)
 {
     if (min && max && *min == *max)
-        return "Le nombre doit être " + std::to_string(*min) + ".";
+        return fill(N_("Le nombre doit être {n}."), { { "n", std::to_string(*min) } });
     if (min && max)
-        return "Le nombre doit être entre " + std::to_string(*min) + " et " + std::to_string(*max) + ".";
+        return fill(N_("Le nombre doit être entre {min} et {max}."),
+            { { "min", std::to_string(*min) }, { "max", std::to_string(*max) } });
     if (min)
-        return "Le nombre doit être " + std::to_string(*min) + " ou plus.";
+        return fill(N_("Le nombre doit être {n} ou plus."), { { "n", std::to_string(*min) } });
     if (max)
-        return "Le nombre doit être " + std::to_string(*max) + " ou moins.";
+        return fill(N_("Le nombre doit être {n} ou moins."), { { "n", std::to_string(*max) } });
     return std::string(number_too_large);
 }
 
-constexpr std::string_view postcode_form = "Le code postal a 5 chiffres, par exemple 75001.";
-constexpr std::string_view postcode_corsica = "En Corse, le code postal commence par 20, par exemple 20000.";
+constexpr std::string_view postcode_form = N_("Le code postal a 5 chiffres, par exemple 75001.");
+constexpr std::string_view postcode_corsica = N_("En Corse, le code postal commence par 20, par exemple 20000.");
 
-constexpr std::string_view street_number_empty = "Écrivez le numéro, par exemple 12 ou 12 bis.";
-constexpr std::string_view street_number_start = "Le numéro commence par un chiffre, par exemple 12 ou 12 bis.";
-constexpr std::string_view street_number_too_long = "Le numéro est trop long. Il a 5 chiffres au plus.";
-constexpr std::string_view street_number_suffix = "Après le numéro, vous pouvez écrire bis, ter, quater ou une lettre.";
+constexpr std::string_view street_number_empty = N_("Écrivez le numéro, par exemple 12 ou 12 bis.");
+constexpr std::string_view street_number_start = N_("Le numéro commence par un chiffre, par exemple 12 ou 12 bis.");
+constexpr std::string_view street_number_too_long = N_("Le numéro est trop long. Il a 5 chiffres au plus.");
+constexpr std::string_view street_number_suffix
+    = N_("Après le numéro, vous pouvez écrire bis, ter, quater ou une lettre.");
 
 std::string street_number_one_only(std::string_view first)
 {
-    return "Écrivez un seul numéro, par exemple " + std::string(first) + ".";
+    return fill(N_("Écrivez un seul numéro, par exemple {number}."), { { "number", std::string(first) } });
 }
 
-constexpr std::string_view email_empty = "Écrivez l'adresse e-mail.";
-constexpr std::string_view email_hidden = "L'adresse contient un signe caché. Effacez-la et écrivez-la à nouveau.";
-constexpr std::string_view email_space = "L'adresse ne peut pas contenir d'espace.";
-constexpr std::string_view email_comma = "L'adresse contient une virgule. Écrivez un point à la place.";
-constexpr std::string_view email_too_long = "L'adresse est trop longue.";
-constexpr std::string_view email_no_at = "Il manque le signe @ (arobase).";
-constexpr std::string_view email_many_at = "Il faut un seul signe @ (arobase).";
-constexpr std::string_view email_no_start = "Il manque le début de l'adresse, avant le signe @.";
-constexpr std::string_view email_no_end = "Il manque la suite de l'adresse, après le signe @.";
-constexpr std::string_view email_double_dot = "L'adresse ne peut pas avoir deux points qui se suivent.";
-constexpr std::string_view email_starts_with_dot = "L'adresse ne peut pas commencer par un point.";
-constexpr std::string_view email_dot_next_to_at = "Il ne faut pas de point juste avant ou juste après le signe @.";
-constexpr std::string_view email_ends_with_dot = "L'adresse ne peut pas finir par un point.";
-constexpr std::string_view email_no_top_level = "Il manque la fin de l'adresse, par exemple .fr ou .com.";
-constexpr std::string_view email_bad_domain = "Vérifiez ce qui est écrit après le signe @.";
-constexpr std::string_view email_bad_top_level = "Vérifiez la fin de l'adresse. Elle finit souvent par .fr ou .com.";
+constexpr std::string_view email_empty = N_("Écrivez l'adresse e-mail.");
+constexpr std::string_view email_hidden = N_("L'adresse contient un signe caché. Effacez-la et écrivez-la à nouveau.");
+constexpr std::string_view email_space = N_("L'adresse ne peut pas contenir d'espace.");
+constexpr std::string_view email_comma = N_("L'adresse contient une virgule. Écrivez un point à la place.");
+constexpr std::string_view email_too_long = N_("L'adresse est trop longue.");
+constexpr std::string_view email_no_at = N_("Il manque le signe @ (arobase).");
+constexpr std::string_view email_many_at = N_("Il faut un seul signe @ (arobase).");
+constexpr std::string_view email_no_start = N_("Il manque le début de l'adresse, avant le signe @.");
+constexpr std::string_view email_no_end = N_("Il manque la suite de l'adresse, après le signe @.");
+constexpr std::string_view email_double_dot = N_("L'adresse ne peut pas avoir deux points qui se suivent.");
+constexpr std::string_view email_starts_with_dot = N_("L'adresse ne peut pas commencer par un point.");
+constexpr std::string_view email_dot_next_to_at = N_("Il ne faut pas de point juste avant ou juste après le signe @.");
+constexpr std::string_view email_ends_with_dot = N_("L'adresse ne peut pas finir par un point.");
+constexpr std::string_view email_no_top_level = N_("Il manque la fin de l'adresse, par exemple .fr ou .com.");
+constexpr std::string_view email_bad_domain = N_("Vérifiez ce qui est écrit après le signe @.");
+constexpr std::string_view email_bad_top_level
+    = N_("Vérifiez la fin de l'adresse. Elle finit souvent par .fr ou .com.");
 
 std::string email_accent(std::string_view plain, std::string_view accented)
 {
-    return "L'adresse ne peut pas avoir de lettre avec un accent. Écrivez " + std::string(plain) + " à la place de "
-        + std::string(accented) + ".";
+    return fill(N_("L'adresse ne peut pas avoir de lettre avec un accent. Écrivez {plain} à la place de {accented}."),
+        { { "plain", std::string(plain) }, { "accented", std::string(accented) } });
 }
 
 std::string email_sign(std::string_view sign)
 {
-    return "L'adresse ne peut pas contenir le signe « " + std::string(sign) + " ».";
+    return fill(N_("L'adresse ne peut pas contenir le signe « {sign} »."), { { "sign", std::string(sign) } });
 }
 
 std::string email_domain_sign(std::string_view sign)
 {
-    return "Après le signe @, l'adresse ne peut pas contenir le signe « " + std::string(sign) + " ».";
+    return fill(
+        N_("Après le signe @, l'adresse ne peut pas contenir le signe « {sign} »."), { { "sign", std::string(sign) } });
 }
 
-// "Le nom" at the start of a sentence, "le nom" inside one. All three are
-// masculine, so the rest of each sentence agrees with any of them.
-std::string_view name_subject(NameKind kind)
+// One sentence for each kind of name, whole: other languages do not build
+// them the way French does from "le nom".
+std::string_view by_kind(NameKind kind, std::string_view surname, std::string_view given_name, std::string_view place)
 {
     switch (kind) {
     case NameKind::Surname:
-        return "Le nom";
+        return surname;
     case NameKind::GivenName:
-        return "Le prénom";
+        return given_name;
     case NameKind::Place:
-        return "Le nom du lieu";
+        return place;
     }
-    return "Le nom";
-}
-
-std::string name_object(NameKind kind)
-{
-    std::string text(name_subject(kind));
-    text[0] = 'l';
-    return text;
+    return surname;
 }
 
 std::string name_empty(NameKind kind)
 {
-    return "Écrivez " + name_object(kind) + " avec le clavier.";
+    return std::string(by_kind(kind, N_("Écrivez le nom avec le clavier."), N_("Écrivez le prénom avec le clavier."),
+        N_("Écrivez le nom du lieu avec le clavier.")));
 }
 
 std::string name_hidden(NameKind kind)
 {
-    return std::string(name_subject(kind)) + " contient un signe caché. Effacez-le et écrivez-le à nouveau.";
+    return std::string(by_kind(kind, N_("Le nom contient un signe caché. Effacez-le et écrivez-le à nouveau."),
+        N_("Le prénom contient un signe caché. Effacez-le et écrivez-le à nouveau."),
+        N_("Le nom du lieu contient un signe caché. Effacez-le et écrivez-le à nouveau.")));
 }
 
 std::string name_digits(NameKind kind)
 {
-    return std::string(name_subject(kind)) + " ne peut pas contenir de chiffres.";
+    return std::string(by_kind(kind, N_("Le nom ne peut pas contenir de chiffres."),
+        N_("Le prénom ne peut pas contenir de chiffres."), N_("Le nom du lieu ne peut pas contenir de chiffres.")));
 }
 
 std::string name_sign(NameKind kind, std::string_view sign)
 {
-    return std::string(name_subject(kind)) + " ne peut pas contenir le signe « " + std::string(sign) + " ».";
+    return fill(by_kind(kind, N_("Le nom ne peut pas contenir le signe « {sign} »."),
+                    N_("Le prénom ne peut pas contenir le signe « {sign} »."),
+                    N_("Le nom du lieu ne peut pas contenir le signe « {sign} ».")),
+        { { "sign", std::string(sign) } });
 }
 
 std::string name_edges(NameKind kind)
 {
-    return std::string(name_subject(kind)) + " doit commencer et finir par une lettre.";
+    return std::string(by_kind(kind, N_("Le nom doit commencer et finir par une lettre."),
+        N_("Le prénom doit commencer et finir par une lettre."),
+        N_("Le nom du lieu doit commencer et finir par une lettre.")));
 }
 
 }
@@ -480,7 +484,7 @@ std::string display_date_long(std::string_view iso)
     if (!date)
         return std::string(iso);
     // French writes the first of the month as an ordinal: "1er mars".
-    std::string day = date->day == 1 ? "1er" : std::to_string(date->day);
+    std::string day = date->day == 1 ? N_("1er") : std::to_string(date->day);
     return day + " " + std::string(month_names[date->month - 1]) + " " + std::to_string(date->year);
 }
 

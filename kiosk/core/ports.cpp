@@ -1,4 +1,5 @@
 #include "ports.hpp"
+#include "kiosk/core/i18n.hpp"
 
 namespace guichet {
 
@@ -23,7 +24,7 @@ std::string_view resident_message(PrintOutcome outcome)
 {
     switch (outcome) {
     case PrintOutcome::Printed:
-        return "Votre reçu est imprimé. Prenez-le sous l'écran.";
+        return N_("Votre reçu est imprimé. Prenez-le sous l'écran.");
     case PrintOutcome::OutOfPaper:
     case PrintOutcome::Jammed:
     case PrintOutcome::Offline:
@@ -32,7 +33,7 @@ std::string_view resident_message(PrintOutcome outcome)
     }
     // Whatever the printer's trouble, the resident needs the same way out:
     // the code is on screen and the desk can reprint.
-    return "Le reçu n'a pas pu être imprimé. Prenez une photo de ce code ou demandez votre reçu à l'accueil.";
+    return N_("Le reçu n'a pas pu être imprimé. Prenez une photo de ce code ou demandez votre reçu à l'accueil.");
 }
 
 }

@@ -146,4 +146,21 @@ public:
     virtual bool reprint(PrintJobId) { return false; }
 };
 
+// Speaks short sentences aloud: each screen's instruction, and the
+// resident's own answers only when they ask for them. say() must not block
+// the caller: synthesis and playback run elsewhere, and a new sentence cuts
+// the one being spoken. `language` is a code the kiosk offers ("fr", "en",
+// "es", "ar", "pt", "tr"); the backend picks the voice. Implementations
+// never log the text: it may be an answer.
+class Speech {
+public:
+    virtual ~Speech() = default;
+    virtual void say(std::string_view text, std::string_view language) = 0;
+    // Cuts what is being said (the screen changed, the session ended).
+    virtual void stop() = 0;
+    // 0 (silent) to 100 (the loudest the kiosk allows); applies at once,
+    // to what is being said too.
+    virtual void set_volume(int percent) = 0;
+};
+
 }

@@ -1,4 +1,5 @@
 #include "printer.hpp"
+#include "kiosk/core/i18n.hpp"
 
 #include <algorithm>
 
@@ -84,31 +85,31 @@ std::string_view technician_message(PrinterProblem problem)
 {
     switch (problem) {
     case PrinterProblem::PaperLow:
-        return "Le rouleau de papier arrive à sa fin : prévoyez d'en remettre un.";
+        return N_("Le rouleau de papier arrive à sa fin : prévoyez d'en remettre un.");
     case PrinterProblem::SupplyLow:
-        return "L'encre ou le ruban arrive à sa fin : prévoyez de le changer.";
+        return N_("L'encre ou le ruban arrive à sa fin : prévoyez de le changer.");
     case PrinterProblem::OutOfPaper:
-        return "Plus de papier : remettez un rouleau, puis réactivez l'imprimante (kioskctl printer status).";
+        return N_("Plus de papier : remettez un rouleau, puis réactivez l'imprimante (kioskctl printer status).");
     case PrinterProblem::Jammed:
-        return "Papier coincé : ouvrez l'imprimante, retirez le papier coincé, refermez-la.";
+        return N_("Papier coincé : ouvrez l'imprimante, retirez le papier coincé, refermez-la.");
     case PrinterProblem::CoverOpen:
-        return "Le capot de l'imprimante est ouvert : refermez-le.";
+        return N_("Le capot de l'imprimante est ouvert : refermez-le.");
     case PrinterProblem::Offline:
-        return "L'imprimante ne répond pas : vérifiez qu'elle est allumée et son câble USB.";
+        return N_("L'imprimante ne répond pas : vérifiez qu'elle est allumée et son câble USB.");
     case PrinterProblem::Paused:
-        return "La file d'impression est arrêtée : réactivez-la (cupsenable) une fois le problème réglé.";
+        return N_("La file d'impression est arrêtée : réactivez-la (cupsenable) une fois le problème réglé.");
     case PrinterProblem::NotAccepting:
-        return "La file d'impression refuse les travaux : réactivez-la (cupsaccept).";
+        return N_("La file d'impression refuse les travaux : réactivez-la (cupsaccept).");
     case PrinterProblem::NoQueue:
-        return "La file d'impression configurée n'existe pas : vérifiez son nom (lpstat -p).";
+        return N_("La file d'impression configurée n'existe pas : vérifiez son nom (lpstat -p).");
     case PrinterProblem::Unreachable:
-        return "Le service d'impression (cupsd) ne répond pas : vérifiez qu'il tourne.";
+        return N_("Le service d'impression (cupsd) ne répond pas : vérifiez qu'il tourne.");
     case PrinterProblem::NotConfigured:
-        return "Aucune imprimante n'est configurée sur cette borne.";
+        return N_("Aucune imprimante n'est configurée sur cette borne.");
     case PrinterProblem::Other:
         break;
     }
-    return "L'imprimante signale une erreur : regardez son voyant et le journal de CUPS.";
+    return N_("L'imprimante signale une erreur : regardez son voyant et le journal de CUPS.");
 }
 
 std::string describe(PrinterState const& state)
@@ -130,8 +131,8 @@ std::string_view resident_notice(PrinterState const& state)
     if (state.can_print())
         return {};
     // What the resident will see instead of paper, and that it is enough.
-    return "L'imprimante ne fonctionne pas pour le moment : à la fin de votre démarche, votre code de suivi "
-           "s'affichera à l'écran.";
+    return N_("L'imprimante ne fonctionne pas pour le moment : à la fin de votre démarche, votre code de suivi "
+              "s'affichera à l'écran.");
 }
 
 }

@@ -1,4 +1,5 @@
 #include "receipt.hpp"
+#include "kiosk/core/i18n.hpp"
 
 #include "utf8.hpp"
 
@@ -30,10 +31,10 @@ Receipt make_desk_ticket(ReceiptSettings const& settings, std::string number, st
 {
     Receipt ticket;
     ticket.site_name = settings.site_name;
-    ticket.demarche_title = "Accueil";
-    ticket.title = "Votre numéro pour l'accueil";
+    ticket.demarche_title = "Accueil"; // verbatim: printed, where "Accueil" is the desk
+    ticket.title = N_("Votre numéro pour l'accueil");
     ticket.confirmed_at = taken_at;
-    ticket.next_steps = "Un agent de l'accueil va appeler ce numéro. Gardez ce ticket.";
+    ticket.next_steps = N_("Un agent de l'accueil va appeler ce numéro. Gardez ce ticket.");
     ticket.desk_number = std::move(number);
     return ticket;
 }
@@ -47,8 +48,9 @@ void Receipt::wipe()
 std::string format_date_time_fr(std::tm const& local)
 {
     char buffer[64];
-    std::snprintf(buffer, sizeof buffer, "%02d/%02d/%04d à %d h %02d", local.tm_mday, local.tm_mon + 1,
-        local.tm_year + 1900, local.tm_hour, local.tm_min);
+    // The receipt's own format, in French whatever the screen's language.
+    std::snprintf(buffer, sizeof buffer, "%02d/%02d/%04d à %d h %02d", // verbatim
+        local.tm_mday, local.tm_mon + 1, local.tm_year + 1900, local.tm_hour, local.tm_min);
     return buffer;
 }
 

@@ -4,6 +4,7 @@
 // next.
 #pragma once
 
+#include "i18n.hpp"
 #include "tracking_code.hpp"
 
 #include <cstdint>
@@ -13,10 +14,10 @@
 namespace guichet {
 
 struct ReceiptSettings {
-    std::string site_name { "Maison France Services" };
+    std::string site_name { N_("Maison France Services") };
     // Where the QR code leads; "{code}" is replaced by the tracking code.
     std::string follow_url { "https://suivi.guichet.fr/{code}" };
-    std::string help_text { "Une question ? Adressez-vous à l'accueil en montrant ce code." };
+    std::string help_text { N_("Une question ? Adressez-vous à l'accueil en montrant ce code.") };
 };
 
 struct Receipt {

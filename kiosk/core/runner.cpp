@@ -1,4 +1,5 @@
 #include "runner.hpp"
+#include "kiosk/core/i18n.hpp"
 
 #include "communes.hpp"
 #include "slots.hpp"
@@ -37,25 +38,25 @@ PartTexts part_texts(Part part)
 {
     switch (part) {
     case Part::Surname:
-        return { "Nom de famille", "Le nom de naissance. Par exemple : MARTIN" };
+        return { N_("Nom de famille"), N_("Le nom de naissance. Par exemple : MARTIN") };
     case Part::GivenNames:
-        return { "Prénoms", "Tous les prénoms, dans l'ordre. Par exemple : Marie Louise" };
+        return { N_("Prénoms"), N_("Tous les prénoms, dans l'ordre. Par exemple : Marie Louise") };
     case Part::BirthDate:
-        return { "Date de naissance", "Le jour, le mois, puis l'année. Par exemple : 05 03 1985" };
+        return { N_("Date de naissance"), N_("Le jour, le mois, puis l'année. Par exemple : 05 03 1985") };
     case Part::BirthPlace:
-        return { "Lieu de naissance", "La commune. Si c'est à l'étranger, le pays aussi." };
+        return { N_("Lieu de naissance"), N_("La commune. Si c'est à l'étranger, le pays aussi.") };
     case Part::StreetNumber:
-        return { "Numéro dans la rue", "Par exemple : 12 ou 12 bis. Pas de numéro ? Touchez « Continuer »." };
+        return { N_("Numéro dans la rue"), N_("Par exemple : 12 ou 12 bis. Pas de numéro ? Touchez « Continuer ».") };
     case Part::Street:
-        return { "Nom de la rue", "Par exemple : rue de la Paix" };
+        return { N_("Nom de la rue"), N_("Par exemple : rue de la Paix") };
     case Part::Postcode:
-        return { "Code postal", "5 chiffres. Par exemple : 75001" };
+        return { N_("Code postal"), N_("5 chiffres. Par exemple : 75001") };
     case Part::Commune:
-        return { "Commune", "" };
+        return { N_("Commune"), "" };
     case Part::Day:
-        return { "Quel jour voulez-vous venir ?", "" };
+        return { N_("Quel jour voulez-vous venir ?"), "" };
     case Part::Time:
-        return { "À quelle heure ?", "" };
+        return { N_("À quelle heure ?"), "" };
     case Part::Whole:
         break;
     }
@@ -454,7 +455,7 @@ StepTexts DemarcheRunner::texts(Step const& step) const
     if (step.add_another) {
         texts.question = field.add_question.fr();
         texts.label = field.label.fr();
-        texts.instruction = "Touchez « Oui » ou « Non ».";
+        texts.instruction = N_("Touchez « Oui » ou « Non ».");
         return texts;
     }
     if (step.group)
@@ -462,16 +463,18 @@ StepTexts DemarcheRunner::texts(Step const& step) const
     if (step.part != Part::Whole) {
         auto part = part_texts(step.part);
         // "La personne concernée", "Enfant 2 : son identité".
-        texts.section = step.group ? texts.section + " · " + field.label.fr() : field.label.fr();
+        texts.section = step.group
+            ? fill(N_("{section} · {label}"), { { "section", texts.section }, { "label", field.label.fr() } })
+            : field.label.fr();
         texts.question = part.question;
         texts.hint = part.hint;
         texts.label = part.question;
         if (step.part == Part::Commune)
-            texts.instruction = !m_communes  ? "Écrivez le nom de la commune."
-                : commune_needs_filter(step) ? "Tapez le début du nom, puis touchez votre commune."
-                                             : "Touchez votre commune.";
+            texts.instruction = !m_communes  ? N_("Écrivez le nom de la commune.")
+                : commune_needs_filter(step) ? N_("Tapez le début du nom, puis touchez votre commune.")
+                                             : N_("Touchez votre commune.");
         else if (step.part == Part::BirthDate)
-            texts.instruction = "Tapez les chiffres.";
+            texts.instruction = N_("Tapez les chiffres.");
         else
             texts.instruction.clear();
         return texts;
@@ -493,8 +496,8 @@ std::vector<Option> DemarcheRunner::options(Step const& step) const
 {
     std::vector<Option> options;
     if (step.input == InputKind::YesNo) {
-        options.push_back(Option { "oui", "Oui", "", "oui" });
-        options.push_back(Option { "non", "Non", "", "non" });
+        options.push_back(Option { "oui", N_("Oui"), "", "oui" });
+        options.push_back(Option { "non", N_("Non"), "", "non" });
         return options;
     }
     if (step.input == InputKind::Commune && m_communes) {
@@ -600,11 +603,12 @@ std::optional<std::string> DemarcheRunner::check(Step const& step) const
         auto offered = options(step);
         if (offered.empty())
             return step.part == Part::Day
-                ? "Il n'y a plus de rendez-vous libre pour le moment. Un agent de l'accueil peut vous aider."
-                : "Ce jour n'a plus d'horaire libre. Revenez en arrière et choisissez un autre jour.";
+                ? N_("Il n'y a plus de rendez-vous libre pour le moment. Un agent de l'accueil peut vous aider.")
+                : N_("Ce jour n'a plus d'horaire libre. Revenez en arrière et choisissez un autre jour.");
         bool known = std::any_of(offered.begin(), offered.end(), [&](Option const& o) { return o.id == raw; });
         if (!known)
-            return step.part == Part::Day ? "Touchez le jour qui vous convient." : "Touchez l'heure qui vous convient.";
+            return step.part == Part::Day ? N_("Touchez le jour qui vous convient.")
+                                          : N_("Touchez l'heure qui vous convient.");
         return std::nullopt;
     }
     if (raw.empty()) {
@@ -614,24 +618,24 @@ std::optional<std::string> DemarcheRunner::check(Step const& step) const
             return field.messages.required->fr();
         switch (step.input) {
         case InputKind::Choice:
-            return "Touchez une image pour choisir.";
+            return N_("Touchez une image pour choisir.");
         case InputKind::MultiChoice:
-            return replace_count(field.min_selected > 1 ? "Touchez au moins {n} images pour choisir."
-                                                        : "Touchez au moins une image pour choisir.",
+            return replace_count(field.min_selected > 1 ? N_("Touchez au moins {n} images pour choisir.")
+                                                        : N_("Touchez au moins une image pour choisir."),
                 field.min_selected);
         case InputKind::YesNo:
-            return "Touchez « Oui » ou « Non ».";
+            return N_("Touchez « Oui » ou « Non ».");
         case InputKind::Consent:
-            return "Pour continuer, touchez la case « J'accepte ».";
+            return N_("Pour continuer, touchez la case « J'accepte ».");
         case InputKind::Commune:
-            return "Touchez le nom de votre commune.";
+            return N_("Touchez le nom de votre commune.");
         case InputKind::Date:
-            return "Tapez la date avec les chiffres : le jour, le mois, puis l'année.";
+            return N_("Tapez la date avec les chiffres : le jour, le mois, puis l'année.");
         case InputKind::Digits:
         case InputKind::Phone:
-            return "Cette réponse est obligatoire. Tapez-la avec les chiffres.";
+            return N_("Cette réponse est obligatoire. Tapez-la avec les chiffres.");
         default:
-            return "Cette réponse est obligatoire. Écrivez-la avec le clavier.";
+            return N_("Cette réponse est obligatoire. Écrivez-la avec le clavier.");
         }
     }
 
@@ -671,22 +675,23 @@ std::optional<std::string> DemarcheRunner::check(Step const& step) const
     }
     case Part::Street:
         if (utf8::length(raw) < 3)
-            return "Écrivez le nom de la rue, par exemple : rue de la Paix.";
+            return N_("Écrivez le nom de la rue, par exemple : rue de la Paix.");
         return std::nullopt;
     case Part::Postcode: {
         auto checked = parse_postcode(raw);
         if (!checked)
             return checked.message();
         if (m_communes && !m_communes->knows_postcode(checked.value()))
-            return "Ce code postal n'existe pas. Vérifiez les 5 chiffres.";
+            return N_("Ce code postal n'existe pas. Vérifiez les 5 chiffres.");
         return std::nullopt;
     }
     case Part::Commune: {
         if (!m_communes)
-            return utf8::length(raw) < 1 ? std::optional<std::string>("Écrivez le nom de la commune.") : std::nullopt;
+            return utf8::length(raw) < 1 ? std::optional<std::string>(N_("Écrivez le nom de la commune."))
+                                         : std::nullopt;
         auto postcode_key = sibling_key(step.key, Part::Postcode);
         if (!m_communes->find(utf8::trim(answer(postcode_key)), raw))
-            return "Cette commune ne correspond pas au code postal. Touchez le nom de votre commune.";
+            return N_("Cette commune ne correspond pas au code postal. Touchez le nom de votre commune.");
         return std::nullopt;
     }
     case Part::Day:
@@ -696,7 +701,8 @@ std::optional<std::string> DemarcheRunner::check(Step const& step) const
     }
 
     if (step.add_another)
-        return raw == "oui" || raw == "non" ? std::nullopt : std::optional<std::string>("Touchez « Oui » ou « Non ».");
+        return raw == "oui" || raw == "non" ? std::nullopt
+                                            : std::optional<std::string>(N_("Touchez « Oui » ou « Non »."));
 
     switch (field.type) {
     case FieldType::ShortText:
@@ -704,10 +710,11 @@ std::optional<std::string> DemarcheRunner::check(Step const& step) const
         auto length = utf8::length(raw);
         if (length < field.min_length)
             return replace_count(
-                with_message(field.messages.too_short, "C'est un peu court. Écrivez au moins {n} lettres."),
+                with_message(field.messages.too_short, N_("C'est un peu court. Écrivez au moins {n} lettres.")),
                 field.min_length);
         if (length > field.max_length)
-            return replace_count(with_message(field.messages.too_long, "C'est trop long. Écrivez {n} lettres au plus."),
+            return replace_count(
+                with_message(field.messages.too_long, N_("C'est trop long. Écrivez {n} lettres au plus.")),
                 field.max_length);
         break;
     }
@@ -738,27 +745,27 @@ std::optional<std::string> DemarcheRunner::check(Step const& step) const
     }
     case FieldType::Choice:
         if (!field.find_choice(raw))
-            return invalid("Touchez une image pour choisir.");
+            return invalid(N_("Touchez une image pour choisir."));
         break;
     case FieldType::MultiChoice: {
         auto ids = split_ids(raw);
         for (auto id : ids) {
             if (!field.find_choice(id))
-                return invalid("Touchez une image pour choisir.");
+                return invalid(N_("Touchez une image pour choisir."));
         }
         if (ids.size() < field.min_selected)
-            return replace_count("Touchez au moins {n} images pour choisir.", field.min_selected);
+            return replace_count(N_("Touchez au moins {n} images pour choisir."), field.min_selected);
         if (field.max_selected && ids.size() > field.max_selected)
-            return replace_count("Vous pouvez choisir {n} images au plus.", field.max_selected);
+            return replace_count(N_("Vous pouvez choisir {n} images au plus."), field.max_selected);
         break;
     }
     case FieldType::YesNo:
         if (raw != "oui" && raw != "non")
-            return "Touchez « Oui » ou « Non ».";
+            return N_("Touchez « Oui » ou « Non ».");
         break;
     case FieldType::Phone:
         if (!normalize_french_phone(raw))
-            return invalid("Ce numéro n'est pas complet. Il faut 10 chiffres, par exemple 06 12 34 56 78.");
+            return invalid(N_("Ce numéro n'est pas complet. Il faut 10 chiffres, par exemple 06 12 34 56 78."));
         break;
     case FieldType::Email: {
         auto checked = parse_email(raw);
@@ -768,7 +775,7 @@ std::optional<std::string> DemarcheRunner::check(Step const& step) const
     }
     case FieldType::Consent:
         if (raw != "oui")
-            return "Pour continuer, touchez la case « J'accepte ».";
+            return N_("Pour continuer, touchez la case « J'accepte ».");
         break;
     case FieldType::Info:
     case FieldType::Address:
@@ -783,8 +790,8 @@ std::optional<std::string> DemarcheRunner::check(Step const& step) const
             for (char c : raw)
                 letters += (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z');
             return letters < TrackingCode::length
-                ? std::string("Le code a 8 lettres. Il est écrit en gros sur votre reçu, par exemple KXTB-PDQM.")
-                : std::string("Ce code n'existe pas. Vérifiez chaque lettre sur votre reçu.");
+                ? std::string(N_("Le code a 8 lettres. Il est écrit en gros sur votre reçu, par exemple KXTB-PDQM."))
+                : std::string(N_("Ce code n'existe pas. Vérifiez chaque lettre sur votre reçu."));
         }
         break;
     }
@@ -876,7 +883,7 @@ std::string DemarcheRunner::display(Step const& step) const
     if (!value)
         return std::string(utf8::trim(answer(step.key)));
     if (step.add_another || step.input == InputKind::YesNo)
-        return *value == "oui" ? "Oui" : "Non";
+        return *value == "oui" ? N_("Oui") : N_("Non");
     if (step.part == Part::Commune && m_communes) {
         auto postcode_key = sibling_key(step.key, Part::Postcode);
         if (auto const* commune = m_communes->find(utf8::trim(answer(postcode_key)), *value))
@@ -912,7 +919,7 @@ std::string DemarcheRunner::display(Step const& step) const
         return labels;
     }
     case InputKind::Consent:
-        return "Oui, j'accepte";
+        return N_("Oui, j'accepte");
     case InputKind::Phone:
         return in_pairs(*value);
     default:
@@ -1019,9 +1026,9 @@ void DemarcheRunner::choose(std::string_view option_id)
             auto const& field = *current.field;
             if (field.max_selected && ids.size() >= field.max_selected) {
                 m_error = replace_count(field.max_selected == 1
-                        ? "Vous pouvez choisir une seule image. Touchez-la encore pour l'enlever."
-                        : "Vous pouvez choisir {n} images au plus. Touchez une image choisie pour "
-                          "l'enlever.",
+                        ? N_("Vous pouvez choisir une seule image. Touchez-la encore pour l'enlever.")
+                        : N_("Vous pouvez choisir {n} images au plus. Touchez une image choisie pour "
+                             "l'enlever."),
                     field.max_selected);
                 return;
             }
@@ -1235,9 +1242,13 @@ std::optional<std::string> expired_card_refusal(Field const& identity, Date expi
         return std::nullopt;
     auto when = display_date(to_iso(expiry));
     if (years == 0)
-        return "Votre carte a expiré le " + when + ". Pour cette démarche, il faut une carte valide.";
-    return "Votre carte a expiré le " + when + ". Pour cette démarche, elle doit avoir expiré depuis moins de "
-        + std::to_string(years) + " ans.";
+        return fill(
+            N_("Votre carte a expiré le {date}. Pour cette démarche, il faut une carte valide."), { { "date", when } });
+    return fill(years == 1
+            ? N_("Votre carte a expiré le {date}. Pour cette démarche, elle doit avoir expiré depuis moins de {n} an.")
+            : N_(
+                "Votre carte a expiré le {date}. Pour cette démarche, elle doit avoir expiré depuis moins de {n} ans."),
+        { { "date", when }, { "n", std::to_string(years) } });
 }
 
 bool DemarcheRunner::go_to(std::string_view key)
@@ -1322,8 +1333,11 @@ std::vector<std::string> DemarcheRunner::receipt_lines() const
         for (auto const& option : options(step)) {
             if (option.id != *time || !day)
                 continue;
-            auto line = "Votre rendez-vous : " + display_day(*day) + " à " + option.label;
-            lines.push_back(option.hint.empty() ? line + "." : line + ", " + option.hint + ".");
+            lines.push_back(option.hint.empty()
+                    ? fill(N_("Votre rendez-vous : {day} à {time}."),
+                        { { "day", display_day(*day) }, { "time", option.label } })
+                    : fill(N_("Votre rendez-vous : {day} à {time}, {place}."),
+                        { { "day", display_day(*day) }, { "time", option.label }, { "place", option.hint } }));
         }
     }
     return lines;
@@ -1344,7 +1358,7 @@ std::vector<SummaryLine> DemarcheRunner::summary() const
                 line.key = item;
                 line.section = step.group->label.fr();
                 line.label = item_label(*step.group, step.item);
-                line.value = "Retirer de la demande";
+                line.value = N_("Retirer de la demande");
                 line.removes_item = true;
                 lines.push_back(std::move(line));
             }

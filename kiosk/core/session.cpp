@@ -1,4 +1,5 @@
 #include "session.hpp"
+#include "kiosk/core/i18n.hpp"
 
 #include "log.hpp"
 #include "slots.hpp"
@@ -13,7 +14,7 @@ namespace {
 
 // The services could not be asked, or did not answer in time.
 constexpr std::string_view status_unavailable_message
-    = "Le service de suivi ne répond pas pour le moment. Réessayez plus tard, ou demandez à l'accueil.";
+    = N_("Le service de suivi ne répond pas pour le moment. Réessayez plus tard, ou demandez à l'accueil.");
 
 }
 
@@ -24,15 +25,15 @@ namespace {
 std::string resident_message_for_store_error(std::string const& code)
 {
     if (code == "store.disk_full")
-        return "La borne est pleine et n'a pas pu enregistrer votre démarche. Vos réponses sont gardées : "
-               "demandez de l'aide à l'accueil.";
+        return N_("La borne est pleine et n'a pas pu enregistrer votre démarche. Vos réponses sont gardées : "
+                  "demandez de l'aide à l'accueil.");
     if (code == "store.busy")
-        return "La borne est occupée. Touchez « Confirmer » encore une fois.";
+        return N_("La borne est occupée. Touchez « Confirmer » encore une fois.");
     if (code == "store.slot_taken")
-        return "Cet horaire vient d'être pris par quelqu'un d'autre. Touchez « Modifier » à côté de l'heure pour en "
-               "choisir une autre.";
-    return "Votre démarche n'a pas pu être enregistrée. Vos réponses sont gardées : touchez « Confirmer » "
-           "encore une fois, ou demandez de l'aide à l'accueil.";
+        return N_("Cet horaire vient d'être pris par quelqu'un d'autre. Touchez « Modifier » à côté de l'heure pour en "
+                  "choisir une autre.");
+    return N_("Votre démarche n'a pas pu être enregistrée. Vos réponses sont gardées : touchez « Confirmer » "
+              "encore une fois, ou demandez de l'aide à l'accueil.");
 }
 
 }
@@ -330,8 +331,8 @@ std::optional<std::string> Session::unavailable(Demarche const& demarche) const
             if (field.type != FieldType::Appointment || !field.required || page.when || field.when)
                 continue;
             if (!m_config.slots || m_config.slots->slots(field.service, m_clock.today()).empty())
-                return std::string("Il n'y a plus de rendez-vous libre pour le moment. Un agent de l'accueil peut "
-                                   "vous aider.");
+                return std::string(N_("Il n'y a plus de rendez-vous libre pour le moment. Un agent de l'accueil peut "
+                                      "vous aider."));
         }
     }
     bool printer_missing = demarche.devices.printer == DeviceNeed::Required && !m_devices.printer;
@@ -357,6 +358,15 @@ void Session::handle(intent::OpenTheme const& open)
         return;
     m_theme = theme;
     m_screen = Screen::Theme;
+    ++m_revision;
+}
+
+void Session::handle(intent::ChooseLanguage const& choose)
+{
+    if (!is_kiosk_language(choose.code) || choose.code == m_language)
+        return;
+    m_language = choose.code;
+    log(LogLevel::Info, "session", "language " + m_language);
     ++m_revision;
 }
 
@@ -506,7 +516,7 @@ void Session::look_up()
         m_status_asked_at = m_clock.monotonic();
         m_tracker->ask(*code, ++m_status_queries);
     } else if (!status) {
-        found.error = "La borne n'a pas pu chercher votre demande. Réessayez, ou demandez à l'accueil.";
+        found.error = N_("La borne n'a pas pu chercher votre demande. Réessayez, ou demandez à l'accueil.");
     }
     m_follow_up = std::move(found);
     m_screen = Screen::Status;
@@ -651,8 +661,8 @@ void Session::handle(intent::Confirm const&)
     // agent is gone: the démarche needs the reader or an agent to confirm.
     auto const& needs = m_runner->demarche().devices;
     if (needs.card_reader == DeviceNeed::Required && !m_devices.card_reader && !agent_acting()) {
-        m_save_error = std::string("Cette démarche demande le lecteur de carte, qui ne marche pas. Un agent de "
-                                   "l'accueil peut la finir avec vous : touchez « Aide ».");
+        m_save_error = std::string(N_("Cette démarche demande le lecteur de carte, qui ne marche pas. Un agent de "
+                                      "l'accueil peut la finir avec vous : touchez « Aide »."));
         m_save_error_code = "session.card_reader_missing";
         return;
     }
@@ -671,7 +681,7 @@ void Session::handle(intent::Confirm const&)
         demarche.id,
         demarche.version,
         m_clock.unix_seconds(),
-        "fr",
+        m_language,
         m_runner->answers_json(),
         m_runner->chosen_slots(),
         m_assistance.records(),
@@ -814,7 +824,9 @@ bool Session::agent_locked() const
 std::string Session::locked_sentence() const
 {
     auto minutes = std::chrono::duration_cast<std::chrono::minutes>(m_config.agent_lockout).count();
-    return "Trop de codes faux : le mode agent est bloqué pendant " + std::to_string(minutes) + " minutes.";
+    return fill(minutes > 1 ? N_("Trop de codes faux : le mode agent est bloqué pendant {n} minutes.")
+                            : N_("Trop de codes faux : le mode agent est bloqué pendant {n} minute."),
+        { { "n", std::to_string(minutes) } });
 }
 
 void Session::lock_agent_mode()
@@ -931,7 +943,8 @@ void Session::handle(intent::AgentChecked const& checked)
             return;
         }
         int left = m_config.agent_tries - m_wrong_pins;
-        m_agent_gate->error = "Code faux. Encore " + std::to_string(left) + " essai" + (left > 1 ? "s." : ".");
+        m_agent_gate->error = fill(left > 1 ? N_("Code faux. Encore {n} essais.") : N_("Code faux. Encore {n} essai."),
+            { { "n", std::to_string(left) } });
         return;
     }
     m_wrong_pins = 0;
@@ -1208,6 +1221,7 @@ void Session::end_session()
     m_theme = nullptr;
     m_situation = nullptr;
     m_intro = nullptr;
+    m_language = "fr";
     m_screen = Screen::Attract;
     ++m_sessions_ended;
     ++m_revision;
@@ -1442,7 +1456,7 @@ void Session::card_insert(std::string_view text)
         std::size_t characters = card.mrz.size() - lines;
         if (lines >= 3 || (lines >= 2 && characters >= 72)) {
             guichet::wipe(card.mrz);
-            card.error = "La lecture n'a pas marché. Reposez la carte sous le scanner, bien à plat.";
+            card.error = N_("La lecture n'a pas marché. Reposez la carte sous le scanner, bien à plat.");
             log(LogLevel::Info, "card", "scanned MRZ refused: " + parsed.error().code);
         }
         return;
@@ -1488,7 +1502,7 @@ void Session::card_next()
         return;
     case CardStage::DocumentNumber:
         if (card.number.size() < 6) {
-            card.error = "Le numéro de la carte a au moins 6 lettres et chiffres. Regardez l'image.";
+            card.error = N_("Le numéro de la carte a au moins 6 lettres et chiffres. Regardez l'image.");
             return;
         }
         card.stage = CardStage::BirthDate;
@@ -1515,7 +1529,7 @@ void Session::card_next()
         auto birth = parse_iso_date(parse_date_digits(card.birth_digits).value());
         auto key = mrz::access_key(card.number, *birth, *parse_iso_date(expiry.value()));
         if (!key.ok()) {
-            card.error = "Le numéro de la carte a des lettres et des chiffres seulement. Regardez l'image.";
+            card.error = N_("Le numéro de la carte a des lettres et des chiffres seulement. Regardez l'image.");
             card.stage = CardStage::DocumentNumber;
             return;
         }
@@ -1538,8 +1552,8 @@ void Session::card_next()
         }
         if (!parsed.ok()) {
             card.error = parsed.error().code == "mrz.length"
-                ? "La bande n'a pas le bon nombre de caractères : 2 lignes de 44, 3 lignes de 30 ou 2 lignes de 36."
-                : "Un caractère ne va pas : vérifiez la bande, caractère par caractère.";
+                ? N_("La bande n'a pas le bon nombre de caractères : 2 lignes de 44, 3 lignes de 30 ou 2 lignes de 36.")
+                : N_("Un caractère ne va pas : vérifiez la bande, caractère par caractère.");
             return;
         }
         card.access = parsed.value().access;

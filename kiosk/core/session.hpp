@@ -83,6 +83,11 @@ struct OpenTheme {
     std::string theme_id;
 };
 struct OpenSituations { };
+// The resident's language ("fr", "en", "es", "ar", "pt", "tr"), from the
+// home screen. Kept until the visit ends.
+struct ChooseLanguage {
+    std::string code;
+};
 struct ChooseSituation {
     std::string situation_id;
 };
@@ -230,7 +235,7 @@ using Intent = std::variant<intent::Activity, intent::StillHere, intent::OpenThe
     intent::TakeBackControl, intent::DismissHelpNote, intent::HelpLineChanged, intent::AskDeskHelp, intent::BadgeRead,
     intent::OpenAgentGate, intent::CloseAgentGate, intent::AgentPinKey, intent::AgentPinErase, intent::AgentPinSubmit,
     intent::AgentChecked, intent::AgentConsent, intent::LeaveAgentMode, intent::OpenReprints, intent::CloseReprints,
-    intent::Reprint>;
+    intent::ChooseLanguage, intent::Reprint>;
 
 struct SessionConfig {
     Millis idle_warning_after { 45'000 };
@@ -409,6 +414,9 @@ public:
     Situation const* situation() const { return m_situation; }
     Demarche const* intro() const { return m_intro; }
     Screen screen() const { return m_screen; }
+    // The language of the screen and the voice: French until the resident
+    // chooses another, and again once the visit ends.
+    std::string const& language() const { return m_language; }
     bool help_open() const { return m_help_open; }
     bool idle_warning() const { return m_idle_warning_since.has_value(); }
     // Whole seconds left before the wipe, while the warning is shown.
@@ -448,6 +456,7 @@ public:
 
 private:
     void handle(intent::Activity const&);
+    void handle(intent::ChooseLanguage const&);
     void handle(intent::StillHere const&);
     void handle(intent::OpenTheme const&);
     void handle(intent::OpenSituations const&);
@@ -540,6 +549,7 @@ private:
     SessionConfig m_config;
 
     Screen m_screen { Screen::Attract };
+    std::string m_language { "fr" };
     // Where the start screen was opened from: "Retour" goes back there.
     Screen m_intro_origin { Screen::Home };
     Theme const* m_theme { nullptr };

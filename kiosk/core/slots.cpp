@@ -1,4 +1,5 @@
 #include "slots.hpp"
+#include "kiosk/core/i18n.hpp"
 
 #include <nlohmann/json.hpp>
 
@@ -9,10 +10,10 @@ namespace guichet {
 
 namespace {
 
-constexpr std::array<std::string_view, 7> weekdays { "lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi",
-    "dimanche" };
-constexpr std::array<std::string_view, 12> months { "janvier", "février", "mars", "avril", "mai", "juin", "juillet",
-    "août", "septembre", "octobre", "novembre", "décembre" };
+constexpr std::array<std::string_view, 7> weekdays { N_("lundi"), N_("mardi"), N_("mercredi"), N_("jeudi"),
+    N_("vendredi"), N_("samedi"), N_("dimanche") };
+constexpr std::array<std::string_view, 12> months { N_("janvier"), N_("février"), N_("mars"), N_("avril"), N_("mai"),
+    N_("juin"), N_("juillet"), N_("août"), N_("septembre"), N_("octobre"), N_("novembre"), N_("décembre") };
 
 // "09:30" → 570; -1 if it is not a time of day.
 int parse_time(std::string_view text)
@@ -53,7 +54,7 @@ std::string display_day(Date date)
 {
     if (date.month < 1 || date.month > 12)
         return to_iso(date);
-    auto day = date.day == 1 ? std::string("1er") : std::to_string(date.day);
+    auto day = date.day == 1 ? std::string(N_("1er")) : std::to_string(date.day);
     return std::string(weekdays[static_cast<std::size_t>(day_of_week(date))]) + " " + day + " "
         + std::string(months[static_cast<std::size_t>(date.month - 1)]);
 }

@@ -626,6 +626,10 @@ int main(int argc, char** argv)
         scenario = actions.release_value();
     }
 
+    // A language whose table is missing or broken shows French: the
+    // resident still gets through, and the log says why.
+    for (auto const& problem : load_translation_files(options.texts, options.ui.translations))
+        log(LogLevel::Warning, "texts", problem);
     auto created = ui::KioskUi::create(options.ui, session, clock);
     if (!created)
         return fail("cannot start the screen: " + created.error().code + " " + created.error().detail);

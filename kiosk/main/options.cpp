@@ -26,6 +26,7 @@ Devices
 Data
   --catalogue DIR             démarches (*.json) and orientation.json (default: the shipped catalogue)
   --communes FILE             French communes and postcodes, for addresses (default: the shipped list)
+  --texts DIR                 the built-in texts' translations, LANG.json (default: the shipped ones)
   --slots FILE                the site's week of appointment slots (default: kiosk/data/creneaux.json)
   --data DIR                  where the outbox database lives (default var/data)
   --identity FILE             the kiosk's identity from `kioskctl enroll`
@@ -74,6 +75,7 @@ Result<KioskOptions> parse_options(int argc, char** argv)
     options.catalogue = GUICHET_DEFAULT_CATALOGUE;
     options.communes = GUICHET_DEFAULT_COMMUNES;
     options.slots = GUICHET_DEFAULT_SLOTS;
+    options.texts = GUICHET_DEFAULT_TEXTS;
     for (int i = 1; i < argc; ++i) {
         std::string_view arg = argv[i];
         // Both "--printer pdf:DIR" and "--printer=pdf:DIR".
@@ -99,6 +101,8 @@ Result<KioskOptions> parse_options(int argc, char** argv)
             options.exit_after_first_frame = true;
         } else if (arg == "--catalogue") {
             options.catalogue = GUICHET_TRY(value());
+        } else if (arg == "--texts") {
+            options.texts = GUICHET_TRY(value());
         } else if (arg == "--slots") {
             options.slots = GUICHET_TRY(value());
         } else if (arg == "--communes") {

@@ -14,6 +14,7 @@ namespace guichet {
 
 struct KioskOptions {
     std::filesystem::path catalogue;
+    std::filesystem::path texts; // the built-in texts' translations (kiosk/i18n)
     std::filesystem::path communes;
     std::filesystem::path slots;
     std::filesystem::path data { "var/data" };
