@@ -8,28 +8,51 @@
 
 namespace guichet {
 
+namespace {
+
+bool is_name_character(char c)
+{
+    return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_';
+}
+
+// Walks `text` left to right: `literal(part)` for plain text, `place(name)`
+// for each {name}. Braces that hold no name are plain text.
+template<typename Literal, typename Place> void for_each_place(std::string_view text, Literal literal, Place place)
+{
+    std::size_t at = 0;
+    while (at < text.size()) {
+        auto open = text.find('{', at);
+        auto close = open == std::string_view::npos ? open : text.find('}', open);
+        if (close == std::string_view::npos)
+            break;
+        auto name = text.substr(open + 1, close - open - 1);
+        bool is_name = !name.empty() && std::all_of(name.begin(), name.end(), is_name_character);
+        literal(text.substr(at, open - at));
+        if (is_name)
+            place(name);
+        else
+            literal(text.substr(open, close - open + 1));
+        at = close + 1;
+    }
+    literal(text.substr(std::min(at, text.size())));
+}
+
+}
+
 std::string fill(std::string_view pattern, std::initializer_list<std::pair<std::string_view, std::string>> values)
 {
     std::string out;
     out.reserve(pattern.size() + 16);
-    std::size_t at = 0;
-    while (at < pattern.size()) {
-        auto open = pattern.find('{', at);
-        if (open == std::string_view::npos)
-            break;
-        auto close = pattern.find('}', open);
-        if (close == std::string_view::npos)
-            break;
-        out.append(pattern.substr(at, open - at));
-        auto name = pattern.substr(open + 1, close - open - 1);
-        auto value = std::find_if(values.begin(), values.end(), [&](auto const& item) { return item.first == name; });
-        if (value != values.end())
-            out += value->second;
-        else
-            out.append(pattern.substr(open, close - open + 1));
-        at = close + 1;
-    }
-    out.append(pattern.substr(std::min(at, pattern.size())));
+    for_each_place(
+        pattern, [&](std::string_view part) { out += part; },
+        [&](std::string_view name) {
+            auto value
+                = std::find_if(values.begin(), values.end(), [&](auto const& item) { return item.first == name; });
+            if (value != values.end())
+                out += value->second;
+            else
+                out.append("{").append(name).append("}");
+        });
     return out;
 }
 
@@ -59,37 +82,18 @@ LanguageInfo const& info(std::string_view code)
 
 namespace {
 
-bool is_name_character(char c)
-{
-    return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_';
-}
-
 // Splits "Encore {n} essais." into literals {"Encore ", " essais."} and
-// names {"n"}. Braces that do not hold a name are plain text.
+// names {"n"}.
 void split_pattern(std::string_view text, std::vector<std::string>& literals, std::vector<std::string>& names)
 {
     std::string literal;
-    std::size_t at = 0;
-    while (at < text.size()) {
-        auto open = text.find('{', at);
-        if (open == std::string_view::npos)
-            break;
-        auto close = text.find('}', open);
-        if (close == std::string_view::npos)
-            break;
-        auto name = text.substr(open + 1, close - open - 1);
-        bool is_name = !name.empty() && std::all_of(name.begin(), name.end(), is_name_character);
-        literal.append(text.substr(at, open - at));
-        if (is_name) {
+    for_each_place(
+        text, [&](std::string_view part) { literal += part; },
+        [&](std::string_view name) {
             literals.push_back(std::move(literal));
             literal.clear();
             names.emplace_back(name);
-        } else {
-            literal.append(text.substr(open, close - open + 1));
-        }
-        at = close + 1;
-    }
-    literal.append(text.substr(std::min(at, text.size())));
+        });
     literals.push_back(std::move(literal));
 }
 
@@ -100,7 +104,7 @@ std::string_view list_separator(std::string_view language)
 
 }
 
-std::vector<std::string> placeholders(std::string_view text)
+std::vector<std::string> place_names(std::string_view text)
 {
     std::vector<std::string> literals;
     std::vector<std::string> names;
@@ -175,8 +179,8 @@ std::vector<std::string> Translations::load_table(std::string_view json_text)
             errors.push_back("texts[\"" + french + "\"]: not valid UTF-8");
             continue;
         }
-        auto wanted = placeholders(french);
-        auto found = placeholders(translated);
+        auto wanted = place_names(french);
+        auto found = place_names(translated);
         std::sort(wanted.begin(), wanted.end());
         std::sort(found.begin(), found.end());
         if (wanted != found) {
@@ -303,26 +307,15 @@ std::optional<std::string> Translations::fill_pattern(
     };
 
     std::string out;
-    std::size_t cursor = 0;
-    auto const& text = pattern.translated;
-    while (cursor < text.size()) {
-        auto open = text.find('{', cursor);
-        if (open == std::string::npos)
-            break;
-        auto close = text.find('}', open);
-        if (close == std::string::npos)
-            break;
-        auto name = std::string_view(text).substr(open + 1, close - open - 1);
-        auto it = std::find(pattern.names.begin(), pattern.names.end(), name);
-        out.append(text, cursor, open - cursor);
-        if (it != pattern.names.end())
-            out += value_in(values[std::size_t(it - pattern.names.begin())]);
-        else
-            out.append(text, open, close - open + 1);
-        cursor = close + 1;
-    }
-    if (cursor < text.size())
-        out.append(text, cursor);
+    for_each_place(
+        pattern.translated, [&](std::string_view part) { out += part; },
+        [&](std::string_view name) {
+            auto it = std::find(pattern.names.begin(), pattern.names.end(), name);
+            if (it != pattern.names.end())
+                out += value_in(values[std::size_t(it - pattern.names.begin())]);
+            else
+                out.append("{").append(name).append("}");
+        });
     return out;
 }
 

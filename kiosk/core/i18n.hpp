@@ -54,9 +54,9 @@ struct LanguageInfo {
 std::vector<LanguageInfo> const& languages();
 LanguageInfo const& info(std::string_view code); // French for an unknown code
 
-// The number of {name} places in a French text and their names, in order:
-// a translation must have the same names.
-std::vector<std::string> placeholders(std::string_view text);
+// The names of the {name} places in a text, in order: a translation must
+// have the same names.
+std::vector<std::string> place_names(std::string_view text);
 
 class Translations {
 public:

@@ -4,6 +4,7 @@
 
 #include "kiosk/core/receipt.hpp"
 #include "kiosk/core/tracking_code.hpp"
+#include "tests/lib/scratch_folder.hpp"
 
 #include <cstdint>
 #include <cstdlib>
@@ -32,26 +33,13 @@ inline Receipt sample_receipt(std::uint64_t serial = 42)
         sample_code(serial), sample_confirmed_at);
 }
 
-class ScratchFolder {
+// The print tests' scratch folders are named after them.
+class ScratchFolder : public guichet::test_support::ScratchFolder {
 public:
     ScratchFolder()
+        : guichet::test_support::ScratchFolder("guichet-print")
     {
-        std::string pattern = (std::filesystem::temp_directory_path() / "guichet-print-XXXXXX").string();
-        if (char* made = ::mkdtemp(pattern.data()))
-            m_path = made;
     }
-    ~ScratchFolder()
-    {
-        std::error_code ignored;
-        std::filesystem::remove_all(m_path, ignored);
-    }
-    ScratchFolder(ScratchFolder const&) = delete;
-    ScratchFolder& operator=(ScratchFolder const&) = delete;
-
-    std::filesystem::path const& path() const { return m_path; }
-
-private:
-    std::filesystem::path m_path;
 };
 
 inline std::string read_file(std::filesystem::path const& path)

@@ -10,6 +10,7 @@
 
 #include "kiosk/core/log.hpp"
 #include "kiosk/core/utf8.hpp"
+#include "tests/lib/scratch_folder.hpp"
 
 #include <gtest/gtest.h>
 
@@ -37,26 +38,11 @@ namespace {
 
 // [SECTION] Helpers
 
-class ScratchFolder {
-public:
+struct ScratchFolder : guichet::test_support::ScratchFolder {
     ScratchFolder()
+        : guichet::test_support::ScratchFolder("guichet-speech")
     {
-        std::string pattern = (std::filesystem::temp_directory_path() / "guichet-speech-XXXXXX").string();
-        if (char* made = ::mkdtemp(pattern.data()))
-            m_path = made;
     }
-    ~ScratchFolder()
-    {
-        std::error_code ignored;
-        std::filesystem::remove_all(m_path, ignored);
-    }
-    ScratchFolder(ScratchFolder const&) = delete;
-    ScratchFolder& operator=(ScratchFolder const&) = delete;
-
-    std::filesystem::path const& path() const { return m_path; }
-
-private:
-    std::filesystem::path m_path;
 };
 
 struct Wav {

@@ -121,7 +121,7 @@ TEST(I18nTest, FillLeavesAnUnknownPlaceVisible)
 {
     EXPECT_EQ(fill("Il reste {n} minutes", {}), "Il reste {n} minutes");
     EXPECT_EQ(fill("{a}{b}", { { "a", "1" }, { "b", "2" } }), "12");
-    EXPECT_EQ(i18n::placeholders("Étape {n} sur {total}"), (std::vector<std::string> { "n", "total" }));
+    EXPECT_EQ(i18n::place_names("Étape {n} sur {total}"), (std::vector<std::string> { "n", "total" }));
 }
 
 TEST(I18nTest, LanguagesAreFrenchFirstAndArabicIsRightToLeft)
