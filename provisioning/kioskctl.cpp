@@ -19,7 +19,7 @@ namespace {
 using namespace guichet;
 
 constexpr char const* usage_text = R"(Usage:
-  kioskctl catalogue check PATH [--orientation FILE] [--quiet]
+  kioskctl catalogue check PATH [--orientation FILE] [--strict] [--quiet]
   kioskctl card read [--mrz LINES | --doc N --birth YYMMDD --expiry YYMMDD] [--reader PATTERN]
   kioskctl card badge [--reader PATTERN]
   kioskctl card readers | specimens
@@ -32,7 +32,9 @@ Commands:
                     (every *.json démarche and its orientation.json) or one
                     démarche file (checked against the orientation.json beside
                     it, or FILE). Prints every error as FILE: JSON-PATH: REASON,
-                    then a summary. Exit status: 0 if sound, 1 if not.
+                    then a summary. Exit status: 0 if sound, 1 if not. Texts
+                    lacking a language are counted (the kiosk shows them in
+                    French); with --strict each is an error.
   card              Read an ID card's chip as the kiosk does, or the UID of an
                     agent's badge (`kioskctl card --help`).
   printer           The receipt printer's state, and a test receipt
@@ -43,6 +45,7 @@ Commands:
 
 Options:
   --orientation FILE  The themes and life situations to check against.
+  --strict            A text lacking one of fr, en, es, ar, pt, tr is an error.
   --quiet             Print errors only, no summary.
   -h, --help          This help.
 )";
@@ -58,6 +61,7 @@ int catalogue_check(std::vector<std::string_view> const& arguments)
     std::optional<std::filesystem::path> path;
     std::optional<std::filesystem::path> orientation;
     bool quiet = false;
+    LoadOptions options;
     for (std::size_t i = 0; i < arguments.size(); ++i) {
         auto argument = arguments[i];
         if (argument == "--help" || argument == "-h") {
@@ -66,6 +70,8 @@ int catalogue_check(std::vector<std::string_view> const& arguments)
         }
         if (argument == "--quiet") {
             quiet = true;
+        } else if (argument == "--strict") {
+            options.strict_languages = true;
         } else if (argument == "--orientation") {
             if (i + 1 >= arguments.size())
                 return usage_error("--orientation needs a file");
@@ -88,13 +94,16 @@ int catalogue_check(std::vector<std::string_view> const& arguments)
         return 1;
     }
 
-    auto catalogue = load_catalogue_files(*path, orientation);
+    auto catalogue = load_catalogue_files(*path, orientation, options);
     for (auto const& load_error : catalogue.errors)
         std::printf("%s\n", load_error.to_string().c_str());
     if (!quiet) {
         std::printf("%zu démarche(s) sound, %zu error(s); %zu theme(s), %zu life situation(s).\n",
             catalogue.demarches.size(), catalogue.errors.size(), catalogue.orientation.themes.size(),
             catalogue.orientation.situations.size());
+        if (!catalogue.untranslated.empty())
+            std::printf("%zu text(s) lack a translation and show in French (--strict lists them).\n",
+                catalogue.untranslated.size());
     }
     return catalogue.errors.empty() ? 0 : 1;
 }

@@ -221,9 +221,12 @@ struct Where {
 
 class Reader {
 public:
-    Reader(std::string file, std::vector<LoadError>& errors)
+    Reader(std::string file, std::vector<LoadError>& errors, LoadOptions const& options = {},
+        std::vector<LoadError>* untranslated = nullptr)
         : m_file(std::move(file))
         , m_errors(errors)
+        , m_options(options)
+        , m_untranslated(untranslated)
     {
     }
 
@@ -303,6 +306,7 @@ public:
         Text text;
         if (json.is_string()) {
             text.set("fr", checked_length(string_value(json, here), here, max_characters));
+            check_languages(text, here.str());
             return text;
         }
         auto path_here = here.str();
@@ -322,7 +326,36 @@ public:
             Where language { language_path };
             text.set(item.key(), checked_length(string_value(item.value(), language), language, max_characters));
         }
+        check_languages(text, path_here);
         return text;
+    }
+
+    // Every translation fills the same {places} as the French (else the
+    // resident would read "{n}"), and every language is there or reported.
+    void check_languages(Text const& text, std::string const& path)
+    {
+        if (text.fr().empty())
+            return;
+        auto places = i18n::place_names(text.fr());
+        std::string missing;
+        for (auto language : kiosk_languages) {
+            if (language == "fr")
+                continue;
+            auto found = std::find_if(text.translations().begin(), text.translations().end(),
+                [&](auto const& translation) { return translation.first == language; });
+            if (found == text.translations().end()) {
+                missing += (missing.empty() ? "" : ", ") + std::string(language);
+            } else if (i18n::place_names(found->second) != places) {
+                error(key_path(path, language), "must have the same {places} as the French");
+            }
+        }
+        if (missing.empty())
+            return;
+        LoadError gap { m_file, path, "no translation in " + missing };
+        if (m_options.strict_languages)
+            error(path, gap.reason + " (strict: every text in fr, en, es, ar, pt and tr)");
+        else if (m_untranslated)
+            m_untranslated->push_back(std::move(gap));
     }
 
     std::string checked_length(std::string value, Where const& path, std::size_t max_characters)
@@ -463,6 +496,8 @@ private:
     std::string m_file;
     std::vector<LoadError>& m_errors;
     bool m_failed { false };
+    LoadOptions m_options;
+    std::vector<LoadError>* m_untranslated;
 };
 
 // [SECTION] Limits on texts, in characters, set by the boxes that show them.
@@ -1233,9 +1268,10 @@ DeviceNeed device_need(
 
 // [SECTION] Entry points
 
-std::optional<Orientation> load_orientation(CatalogueSource const& source, std::vector<LoadError>& errors)
+std::optional<Orientation> load_orientation(CatalogueSource const& source, std::vector<LoadError>& errors,
+    LoadOptions const& options, std::vector<LoadError>* untranslated)
 {
-    Reader reader(source.name, errors);
+    Reader reader(source.name, errors, options, untranslated);
     auto parsed = reader.parse_object(source.text, "the orientation file");
     if (!parsed)
         return std::nullopt;
@@ -1287,10 +1323,10 @@ std::optional<Orientation> load_orientation(CatalogueSource const& source, std::
     return orientation;
 }
 
-std::optional<Demarche> load_demarche(
-    CatalogueSource const& source, Orientation const& orientation, std::vector<LoadError>& errors)
+std::optional<Demarche> load_demarche(CatalogueSource const& source, Orientation const& orientation,
+    std::vector<LoadError>& errors, LoadOptions const& options, std::vector<LoadError>* untranslated)
 {
-    Reader reader(source.name, errors);
+    Reader reader(source.name, errors, options, untranslated);
     auto parsed = reader.parse_object(source.text, "a démarche");
     if (!parsed)
         return std::nullopt;
@@ -1418,10 +1454,11 @@ std::optional<Demarche> load_demarche(
     return demarche;
 }
 
-Catalogue load_catalogue(CatalogueSource const& orientation_source, std::vector<CatalogueSource> const& sources)
+Catalogue load_catalogue(
+    CatalogueSource const& orientation_source, std::vector<CatalogueSource> const& sources, LoadOptions const& options)
 {
     Catalogue catalogue;
-    auto orientation = load_orientation(orientation_source, catalogue.errors);
+    auto orientation = load_orientation(orientation_source, catalogue.errors, options, &catalogue.untranslated);
     if (!orientation) {
         catalogue.errors.push_back(LoadError { orientation_source.name, "$",
             "no démarche can be checked without a sound orientation file: none is loaded" });
@@ -1436,11 +1473,13 @@ Catalogue load_catalogue(CatalogueSource const& orientation_source, std::vector<
     struct Loaded {
         std::optional<Demarche> demarche;
         std::vector<LoadError> errors;
+        std::vector<LoadError> untranslated;
     };
     std::vector<Loaded> loaded(sources.size());
     auto load_range = [&](std::size_t first, std::size_t step) {
         for (std::size_t i = first; i < sources.size(); i += step)
-            loaded[i].demarche = load_demarche(sources[i], catalogue.orientation, loaded[i].errors);
+            loaded[i].demarche
+                = load_demarche(sources[i], catalogue.orientation, loaded[i].errors, options, &loaded[i].untranslated);
     };
     std::size_t workers = sources.size() < 16 ? 1 : std::clamp<std::size_t>(std::thread::hardware_concurrency(), 1, 4);
     std::vector<std::thread> threads;
@@ -1451,10 +1490,11 @@ Catalogue load_catalogue(CatalogueSource const& orientation_source, std::vector<
         thread.join();
 
     for (std::size_t i = 0; i < sources.size(); ++i) {
-        auto& [demarche, errors] = loaded[i];
+        auto& [demarche, errors, untranslated] = loaded[i];
         catalogue.errors.insert(catalogue.errors.end(), errors.begin(), errors.end());
         if (!demarche)
             continue;
+        catalogue.untranslated.insert(catalogue.untranslated.end(), untranslated.begin(), untranslated.end());
         if (catalogue.find(demarche->id)) {
             catalogue.errors.push_back(LoadError { sources[i].name, "$.id",
                 "another file already defines the démarche " + in_quotes(demarche->id) }); // verbatim

@@ -242,10 +242,21 @@ inline constexpr std::size_t max_fields_per_page = 8;
 // The name of the orientation file in a catalogue folder.
 inline constexpr std::string_view orientation_file_name = "orientation.json";
 
+// How strict loading is about languages. A catalogue's author writes
+// French first; the other languages may come later. Not strict (the
+// default), a text without some language loads and shows in French, and the
+// gap is listed in `untranslated` for the kiosk to log. Strict (a published
+// catalogue, `kioskctl catalogue check --strict`), the gap is a load error.
+struct LoadOptions {
+    bool strict_languages { false };
+};
+
 struct Catalogue {
     Orientation orientation;
     std::vector<Demarche> demarches;
     std::vector<LoadError> errors;
+    // Texts lacking a language, one entry per text (not strict only).
+    std::vector<LoadError> untranslated;
 
     Demarche const* find(std::string_view demarche_id) const;
 };
@@ -257,18 +268,21 @@ void for_each_text(Demarche const& demarche, std::function<void(Text const&)> co
 
 // Parses the orientation file. On error, returns nothing and appends every
 // error found.
-std::optional<Orientation> load_orientation(CatalogueSource const& source, std::vector<LoadError>& errors);
+// Texts lacking a language go to `untranslated` (errors when strict).
+std::optional<Orientation> load_orientation(CatalogueSource const& source, std::vector<LoadError>& errors,
+    LoadOptions const& options = {}, std::vector<LoadError>* untranslated = nullptr);
 
 // Parses one démarche, checking its theme and situations against
 // `orientation`. On error, returns no démarche and appends every error found
 // (not only the first) to `errors`.
-std::optional<Demarche> load_demarche(
-    CatalogueSource const& source, Orientation const& orientation, std::vector<LoadError>& errors);
+std::optional<Demarche> load_demarche(CatalogueSource const& source, Orientation const& orientation,
+    std::vector<LoadError>& errors, LoadOptions const& options = {}, std::vector<LoadError>* untranslated = nullptr);
 
 // Parses a whole catalogue: the orientation first (without it no démarche
 // can be checked, so none is loaded), then every démarche. Démarches with
 // errors are left out; duplicate ids are an error for the second file (the
 // first one stays).
-Catalogue load_catalogue(CatalogueSource const& orientation, std::vector<CatalogueSource> const& demarches);
+Catalogue load_catalogue(
+    CatalogueSource const& orientation, std::vector<CatalogueSource> const& demarches, LoadOptions const& options = {});
 
 }

@@ -26,8 +26,8 @@ std::optional<CatalogueSource> read_source(std::filesystem::path const& file, st
 
 }
 
-Catalogue load_catalogue_files(
-    std::filesystem::path const& path, std::optional<std::filesystem::path> const& orientation_path)
+Catalogue load_catalogue_files(std::filesystem::path const& path,
+    std::optional<std::filesystem::path> const& orientation_path, LoadOptions const& options)
 {
     std::vector<std::filesystem::path> files;
     std::error_code error;
@@ -62,7 +62,7 @@ Catalogue load_catalogue_files(
     }
     Catalogue catalogue;
     if (orientation) {
-        catalogue = load_catalogue(*orientation, sources);
+        catalogue = load_catalogue(*orientation, sources, options);
     } else {
         read_errors.push_back(LoadError { orientation_file.string(), "$",
             "missing: the themes and life situations are needed to check any démarche" });

@@ -17,8 +17,8 @@
 namespace guichet {
 
 // `orientation` overrides where the orientation file is looked for.
-Catalogue load_catalogue_files(
-    std::filesystem::path const& path, std::optional<std::filesystem::path> const& orientation = std::nullopt);
+Catalogue load_catalogue_files(std::filesystem::path const& path,
+    std::optional<std::filesystem::path> const& orientation = std::nullopt, LoadOptions const& options = {});
 
 // Reads the built-in texts' translation tables (kiosk/i18n/LANG.json, one
 // per language other than French) into `translations`. Returns every

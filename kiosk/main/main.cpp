@@ -26,6 +26,7 @@
 #include <cstdio>
 #include <ctime>
 #include <fstream>
+#include <map>
 #include <mutex>
 #include <optional>
 #include <sstream>
@@ -34,6 +35,22 @@
 using namespace guichet;
 
 namespace {
+
+// One line a file: a text lacking a language shows in French, which a
+// technician should know without reading hundreds of lines.
+void log_untranslated(Catalogue const& catalogue)
+{
+    std::map<std::string, std::pair<std::size_t, std::string>> by_file;
+    for (auto const& gap : catalogue.untranslated) {
+        auto& [count, first] = by_file[gap.file];
+        if (count++ == 0)
+            first = gap.json_path + ": " + gap.reason;
+    }
+    for (auto const& [file, gaps] : by_file)
+        log(LogLevel::Warning, "catalogue",
+            file + ": " + std::to_string(gaps.first)
+                + " text(s) lack a translation and show in French (first: " + gaps.second + ")");
+}
 
 void log_to_stderr(LogLevel level, std::string_view component, std::string_view message)
 {
@@ -449,9 +466,11 @@ int main(int argc, char** argv)
         log(LogLevel::Info, "catalogue", "using the hub's catalogue " + pulled->filename().string().substr(0, 12));
         catalogue_path = *pulled;
     }
-    auto catalogue = load_catalogue_files(catalogue_path);
+    LoadOptions load_options { .strict_languages = options.strict_languages };
+    auto catalogue = load_catalogue_files(catalogue_path, std::nullopt, load_options);
     for (auto const& error : catalogue.errors)
         log(LogLevel::Error, "catalogue", error.to_string());
+    log_untranslated(catalogue);
     log(LogLevel::Info, "catalogue",
         std::to_string(catalogue.demarches.size()) + " démarche(s) loaded from " + catalogue_path.string());
 
@@ -560,13 +579,15 @@ int main(int argc, char** argv)
                 },
                 // Loaded here, on the uplink's thread; the session takes it
                 // when no resident is using the kiosk.
-                [&postbox](std::filesystem::path const& folder) {
-                    auto arrived = std::make_shared<Catalogue>(load_catalogue_files(folder));
+                [&postbox, load_options](std::filesystem::path const& folder) {
+                    auto arrived
+                        = std::make_shared<Catalogue>(load_catalogue_files(folder, std::nullopt, load_options));
                     if (!arrived->errors.empty()) {
                         log(LogLevel::Error, "catalogue",
                             "the hub's new catalogue does not load here; kept the old one");
                         return;
                     }
+                    log_untranslated(*arrived);
                     postbox.post(intent::CatalogueArrived { std::move(arrived) });
                 },
                 [&board] { return board.report(); },

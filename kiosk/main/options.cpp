@@ -27,6 +27,8 @@ Data
   --catalogue DIR             démarches (*.json) and orientation.json (default: the shipped catalogue)
   --communes FILE             French communes and postcodes, for addresses (default: the shipped list)
   --texts DIR                 the built-in texts' translations, LANG.json (default: the shipped ones)
+  --strict-languages          a catalogue text lacking one of the six languages is a load error
+                              (default: it shows in French and the log says so)
   --slots FILE                the site's week of appointment slots (default: kiosk/data/creneaux.json)
   --data DIR                  where the outbox database lives (default var/data)
   --identity FILE             the kiosk's identity from `kioskctl enroll`
@@ -101,6 +103,8 @@ Result<KioskOptions> parse_options(int argc, char** argv)
             options.exit_after_first_frame = true;
         } else if (arg == "--catalogue") {
             options.catalogue = GUICHET_TRY(value());
+        } else if (arg == "--strict-languages") {
+            options.strict_languages = true;
         } else if (arg == "--texts") {
             options.texts = GUICHET_TRY(value());
         } else if (arg == "--slots") {

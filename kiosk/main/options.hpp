@@ -15,6 +15,9 @@ namespace guichet {
 struct KioskOptions {
     std::filesystem::path catalogue;
     std::filesystem::path texts; // the built-in texts' translations (kiosk/i18n)
+    // A catalogue text lacking a language is a load error (else it shows in
+    // French and the gap is logged).
+    bool strict_languages { false };
     std::filesystem::path communes;
     std::filesystem::path slots;
     std::filesystem::path data { "var/data" };
