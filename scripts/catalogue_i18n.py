@@ -13,6 +13,10 @@ flat table instead of the nested file:
                                                     French is a key of TABLE)
   scripts/catalogue_i18n.py format FILE             rewrites FILE in the
                                                     catalogue's layout
+  scripts/catalogue_i18n.py check FOLDER            the same French text has
+                                                    the same translation in
+                                                    every file (the kiosk keeps
+                                                    one per French text)
 
 Then `build/provisioning/kioskctl catalogue check --strict FILE` says what is
 still missing or too long for its box: the kiosk's loader is the authority on
@@ -95,6 +99,25 @@ def merge(document, language, table):
     return merged
 
 
+def conflicts(paths):
+    """Every (French, language) translated differently in two places."""
+    first = {}
+    found = []
+    for path in paths:
+        def visit(holder, key, value):
+            if not isinstance(value, dict):
+                return
+            for language, text in value.items():
+                if language == "fr":
+                    continue
+                seen = first.setdefault((value["fr"], language), (text, path))
+                if seen[0] != text:
+                    found.append(f"{path}: {language} of « {value['fr']} » is « {text} », "
+                                 f"but « {seen[0]} » in {seen[1]}")
+        visit_texts(read(path), "$", visit)
+    return found
+
+
 WIDTH = 120
 
 
@@ -133,6 +156,14 @@ def main(arguments):
         left = len(todo(document, arguments[2]))
         print(f"{arguments[1]}: {merged} text(s) merged in {arguments[2]}, {left} still lacking it")
         return 0
+    if len(arguments) == 2 and arguments[0] == "check":
+        paths = sorted(str(path) for path in pathlib.Path(arguments[1]).glob("*.json"))
+        found = conflicts(paths)
+        for line in found:
+            print(line, file=sys.stderr)
+        if not found:
+            print(f"{len(paths)} catalogue files: every French text has one translation per language")
+        return 1 if found else 0
     if len(arguments) == 2 and arguments[0] == "format":
         write(arguments[1], read(arguments[1]))
         return 0
