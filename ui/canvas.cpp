@@ -78,6 +78,24 @@ std::string Canvas::tr(std::string_view french) const
     return std::string(french);
 }
 
+void Canvas::say(std::string_view french)
+{
+    if (!french.empty())
+        m_record.add_instruction(m_layer, tr(french));
+}
+
+void Canvas::say_as_is(std::string_view text)
+{
+    if (!text.empty())
+        m_record.add_instruction(m_layer, text);
+}
+
+void Canvas::say_answer(std::string_view label, std::string_view value)
+{
+    m_record.add_answer(guichet::fill(tr(N_("{question} : {answer}.")),
+        { { "question", tr(label) }, { "answer", value.empty() ? tr(N_("Pas de réponse")) : std::string(value) } }));
+}
+
 std::string Canvas::shown(std::string_view text) const
 {
     std::string out = m_verbatim > 0 ? std::string(text) : tr(text);

@@ -108,6 +108,15 @@ public:
     LeftToRight left_to_right() { return LeftToRight(*this); }
     bool mirrored() const { return m_locale && m_locale->right_to_left && m_unmirrored == 0; }
 
+    // Adds a French sentence to what the screen says aloud when it opens,
+    // translated like a text on screen (frame_record.hpp).
+    void say(std::string_view french);
+    // The same for a sentence that is data (a desk number): said as it is.
+    void say_as_is(std::string_view text);
+    // Adds an answer to what "Lire mes réponses" reads: `label` is
+    // translated, `value` (the resident's own) is read as it is.
+    void say_answer(std::string_view label, std::string_view value);
+
     void fill(Rect rect, ImU32 colour, float rounding = 0) const;
     // A filled box with a border of `border` design px inside its rectangle.
     void box(Rect rect, ImU32 fill_colour, ImU32 border_colour, float border, float rounding = 0) const;

@@ -94,6 +94,7 @@ void Screens::card(Canvas& canvas, Session const& session, std::vector<Intent>& 
     auto title = [&](std::string const& text) {
         canvas.text(canvas.fonts().bold, N_("Votre carte d'identité"), margin, 165, width, colour::primary);
         canvas.text(canvas.fonts().title, text, margin, 205, width);
+        canvas.say(text);
     };
     auto continue_button = [&](Rect rect) {
         if (canvas.button("next", N_("Continuer"), rect, ButtonStyle::Primary, glyph::next))
@@ -117,6 +118,7 @@ void Screens::card(Canvas& canvas, Session const& session, std::vector<Intent>& 
     switch (card.stage) {
     case CardStage::Consent: {
         title(N_("Voulez-vous utiliser votre carte d'identité pour remplir ce formulaire\u202F?"));
+        canvas.say(N_("Touchez « Oui, avec ma carte » ou « Non, je l'écris moi-même »."));
         Rect panel { margin, 320, screen_width - margin, 540 };
         canvas.fill(panel, colour::surface, 16);
         canvas.icon(glyph::id_card, panel.x0 + 130, (panel.y0 + panel.y1) / 2, colour::primary);
@@ -134,6 +136,7 @@ void Screens::card(Canvas& canvas, Session const& session, std::vector<Intent>& 
     }
     case CardStage::Scan: {
         title(N_("Posez votre carte sous le scanner"));
+        canvas.say(N_("La face avec les lignes de <<< vers le bas, bien à plat."));
         canvas.text(canvas.fonts().body, N_("La face avec les lignes de <<< vers le bas, bien à plat."), margin, 272,
             width, colour::text_muted);
         id_card_picture(canvas, Rect { 560, 340, 1360, 840 }, CardZone::Mrz);
@@ -146,6 +149,7 @@ void Screens::card(Canvas& canvas, Session const& session, std::vector<Intent>& 
     }
     case CardStage::DocumentNumber: {
         title(N_("Tapez le numéro de votre carte"));
+        canvas.say(N_("Il est en haut à droite de la carte, comme sur l'image."));
         canvas.text(canvas.fonts().body, N_("Il est en haut à droite de la carte, comme sur l'image."), margin, 272,
             width, colour::text_muted);
         field(card.number, Rect { margin, 330, 960, 430 }, false);
@@ -163,6 +167,7 @@ void Screens::card(Canvas& canvas, Session const& session, std::vector<Intent>& 
     case CardStage::ExpiryDate: {
         bool birth = card.stage == CardStage::BirthDate;
         title(birth ? N_("Votre date de naissance") : N_("La date d'expiration de votre carte"));
+        canvas.say(N_("Le jour, le mois, puis l'année."));
         canvas.text(canvas.fonts().body,
             birth ? N_("Comme elle est écrite sur la carte.") : N_("Elle est écrite sur la carte, comme sur l'image."),
             margin, 272, width, colour::text_muted);
@@ -177,6 +182,7 @@ void Screens::card(Canvas& canvas, Session const& session, std::vector<Intent>& 
     }
     case CardStage::AgentMrz: {
         title(N_("Un agent tape la bande de la carte"));
+        canvas.say(N_("Les 2 ou 3 lignes du bas de la carte, avec les <. « À la ligne » entre deux lignes."));
         canvas.text(canvas.fonts().body,
             N_("Les 2 ou 3 lignes du bas de la carte, avec les <. « À la ligne » entre deux lignes."), margin, 272,
             width, colour::text_muted);
@@ -191,6 +197,7 @@ void Screens::card(Canvas& canvas, Session const& session, std::vector<Intent>& 
     }
     case CardStage::Place: {
         title(N_("Posez votre carte sur le lecteur"));
+        canvas.say(N_("À plat, et ne la bougez plus jusqu'au signal."));
         canvas.text(canvas.fonts().body, N_("À plat, et ne la bougez plus jusqu'au signal."), margin, 272, width,
             colour::text_muted);
         // The card coming down onto the reader.
@@ -205,6 +212,7 @@ void Screens::card(Canvas& canvas, Session const& session, std::vector<Intent>& 
     }
     case CardStage::Reading: {
         title(N_("Ne bougez pas la carte"));
+        canvas.say(N_("Lecture en cours. Laissez la carte posée jusqu'au signal."));
         canvas.text(canvas.fonts().bold, N_("Lecture en cours. Laissez la carte posée jusqu'au signal."), margin, 300,
             width, colour::text);
         Rect track { 360, 520, 1560, 580 };
@@ -217,6 +225,10 @@ void Screens::card(Canvas& canvas, Session const& session, std::vector<Intent>& 
     }
     case CardStage::Done: {
         if (card.refusal) {
+            canvas.say(N_("Cette carte ne convient pas"));
+            // The sentence on screen names the card's date: aloud, only why.
+            canvas.say(N_("La date de cette carte ne convient pas pour cette démarche."));
+            canvas.say(N_("Un agent de l'accueil peut vous aider."));
             canvas.icon(glyph::error, 960, 330, colour::error);
             canvas.text(canvas.fonts().title, N_("Cette carte ne convient pas"), 0, 420, screen_width, colour::error,
                 Align::Centre);
@@ -228,6 +240,9 @@ void Screens::card(Canvas& canvas, Session const& session, std::vector<Intent>& 
                 out.emplace_back(intent::Choose { "autre_carte" });
             break;
         }
+        canvas.say(N_("Votre carte a été lue"));
+        canvas.say(N_("Vous pouvez la reprendre. Vérifiez ce qui a été lu :"));
+        canvas.say(N_("Si ce n'est pas vous, touchez « Retour »."));
         canvas.icon(glyph::check_circle, margin + 50, 232, colour::success, canvas.fonts().title);
         canvas.text(canvas.fonts().title, N_("Votre carte a été lue"), margin + 150, 190, width - 150, colour::success);
         canvas.text(canvas.fonts().body, N_("Vous pouvez la reprendre. Vérifiez ce qui a été lu :"), margin + 150, 262,
@@ -248,6 +263,7 @@ void Screens::card(Canvas& canvas, Session const& session, std::vector<Intent>& 
         float y = panel.y0 + 100;
         for (auto const& row : rows) {
             canvas.text_line(canvas.fonts().body, row.label, panel.x0 + 40, y, 500, colour::text_muted);
+            auto read = canvas.verbatim();
             canvas.text_line(canvas.fonts().title, row.value, panel.x0 + 560, y - 8, panel.x1 - panel.x0 - 600);
             y += 100;
         }
@@ -262,6 +278,8 @@ void Screens::card(Canvas& canvas, Session const& session, std::vector<Intent>& 
         break;
     }
     case CardStage::Failed: {
+        canvas.say(N_("La carte n'a pas été lue"));
+        canvas.say(resident_message(card.failure));
         canvas.icon(glyph::error, 960, 330, colour::error);
         canvas.text(
             canvas.fonts().title, N_("La carte n'a pas été lue"), 0, 420, screen_width, colour::error, Align::Centre);

@@ -8,6 +8,7 @@
 
 #include <algorithm>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace guichet::ui {
@@ -37,9 +38,39 @@ public:
             wipe(text);
         m_widgets.clear();
         m_texts.clear();
+        m_instruction.clear();
+        m_instruction_layer = -1;
+        wipe(m_answers);
+        m_answers.clear();
     }
     void add_widget(WidgetRecord widget) { m_widgets.push_back(std::move(widget)); }
     void add_text(std::string text) { m_texts.push_back(std::move(text)); }
+
+    // What the screen says aloud when it opens, in the resident's language:
+    // the top layer's sentences (an overlay speaks instead of the screen
+    // under it), joined. Never personal: instructions and questions only.
+    void add_instruction(int layer, std::string_view sentence)
+    {
+        if (layer > m_instruction_layer) {
+            m_instruction.clear();
+            m_instruction_layer = layer;
+        } else if (layer < m_instruction_layer) {
+            return;
+        }
+        if (!m_instruction.empty())
+            m_instruction += ' ';
+        m_instruction += sentence;
+    }
+    std::string const& instruction() const { return m_instruction; }
+    // The answers on screen as sentences, spoken only when the resident
+    // asks ("Lire mes réponses"); wiped with the frame.
+    void add_answer(std::string_view sentence)
+    {
+        if (!m_answers.empty())
+            m_answers += ' ';
+        m_answers += sentence;
+    }
+    std::string const& answers() const { return m_answers; }
 
     std::vector<WidgetRecord> const& widgets() const { return m_widgets; }
     std::vector<std::string> const& texts() const { return m_texts; }
@@ -86,6 +117,9 @@ private:
 
     std::vector<WidgetRecord> m_widgets;
     std::vector<std::string> m_texts;
+    std::string m_instruction;
+    int m_instruction_layer { -1 };
+    std::string m_answers;
 };
 
 }

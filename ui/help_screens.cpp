@@ -43,7 +43,7 @@ bool Screens::help_banner(Canvas& canvas, Session const& session, std::vector<In
         m_show_personal = false; // off each time the question comes
     if (!help.live())
         return false;
-    Rect band { 400, 12, 1320, 138 };
+    Rect band = top_bar::help_band;
     bool acting = help.control() == Control::Granted;
     canvas.fill(band, acting ? acting_colour : colour::primary, 16);
     std::string line;
@@ -61,7 +61,7 @@ bool Screens::help_banner(Canvas& canvas, Session const& session, std::vector<In
     canvas.text_line(canvas.fonts().bold, line, band.x0 + 105, 54, band.x1 - band.x0 - 130, colour::on_primary);
 
     // At the right, wider than "Aide" was: the way out of the help.
-    Rect right { 1340, 15, 1890, 135 };
+    Rect right = top_bar::help_exit;
     if (help.state() == State::Waiting) {
         if (canvas.button("help:cancel", N_("Annuler l'appel"), right, ButtonStyle::Secondary, glyph::close))
             out.emplace_back(intent::StopRemoteHelp {});
@@ -95,7 +95,12 @@ void Screens::desk_help(Canvas& canvas, Session const& session, Rect area, std::
     canvas.box(area, colour::primary_tint, colour::primary, 3, 16);
     canvas.icon(glyph::ticket, area.x0 + 100, area.y0 + 95, colour::primary, nullptr, 90);
     canvas.text(canvas.fonts().bold, N_("Votre numéro pour l'accueil"), area.x0 + 200, area.y0 + 20, width - 220);
-    canvas.text(canvas.fonts().huge, ticket->number, area.x0 + 200, area.y0 + 60, width - 220, colour::primary);
+    {
+        auto number = canvas.verbatim();
+        canvas.text(canvas.fonts().huge, ticket->number, area.x0 + 200, area.y0 + 60, width - 220, colour::primary);
+    }
+    canvas.say(N_("Votre numéro pour l'accueil"));
+    canvas.say_as_is(ticket->number);
     std::string_view line;
     switch (ticket->print) {
     case PrintStatus::Printing:
@@ -109,6 +114,7 @@ void Screens::desk_help(Canvas& canvas, Session const& session, Rect area, std::
         break;
     }
     canvas.text(canvas.fonts().body, line, area.x0 + 40, area.y0 + 175, width - 80, colour::text, Align::Centre);
+    canvas.say(line);
 }
 
 bool Screens::agent_banner(Canvas& canvas, Session const& session, std::vector<Intent>& out)
@@ -116,14 +122,17 @@ bool Screens::agent_banner(Canvas& canvas, Session const& session, std::vector<I
     auto const& agent = session.agent_mode();
     if (!agent || session.agent_consent_pending())
         return false;
-    Rect band { 400, 12, 1060, 138 };
+    Rect band = top_bar::agent_band;
     canvas.fill(band, acting_colour, 16);
     canvas.icon(glyph::id_card, band.x0 + 55, 75, colour::on_primary, nullptr, 56);
     canvas.text_line(
         canvas.fonts().bold, N_("Mode agent"), band.x0 + 105, 20, band.x1 - band.x0 - 130, colour::on_primary);
-    canvas.text_line(
-        canvas.fonts().body, agent->agent.name, band.x0 + 105, 70, band.x1 - band.x0 - 130, colour::on_primary);
-    if (canvas.button("agent:leave", N_("Quitter le mode agent"), Rect { 1080, 15, 1530, 135 }, ButtonStyle::Secondary,
+    {
+        auto name = canvas.verbatim();
+        canvas.text_line(
+            canvas.fonts().body, agent->agent.name, band.x0 + 105, 70, band.x1 - band.x0 - 130, colour::on_primary);
+    }
+    if (canvas.button("agent:leave", N_("Quitter le mode agent"), top_bar::agent_exit, ButtonStyle::Secondary,
             glyph::close))
         out.emplace_back(intent::LeaveAgentMode {});
     return true;
@@ -137,6 +146,8 @@ void Screens::agent_gate(Canvas& canvas, Session const& session, std::vector<Int
     canvas.fill(panel, colour::surface, 20);
     canvas.text(
         canvas.fonts().title, N_("Espace agent"), panel.x0, 90, panel.x1 - panel.x0, colour::text, Align::Centre);
+    canvas.say(N_("Espace agent"));
+    canvas.say(N_("Tapez votre code d'agent."));
     auto who = gate.holder ? fill(N_("Bonjour {name}. Tapez votre code."), { { "name", gate.holder->name } })
                            : std::string(N_("Tapez votre code d'agent."));
     canvas.text(canvas.fonts().body, who, panel.x0 + 40, 170, panel.x1 - panel.x0 - 80, colour::text, Align::Centre);
@@ -186,6 +197,8 @@ void Screens::agent_consent(Canvas& canvas, Session const& session, std::vector<
     canvas.icon(glyph::id_card, 960, 250, colour::primary);
     canvas.text(canvas.fonts().title, N_("Êtes-vous d'accord ?"), panel.x0, 320, panel.x1 - panel.x0, colour::text,
         Align::Centre);
+    canvas.say(N_("Êtes-vous d'accord ?"));
+    canvas.say(agent_consent_text(agent.agent.name));
     // Exactly the text whose hash the mandate records.
     canvas.text(canvas.fonts().body, agent_consent_text(agent.agent.name), panel.x0 + 80, 410, inner, colour::text,
         Align::Left);
@@ -205,6 +218,7 @@ void Screens::reprints(Canvas& canvas, Session const& session, std::vector<Inten
     canvas.fill(panel, colour::surface, 20);
     canvas.text(
         canvas.fonts().title, N_("Reçus non imprimés"), panel.x0, 90, panel.x1 - panel.x0, colour::text, Align::Centre);
+    canvas.say(N_("Reçus non imprimés"));
     bool can_print = session.printer().can_print();
     float y = 180;
     if (list.kept.empty()) {
@@ -299,6 +313,8 @@ void Screens::help_overlay(Canvas& canvas, Session const& session, std::vector<I
         canvas.text(canvas.fonts().title, N_("L'aide à distance est terminée"), panel.x0, 380, panel.x1 - panel.x0,
             colour::text, Align::Centre);
         canvas.text(canvas.fonts().body, sentence, panel.x0 + 80, 480, inner, colour::text, Align::Centre);
+        canvas.say(N_("L'aide à distance est terminée"));
+        canvas.say(sentence);
         if (canvas.button(
                 "help:note-ok", N_("D'accord"), Rect { 710, 730, 1210, 860 }, ButtonStyle::Primary, glyph::check))
             out.emplace_back(intent::DismissHelpNote {});
@@ -311,7 +327,13 @@ void Screens::help_overlay(Canvas& canvas, Session const& session, std::vector<I
         350, inner, colour::text, Align::Centre);
     auto const& text = help.messages().empty() ? std::string() : help.messages().back();
     canvas.box(Rect { panel.x0 + 80, 450, panel.x1 - 80, 700 }, colour::primary_tint, colour::primary_tint, 0, 16);
-    canvas.text(canvas.fonts().body, text, panel.x0 + 120, 480, inner - 80, colour::text, Align::Left);
+    {
+        // Typed by the mediator, in French: shown as written.
+        auto typed = canvas.verbatim();
+        canvas.text(canvas.fonts().body, text, panel.x0 + 120, 480, inner - 80, colour::text, Align::Left);
+    }
+    canvas.say(fill(N_("Message de {name}"), { { "name", help.mediator() } }));
+    canvas.say(N_("Lisez le message, puis touchez « J'ai compris »."));
     if (canvas.button(
             "help:message-ok", N_("J'ai compris"), Rect { 710, 740, 1210, 870 }, ButtonStyle::Primary, glyph::check))
         m_messages_read = help.message_count();
@@ -332,6 +354,9 @@ void Screens::consent_panel(Canvas& canvas, Session const& session, std::vector<
            "pouvez "
            "reprendre la main à tout moment avec le bouton « Reprendre la main », en haut à droite."),
         panel.x0 + 80, 380, inner, colour::text, Align::Centre);
+    canvas.say(fill(N_("{name} voudrait remplir pour vous"), { { "name", subject(help.mediator()) } }));
+    canvas.say(N_("Cette personne pourra toucher l'écran et écrire à votre place. Vous voyez tout ce qu'elle fait. Vous "
+                  "pouvez reprendre la main à tout moment avec le bouton « Reprendre la main », en haut à droite."));
 
     // Off each time the question is asked: showing personal answers is a
     // choice made again, never a default.

@@ -150,6 +150,18 @@ struct KioskUi::Impl {
             session.help_open(), session.idle_warning() };
     }
 
+    // The voice: what was last said and for which screen, so that a screen
+    // speaks once when it opens. The last sentence is kept for scenarios
+    // (`expect-said`) and wiped with the session: it may be answers.
+    Speech* speech { nullptr };
+    ScreenKey spoken_screen { Screen::Attract, 0, 0, false, false };
+    std::string spoken_instruction;
+    Session::ListenRequest listen_seen;
+    int volume_seen { -1 };
+    std::string last_said;
+    void say(std::string const& text);
+    void speak_after_frame();
+
     std::mutex posted_mutex;
     std::vector<Intent> posted;
 
@@ -598,6 +610,9 @@ void KioskUi::Impl::render_frame(std::filesystem::path const* screenshot)
         }
     }
 
+    // What this frame shows is said before the intents change the screen.
+    speak_after_frame();
+
     // The widgets of this frame have seen the press; only now may the
     // touch wake the session, so that it cannot land on the next screen.
     if (pressed_now)
@@ -608,7 +623,60 @@ void KioskUi::Impl::render_frame(std::filesystem::path const* screenshot)
     if (session.sessions_ended() != seen_sessions_ended) {
         seen_sessions_ended = session.sessions_ended();
         screens.wipe();
+        if (speech)
+            speech->stop();
+        guichet::wipe(last_said);
+        last_said.clear();
     }
+}
+
+void KioskUi::Impl::say(std::string const& text)
+{
+    guichet::wipe(last_said);
+    last_said = text;
+    if (!speech)
+        return;
+    if (text.empty())
+        speech->stop();
+    else
+        speech->say(text, session.language());
+}
+
+void KioskUi::Impl::speak_after_frame()
+{
+    // Off, low, medium, loud: a percentage of the loudest the kiosk allows.
+    static constexpr int volume_percent[] = { 0, 40, 70, 100 };
+    auto const& instruction = record.instruction();
+    auto request = session.listen_request();
+    int volume = std::clamp(session.volume(), 0, 3);
+    if (volume != volume_seen) {
+        bool changed = volume_seen >= 0;
+        volume_seen = volume;
+        if (speech)
+            speech->set_volume(volume_percent[volume]);
+        // The resident hears the new level on something that matters.
+        if (changed && volume > 0) {
+            spoken_screen = current_screen();
+            spoken_instruction = instruction;
+            say(instruction);
+            return;
+        }
+    }
+    if (request != listen_seen) {
+        listen_seen = request;
+        spoken_screen = current_screen();
+        spoken_instruction = instruction;
+        // "Lire mes réponses": the answers on screen, only on this request.
+        say(request.answers ? record.answers() : instruction);
+        return;
+    }
+    auto now_showing = current_screen();
+    if (now_showing == spoken_screen && instruction == spoken_instruction)
+        return;
+    spoken_screen = now_showing;
+    spoken_instruction = instruction;
+    // Nobody may be in front of the attract screen: it stays quiet.
+    say(session.screen() == Screen::Attract ? std::string() : instruction);
 }
 
 KioskUi::KioskUi(std::unique_ptr<Impl> impl)
@@ -621,6 +689,11 @@ KioskUi::~KioskUi() = default;
 void KioskUi::set_device_hook(DeviceHook hook)
 {
     m_impl->device_hook = std::move(hook);
+}
+
+void KioskUi::set_speech(Speech* speech)
+{
+    m_impl->speech = speech;
 }
 
 void KioskUi::set_screen_report(ScreenReport report)
@@ -1034,6 +1107,13 @@ Result<void> KioskUi::Impl::perform(Action const& action, ManualClock& manual_cl
         chimes.clear();
         if (played != action.argument)
             return Error::make("scenario.expect", "expected the " + action.argument + " sound, got " + played);
+        return {};
+    }
+    case ActionKind::ExpectSaid: {
+        GUICHET_TRY(settle());
+        if (last_said.find(action.argument) == std::string::npos)
+            return Error::make("scenario.expect",
+                "expected the voice to say \"" + action.argument + "\", it last said \"" + last_said + "\"");
         return {};
     }
     case ActionKind::Screenshot: {

@@ -82,6 +82,11 @@ public:
     using ScreenReport = std::function<void(ScreenState const&)>;
     void set_screen_report(ScreenReport report);
 
+    // The voice (kiosk/main: espeak-ng). Each screen's instruction is said
+    // when it opens, in the resident's language, and cut when the screen
+    // changes; "Réécouter" says it again. Without one the kiosk is silent.
+    void set_speech(Speech* speech);
+
     struct Impl;
 
 private:

@@ -35,6 +35,10 @@ inline constexpr unsigned keyboard = 0xF11C; // keyboard-o
 inline constexpr unsigned refresh = 0xF021; // refresh ("Réessayer")
 inline constexpr unsigned camera = 0xF030; // camera ("Prenez une photo de ce code")
 inline constexpr unsigned ticket = 0xF145; // ticket (the desk's queue)
+inline constexpr unsigned volume_up = 0xF028; // volume-up ("Réécouter", loud)
+inline constexpr unsigned volume_down = 0xF027; // volume-down (low, medium)
+inline constexpr unsigned volume_off = 0xF026; // volume-off (silent)
+inline constexpr unsigned map_signs = 0xF277; // map-signs ("Je suis perdu")
 }
 
 // The glyph for a catalogue pictogram name; a neutral document for a name

@@ -119,6 +119,8 @@ Result<std::vector<Action>> parse_scenario(std::string_view text)
             action.kind = ActionKind::Scan;
         else if (command == "expect-sound")
             action.kind = ActionKind::ExpectSound;
+        else if (command == "expect-said")
+            action.kind = ActionKind::ExpectSaid;
         else
             return line_error(line_number, "unknown action '" + std::string(command) + "'");
 

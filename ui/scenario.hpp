@@ -25,6 +25,7 @@ enum class ActionKind {
     Printer, // printer out-of-paper|jam|offline|paper-low|ready|cancel (the simulator)
     Scan, // scan "LINE|LINE": a document scanner types the MRZ
     ExpectSound, // expect-sound success|failure: the last sound played
+    ExpectSaid, // expect-said "text": in the last sentence the voice was asked to say
 };
 
 struct Action {

@@ -119,22 +119,52 @@ void Screens::top_bar(Canvas& canvas, Session const& session, std::vector<Intent
     canvas.fill(Rect { 0, 0, screen_width, top_bar_height }, colour::surface);
     canvas.fill(Rect { 0, top_bar_height - 4, screen_width, top_bar_height }, colour::primary);
 
+    // Left, the ways back: one screen, or to a known place ("Je suis
+    // perdu", where there is somewhere else to go).
     bool can_go_back = session.screen() != Screen::Receipt;
     if (can_go_back
-        && canvas.button("back", N_("Retour"), Rect { 30, 15, 370, 135 }, ButtonStyle::Secondary, glyph::back))
+        && canvas.button("back", N_("Retour"), top_bar::back, ButtonStyle::Secondary, glyph::back))
         out.emplace_back(intent::Back {});
+    auto lost_button = [&] {
+        bool known_place = session.screen() == Screen::Home || session.screen() == Screen::Receipt || session.paused();
+        if (!known_place
+            && canvas.button("lost", N_("Je suis perdu"), top_bar::lost, ButtonStyle::Secondary, glyph::map_signs))
+            out.emplace_back(intent::Lost {});
+    };
+    // Right, before "Aide": the screen's sentence again, and the volume.
+    auto listen_button = [&] {
+        if (canvas.button("listen", N_("Réécouter"), top_bar::listen, ButtonStyle::Secondary, glyph::volume_up))
+            out.emplace_back(intent::Listen {});
+    };
+    auto volume_button = [&] {
+        int volume = session.volume();
+        unsigned icon = volume == 0 ? glyph::volume_off : volume < 3 ? glyph::volume_down : glyph::volume_up;
+        if (canvas.button("volume", N_("Son"), top_bar::volume, ButtonStyle::Secondary, icon))
+            out.emplace_back(intent::ChangeVolume {});
+        // The level as bars under the word: off shows none.
+        Rect const& r = top_bar::volume;
+        for (int bar = 0; bar < 3; ++bar) {
+            float x = r.x0 + 60 + bar * 26;
+            canvas.fill(Rect { x, r.y1 - 24, x + 18, r.y1 - 14 }, bar < volume ? colour::primary : colour::primary_tint);
+        }
+    };
 
     // While a mediator is called or helps, the middle says who, and the
     // right-hand button is the way out of the help.
-    if (help_banner(canvas, session, out))
+    if (help_banner(canvas, session, out)) {
+        listen_button();
         return;
+    }
     // The agent's banner leaves "Aide" where it is: the resident keeps
     // their way to stop everything.
     if (agent_banner(canvas, session, out)) {
-        if (canvas.button("help", N_("Aide"), Rect { 1550, 15, 1890, 135 }, ButtonStyle::Secondary, glyph::help))
+        if (canvas.button("help", N_("Aide"), top_bar::help, ButtonStyle::Secondary, glyph::help))
             out.emplace_back(intent::OpenHelp {});
         return;
     }
+    lost_button();
+    listen_button();
+    volume_button();
 
     std::string where;
     auto const* runner = session.runner();
@@ -176,15 +206,18 @@ void Screens::top_bar(Canvas& canvas, Session const& session, std::vector<Intent
     // "Aide", while they go on.
     auto const& ticket = session.desk_ticket();
     bool with_ticket = ticket && !ticket->number.empty();
+    Rect middle = top_bar::middle;
     if (with_ticket) {
-        Rect badge { 1170, 15, 1530, 135 };
+        Rect badge { middle.x1 - 340, 15, middle.x1, 135 };
+        middle.x1 = badge.x0 - 16;
         canvas.box(badge, colour::primary_tint, colour::primary, 3, 12);
         canvas.icon(glyph::ticket, badge.x0 + 50, 75, colour::primary, nullptr, 48);
-        canvas.text(canvas.fonts().body, N_("Votre numéro"), badge.x0 + 100, 22, 240, colour::text_muted);
-        canvas.text_line(canvas.fonts().title, ticket->number, badge.x0 + 100, 58, 250, colour::primary);
+        canvas.text(canvas.fonts().body, N_("Votre numéro"), badge.x0 + 100, 22, 230, colour::text_muted);
+        auto number = canvas.verbatim();
+        canvas.text_line(canvas.fonts().title, ticket->number, badge.x0 + 100, 58, 230, colour::primary);
     }
     if (!where.empty())
-        canvas.text(canvas.fonts().bold, where, 400, in_demarche ? 30 : 50, with_ticket ? 750 : 1120, colour::text,
+        canvas.text(canvas.fonts().bold, where, middle.x0, in_demarche ? 30 : 50, middle.x1 - middle.x0, colour::text,
             Align::Centre);
     if (in_demarche) {
         // The same progress as a bar, for those who do not read numbers
@@ -192,13 +225,13 @@ void Screens::top_bar(Canvas& canvas, Session const& session, std::vector<Intent
         // questions on the way.
         std::size_t total = runner->steps().size() + 1;
         std::size_t done = session.screen() == Screen::Review ? total : runner->step_index() + 1;
-        Rect track = with_ticket ? Rect { 460, 100, 1090, 124 } : Rect { 560, 100, 1360, 124 };
+        Rect track { middle.x0 + 20, 100, middle.x1 - 20, 124 };
         canvas.fill(track, colour::primary_tint, 12);
         float filled = track.x0 + (track.x1 - track.x0) * float(done) / float(total);
         canvas.fill(Rect { track.x0, track.y0, std::max(filled, track.x0 + 24), track.y1 }, colour::primary, 12);
     }
 
-    if (canvas.button("help", N_("Aide"), Rect { 1550, 15, 1890, 135 }, ButtonStyle::Secondary, glyph::help))
+    if (canvas.button("help", N_("Aide"), top_bar::help, ButtonStyle::Secondary, glyph::help))
         out.emplace_back(intent::OpenHelp {});
 }
 
@@ -280,6 +313,9 @@ void Screens::languages(Canvas& canvas, Session const& session, float top, std::
 
 void Screens::attract(Canvas& canvas, Session const& session, std::vector<Intent>& out)
 {
+    // Not spoken when it appears (nobody may be there); said on a touch of
+    // a language, in that language.
+    canvas.say(N_("Bonjour. Touchez l'écran pour commencer."));
     canvas.text(canvas.fonts().huge, N_("Bonjour"), 0, 250, screen_width, colour::on_primary, Align::Centre);
     canvas.text(canvas.fonts().title, N_("Faites vos démarches ici, simplement."), 0, 400, screen_width,
         colour::on_primary, Align::Centre);
@@ -319,6 +355,8 @@ void Screens::demarche_tiles(Canvas& canvas, Session const& session, std::vector
 
 void Screens::home(Canvas& canvas, Session const& session, std::vector<Intent>& out)
 {
+    canvas.say(N_("Que voulez-vous faire ?"));
+    canvas.say(N_("Touchez une image. Pour changer de langue, touchez un drapeau en bas de l'écran."));
     canvas.text(canvas.fonts().title, N_("Que voulez-vous faire ?"), margin, 175, screen_width - 2 * margin);
     // Before the resident starts, not after they answered everything: no
     // paper today, and the code on screen is enough.
@@ -399,6 +437,8 @@ void Screens::theme(Canvas& canvas, Session const& session, std::vector<Intent>&
     auto const* theme = session.theme();
     if (!theme)
         return;
+    canvas.say(theme->title.fr());
+    canvas.say(N_("Touchez la démarche que vous voulez faire."));
     canvas.text(canvas.fonts().title, theme->title.fr(), margin, 175, screen_width - 2 * margin);
     canvas.text(canvas.fonts().body, N_("Touchez la démarche que vous voulez faire."), margin, 245,
         screen_width - 2 * margin, colour::text_muted);
@@ -407,6 +447,8 @@ void Screens::theme(Canvas& canvas, Session const& session, std::vector<Intent>&
 
 void Screens::situations(Canvas& canvas, Session const& session, std::vector<Intent>& out)
 {
+    canvas.say(N_("Quelle est votre situation ?"));
+    canvas.say(N_("Touchez l'image qui vous correspond. Nous vous proposerons les démarches utiles."));
     canvas.text(canvas.fonts().title, N_("Quelle est votre situation ?"), margin, 175, screen_width - 2 * margin);
     canvas.text(canvas.fonts().body,
         N_("Touchez l'image qui vous correspond. Nous vous proposerons les démarches utiles."), margin, 245,
@@ -439,6 +481,8 @@ void Screens::suggestions(Canvas& canvas, Session const& session, std::vector<In
         return;
     canvas.text(canvas.fonts().bold, situation->title.fr(), margin, 165, screen_width - 2 * margin, colour::primary);
     canvas.text(canvas.fonts().title, N_("Ces démarches peuvent vous aider"), margin, 205, screen_width - 2 * margin);
+    canvas.say(N_("Ces démarches peuvent vous aider"));
+    canvas.say(N_("Touchez la démarche que vous voulez faire."));
     auto demarches = session.demarches_for_situation(situation->id);
     if (demarches.empty()) {
         canvas.text(canvas.fonts().bold,
@@ -458,6 +502,27 @@ void Screens::intro(Canvas& canvas, Session const& session, std::vector<Intent>&
         return;
     canvas.icon(pictogram_glyph(demarche->pictogram), margin + 60, 225, colour::primary, canvas.fonts().title);
     canvas.text(canvas.fonts().title, demarche->title.fr(), margin + 130, 190, screen_width - 2 * margin - 130);
+    canvas.say(demarche->title.fr());
+    // After "Je suis perdu": a known place, the answers kept, and one
+    // button back to where the resident was.
+    if (session.paused()) {
+        Rect kept { margin, 310, 1280, 560 };
+        canvas.fill(kept, colour::surface, 16);
+        canvas.icon(glyph::check_circle, kept.x0 + 70, kept.y0 + 70, colour::success, canvas.fonts().title);
+        canvas.text(canvas.fonts().title, N_("Vos réponses sont gardées."), kept.x0 + 140, kept.y0 + 40, 1080);
+        canvas.text(canvas.fonts().body,
+            N_("Touchez « Reprendre » pour revenir où vous étiez. Si vous ne savez pas quoi faire, touchez « Aide »."),
+            kept.x0 + 140, kept.y0 + 120, 1080, colour::text_muted);
+        canvas.say(N_("Vos réponses sont gardées."));
+        canvas.say(
+            N_("Touchez « Reprendre » pour revenir où vous étiez. Si vous ne savez pas quoi faire, touchez « Aide »."));
+        if (canvas.button("begin", N_("Reprendre"), primary_action, ButtonStyle::Primary, glyph::play))
+            out.emplace_back(intent::Begin {});
+        return;
+    }
+    canvas.say(N_("On va vous demander :"));
+    canvas.say(demarche->intro.asks.fr());
+    canvas.say(N_("Touchez « Commencer » quand vous êtes prêt."));
 
     float width = 1180;
     float y = 310;
@@ -502,6 +567,37 @@ void Screens::intro(Canvas& canvas, Session const& session, std::vector<Intent>&
 }
 
 // [SECTION] One question per screen
+
+namespace {
+
+// What to do on a question, said after it.
+char const* how_to_answer(InputKind input)
+{
+    switch (input) {
+    case InputKind::Choice:
+    case InputKind::YesNo:
+    case InputKind::Commune:
+        return N_("Touchez votre réponse, puis « Continuer ».");
+    case InputKind::MultiChoice:
+        return N_("Vous pouvez en choisir plusieurs. Puis touchez « Continuer ».");
+    case InputKind::Text:
+    case InputKind::LongText:
+    case InputKind::Email:
+        return N_("Écrivez avec le clavier, puis touchez « Continuer ».");
+    case InputKind::Digits:
+    case InputKind::Phone:
+        return N_("Tapez les chiffres, puis touchez « Continuer ».");
+    case InputKind::Date:
+        return N_("Tapez le jour, le mois, puis l'année. Puis touchez « Continuer ».");
+    case InputKind::Consent:
+        return N_("Touchez « J'accepte », puis « Continuer ».");
+    case InputKind::Info:
+        return N_("Quand vous avez lu, touchez « Continuer ».");
+    }
+    return "";
+}
+
+}
 
 void Screens::error_line(Canvas& canvas, std::string const& message, float x, float y, float width)
 {
@@ -630,6 +726,14 @@ void Screens::step(Canvas& canvas, DemarcheRunner const& runner, bool offer_card
     canvas.text(canvas.fonts().bold, texts.section, margin, 165, screen_width - 2 * margin, colour::primary);
     canvas.text(canvas.fonts().title, texts.question, margin, 205, screen_width - 2 * margin);
     bool panel = step.input == InputKind::Consent || step.input == InputKind::Info;
+    // Aloud: the question, the démarche's words for it, and how to answer.
+    // Never the answer: that is for "Lire mes réponses" on the review.
+    canvas.say(texts.question);
+    canvas.say(texts.instruction);
+    if (step.from_card)
+        canvas.say(N_("Lu sur votre carte"));
+    else
+        canvas.say(how_to_answer(step.input));
     if (!texts.instruction.empty() && !panel)
         canvas.text(canvas.fonts().body, texts.instruction, margin, 272, screen_width - 2 * margin, colour::text_muted);
     auto next_button = [&](Rect rect) {
@@ -790,9 +894,16 @@ void Screens::commune_search(Canvas& canvas, DemarcheRunner const& runner, Step 
 void Screens::review(Canvas& canvas, Session const& session, std::vector<Intent>& out)
 {
     auto const& runner = *session.runner();
-    canvas.text(canvas.fonts().title, N_("Vérifiez vos réponses"), margin, 175, screen_width - 2 * margin);
+    canvas.text(canvas.fonts().title, N_("Vérifiez vos réponses"), margin, 175, 1260);
     canvas.text(canvas.fonts().body, N_("Si tout est juste, touchez « Confirmer ». Sinon, touchez « Modifier »."),
-        margin, 245, screen_width - 2 * margin, colour::text_muted);
+        margin, 245, 1260, colour::text_muted);
+    canvas.say(N_("Vérifiez vos réponses"));
+    canvas.say(N_("Si tout est juste, touchez « Confirmer ». Sinon, touchez « Modifier »."));
+    canvas.say(N_("Pour entendre vos réponses, touchez « Lire mes réponses »."));
+    // The answers are personal: read aloud only when the resident asks.
+    if (canvas.button("listen:answers", N_("Lire mes réponses"), Rect { 1360, 165, 1840, 285 },
+            ButtonStyle::Secondary, glyph::volume_up))
+        out.emplace_back(intent::Listen { true });
 
     // Five answers a page, each with a "Modifier" of full touch height; a
     // longer démarche turns pages, and "Confirmer" waits on the last one so
@@ -815,10 +926,13 @@ void Screens::review(Canvas& canvas, Session const& session, std::vector<Intent>
         } else {
             canvas.text_line(canvas.fonts().bold, line.label, row.x0 + 30, y + 34, 640);
         }
-        if (line.value.empty())
-            canvas.text(canvas.fonts().body, N_("Non renseigné"), 760, y + 34, 700, colour::text_muted);
-        else
+        if (line.value.empty()) {
+            canvas.text(canvas.fonts().body, N_("Pas de réponse"), 760, y + 34, 700, colour::text_muted);
+        } else {
+            auto answer = canvas.verbatim();
             canvas.text_line(canvas.fonts().body, line.value, 760, y + 34, 720);
+        }
+        canvas.say_answer(line.label, line.value);
         if (line.from_card && !session.agent_acting()) {
             canvas.icon(glyph::id_card, row.x1 - 270, y + 56, colour::primary, canvas.fonts().bold);
             canvas.text(canvas.fonts().body, line.corrected ? N_("Corrigé par l'agent") : N_("Lu sur votre carte"),
@@ -909,8 +1023,25 @@ void Screens::receipt(Canvas& canvas, Session const& session, std::vector<Intent
         spaced += c;
     }
     canvas.box(Rect { margin, 340, 1240, 490 }, colour::surface, colour::primary, 4, 12);
-    canvas.text(canvas.fonts().huge, spaced, margin, 355, 1160, colour::primary, Align::Centre);
+    {
+        auto code = canvas.verbatim();
+        canvas.text(canvas.fonts().huge, spaced, margin, 355, 1160, colour::primary, Align::Centre);
+    }
 
+    canvas.say(receipt.title);
+    canvas.say(N_("Gardez votre code de suivi : il sert à suivre votre demande."));
+    switch (session.print_status()) {
+    case PrintStatus::Printing:
+        canvas.say(N_("Votre reçu est en cours d'impression…"));
+        break;
+    case PrintStatus::Printed:
+        canvas.say(resident_message(PrintOutcome::Printed));
+        break;
+    case PrintStatus::Failed:
+        canvas.say(resident_message(session.print_outcome().value_or(PrintOutcome::Failed)));
+        break;
+    }
+    canvas.say(N_("Touchez « Terminer » quand vous avez fini."));
     float used = canvas.text(canvas.fonts().body, receipt.next_steps, margin, 520, 1160);
     // Below what happens next, however long the démarche's text is.
     float status_y = std::max(700.0f, 520 + used + 30);
@@ -952,31 +1083,38 @@ void Screens::status(Canvas& canvas, Session const& session, std::vector<Intent>
     if (!follow_up)
         return;
     canvas.text(canvas.fonts().body, N_("Votre code :"), margin, 185, 800, colour::text_muted);
-    canvas.text(canvas.fonts().title, follow_up->code, margin + 230, 172, 800, colour::primary);
+    {
+        auto code = canvas.verbatim();
+        canvas.text(canvas.fonts().title, follow_up->code, margin + 230, 172, 800, colour::primary);
+    }
     float y = 300;
     if (follow_up->pending) {
+        canvas.say(N_("Nous cherchons votre demande…"));
         canvas.icon(glyph::clock, margin + 60, y + 60, colour::primary);
         canvas.text(canvas.fonts().title, N_("Nous cherchons votre demande…"), margin + 160, y, 1500);
         canvas.text(
             canvas.fonts().body, N_("Cela prend quelques secondes."), margin + 160, y + 80, 1400, colour::text_muted);
     } else if (follow_up->error) {
+        canvas.say(*follow_up->error);
         error_line(canvas, *follow_up->error, margin, y, 1400);
     } else if (!follow_up->status && follow_up->asked_services) {
+        char const* title = N_("Nous ne trouvons pas cette demande.");
+        char const* what_to_do = N_("Vérifiez les lettres du code sur votre reçu. Si le code est juste, l'accueil "
+                                    "peut chercher votre demande pour vous.");
+        canvas.say(title);
+        canvas.say(what_to_do);
         canvas.icon(glyph::help, margin + 60, y + 60, colour::primary);
-        canvas.text(canvas.fonts().title, N_("Nous ne trouvons pas cette demande."), margin + 160, y, 1500);
-        canvas.text(canvas.fonts().body,
-            N_("Vérifiez les lettres du code sur votre reçu. Si le code est juste, l'accueil peut chercher votre "
-               "demande pour vous."),
-            margin + 160, y + 80, 1400);
+        canvas.text(canvas.fonts().title, title, margin + 160, y, 1500);
+        canvas.text(canvas.fonts().body, what_to_do, margin + 160, y + 80, 1400);
     } else if (!follow_up->status) {
+        char const* title = N_("Nous ne trouvons pas cette demande sur cette borne.");
+        char const* what_to_do = N_("Vérifiez les lettres du code sur votre reçu. Si vous avez fait votre demande "
+                                    "sur une autre borne ou il y a longtemps, l'accueil peut la chercher pour vous.");
+        canvas.say(title);
+        canvas.say(what_to_do);
         canvas.icon(glyph::help, margin + 60, y + 60, colour::primary);
-        canvas.text(
-            canvas.fonts().title, N_("Nous ne trouvons pas cette demande sur cette borne."), margin + 160, y, 1500);
-        canvas.text(canvas.fonts().body,
-            N_("Vérifiez les lettres du code sur votre reçu. Si votre demande a été faite sur une autre borne ou il y "
-               "a "
-               "longtemps, l'accueil peut la chercher pour vous."),
-            margin + 160, y + 80, 1400);
+        canvas.text(canvas.fonts().title, title, margin + 160, y, 1500);
+        canvas.text(canvas.fonts().body, what_to_do, margin + 160, y + 80, 1400);
     } else {
         auto const& status = *follow_up->status;
         auto const* demarche = session.catalogue().find(status.demarche_id);
@@ -1004,7 +1142,7 @@ void Screens::status(Canvas& canvas, Session const& session, std::vector<Intent>
             state = N_("Les services ont reçu votre demande.");
             break;
         case RequestState::InProgress:
-            state = N_("Votre demande est en cours d'instruction.");
+            state = N_("Les services étudient votre demande.");
             break;
         case RequestState::Accepted:
             state = N_("Votre demande est acceptée.");
@@ -1013,9 +1151,11 @@ void Screens::status(Canvas& canvas, Session const& session, std::vector<Intent>
             state = N_("Votre demande est refusée. L'accueil peut vous expliquer pourquoi.");
             break;
         case RequestState::Closed:
-            state = N_("Votre demande est classée sans suite. L'accueil peut vous expliquer pourquoi.");
+            state = N_("Les services ont arrêté votre demande. L'accueil peut vous expliquer pourquoi.");
             break;
         }
+        canvas.say(demarche ? demarche->title.fr() : N_("Votre demande"));
+        canvas.say(state);
         Rect panel { margin, y + 150, 1400, y + 350 };
         canvas.fill(panel, colour::surface, 16);
         canvas.text(canvas.fonts().bold, state, panel.x0 + 40, panel.y0 + 40, panel.x1 - panel.x0 - 80);
@@ -1037,6 +1177,9 @@ void Screens::idle_warning(Canvas& canvas, Session const& session, std::vector<I
     canvas.icon(glyph::clock, 960, 310, colour::primary);
     canvas.text(canvas.fonts().title, N_("Êtes-vous toujours là ?"), panel.x0, 400, panel.x1 - panel.x0, colour::text,
         Align::Centre);
+    // Said once: the countdown's seconds would make it speak every second.
+    canvas.say(N_("Êtes-vous toujours là ?"));
+    canvas.say(N_("Sans réponse, vos réponses seront effacées. Pour continuer, touchez « Oui, je continue »."));
     int left = session.idle_seconds_left();
     std::string countdown = fill(left > 1 ? N_("Sans réponse, vos réponses seront effacées dans {n} secondes.")
                                           : N_("Sans réponse, vos réponses seront effacées dans {n} seconde."),
@@ -1058,6 +1201,11 @@ void Screens::help(Canvas& canvas, Session const& session, std::vector<Intent>& 
     canvas.fill(panel, colour::surface, 20);
     canvas.text(
         canvas.fonts().title, N_("Besoin d'aide ?"), panel.x0, 130, panel.x1 - panel.x0, colour::text, Align::Centre);
+    canvas.say(N_("Besoin d'aide ?"));
+    canvas.say(session.assistance().remote_available()
+            ? N_("Touchez « Un conseiller à distance » pour parler à une personne sur cet écran, ou « Un conseiller "
+                 "à l'accueil » pour un numéro de passage.")
+            : N_("Touchez « Un conseiller à l'accueil » pour un numéro de passage."));
 
     // A person who helps from afar, on this screen; greyed, with the reason,
     // when the central services do not answer.
@@ -1065,7 +1213,7 @@ void Screens::help(Canvas& canvas, Session const& session, std::vector<Intent>& 
     if (session.assistance().remote_available()) {
         if (canvas.button("help:remote", N_("Un conseiller à distance"), remote, ButtonStyle::Primary, glyph::people))
             out.emplace_back(intent::AskRemoteHelp {});
-        canvas.text(canvas.fonts().body, N_("Il vous parle sur cet écran. Vous restez maître de tout."), panel.x0 + 80,
+        canvas.text(canvas.fonts().body, N_("Il vous parle sur cet écran. Vous décidez de tout."), panel.x0 + 80,
             385, inner, colour::text_muted, Align::Centre);
     } else {
         canvas.box(remote, colour::background, colour::border, 3, 12);

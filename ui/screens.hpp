@@ -12,6 +12,26 @@
 
 namespace guichet::ui {
 
+// The top bar's places, the same on every screen (design px). Left, the
+// ways back; right, the voice and help; the middle says where the resident
+// is, or who helps.
+namespace top_bar {
+inline constexpr Rect back { 24, 15, 234, 135 };
+inline constexpr Rect lost { 250, 15, 560, 135 };
+inline constexpr Rect middle { 576, 12, 1176, 138 };
+inline constexpr Rect listen { 1192, 15, 1452, 135 };
+inline constexpr Rect volume { 1468, 15, 1652, 135 };
+inline constexpr Rect help { 1668, 15, 1896, 135 };
+// While remote help is live: who helps, from "Je suis perdu"'s place to the
+// middle's end, and the way out of the help over "Son" and "Aide".
+inline constexpr Rect help_band { 250, 12, 1176, 138 };
+inline constexpr Rect help_exit { 1468, 15, 1896, 135 };
+// Agent mode: the agent's name, then the way out of agent mode over the
+// voice's buttons (the agent beside the resident reads and explains).
+inline constexpr Rect agent_band { 250, 12, 1176, 138 };
+inline constexpr Rect agent_exit { 1192, 15, 1652, 135 };
+}
+
 class Screens {
 public:
     // The colour the whole screen is cleared with before drawing. Large

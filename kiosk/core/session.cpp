@@ -370,6 +370,50 @@ void Session::handle(intent::ChooseLanguage const& choose)
     ++m_revision;
 }
 
+void Session::handle(intent::Listen const& listen)
+{
+    if (m_screen == Screen::Attract || (listen.answers && m_screen != Screen::Review))
+        return;
+    ++m_listen.count;
+    m_listen.answers = listen.answers;
+    ++m_revision;
+}
+
+void Session::handle(intent::ChangeVolume const&)
+{
+    if (m_screen == Screen::Attract)
+        return;
+    // From the default: louder first, then off, then up again.
+    m_volume = m_volume == 3 ? 0 : m_volume + 1;
+    ++m_revision;
+}
+
+void Session::handle(intent::Lost const&)
+{
+    if (m_screen == Screen::Attract || m_screen == Screen::Receipt || m_out_of_service)
+        return;
+    m_help_open = false;
+    if (m_runner && (editing() || m_screen == Screen::Card || m_screen == Screen::Status)) {
+        if (m_screen == Screen::Card) {
+            // The card's questions start again from the consent when the
+            // resident comes back; what was half-typed for it goes.
+            m_card->wipe();
+            m_card.reset();
+            m_resume_screen = Screen::Step;
+        } else {
+            m_resume_screen = m_screen;
+        }
+        m_intro = &m_runner->demarche();
+        m_screen = Screen::Intro;
+    } else if (m_screen != Screen::Intro || !m_runner) {
+        m_intro = nullptr;
+        m_theme = nullptr;
+        m_situation = nullptr;
+        m_screen = Screen::Home;
+    }
+    ++m_revision;
+}
+
 void Session::handle(intent::OpenSituations const&)
 {
     if (!browsing() || m_out_of_service)
@@ -408,6 +452,14 @@ void Session::handle(intent::Begin const&)
 {
     if (m_screen != Screen::Intro || !m_intro || m_out_of_service)
         return;
+    if (m_runner) {
+        // "Reprendre" after "Je suis perdu": where the resident was.
+        m_screen = m_resume_screen;
+        m_help_open = false;
+        offer_card();
+        ++m_revision;
+        return;
+    }
     m_runner = std::make_unique<DemarcheRunner>(*m_intro, m_config.communes, m_clock.today(), m_config.slots);
     if (auto booked = m_store.booked_slots())
         m_runner->set_booked_slots(booked.release_value());
@@ -607,6 +659,11 @@ void Session::handle(intent::Back const&)
         m_screen = Screen::Step;
         break;
     case Screen::Intro:
+        if (m_runner) {
+            // Paused by "Je suis perdu": back is where the resident was.
+            handle(intent::Begin {});
+            return;
+        }
         m_intro = nullptr;
         m_screen = m_intro_origin;
         break;
@@ -1222,6 +1279,8 @@ void Session::end_session()
     m_situation = nullptr;
     m_intro = nullptr;
     m_language = "fr";
+    m_volume = default_volume;
+    m_listen.answers = false;
     m_screen = Screen::Attract;
     ++m_sessions_ended;
     ++m_revision;

@@ -91,6 +91,17 @@ struct ChooseLanguage {
 struct ChooseSituation {
     std::string situation_id;
 };
+// "Réécouter": the screen's instruction again; or, on the review, "Lire
+// mes réponses": the answers shown, aloud (only ever on this request).
+struct Listen {
+    bool answers { false };
+};
+// "Son": the next volume, loud, off, low, medium, loud...
+struct ChangeVolume { };
+// "Je suis perdu": one tap to a known place. In a démarche, its start
+// screen, with the answers kept and "Reprendre" to go back where the
+// resident was; elsewhere, the home screen.
+struct Lost { };
 // Opens a démarche's start screen.
 struct StartDemarche {
     std::string demarche_id;
@@ -235,7 +246,7 @@ using Intent = std::variant<intent::Activity, intent::StillHere, intent::OpenThe
     intent::TakeBackControl, intent::DismissHelpNote, intent::HelpLineChanged, intent::AskDeskHelp, intent::BadgeRead,
     intent::OpenAgentGate, intent::CloseAgentGate, intent::AgentPinKey, intent::AgentPinErase, intent::AgentPinSubmit,
     intent::AgentChecked, intent::AgentConsent, intent::LeaveAgentMode, intent::OpenReprints, intent::CloseReprints,
-    intent::ChooseLanguage, intent::Reprint>;
+    intent::ChooseLanguage, intent::Reprint, intent::Listen, intent::ChangeVolume, intent::Lost>;
 
 struct SessionConfig {
     Millis idle_warning_after { 45'000 };
@@ -417,6 +428,21 @@ public:
     // The language of the screen and the voice: French until the resident
     // chooses another, and again once the visit ends.
     std::string const& language() const { return m_language; }
+    // The voice's volume, 0 (off) to 3 (loud); 2 until the resident
+    // changes it, and again once the visit ends.
+    static constexpr int default_volume = 2;
+    int volume() const { return m_volume; }
+    // Each "Réécouter" or "Lire mes réponses" counts one; the UI speaks
+    // when the count moves.
+    struct ListenRequest {
+        std::uint64_t count { 0 };
+        bool answers { false };
+        bool operator==(ListenRequest const&) const = default;
+    };
+    ListenRequest listen_request() const { return m_listen; }
+    // On the start screen after "Je suis perdu": the démarche's answers are
+    // kept, and "Reprendre" goes back to where the resident was.
+    bool paused() const { return m_screen == Screen::Intro && m_runner != nullptr; }
     bool help_open() const { return m_help_open; }
     bool idle_warning() const { return m_idle_warning_since.has_value(); }
     // Whole seconds left before the wipe, while the warning is shown.
@@ -457,6 +483,9 @@ public:
 private:
     void handle(intent::Activity const&);
     void handle(intent::ChooseLanguage const&);
+    void handle(intent::Listen const&);
+    void handle(intent::ChangeVolume const&);
+    void handle(intent::Lost const&);
     void handle(intent::StillHere const&);
     void handle(intent::OpenTheme const&);
     void handle(intent::OpenSituations const&);
@@ -550,8 +579,12 @@ private:
 
     Screen m_screen { Screen::Attract };
     std::string m_language { "fr" };
+    int m_volume { default_volume };
+    ListenRequest m_listen;
     // Where the start screen was opened from: "Retour" goes back there.
     Screen m_intro_origin { Screen::Home };
+    // Where "Je suis perdu" left the démarche: "Reprendre" goes back there.
+    Screen m_resume_screen { Screen::Step };
     Theme const* m_theme { nullptr };
     Situation const* m_situation { nullptr };
     Demarche const* m_intro { nullptr };

@@ -5,6 +5,9 @@
 #include "drivers/print/cups_printer.hpp"
 #include "drivers/print/printer_watch.hpp"
 #include "drivers/print/receipt_device.hpp"
+#include "drivers/speech/espeak_speech.hpp"
+#include "drivers/speech/sdl_audio_sink.hpp"
+#include "drivers/speech/wav_folder_sink.hpp"
 #include "kiosk/core/catalogue_files.hpp"
 #include "kiosk/core/communes.hpp"
 #include "kiosk/core/log.hpp"
@@ -656,6 +659,17 @@ int main(int argc, char** argv)
         return fail("cannot start the screen: " + created.error().code + " " + created.error().detail);
     auto& kiosk_ui = *created.value();
     postbox.attach(&kiosk_ui);
+    // The voice, on its own thread; the screen only says what to say.
+    std::unique_ptr<speech::SpeechSink> speech_sink;
+    if (options.speech == "sdl")
+        speech_sink = std::make_unique<speech::SdlAudioSink>();
+    else if (options.speech.starts_with("wav:"))
+        speech_sink = std::make_unique<speech::WavFolderSink>(options.speech.substr(4));
+    std::unique_ptr<speech::EspeakSpeech> voice;
+    if (speech_sink) {
+        voice = std::make_unique<speech::EspeakSpeech>(*speech_sink);
+        kiosk_ui.set_speech(voice.get());
+    }
     cards.announce();
     printers.value()->watch();
     kiosk_ui.set_screen_report([&help_line](ScreenState const& screen) {

@@ -23,6 +23,9 @@ Devices
                               contains PATTERN (default: the first), or none
   --card-allow-virtual        let --card pcsc use a virtual reader (vsmartcard): tests only
   --mrz-scanner               a document scanner types the card's MRZ (keyboard wedge)
+  --speech sdl|wav:DIR|none   the voice that says each screen's instruction: the loudspeaker
+                              (default; silent without an audio device), the simulator writing
+                              one WAV file a sentence in DIR, or none
 Data
   --catalogue DIR             démarches (*.json) and orientation.json (default: the shipped catalogue)
   --communes FILE             French communes and postcodes, for addresses (default: the shipped list)
@@ -122,6 +125,11 @@ Result<KioskOptions> parse_options(int argc, char** argv)
             if (options.card != "sim" && options.card != "none" && options.card != "pcsc"
                 && !options.card.starts_with("pcsc:"))
                 return Error::make("options.invalid", "--card is sim, pcsc, pcsc:PATTERN or none");
+        } else if (arg == "--speech") {
+            options.speech = GUICHET_TRY(value());
+            if (options.speech != "sdl" && options.speech != "none"
+                && !(options.speech.starts_with("wav:") && options.speech.size() > 4))
+                return Error::make("options.invalid", "--speech is sdl, wav:DIR or none");
         } else if (arg == "--card-allow-virtual") {
             options.card_allow_virtual = true;
         } else if (arg == "--mrz-scanner") {

@@ -28,6 +28,9 @@ struct KioskOptions {
     std::string card { "sim" };
     // Lets a PC/SC virtual reader (vsmartcard) be used: tests only.
     bool card_allow_virtual { false };
+    // The voice: "sdl" (the loudspeaker), "wav:DIR" (the simulator: one WAV
+    // file a sentence) or "none".
+    std::string speech { "sdl" };
     ui::UiOptions ui;
     std::optional<std::filesystem::path> scenario;
     // The scenario's clock starts on this day (10:00 UTC) instead of now, so

@@ -540,7 +540,7 @@ TEST(FieldValueEmail, ChecksTheFormOfAnAddress)
     constexpr std::string_view hidden = "L'adresse contient un signe caché. Effacez-la et écrivez-la à nouveau.";
     constexpr std::string_view space = "L'adresse ne peut pas contenir d'espace.";
     constexpr std::string_view many_at = "Il faut un seul signe @ (arobase).";
-    constexpr std::string_view double_dot = "L'adresse ne peut pas avoir deux points qui se suivent.";
+    constexpr std::string_view double_dot = "L'adresse ne peut pas avoir 2 points qui se suivent.";
     constexpr std::string_view next_to_at = "Il ne faut pas de point juste avant ou juste après le signe @.";
     constexpr std::string_view ends_with_dot = "L'adresse ne peut pas finir par un point.";
     constexpr std::string_view bad_domain = "Vérifiez ce qui est écrit après le signe @.";
