@@ -4,6 +4,7 @@
 #include "ui/bidi.hpp"
 
 #include <algorithm>
+#include <cctype>
 #include <cfloat>
 #include <cmath>
 #include <vector>
@@ -117,8 +118,31 @@ std::string Canvas::visual(std::string_view line) const
     return bidi::visual(line, rtl ? bidi::Direction::RightToLeft : bidi::Direction::LeftToRight);
 }
 
+void Canvas::measure_fill(Rect rect, ImU32 colour) const
+{
+    if (!m_a11y)
+        return;
+    auto shown = scaled(rect);
+    m_a11y->fills.push_back(
+        a11y::Fill { Rect { shown.x0 / m_scale, shown.y0 / m_scale, shown.x1 / m_scale, shown.y1 / m_scale }, colour });
+}
+
+void Canvas::measure_clip(std::string_view text, char const* why) const
+{
+    if (m_a11y)
+        m_a11y->clipped.push_back(a11y::Clip { std::string(text), why });
+}
+
 void Canvas::line(ImFont* font, std::string_view text, float left, float screen_y, ImU32 colour)
 {
+    if (m_a11y) {
+        float width = font->CalcTextSizeA(font->FontSize, FLT_MAX, 0, text.data(), text.data() + text.size()).x;
+        float top = screen_y / m_scale;
+        m_a11y->lines.push_back(a11y::Line { std::string(text),
+            Rect { left, top, left + width / m_scale, top + font->FontSize / m_scale }, colour, m_a11y->fills.size() });
+        if (top + font->FontSize / m_scale > 1080.5f)
+            measure_clip(text, "runs off the bottom of the screen");
+    }
     auto drawn = visual(text);
     m_draw_list->AddText(font, font->FontSize, ImVec2(std::floor(left * m_scale), std::floor(screen_y)), colour,
         drawn.data(), drawn.data() + drawn.size());
@@ -148,6 +172,7 @@ std::optional<Rect> Canvas::drawn(std::string const& id) const
 
 void Canvas::fill(Rect rect, ImU32 colour, float rounding) const
 {
+    measure_fill(rect, colour);
     auto r = scaled(rect);
     r = Rect { std::round(r.x0), std::round(r.y0), std::round(r.x1), std::round(r.y1) };
     int radius = int(std::min(std::round(rounding * m_scale), std::floor(std::min(r.x1 - r.x0, r.y1 - r.y0) / 2)));
@@ -194,6 +219,8 @@ void Canvas::box(Rect rect, ImU32 fill_colour, ImU32 border_colour, float border
             std::max(rounding - border, 0.0f));
         return;
     }
+    measure_fill(rect, border_colour);
+    measure_fill(Rect { rect.x0 + border, rect.y0 + border, rect.x1 - border, rect.y1 - border }, fill_colour);
     // A ring and a fill that do not overlap: every pixel is painted once.
     // The software renderer's cost is in pixels filled, and a keyboard has
     // forty-eight bordered keys.
@@ -240,7 +267,8 @@ namespace {
 
 // Walks `text` line by line as ImGui would wrap it at `wrap` screen px,
 // calling emit(begin, end) for each line. Explicit newlines break lines too.
-template<typename Emit> void for_each_line(ImFont* font, std::string_view text, float wrap, Emit emit)
+template<typename Emit>
+void for_each_line(ImFont* font, std::string_view text, float wrap, Emit emit, bool* cut_word = nullptr)
 {
     char const* cursor = text.data();
     char const* end = text.data() + text.size();
@@ -252,6 +280,14 @@ template<typename Emit> void for_each_line(ImFont* font, std::string_view text, 
             if (wrapped == cursor)
                 wrapped = cursor + 1; // a word wider than the line: cut it
             line_end = wrapped;
+            // Cut inside a word: the line ends on a letter and the next
+            // begins with one (ImGui also breaks after punctuation).
+            auto letter = [](char c) {
+                auto byte = static_cast<unsigned char>(c);
+                return byte >= 0x80 || std::isalnum(byte);
+            };
+            if (cut_word && line_end < newline && line_end > cursor && letter(line_end[-1]) && letter(*line_end))
+                *cut_word = true;
         }
         char const* visible_end = line_end;
         while (visible_end > cursor && visible_end[-1] == ' ')
@@ -289,19 +325,25 @@ float Canvas::text(ImFont* font, std::string_view text, float x, float y, float 
     if (mirror && align != Align::Centre)
         align = align == Align::Left ? Align::Right : Align::Left;
     int lines = 0;
-    for_each_line(font, drawn_text, wrap, [&](char const* begin, char const* end) {
-        float line_width = font->CalcTextSizeA(font->FontSize, FLT_MAX, 0, begin, end).x / m_scale;
-        float left = box_left;
-        if (width <= 0)
-            left = mirror ? design_width - x - line_width : x;
-        else if (align == Align::Centre)
-            left += (width - line_width) / 2;
-        else if (align == Align::Right)
-            left += width - line_width;
-        line(font, std::string_view(begin, std::size_t(end - begin)), left, screen_y, colour);
-        screen_y += line_height;
-        ++lines;
-    });
+    bool cut_word = false;
+    for_each_line(
+        font, drawn_text, wrap,
+        [&](char const* begin, char const* end) {
+            float line_width = font->CalcTextSizeA(font->FontSize, FLT_MAX, 0, begin, end).x / m_scale;
+            float left = box_left;
+            if (width <= 0)
+                left = mirror ? design_width - x - line_width : x;
+            else if (align == Align::Centre)
+                left += (width - line_width) / 2;
+            else if (align == Align::Right)
+                left += width - line_width;
+            line(font, std::string_view(begin, std::size_t(end - begin)), left, screen_y, colour);
+            screen_y += line_height;
+            ++lines;
+        },
+        &cut_word);
+    if (cut_word && m_verbatim == 0)
+        measure_clip(drawn_text, "is cut inside a word: too narrow for its box");
     return std::max(lines, 1) * line_height / m_scale;
 }
 
@@ -355,6 +397,9 @@ void Canvas::text_line(ImFont* font, std::string_view text, float x, float y, fl
         this->text(font, one, x, y, 0, colour);
         return;
     }
+    // Answers and names may be cut; a text of the kiosk's must fit.
+    if (m_verbatim == 1)
+        measure_clip(translated, "is cut with « … »: too long for its line");
     std::string const ellipsis = "…";
     while (!one.empty() && text_width(font, one + ellipsis) > width)
         utf8::pop_back(one);
@@ -428,6 +473,8 @@ bool Canvas::button(
     float width = font->CalcTextSizeA(font->FontSize, FLT_MAX, 0, content.c_str()).x / m_scale;
     float height = font->FontSize / m_scale;
     auto box_rect = scaled(rect);
+    if (width > rect.x1 - rect.x0 - 16)
+        measure_clip(label, "is wider than its button");
     float x = box_rect.x0 / m_scale + (rect.x1 - rect.x0 - width) / 2;
     float y = rect.y0 + (rect.y1 - rect.y0 - height) / 2;
     line(font, content, x, y * m_scale, text_colour);
@@ -451,6 +498,8 @@ bool Canvas::flag_button(std::string const& id, std::string const& name, Rect re
         draw_flag(*this, flag);
     }
     float text_x = rect.x0 + 96;
+    if (text_width(m_fonts.body, name) > rect.x1 - 8 - text_x)
+        measure_clip(name, "is wider than its button");
     text_line(
         m_fonts.body, name, text_x, cy - m_fonts.body->FontSize / m_scale / 2, rect.x1 - 8 - text_x, colour::text);
     return clicked;
@@ -469,6 +518,8 @@ bool Canvas::wide_tile(
     float height = text_height(m_fonts.bold, label, text_width);
     if (!hint.empty())
         height += 8 + text_height(m_fonts.body, hint, text_width);
+    if (height > rect.y1 - rect.y0 - 16)
+        measure_clip(label, "runs out of its tile");
     float y = (rect.y0 + rect.y1 - height) / 2;
     y += text(m_fonts.bold, label, text_x, y, text_width);
     if (!hint.empty())
@@ -494,7 +545,10 @@ bool Canvas::tile(std::string const& id, std::string const& label, std::string c
     float label_y = rect.y0 + (short_tile ? 108 : height * 0.58f);
     float used = text(m_fonts.bold, label, rect.x0 + 16, label_y, width - 32, colour::text, Align::Centre);
     if (!hint.empty())
-        text(m_fonts.body, hint, rect.x0 + 16, label_y + used + 4, width - 32, colour::text_muted, Align::Centre);
+        used += 4
+            + text(m_fonts.body, hint, rect.x0 + 16, label_y + used + 4, width - 32, colour::text_muted, Align::Centre);
+    if (label_y + used > rect.y1 - 4)
+        measure_clip(label, "runs out of its tile");
     if (on) {
         // A tick in the corner: the choice is visible without colour.
         float cx = rect.x1 - 40, cy = rect.y0 + 40;

@@ -5,6 +5,7 @@
 #pragma once
 
 #include "kiosk/core/i18n.hpp"
+#include "ui/a11y.hpp"
 #include "ui/frame_record.hpp"
 #include "ui/theme.hpp"
 
@@ -58,6 +59,10 @@ class Canvas {
 public:
     Canvas(ImDrawList* draw_list, Fonts const& fonts, FrameRecord& record, float scale, int layer,
         Locale const* locale = nullptr);
+
+    // From now on, what is drawn is also measured into `record` (the
+    // accessibility checks); nothing is measured without one.
+    void measure(a11y::Record* record) { m_a11y = record; }
 
     Fonts const& fonts() const { return m_fonts; }
     ImDrawList* draw_list() const { return m_draw_list; }
@@ -180,6 +185,10 @@ private:
     Locale const* m_locale;
     int m_verbatim { 0 };
     int m_unmirrored { 0 };
+    a11y::Record* m_a11y { nullptr };
+    // Measuring: a fill (design px, before mirroring) and a clipped text.
+    void measure_fill(Rect rect, ImU32 colour) const;
+    void measure_clip(std::string_view text, char const* why) const;
 };
 
 }

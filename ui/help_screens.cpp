@@ -132,8 +132,8 @@ bool Screens::agent_banner(Canvas& canvas, Session const& session, std::vector<I
         canvas.text_line(
             canvas.fonts().body, agent->agent.name, band.x0 + 105, 70, band.x1 - band.x0 - 130, colour::on_primary);
     }
-    if (canvas.button("agent:leave", N_("Quitter le mode agent"), top_bar::agent_exit, ButtonStyle::Secondary,
-            glyph::close))
+    if (canvas.button(
+            "agent:leave", N_("Quitter le mode agent"), top_bar::agent_exit, ButtonStyle::Secondary, glyph::close))
         out.emplace_back(intent::LeaveAgentMode {});
     return true;
 }
@@ -355,8 +355,9 @@ void Screens::consent_panel(Canvas& canvas, Session const& session, std::vector<
            "reprendre la main à tout moment avec le bouton « Reprendre la main », en haut à droite."),
         panel.x0 + 80, 380, inner, colour::text, Align::Centre);
     canvas.say(fill(N_("{name} voudrait remplir pour vous"), { { "name", subject(help.mediator()) } }));
-    canvas.say(N_("Cette personne pourra toucher l'écran et écrire à votre place. Vous voyez tout ce qu'elle fait. Vous "
-                  "pouvez reprendre la main à tout moment avec le bouton « Reprendre la main », en haut à droite."));
+    canvas.say(
+        N_("Cette personne pourra toucher l'écran et écrire à votre place. Vous voyez tout ce qu'elle fait. Vous "
+           "pouvez reprendre la main à tout moment avec le bouton « Reprendre la main », en haut à droite."));
 
     // Off each time the question is asked: showing personal answers is a
     // choice made again, never a default.

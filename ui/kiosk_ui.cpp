@@ -1109,11 +1109,14 @@ Result<void> KioskUi::Impl::perform(Action const& action, ManualClock& manual_cl
             return Error::make("scenario.expect", "expected the " + action.argument + " sound, got " + played);
         return {};
     }
-    case ActionKind::ExpectSaid: {
+    case ActionKind::ExpectSaid:
+    case ActionKind::ExpectNotSaid: {
         GUICHET_TRY(settle());
-        if (last_said.find(action.argument) == std::string::npos)
+        bool said = last_said.find(action.argument) != std::string::npos;
+        if (said != (action.kind == ActionKind::ExpectSaid))
             return Error::make("scenario.expect",
-                "expected the voice to say \"" + action.argument + "\", it last said \"" + last_said + "\"");
+                std::string(said ? "expected the voice not to say \"" : "expected the voice to say \"")
+                    + action.argument + "\"; it last said \"" + last_said + "\"");
         return {};
     }
     case ActionKind::Screenshot: {

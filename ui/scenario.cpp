@@ -121,6 +121,8 @@ Result<std::vector<Action>> parse_scenario(std::string_view text)
             action.kind = ActionKind::ExpectSound;
         else if (command == "expect-said")
             action.kind = ActionKind::ExpectSaid;
+        else if (command == "expect-not-said")
+            action.kind = ActionKind::ExpectNotSaid;
         else
             return line_error(line_number, "unknown action '" + std::string(command) + "'");
 

@@ -26,6 +26,7 @@ enum class ActionKind {
     Scan, // scan "LINE|LINE": a document scanner types the MRZ
     ExpectSound, // expect-sound success|failure: the last sound played
     ExpectSaid, // expect-said "text": in the last sentence the voice was asked to say
+    ExpectNotSaid, // expect-not-said "text": not in it
 };
 
 struct Action {

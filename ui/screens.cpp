@@ -122,8 +122,7 @@ void Screens::top_bar(Canvas& canvas, Session const& session, std::vector<Intent
     // Left, the ways back: one screen, or to a known place ("Je suis
     // perdu", where there is somewhere else to go).
     bool can_go_back = session.screen() != Screen::Receipt;
-    if (can_go_back
-        && canvas.button("back", N_("Retour"), top_bar::back, ButtonStyle::Secondary, glyph::back))
+    if (can_go_back && canvas.button("back", N_("Retour"), top_bar::back, ButtonStyle::Secondary, glyph::back))
         out.emplace_back(intent::Back {});
     auto lost_button = [&] {
         bool known_place = session.screen() == Screen::Home || session.screen() == Screen::Receipt || session.paused();
@@ -145,7 +144,8 @@ void Screens::top_bar(Canvas& canvas, Session const& session, std::vector<Intent
         Rect const& r = top_bar::volume;
         for (int bar = 0; bar < 3; ++bar) {
             float x = r.x0 + 60 + bar * 26;
-            canvas.fill(Rect { x, r.y1 - 24, x + 18, r.y1 - 14 }, bar < volume ? colour::primary : colour::primary_tint);
+            canvas.fill(
+                Rect { x, r.y1 - 24, x + 18, r.y1 - 14 }, bar < volume ? colour::primary : colour::primary_tint);
         }
     };
 
@@ -509,10 +509,11 @@ void Screens::intro(Canvas& canvas, Session const& session, std::vector<Intent>&
         Rect kept { margin, 310, 1280, 560 };
         canvas.fill(kept, colour::surface, 16);
         canvas.icon(glyph::check_circle, kept.x0 + 70, kept.y0 + 70, colour::success, canvas.fonts().title);
-        canvas.text(canvas.fonts().title, N_("Vos réponses sont gardées."), kept.x0 + 140, kept.y0 + 40, 1080);
+        float inner = kept.x1 - kept.x0 - 180;
+        canvas.text(canvas.fonts().title, N_("Vos réponses sont gardées."), kept.x0 + 140, kept.y0 + 40, inner);
         canvas.text(canvas.fonts().body,
             N_("Touchez « Reprendre » pour revenir où vous étiez. Si vous ne savez pas quoi faire, touchez « Aide »."),
-            kept.x0 + 140, kept.y0 + 120, 1080, colour::text_muted);
+            kept.x0 + 140, kept.y0 + 120, inner, colour::text_muted);
         canvas.say(N_("Vos réponses sont gardées."));
         canvas.say(
             N_("Touchez « Reprendre » pour revenir où vous étiez. Si vous ne savez pas quoi faire, touchez « Aide »."));
@@ -901,8 +902,8 @@ void Screens::review(Canvas& canvas, Session const& session, std::vector<Intent>
     canvas.say(N_("Si tout est juste, touchez « Confirmer ». Sinon, touchez « Modifier »."));
     canvas.say(N_("Pour entendre vos réponses, touchez « Lire mes réponses »."));
     // The answers are personal: read aloud only when the resident asks.
-    if (canvas.button("listen:answers", N_("Lire mes réponses"), Rect { 1360, 165, 1840, 285 },
-            ButtonStyle::Secondary, glyph::volume_up))
+    if (canvas.button("listen:answers", N_("Lire mes réponses"), Rect { 1360, 165, 1840, 285 }, ButtonStyle::Secondary,
+            glyph::volume_up))
         out.emplace_back(intent::Listen { true });
 
     // Five answers a page, each with a "Modifier" of full touch height; a
@@ -1213,8 +1214,8 @@ void Screens::help(Canvas& canvas, Session const& session, std::vector<Intent>& 
     if (session.assistance().remote_available()) {
         if (canvas.button("help:remote", N_("Un conseiller à distance"), remote, ButtonStyle::Primary, glyph::people))
             out.emplace_back(intent::AskRemoteHelp {});
-        canvas.text(canvas.fonts().body, N_("Il vous parle sur cet écran. Vous décidez de tout."), panel.x0 + 80,
-            385, inner, colour::text_muted, Align::Centre);
+        canvas.text(canvas.fonts().body, N_("Il vous parle sur cet écran. Vous décidez de tout."), panel.x0 + 80, 385,
+            inner, colour::text_muted, Align::Centre);
     } else {
         canvas.box(remote, colour::background, colour::border, 3, 12);
         canvas.icon(glyph::people, remote.x0 + 80, (remote.y0 + remote.y1) / 2, colour::placeholder, nullptr, 56);

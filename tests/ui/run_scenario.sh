@@ -15,6 +15,9 @@
 #   --broken-printer        print into a folder that cannot be created
 #   --printer SPEC          the kiosk's --printer (cups:QUEUE), instead of a PDF folder
 #   --broken-data           keep the outbox in a folder that cannot be created
+#   --speech-wavs N         the kiosk speaks into WAV files (--speech wav:DIR):
+#                           at least N sentences were said, each a sound WAV
+#                           of a plausible length (otherwise --speech none)
 # Usage: run_scenario.sh KIOSK SCENARIO WORKDIR [checks...]
 set -euo pipefail
 kiosk=$1 scenario=$2 work=$3
@@ -27,6 +30,7 @@ extra=()
 printer="pdf:$work/receipts"
 data="$work/data"
 card=none
+speech=none
 checks=("$@")
 for ((i = 0; i < ${#checks[@]}; i++)); do
   case ${checks[i]} in
@@ -45,6 +49,7 @@ for ((i = 0; i < ${#checks[@]}; i++)); do
     --card-reader) card=sim ;;
     --mrz-scanner) extra+=(--mrz-scanner) ;;
     --broken-data) data=/dev/null/data ;;
+    --speech-wavs) speech="wav:$work/speech" ;;
     # The site's desk agents as the hub sent them (tests/fixtures/sync/README.md).
     --agents) cp "$source_dir/tests/fixtures/sync/agents.json" "$data/agents.json" && chmod 600 "$data/agents.json" ;;
   esac
@@ -58,7 +63,7 @@ dump=${OUTBOX_DUMP:?OUTBOX_DUMP must name tests/sync/outbox_dump}
 
 set +e
 "$kiosk" --headless --scenario "$scenario" --screenshots "$work/screenshots" \
-  --data "$data" --identity "$fixtures/identity.json" --printer "$printer" --card "$card" "${extra[@]}" \
+  --data "$data" --identity "$fixtures/identity.json" --printer "$printer" --card "$card" --speech "$speech" "${extra[@]}" \
   >"$work/stdout" 2>"$work/stderr"
 status=$?
 set -e
@@ -132,6 +137,22 @@ for ((i = 0; i < ${#checks[@]}; i++)); do
         fi
       done <<<"$secrets"
       echo "check: nothing personal in the log" ;;
+    --speech-wavs)
+      # espeak-ng at 22050 Hz, 16-bit mono: a sentence of 0.5 to 60 seconds
+      # holds 22 kB to 2.6 MB after the 44-byte header. The voice cuts a
+      # sentence when the screen changes: a cut one is kept, shorter, so
+      # only whole ones are counted; every file must be a WAV all the same.
+      want=${checks[i + 1]}
+      got=0
+      for wav in "$work/speech"/*.wav; do
+        [[ -f $wav ]] || continue
+        size=$(stat -c %s "$wav")
+        [[ $(head -c 4 "$wav") == RIFF && $size -ge 44 ]] || fail "$(basename "$wav") is not a WAV file"
+        ((size < 44 + 2 * 22050 * 60)) || fail "$(basename "$wav"): $size bytes, longer than a minute"
+        ((size > 44 + 22050)) && got=$((got + 1))
+      done
+      ((got >= want)) || fail "the voice said $got whole sentence(s), expected at least $want: $(ls "$work/speech")"
+      echo "check: the voice said $got whole sentence(s), each a WAV" ;;
     --catalogue-error)
       grep -q "${checks[i + 1]}" "$work/stderr" || fail "no catalogue error '${checks[i + 1]}' in the log"
       echo "check: the log names the catalogue error" ;;
