@@ -7,6 +7,7 @@
 #include <cctype>
 #include <cfloat>
 #include <cmath>
+#include <optional>
 #include <vector>
 
 namespace guichet::ui {
@@ -286,8 +287,18 @@ void for_each_line(ImFont* font, std::string_view text, float wrap, Emit emit, b
                 auto byte = static_cast<unsigned char>(c);
                 return byte >= 0x80 || std::isalnum(byte);
             };
-            if (cut_word && line_end < newline && line_end > cursor && letter(line_end[-1]) && letter(*line_end))
-                *cut_word = true;
+            if (line_end < newline && line_end > cursor && letter(line_end[-1]) && letter(*line_end)) {
+                // ImGui breaks at spaces only: a compound name breaks after
+                // one of its hyphens (Saint-Germain-|du-Corbéis) before a
+                // word is cut.
+                char const* hyphen = line_end;
+                while (hyphen > cursor + 1 && hyphen[-1] != '-')
+                    --hyphen;
+                if (hyphen > cursor + 1)
+                    line_end = hyphen;
+                else if (cut_word)
+                    *cut_word = true;
+            }
         }
         char const* visible_end = line_end;
         while (visible_end > cursor && visible_end[-1] == ' ')
@@ -469,11 +480,25 @@ bool Canvas::button(
     // The icon before the label in reading order: on its right in Arabic,
     // pointing the other way when it shows a direction.
     unsigned shown_icon = mirrored() ? mirrored_glyph(icon) : icon;
-    std::string content = icon ? icon_text(shown_icon) + "  " + shown(label) : shown(label);
+    std::string shown_label = shown(label);
+    std::string content = icon ? icon_text(shown_icon) + "  " + shown_label : shown_label;
     float width = font->CalcTextSizeA(font->FontSize, FLT_MAX, 0, content.c_str()).x / m_scale;
+    float room = rect.x1 - rect.x0 - 16;
+    if (width > room && m_verbatim > 0) {
+        // Data (a commune's long name) is cut with "…"; a text of the
+        // kiosk's must fit, and the accessibility checks say when not.
+        auto measure = [&](std::string const& text) {
+            return font->CalcTextSizeA(font->FontSize, FLT_MAX, 0, text.c_str()).x / m_scale;
+        };
+        std::string prefix = icon ? icon_text(shown_icon) + "  " : "";
+        while (!shown_label.empty() && measure(prefix + shown_label + "…") > room)
+            utf8::pop_back(shown_label);
+        content = prefix + shown_label + "…";
+        width = measure(content);
+    }
     float height = font->FontSize / m_scale;
     auto box_rect = scaled(rect);
-    if (width > rect.x1 - rect.x0 - 16)
+    if (width > room)
         measure_clip(label, "is wider than its button");
     float x = box_rect.x0 / m_scale + (rect.x1 - rect.x0 - width) / 2;
     float y = rect.y0 + (rect.y1 - rect.y0 - height) / 2;
@@ -528,10 +553,16 @@ bool Canvas::wide_tile(
 }
 
 bool Canvas::tile(std::string const& id, std::string const& label, std::string const& hint, unsigned pictogram,
-    Rect rect, Selected selected)
+    Rect rect, Selected selected, TileData data)
 {
     bool held = false;
-    bool clicked = hit_area(id, label, rect, held);
+    bool clicked = false;
+    {
+        std::optional<Verbatim> as_it_is;
+        if (data.label)
+            as_it_is.emplace(*this);
+        clicked = hit_area(id, label, rect, held);
+    }
     bool on = selected == Selected::Yes;
     box(rect, held || on ? colour::primary_tint : colour::surface, colour::primary, on ? 8 : 3, 16);
 
@@ -540,13 +571,40 @@ bool Canvas::tile(std::string const& id, std::string const& label, std::string c
     // Short tiles (two rows of choices) keep the pictogram near the top so
     // that a hint of two lines still fits under the label.
     bool short_tile = height < 300;
+    float icon_size = short_tile ? 76 : m_fonts.icon->FontSize / m_scale;
     float icon_y = rect.y0 + (short_tile ? 58 : height * 0.32f);
-    icon(pictogram, (rect.x0 + rect.x1) / 2, icon_y, colour::primary, nullptr, short_tile ? 76 : 0);
     float label_y = rect.y0 + (short_tile ? 108 : height * 0.58f);
-    float used = text(m_fonts.bold, label, rect.x0 + 16, label_y, width - 32, colour::text, Align::Centre);
-    if (!hint.empty())
+    // A long label or hint (another language, two lines each) moves up and
+    // the pictogram shrinks above it, rather than running out of the tile.
+    auto measure = [&](ImFont* font, std::string const& text, bool is_data) {
+        std::optional<Verbatim> as_it_is;
+        if (is_data)
+            as_it_is.emplace(*this);
+        return text_height(font, text, width - 32);
+    };
+    float content
+        = measure(m_fonts.bold, label, data.label) + (hint.empty() ? 0 : 4 + measure(m_fonts.body, hint, data.hint));
+    if (label_y + content > rect.y1 - 10) {
+        label_y = std::max(rect.y0 + 40, rect.y1 - 10 - content);
+        icon_size = std::min(icon_size, std::max(label_y - rect.y0 - 16, 0.0f));
+        icon_y = rect.y0 + 8 + icon_size / 2;
+    }
+    if (icon_size >= 24)
+        icon(pictogram, (rect.x0 + rect.x1) / 2, icon_y, colour::primary, nullptr, icon_size);
+    float used = 0;
+    {
+        std::optional<Verbatim> as_it_is;
+        if (data.label)
+            as_it_is.emplace(*this);
+        used = text(m_fonts.bold, label, rect.x0 + 16, label_y, width - 32, colour::text, Align::Centre);
+    }
+    if (!hint.empty()) {
+        std::optional<Verbatim> as_it_is;
+        if (data.hint)
+            as_it_is.emplace(*this);
         used += 4
             + text(m_fonts.body, hint, rect.x0 + 16, label_y + used + 4, width - 32, colour::text_muted, Align::Centre);
+    }
     if (label_y + used > rect.y1 - 4)
         measure_clip(label, "runs out of its tile");
     if (on) {

@@ -48,6 +48,12 @@ struct Locale {
     std::vector<std::string>* misses { nullptr };
 };
 
+// Which of a tile's texts are data, drawn as they are (a commune's name).
+struct TileData {
+    bool label { false };
+    bool hint { false };
+};
+
 // The design width: mirroring turns x into design_width - x.
 inline constexpr float design_width = 1920;
 
@@ -154,8 +160,9 @@ public:
     bool wide_tile(
         std::string const& id, std::string const& label, std::string const& hint, unsigned pictogram, Rect rect);
     // A tile with a big pictogram, a label and an optional hint line.
+    // What is data among them is drawn as it is (Verbatim).
     bool tile(std::string const& id, std::string const& label, std::string const& hint, unsigned pictogram, Rect rect,
-        Selected selected = Selected::No);
+        Selected selected = Selected::No, TileData data = {});
 
     // A language's button: its flag (or sign) drawn by `draw_flag` in the
     // rectangle it is given, never mirrored, then the language's own name.

@@ -28,6 +28,10 @@ std::string card_date(Date date)
 // is asked for stands out in the primary colour, with its name.
 void Screens::id_card_picture(Canvas& canvas, Rect area, CardZone zone)
 {
+    // The card as it is in the hand: at its mirrored place, not mirrored.
+    if (canvas.mirrored())
+        area = Rect { design_width - area.x1, area.y0, design_width - area.x0, area.y1 };
+    auto as_it_is = canvas.left_to_right();
     float width = area.x1 - area.x0;
     float height = area.y1 - area.y0;
     canvas.box(area, colour::surface, colour::border, 3, 18);
@@ -46,6 +50,7 @@ void Screens::id_card_picture(Canvas& canvas, Rect area, CardZone zone)
         lines(at(0.06f, 0.12f, 0.94f, 0.5f), 4, colour::primary_tint);
         Rect band = at(0.04f, 0.58f, 0.96f, 0.94f);
         canvas.box(band, colour::primary_tint, colour::primary, 4, 8);
+        auto sample = canvas.verbatim();
         for (int i = 0; i < 3; ++i)
             canvas.text_line(canvas.fonts().body, "IDFRA<<<<<<<<<<<<<<<<<<<<<<<<<", band.x0 + 14,
                 band.y0 + 6 + i * (band.y1 - band.y0 - 12) / 3, band.x1 - band.x0 - 28, colour::primary);
@@ -106,6 +111,7 @@ void Screens::card(Canvas& canvas, Session const& session, std::vector<Intent>& 
     };
     auto field = [&](std::string const& shown, Rect box, bool date) {
         canvas.box(box, colour::surface, colour::primary, 4, 8);
+        auto typed = canvas.verbatim();
         if (date) {
             canvas.text(
                 canvas.fonts().title, format_date_digits(shown), box.x0 + 30, box.y0 + 18, box.x1 - box.x0 - 60);
@@ -157,8 +163,8 @@ void Screens::card(Canvas& canvas, Session const& session, std::vector<Intent>& 
         if (card.error)
             error_line(canvas, *card.error, margin, 450, 880);
         continue_button(Rect { 1420, 320, 1840, 450 });
-        if (canvas.button("choice:agent", N_("Un agent tape la bande"), Rect { 1420, 470, 1840, 570 },
-                ButtonStyle::Secondary, glyph::people))
+        if (canvas.button("choice:agent", N_("Un agent l'écrit"), Rect { 1420, 470, 1840, 570 }, ButtonStyle::Secondary,
+                glyph::people))
             out.emplace_back(intent::Choose { "agent" });
         m_keyboard.draw_code(canvas, Rect { 40, 600, 1880, 1060 }, false, out);
         break;
@@ -219,6 +225,7 @@ void Screens::card(Canvas& canvas, Session const& session, std::vector<Intent>& 
         canvas.fill(track, colour::primary_tint, 30);
         float filled = track.x0 + (track.x1 - track.x0) * float(std::max(card.percent, 5)) / 100.0f;
         canvas.fill(Rect { track.x0, track.y0, filled, track.y1 }, colour::primary, 30);
+        auto percent = canvas.verbatim();
         canvas.text(canvas.fonts().title, std::to_string(card.percent) + " %", 0, 620, screen_width, colour::primary,
             Align::Centre);
         break;

@@ -165,7 +165,9 @@ void Screens::agent_gate(Canvas& canvas, Session const& session, std::vector<Int
         canvas.text(canvas.fonts().bold, *gate.error, panel.x0 + 40, 345, panel.x1 - panel.x0 - 80, colour::error,
             Align::Centre);
 
-    // The pad: 1 to 9, then erase, 0, confirm.
+    // The pad: 1 to 9, then erase, 0, confirm; in that order in every
+    // language, as on a phone.
+    auto pad = canvas.left_to_right();
     float const key_w = 200, key_h = 110, gap = 20, left = 960 - (3 * key_w + 2 * gap) / 2, top = 420;
     for (int i = 0; i < 12; ++i) {
         Rect key { left + (i % 3) * (key_w + gap), top + (i / 3) * (key_h + gap), 0, 0 };
@@ -179,6 +181,7 @@ void Screens::agent_gate(Canvas& canvas, Session const& session, std::vector<Int
                 out.emplace_back(intent::AgentPinSubmit {});
         } else {
             char digit = i == 10 ? '0' : static_cast<char>('1' + i);
+            auto as_it_is = canvas.verbatim();
             if (canvas.button(std::string("agent:key:") + digit, std::string(1, digit), key, ButtonStyle::Key))
                 out.emplace_back(intent::AgentPinKey { digit });
         }
@@ -244,6 +247,7 @@ void Screens::reprints(Canvas& canvas, Session const& session, std::vector<Inten
         std::snprintf(time, sizeof time, "%d h %02d", local.tm_hour, local.tm_min);
         canvas.text_line(canvas.fonts().bold, time, row.x0 + 30, y + 12, 180);
         canvas.text_line(canvas.fonts().body, kept.demarche_title, row.x0 + 220, y + 12, 720);
+        auto code = canvas.verbatim();
         canvas.text_line(canvas.fonts().body, "code …" + kept.code_end, row.x0 + 220, y + 55, 280, colour::text_muted);
         auto sent = list.sent.find(kept.job);
         Rect action { row.x1 - 400, y + 10, row.x1 - 20, y + 90 };

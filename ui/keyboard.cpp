@@ -89,6 +89,11 @@ bool Keyboard::shifted(bool field_empty) const
 void Keyboard::draw_azerty(
     Canvas& canvas, Rect area, bool field_empty, KeyboardLayout layout, std::vector<Intent>& out, bool full)
 {
+    // Keys keep their Latin order in a right-to-left layout: the keyboard
+    // moves to its mirrored place, its keys do not.
+    if (canvas.mirrored())
+        area = Rect { design_width - area.x1, area.y0, design_width - area.x0, area.y1 };
+    auto keys_as_they_are = canvas.left_to_right();
     static std::vector<std::vector<Key>> const text_rows = {
         { { "1", 1 }, { "2", 1 }, { "3", 1 }, { "4", 1 }, { "5", 1 }, { "6", 1 }, { "7", 1 }, { "8", 1 }, { "9", 1 },
             { "0", 1 }, { "'", 1 }, { "-", 1 } },
@@ -141,6 +146,7 @@ void Keyboard::draw_azerty(
         if (text.empty() && r == 1)
             return erase_key(canvas, rect, out);
         if (text == "\t") {
+            auto signs = canvas.verbatim();
             if (canvas.button("key:page", m_signs ? "abc" : "ë & ?", rect, ButtonStyle::Secondary)) // verbatim
                 m_signs = !m_signs;
             return;
@@ -158,6 +164,7 @@ void Keyboard::draw_azerty(
             return;
         }
         std::string shown = upper ? to_upper_letter(text) : text;
+        auto letter = canvas.verbatim();
         if (canvas.button("key:" + shown, shown, rect, ButtonStyle::Key)) {
             out.emplace_back(intent::InsertText { shown });
             // One capital, then back to small letters.
@@ -169,6 +176,11 @@ void Keyboard::draw_azerty(
 
 void Keyboard::draw_digits(Canvas& canvas, Rect area, std::vector<Intent>& out)
 {
+    // Keys keep their Latin order in a right-to-left layout: the keyboard
+    // moves to its mirrored place, its keys do not.
+    if (canvas.mirrored())
+        area = Rect { design_width - area.x1, area.y0, design_width - area.x0, area.y1 };
+    auto keys_as_they_are = canvas.left_to_right();
     static constexpr std::array<char const*, 12> keys = { "1", "2", "3", "4", "5", "6", "7", "8", "9", "", "0", "" };
     float width = (area.x1 - area.x0 - 2 * gap) / 3;
     float height = (area.y1 - area.y0 - 3 * gap) / 4;
@@ -182,6 +194,7 @@ void Keyboard::draw_digits(Canvas& canvas, Rect area, std::vector<Intent>& out)
             erase_key(canvas, rect, out);
             continue;
         }
+        auto digit = canvas.verbatim();
         if (canvas.button(std::string("key:") + keys[i], keys[i], rect, ButtonStyle::Key))
             out.emplace_back(intent::InsertText { keys[i] });
     }
@@ -189,6 +202,11 @@ void Keyboard::draw_digits(Canvas& canvas, Rect area, std::vector<Intent>& out)
 
 void Keyboard::draw_code(Canvas& canvas, Rect area, bool mrz, std::vector<Intent>& out)
 {
+    // Keys keep their Latin order in a right-to-left layout: the keyboard
+    // moves to its mirrored place, its keys do not.
+    if (canvas.mirrored())
+        area = Rect { design_width - area.x1, area.y0, design_width - area.x0, area.y1 };
+    auto keys_as_they_are = canvas.left_to_right();
     static std::vector<std::vector<Key>> const rows = {
         { { "1", 1 }, { "2", 1 }, { "3", 1 }, { "4", 1 }, { "5", 1 }, { "6", 1 }, { "7", 1 }, { "8", 1 }, { "9", 1 },
             { "0", 1 } },
@@ -209,6 +227,7 @@ void Keyboard::draw_code(Canvas& canvas, Rect area, bool mrz, std::vector<Intent
                 out.emplace_back(intent::InsertText { "\n" });
             return;
         }
+        auto letter = canvas.verbatim();
         if (canvas.button("key:" + text, text, rect, ButtonStyle::Key))
             out.emplace_back(intent::InsertText { text });
     });

@@ -12,6 +12,7 @@
 #include <SDL.h>
 #include <imgui.h>
 #include <imgui_impl_sdlrenderer.h>
+#include <nlohmann/json.hpp>
 #include <stb_image_write.h>
 
 #include <algorithm>
@@ -161,6 +162,13 @@ struct KioskUi::Impl {
     std::string last_said;
     void say(std::string const& text);
     void speak_after_frame();
+
+    // Accessibility probe (scenarios with --a11y-report): the screen last
+    // measured, and the scenario line that opened it.
+    std::optional<ScreenKey> probed_screen;
+    std::string probed_instruction;
+    int scenario_line { 0 };
+    void probe_a11y();
 
     std::mutex posted_mutex;
     std::vector<Intent> posted;
@@ -612,6 +620,8 @@ void KioskUi::Impl::render_frame(std::filesystem::path const* screenshot)
 
     // What this frame shows is said before the intents change the screen.
     speak_after_frame();
+    if (!options.a11y_report.empty())
+        probe_a11y();
 
     // The widgets of this frame have seen the press; only now may the
     // touch wake the session, so that it cannot land on the next screen.
@@ -628,6 +638,91 @@ void KioskUi::Impl::render_frame(std::filesystem::path const* screenshot)
         guichet::wipe(last_said);
         last_said.clear();
     }
+}
+
+void KioskUi::Impl::probe_a11y()
+{
+    auto now_showing = current_screen();
+    auto const& instruction = record.instruction();
+    if (probed_screen == now_showing && instruction == probed_instruction)
+        return;
+    probed_screen = now_showing;
+    probed_instruction = instruction;
+
+    auto& io = ImGui::GetIO();
+    auto const saved_position = io.MousePos;
+    bool const saved_down = io.MouseDown[0];
+    std::ofstream report(options.a11y_report, std::ios::app);
+    auto const window_flags = ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_NoMove | ImGuiWindowFlags_NoSavedSettings
+        | ImGuiWindowFlags_NoBackground | ImGuiWindowFlags_NoScrollWithMouse | ImGuiWindowFlags_NoFocusOnAppearing;
+    for (auto const& language : i18n::languages()) {
+        // The same state, drawn in this language, with nothing pressed and
+        // every intent dropped: a measure, not a frame anyone sees.
+        std::vector<std::string> misses;
+        Locale probe = locale;
+        probe.language = std::string(language.code);
+        probe.right_to_left = language.right_to_left;
+        probe.misses = &misses;
+        FrameRecord drawn;
+        a11y::Record measured;
+        measured.base = screens.background(session);
+        std::vector<Intent> dropped;
+        io.MousePos = ImVec2(-FLT_MAX, -FLT_MAX);
+        io.MouseDown[0] = false;
+        if (!software)
+            ImGui_ImplSDLRenderer_NewFrame();
+        ImGui::NewFrame();
+        ImGui::SetNextWindowPos(ImVec2(0, 0));
+        ImGui::SetNextWindowSize(io.DisplaySize);
+        ImGui::Begin("screen", nullptr, window_flags | ImGuiWindowFlags_NoBringToFrontOnFocus);
+        Canvas canvas(ImGui::GetWindowDrawList(), fonts, drawn, scale, 0, &probe);
+        canvas.measure(&measured);
+        screens.draw(canvas, session, dropped);
+        ImGui::End();
+        if (screens.has_overlay(session)) {
+            ImGui::SetNextWindowPos(ImVec2(0, 0));
+            ImGui::SetNextWindowSize(io.DisplaySize);
+            ImGui::Begin("overlay", nullptr, window_flags);
+            Canvas overlay(ImGui::GetWindowDrawList(), fonts, drawn, scale, 1, &probe);
+            overlay.measure(&measured);
+            screens.draw_overlay(overlay, session, dropped);
+            ImGui::End();
+        }
+        ImGui::EndFrame();
+
+        std::vector<WidgetRecord> widgets;
+        int top = drawn.top_layer();
+        auto entry = nlohmann::json::object();
+        entry["line"] = scenario_line;
+        entry["screen"] = std::string(to_string(session.screen()));
+        if (session.runner() && session.screen() == Screen::Step)
+            entry["step"] = session.runner()->step().key;
+        entry["overlay"] = top > 0;
+        entry["language"] = probe.language;
+        entry["instruction"] = drawn.instruction();
+        auto widget_list = nlohmann::json::array();
+        for (auto const& widget : drawn.widgets()) {
+            if (widget.layer != top)
+                continue;
+            auto design = widget;
+            design.rect = Rect { widget.rect.x0 / scale, widget.rect.y0 / scale, widget.rect.x1 / scale,
+                widget.rect.y1 / scale };
+            widget_list.push_back({ { "id", design.id },
+                { "rect", { design.rect.x0, design.rect.y0, design.rect.x1, design.rect.y1 } } });
+            widgets.push_back(std::move(design));
+        }
+        entry["widgets"] = std::move(widget_list);
+        auto problems = nlohmann::json::array();
+        for (auto const& problem : a11y::check(measured, widgets))
+            problems.push_back({ { "kind", problem.kind }, { "detail", problem.detail } });
+        entry["problems"] = std::move(problems);
+        std::sort(misses.begin(), misses.end());
+        misses.erase(std::unique(misses.begin(), misses.end()), misses.end());
+        entry["untranslated"] = misses;
+        report << entry.dump() << '\n';
+    }
+    io.MousePos = saved_position;
+    io.MouseDown[0] = saved_down;
 }
 
 void KioskUi::Impl::say(std::string const& text)
@@ -1142,6 +1237,7 @@ int KioskUi::run_scenario(std::vector<Action> const& actions, ManualClock& manua
         return 1;
     }
     for (auto const& action : actions) {
+        impl.scenario_line = action.line;
         auto result = impl.perform(action, manual_clock);
         if (impl.session.receipt())
             impl.last_code = impl.session.receipt()->code.text();

@@ -40,6 +40,10 @@ struct UiOptions {
     // The built-in texts' translations (kiosk/i18n); the catalogue's own
     // are added from the session's catalogue.
     i18n::Translations translations;
+    // Scenarios: each time a screen opens, it is drawn again in every
+    // language and measured (a11y.hpp); one JSON line a screen and language
+    // is appended here (`ctest -L a11y`, tests/ui/a11y_check.cpp).
+    std::filesystem::path a11y_report;
 };
 
 class KioskUi {

@@ -615,8 +615,17 @@ void Screens::text_field(Canvas& canvas, Step const& step, std::string const& va
     canvas.box(box, colour::surface, colour::primary, 4, 8);
     float inner_width = box.x1 - box.x0 - 60;
     if (value.empty() && step.input != InputKind::Date) {
-        if (!hint.empty())
-            canvas.text_line(canvas.fonts().body, hint, box.x0 + 30, box.y0 + 28, inner_width, colour::placeholder);
+        // The example as a placeholder: on one line if it fits, else on
+        // two (a translation is often longer than the French).
+        float lines = canvas.text_height(canvas.fonts().body, hint, inner_width - 20)
+            / (canvas.fonts().body->FontSize * 1.25f / canvas.scale());
+        if (hint.empty())
+            ;
+        else if (lines <= 1.01f || box.y1 - box.y0 < 95)
+            canvas.text_line(
+                canvas.fonts().body, hint, box.x0 + 50, box.y0 + 28, inner_width - 20, colour::placeholder);
+        else
+            canvas.text(canvas.fonts().body, hint, box.x0 + 50, box.y0 + 8, inner_width - 20, colour::placeholder);
         canvas.fill(Rect { box.x0 + 28, box.y0 + 24, box.x0 + 32, box.y0 + 74 }, colour::primary);
         return;
     }
@@ -628,6 +637,7 @@ void Screens::text_field(Canvas& canvas, Step const& step, std::string const& va
             shown = in_pairs(*digits);
     } else if (step.input == InputKind::Date) {
         shown = format_date_digits(value);
+        auto typed = canvas.verbatim();
         canvas.text(canvas.fonts().title, shown, box.x0 + 30, box.y0 + 18, inner_width);
         return;
     }
@@ -647,6 +657,9 @@ void Screens::text_field(Canvas& canvas, Step const& step, std::string const& va
         bool full = length >= limit;
         auto count = fill(full ? N_("C'est le maximum : {n} / {limit}") : "{n} / {limit}",
             { { "n", std::to_string(length) }, { "limit", std::to_string(limit) } });
+        std::optional<Canvas::Verbatim> numbers;
+        if (!full)
+            numbers.emplace(canvas);
         canvas.text(canvas.fonts().body, count, box.x1 - 700, box.y1 + 8, 690,
             full ? colour::error : colour::text_muted, Align::Right);
     }
@@ -693,7 +706,8 @@ void Screens::option_tiles(Canvas& canvas, DemarcheRunner const& runner, Step co
         unsigned picture = step.input == InputKind::YesNo ? (option.id == "oui" ? glyph::check : glyph::close)
                                                           : pictogram_glyph(option.pictogram);
         if (canvas.tile("choice:" + option.id, option.label, option.hint, picture,
-                Rect { x, y, x + tile_width, y + tile_height }, selected ? Selected::Yes : Selected::No))
+                Rect { x, y, x + tile_width, y + tile_height }, selected ? Selected::Yes : Selected::No,
+                { option.label_is_data, option.hint_is_data }))
             out.emplace_back(intent::Choose { option.id });
     }
     if (pages > 1) {
@@ -867,13 +881,17 @@ void Screens::commune_search(Canvas& canvas, DemarcheRunner const& runner, Step 
         canvas.fill(Rect { end.x + 4, end.y, end.x + 8, end.y + 42 }, colour::primary);
     }
 
-    constexpr std::size_t shown = 4;
+    // One row between the box and the keyboard: four communes, or three
+    // and how many more in the fourth place.
+    std::size_t const slots = 4;
+    std::size_t shown = options.size() > slots ? slots - 1 : options.size();
     float gap = 24;
-    float width = (screen_width - 2 * margin - gap * (shown - 1)) / shown;
-    for (std::size_t i = 0; i < std::min(shown, options.size()); ++i) {
+    float width = (screen_width - 2 * margin - gap * (slots - 1)) / slots;
+    for (std::size_t i = 0; i < shown; ++i) {
         float x = margin + i * (width + gap);
         bool selected = options[i].id == chosen;
-        if (canvas.button("choice:" + options[i].id, options[i].label, Rect { x, 445, x + width, 575 },
+        auto name = canvas.verbatim();
+        if (canvas.button("choice:" + options[i].id, options[i].label, Rect { x, 465, x + width, 585 },
                 ButtonStyle::Tile, selected ? glyph::check : 0, selected ? Selected::Yes : Selected::No))
             out.emplace_back(intent::Choose { options[i].id });
     }
@@ -884,7 +902,7 @@ void Screens::commune_search(Canvas& canvas, DemarcheRunner const& runner, Step 
         canvas.text(canvas.fonts().body,
             fill(N_("Et {n} autres : tapez encore quelques lettres."),
                 { { "n", std::to_string(options.size() - shown) } }),
-            1420, 470, 420, colour::text_muted);
+            margin + shown * (width + gap), 475, width, colour::text_muted);
     if (runner.error())
         error_line(canvas, *runner.error(), margin, 445, 1280);
     m_keyboard.draw_azerty(canvas, Rect { 40, 600, 1880, 1060 }, filter.empty(), KeyboardLayout::Text, out);
@@ -991,6 +1009,11 @@ void Screens::qr_code(Canvas& canvas, std::string const& text, float x, float y,
             QRcode_free(code);
         }
     }
+    // A code reads the same in every language: at its mirrored place, but
+    // never mirrored itself (a phone could not read it).
+    if (canvas.mirrored())
+        x = design_width - x - size;
+    auto as_it_is = canvas.left_to_right();
     canvas.fill(Rect { x, y, x + size, y + size }, colour::surface);
     if (m_qr_width == 0)
         return;
@@ -1230,7 +1253,7 @@ void Screens::help(Canvas& canvas, Session const& session, std::vector<Intent>& 
     // For the desk's agents (agent mode): discreet, in a corner.
     if (session.agents_known() && !session.agent_mode()
         && canvas.button(
-            "help:agent", N_("Agent"), Rect { 1380, 105, 1545, 185 }, ButtonStyle::Secondary, glyph::id_card))
+            "help:agent", N_("Agent"), Rect { 1290, 105, 1545, 185 }, ButtonStyle::Secondary, glyph::id_card))
         out.emplace_back(intent::OpenAgentGate {});
 
     // During a démarche, a resident who wants to leave must be able to take

@@ -521,7 +521,7 @@ std::vector<Option> DemarcheRunner::options(Step const& step) const
                 if (!word_start)
                     continue;
             }
-            options.push_back(Option { commune.insee, commune.name, commune.postcode, "commune" });
+            options.push_back(Option { commune.insee, commune.name, commune.postcode, "commune", true, true });
         }
         return options;
     }
@@ -546,13 +546,14 @@ std::vector<Option> DemarcheRunner::options(Step const& step) const
                 counts.push_back(1);
             }
             for (std::size_t i = 0; i < options.size(); ++i)
-                options[i].hint = counts[i] == 1 ? "1 horaire libre" : std::to_string(counts[i]) + " horaires libres";
+                options[i].hint = fill(counts[i] == 1 ? N_("{n} horaire libre") : N_("{n} horaires libres"),
+                    { { "n", std::to_string(counts[i]) } });
             return options;
         }
         auto day = utf8::trim(answer(sibling_key(step.key, Part::Day)));
         for (auto const& slot : slots) {
             if (to_iso(slot.day) == day && !m_booked.contains(slot.id))
-                options.push_back(Option { slot.id, display_time(slot.minutes), slot.place, "horloge" });
+                options.push_back(Option { slot.id, display_time(slot.minutes), slot.place, "horloge", false, true });
         }
         return options;
     }

@@ -77,6 +77,10 @@ struct Option {
     std::string label;
     std::string hint;
     std::string pictogram;
+    // Data shown as it is, never translated: a commune's name and postcode,
+    // the place of an appointment.
+    bool label_is_data { false };
+    bool hint_is_data { false };
 };
 
 struct SummaryLine {

@@ -55,16 +55,19 @@ std::string display_day(Date date)
     if (date.month < 1 || date.month > 12)
         return to_iso(date);
     auto day = date.day == 1 ? std::string(N_("1er")) : std::to_string(date.day);
-    return std::string(weekdays[static_cast<std::size_t>(day_of_week(date))]) + " " + day + " "
-        + std::string(months[static_cast<std::size_t>(date.month - 1)]);
+    // A pattern, so that the screen finds it back and says it in the
+    // resident's language ("Tuesday 24 November").
+    return fill(N_("{weekday} {day} {month}"),
+        { { "weekday", std::string(weekdays[static_cast<std::size_t>(day_of_week(date))]) }, { "day", day },
+            { "month", std::string(months[static_cast<std::size_t>(date.month - 1)]) } });
 }
 
 std::string display_time(int minutes)
 {
-    auto text = std::to_string(minutes / 60) + " h";
-    if (minutes % 60)
-        text += " " + two_digits(minutes % 60);
-    return text;
+    auto hour = std::to_string(minutes / 60);
+    if (minutes % 60 == 0)
+        return fill(N_("{hour} h"), { { "hour", hour } });
+    return fill(N_("{hour} h {minutes}"), { { "hour", hour }, { "minutes", two_digits(minutes % 60) } });
 }
 
 Result<SlotSchedule> SlotSchedule::parse(std::string_view text)

@@ -54,6 +54,9 @@ Automation
   --scenario FILE             run a scenario (docs/scenarios.md) and exit 0 if it passes
   --scenario-date YYYY-MM-DD  the scenario's clock starts on that day at 10:00 UTC (default: now)
   --screenshots DIR           where the scenario's `screenshot` actions write PNGs
+  --a11y-report FILE          draw each screen the scenario opens in every language, measure it
+                              (targets, contrast, clipping, untranslated texts, instruction)
+                              and append one JSON line a screen and language to FILE
   --report-first-frame        print "first-frame <monotonic ns>" when the first frame shows
   --exit-after-first-frame    quit right after the first frame (benchmark)
   --bench-frames N            render N frames, print the mean frame time, quit
@@ -152,6 +155,8 @@ Result<KioskOptions> parse_options(int argc, char** argv)
             options.scenario_start = days * 86400 + 10 * 3600;
         } else if (arg == "--font-root") {
             options.ui.font_root = GUICHET_TRY(value());
+        } else if (arg == "--a11y-report") {
+            options.ui.a11y_report = GUICHET_TRY(value());
         } else if (arg == "--screenshots") {
             options.ui.screenshots = GUICHET_TRY(value());
         } else if (arg == "--renderer") {

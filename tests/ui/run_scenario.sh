@@ -15,6 +15,8 @@
 #   --broken-printer        print into a folder that cannot be created
 #   --printer SPEC          the kiosk's --printer (cups:QUEUE), instead of a PDF folder
 #   --broken-data           keep the outbox in a folder that cannot be created
+#   --a11y                  every screen measured in the six languages
+#                           (--a11y-report) and judged by $A11Y_CHECK
 #   --speech-wavs N         the kiosk speaks into WAV files (--speech wav:DIR):
 #                           at least N sentences were said, each a sound WAV
 #                           of a plausible length (otherwise --speech none)
@@ -50,6 +52,7 @@ for ((i = 0; i < ${#checks[@]}; i++)); do
     --mrz-scanner) extra+=(--mrz-scanner) ;;
     --broken-data) data=/dev/null/data ;;
     --speech-wavs) speech="wav:$work/speech" ;;
+    --a11y) extra+=(--a11y-report "$work/a11y.jsonl") ;;
     # The site's desk agents as the hub sent them (tests/fixtures/sync/README.md).
     --agents) cp "$source_dir/tests/fixtures/sync/agents.json" "$data/agents.json" && chmod 600 "$data/agents.json" ;;
   esac
@@ -153,6 +156,9 @@ for ((i = 0; i < ${#checks[@]}; i++)); do
       done
       ((got >= want)) || fail "the voice said $got whole sentence(s), expected at least $want: $(ls "$work/speech")"
       echo "check: the voice said $got whole sentence(s), each a WAV" ;;
+    --a11y)
+      "${A11Y_CHECK:?A11Y_CHECK must name tests/ui/a11y_check}" "$work/a11y.jsonl" "$work/a11y-speech" \
+        || fail "accessibility problems (above)" ;;
     --catalogue-error)
       grep -q "${checks[i + 1]}" "$work/stderr" || fail "no catalogue error '${checks[i + 1]}' in the log"
       echo "check: the log names the catalogue error" ;;

@@ -1231,3 +1231,108 @@ TEST_F(SessionTest, ASlotTakenMeanwhileSaysToChooseAnotherTime)
         "Cet horaire vient d'être pris par quelqu'un d'autre. Touchez « Modifier » à côté de l'heure pour en "
         "choisir une autre.");
 }
+
+// [SECTION] For everyone: "Je suis perdu", "Réécouter", "Son"
+
+TEST_F(SessionTest, LostInADemarcheGoesToItsStartScreenAndKeepsTheAnswers)
+{
+    start();
+    session.dispatch(intent::Choose { "eclairage" });
+    session.dispatch(intent::Next {});
+    session.dispatch(intent::InsertText { "12 rue" });
+    ASSERT_EQ(session.screen(), Screen::Step);
+    auto step = session.runner()->step_index();
+
+    session.dispatch(intent::Lost {});
+    EXPECT_EQ(session.screen(), Screen::Intro);
+    EXPECT_TRUE(session.paused());
+    ASSERT_NE(session.intro(), nullptr);
+    EXPECT_EQ(session.intro()->id, "signalement");
+    ASSERT_NE(session.runner(), nullptr);
+    EXPECT_EQ(session.runner()->answer("categorie"), "eclairage");
+
+    // "Reprendre": the same question, what was typed still there.
+    session.dispatch(intent::Begin {});
+    EXPECT_EQ(session.screen(), Screen::Step);
+    EXPECT_FALSE(session.paused());
+    EXPECT_EQ(session.runner()->step_index(), step);
+    EXPECT_EQ(session.runner()->answer("lieu"), "12 rue");
+
+    // "Retour" on the paused start screen goes back there too: nothing lost.
+    session.dispatch(intent::Lost {});
+    session.dispatch(intent::Back {});
+    EXPECT_EQ(session.screen(), Screen::Step);
+    EXPECT_EQ(session.runner()->answer("lieu"), "12 rue");
+}
+
+TEST_F(SessionTest, LostOnTheReviewComesBackToTheReview)
+{
+    fill_to_review();
+    ASSERT_EQ(session.screen(), Screen::Review);
+    session.dispatch(intent::Lost {});
+    EXPECT_EQ(session.screen(), Screen::Intro);
+    session.dispatch(intent::Begin {});
+    EXPECT_EQ(session.screen(), Screen::Review);
+}
+
+TEST_F(SessionTest, LostOutsideADemarcheGoesHome)
+{
+    session.dispatch(intent::Activity {});
+    session.dispatch(intent::OpenSituations {});
+    session.dispatch(intent::ChooseSituation { "probleme-rue" });
+    ASSERT_EQ(session.screen(), Screen::Suggestions);
+    session.dispatch(intent::Lost {});
+    EXPECT_EQ(session.screen(), Screen::Home);
+    EXPECT_EQ(session.situation(), nullptr);
+
+    session.dispatch(intent::StartDemarche { "signalement" });
+    ASSERT_EQ(session.screen(), Screen::Intro);
+    EXPECT_FALSE(session.paused());
+    session.dispatch(intent::Lost {});
+    EXPECT_EQ(session.screen(), Screen::Home);
+}
+
+TEST_F(SessionTest, LostDoesNothingOnTheAttractScreenOrTheReceipt)
+{
+    session.dispatch(intent::Lost {});
+    EXPECT_EQ(session.screen(), Screen::Attract);
+    fill_to_review();
+    session.dispatch(intent::Confirm {});
+    ASSERT_EQ(session.screen(), Screen::Receipt);
+    session.dispatch(intent::Lost {});
+    EXPECT_EQ(session.screen(), Screen::Receipt);
+}
+
+TEST_F(SessionTest, ListenCountsRequestsAndReadsAnswersOnlyOnTheReview)
+{
+    session.dispatch(intent::Listen {});
+    EXPECT_EQ(session.listen_request().count, 0u) << "nobody to speak to on the attract screen";
+    start();
+    session.dispatch(intent::Listen {});
+    EXPECT_EQ(session.listen_request().count, 1u);
+    EXPECT_FALSE(session.listen_request().answers);
+    // The answers are read on the review only, where they are shown.
+    session.dispatch(intent::Listen { true });
+    EXPECT_EQ(session.listen_request().count, 1u);
+    answer_to_review();
+    session.dispatch(intent::Listen { true });
+    EXPECT_EQ(session.listen_request().count, 2u);
+    EXPECT_TRUE(session.listen_request().answers);
+    session.dispatch(intent::EndSession {});
+    EXPECT_FALSE(session.listen_request().answers);
+}
+
+TEST_F(SessionTest, VolumeCyclesLoudOffLowMediumAndResetsForTheNextResident)
+{
+    session.dispatch(intent::Activity {});
+    EXPECT_EQ(session.volume(), Session::default_volume);
+    std::vector<int> levels;
+    for (int i = 0; i < 4; ++i) {
+        session.dispatch(intent::ChangeVolume {});
+        levels.push_back(session.volume());
+    }
+    EXPECT_EQ(levels, (std::vector<int> { 3, 0, 1, 2 }));
+    session.dispatch(intent::ChangeVolume {});
+    session.dispatch(intent::EndSession {});
+    EXPECT_EQ(session.volume(), Session::default_volume);
+}
