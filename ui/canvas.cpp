@@ -119,6 +119,34 @@ std::string Canvas::visual(std::string_view line) const
     return bidi::visual(line, rtl ? bidi::Direction::RightToLeft : bidi::Direction::LeftToRight);
 }
 
+ImFont* Canvas::fitting(ImFont* font, std::string_view text, float width, bool wraps) const
+{
+    auto const* standard = m_fonts.standard;
+    if (!standard || width <= 0)
+        return font;
+    ImFont* smaller = font == m_fonts.body ? standard->body
+        : font == m_fonts.bold             ? standard->bold
+        : font == m_fonts.title            ? standard->title
+                                           : nullptr;
+    if (!smaller)
+        return font;
+    auto shown_text = shown(text);
+    auto too_wide = [&](std::string_view part) {
+        return font->CalcTextSizeA(font->FontSize, FLT_MAX, 0, part.data(), part.data() + part.size()).x / m_scale
+            > width;
+    };
+    if (!wraps)
+        return too_wide(shown_text) ? smaller : font;
+    std::string_view rest = shown_text;
+    while (!rest.empty()) {
+        auto space = rest.find_first_of(" \n");
+        if (too_wide(rest.substr(0, space)))
+            return smaller;
+        rest = space == std::string_view::npos ? std::string_view() : rest.substr(space + 1);
+    }
+    return font;
+}
+
 void Canvas::measure_fill(Rect rect, ImU32 colour) const
 {
     if (!m_a11y)
@@ -316,6 +344,7 @@ void for_each_line(ImFont* font, std::string_view text, float wrap, Emit emit, b
 
 float Canvas::text_height(ImFont* font, std::string_view text, float width) const
 {
+    font = fitting(font, text, width, true);
     int lines = 0;
     auto measured = shown(text);
     for_each_line(font, measured, width * m_scale, [&](char const*, char const*) { ++lines; });
@@ -324,6 +353,7 @@ float Canvas::text_height(ImFont* font, std::string_view text, float width) cons
 
 float Canvas::text(ImFont* font, std::string_view text, float x, float y, float width, ImU32 colour, Align align)
 {
+    font = fitting(font, text, width, true);
     auto const drawn_text = shown(text);
     m_record.add_text(m_verbatim > 0 ? std::string(text) : tr(text));
     float line_height = font->FontSize * 1.25f;
@@ -400,6 +430,7 @@ ImVec2 Canvas::text_tail(
 
 void Canvas::text_line(ImFont* font, std::string_view text, float x, float y, float width, ImU32 colour)
 {
+    font = fitting(font, text, width, false);
     // Cut in the resident's language, then drawn as it is.
     auto translated = m_verbatim > 0 ? std::string(text) : tr(text);
     Verbatim already(*this);
@@ -452,7 +483,7 @@ bool Canvas::button(
     ImU32 border_colour = colour::primary;
     float rounding = 12;
     float border_width = 3;
-    ImFont* font = m_fonts.bold;
+    ImFont* font = m_fonts.control;
     switch (style) {
     case ButtonStyle::Primary:
         fill_colour = held ? colour::primary_pressed : colour::primary;
@@ -468,7 +499,7 @@ bool Canvas::button(
         border_colour = colour::border;
         border_width = 2;
         rounding = 10;
-        font = m_fonts.body;
+        font = m_fonts.control_body;
         break;
     case ButtonStyle::Tile:
         fill_colour = held || selected == Selected::Yes ? colour::primary_tint : colour::surface;
@@ -523,10 +554,10 @@ bool Canvas::flag_button(std::string const& id, std::string const& name, Rect re
         draw_flag(*this, flag);
     }
     float text_x = rect.x0 + 96;
-    if (text_width(m_fonts.body, name) > rect.x1 - 8 - text_x)
+    if (text_width(m_fonts.control_body, name) > rect.x1 - 8 - text_x)
         measure_clip(name, "is wider than its button");
-    text_line(
-        m_fonts.body, name, text_x, cy - m_fonts.body->FontSize / m_scale / 2, rect.x1 - 8 - text_x, colour::text);
+    text_line(m_fonts.control_body, name, text_x, cy - m_fonts.control_body->FontSize / m_scale / 2,
+        rect.x1 - 8 - text_x, colour::text);
     return clicked;
 }
 
@@ -541,13 +572,17 @@ bool Canvas::wide_tile(
     float text_x = rect.x0 + icon_width + 10;
     float text_width = rect.x1 - 24 - text_x;
     float height = text_height(m_fonts.bold, label, text_width);
-    if (!hint.empty())
-        height += 8 + text_height(m_fonts.body, hint, text_width);
+    // In large text the description goes when label and description do
+    // not both fit: the label is what the tile is.
+    float hint_height = hint.empty() ? 0 : 8 + text_height(m_fonts.body, hint, text_width);
+    bool show_hint = !hint.empty() && height + hint_height <= rect.y1 - rect.y0 - 16;
+    if (show_hint)
+        height += hint_height;
     if (height > rect.y1 - rect.y0 - 16)
         measure_clip(label, "runs out of its tile");
     float y = (rect.y0 + rect.y1 - height) / 2;
     y += text(m_fonts.bold, label, text_x, y, text_width);
-    if (!hint.empty())
+    if (show_hint)
         text(m_fonts.body, hint, text_x, y + 8, text_width, colour::text_muted);
     return clicked;
 }
@@ -582,12 +617,17 @@ bool Canvas::tile(std::string const& id, std::string const& label, std::string c
             as_it_is.emplace(*this);
         return text_height(font, text, width - 32);
     };
-    float content
-        = measure(m_fonts.bold, label, data.label) + (hint.empty() ? 0 : 4 + measure(m_fonts.body, hint, data.hint));
+    float label_height = measure(m_fonts.bold, label, data.label);
+    float hint_height = hint.empty() ? 0 : 4 + measure(m_fonts.body, hint, data.hint);
+    // In large text the hint goes first when both do not fit with a
+    // pictogram of 40 px; the label is what the tile is.
+    bool show_hint = !hint.empty() && rect.y0 + 64 + label_height + hint_height <= rect.y1 - 10;
+    float content = label_height + (show_hint ? hint_height : 0);
     if (label_y + content > rect.y1 - 10) {
-        label_y = std::max(rect.y0 + 40, rect.y1 - 10 - content);
-        icon_size = std::min(icon_size, std::max(label_y - rect.y0 - 16, 0.0f));
-        icon_y = rect.y0 + 8 + icon_size / 2;
+        label_y = std::max(rect.y0 + 16, rect.y1 - 10 - content);
+        // A glyph stands a little taller than its size: room above and below.
+        icon_size = std::min(icon_size, std::max((label_y - rect.y0 - 24) * 0.8f, 0.0f));
+        icon_y = rect.y0 + (label_y - rect.y0) / 2;
     }
     if (icon_size >= 24)
         icon(pictogram, (rect.x0 + rect.x1) / 2, icon_y, colour::primary, nullptr, icon_size);
@@ -598,7 +638,7 @@ bool Canvas::tile(std::string const& id, std::string const& label, std::string c
             as_it_is.emplace(*this);
         used = text(m_fonts.bold, label, rect.x0 + 16, label_y, width - 32, colour::text, Align::Centre);
     }
-    if (!hint.empty()) {
+    if (show_hint) {
         std::optional<Verbatim> as_it_is;
         if (data.hint)
             as_it_is.emplace(*this);

@@ -193,6 +193,9 @@ private:
     int m_verbatim { 0 };
     int m_unmirrored { 0 };
     a11y::Record* m_a11y { nullptr };
+    // `font`, or in large text its standard size when `text` (or one of
+    // its words, when it may wrap) would not fit `width` at the large one.
+    ImFont* fitting(ImFont* font, std::string_view text, float width, bool wraps) const;
     // Measuring: a fill (design px, before mirroring) and a clipped text.
     void measure_fill(Rect rect, ImU32 colour) const;
     void measure_clip(std::string_view text, char const* why) const;

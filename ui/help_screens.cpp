@@ -23,7 +23,6 @@ using Control = Assistance::Control;
 
 // The banner while the mediator acts: green, so that "someone else is using
 // the screen" shows at a glance; dark enough for white text (9:1).
-constexpr ImU32 acting_colour = IM_COL32(0x0A, 0x4F, 0x24, 0xFF);
 
 // The mediator as the subject of a sentence: "Marie, médiatrice," before a
 // verb when the name has an apposition, "Marie" alone otherwise.
@@ -45,7 +44,7 @@ bool Screens::help_banner(Canvas& canvas, Session const& session, std::vector<In
         return false;
     Rect band = top_bar::help_band;
     bool acting = help.control() == Control::Granted;
-    canvas.fill(band, acting ? acting_colour : colour::primary, 16);
+    canvas.fill(band, acting ? colour::acting : colour::primary, 16);
     std::string line;
     if (help.state() == State::Waiting) {
         auto ahead = help.position() - 1;
@@ -123,7 +122,7 @@ bool Screens::agent_banner(Canvas& canvas, Session const& session, std::vector<I
     if (!agent || session.agent_consent_pending())
         return false;
     Rect band = top_bar::agent_band;
-    canvas.fill(band, acting_colour, 16);
+    canvas.fill(band, colour::acting, 16);
     canvas.icon(glyph::id_card, band.x0 + 55, 75, colour::on_primary, nullptr, 56);
     canvas.text_line(
         canvas.fonts().bold, N_("Mode agent"), band.x0 + 105, 20, band.x1 - band.x0 - 130, colour::on_primary);

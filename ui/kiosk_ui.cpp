@@ -100,6 +100,14 @@ struct KioskUi::Impl {
     std::string renderer_name;
     bool software { true };
     Fonts fonts;
+    Fonts large_fonts;
+    // The resident's display mode, applied before each frame: the palette
+    // (high contrast) and the font sizes (large text).
+    Fonts const& display(bool large_text, bool high_contrast) const
+    {
+        use_palette(high_contrast ? high_contrast_palette : standard_palette);
+        return large_text ? large_fonts : fonts;
+    }
     float scale { 1 };
     Screens screens;
     FrameRecord record;
@@ -421,10 +429,27 @@ Result<void> KioskUi::Impl::load_fonts()
     add(icons, 50, &merge, icon_ranges.Data);
     fonts.huge = add(bold, 92, &config, huge_ranges);
     fonts.icon = add(icons, 110, &config, icon_ranges.Data);
-    if (!fonts.body || !fonts.bold || !fonts.title || !fonts.huge || !fonts.icon)
+    // Large text: the reading sizes a third larger; titles, codes and
+    // pictograms are large already.
+    large_fonts.body = add(regular, 44, &config, text_ranges);
+    merge.GlyphMinAdvanceX = 44 * scale;
+    add(icons, 42, &merge, icon_ranges.Data);
+    large_fonts.bold = add(bold, 44, &config, text_ranges);
+    add(icons, 42, &merge, icon_ranges.Data);
+    large_fonts.title = add(bold, 60, &config, text_ranges);
+    merge.GlyphMinAdvanceX = 60 * scale;
+    add(icons, 58, &merge, icon_ranges.Data);
+    large_fonts.huge = fonts.huge;
+    large_fonts.icon = fonts.icon;
+    large_fonts.standard = &fonts;
+    fonts.control = large_fonts.control = fonts.bold;
+    fonts.control_body = large_fonts.control_body = fonts.body;
+    if (!fonts.body || !fonts.bold || !fonts.title || !fonts.huge || !fonts.icon || !large_fonts.body
+        || !large_fonts.bold || !large_fonts.title)
         return Error::make("ui.font_load", "a font file could not be loaded");
     io.FontDefault = fonts.body;
     bake_corner_masks();
+    large_fonts.corners = fonts.corners;
     return {};
 }
 
@@ -578,7 +603,8 @@ void KioskUi::Impl::render_frame(std::filesystem::path const* screenshot)
     ImGui::SetNextWindowSize(io.DisplaySize);
     ImGui::Begin("screen", nullptr, window_flags | ImGuiWindowFlags_NoBringToFrontOnFocus);
     update_locale();
-    Canvas canvas(ImGui::GetWindowDrawList(), fonts, record, scale, 0, &locale);
+    auto const& shown_fonts = display(session.large_text(), session.high_contrast());
+    Canvas canvas(ImGui::GetWindowDrawList(), shown_fonts, record, scale, 0, &locale);
     screens.draw(canvas, session, intents);
     ImGui::End();
 
@@ -587,7 +613,7 @@ void KioskUi::Impl::render_frame(std::filesystem::path const* screenshot)
         ImGui::SetNextWindowSize(io.DisplaySize);
         ImGui::SetNextWindowFocus();
         ImGui::Begin("overlay", nullptr, window_flags);
-        Canvas overlay(ImGui::GetWindowDrawList(), fonts, record, scale, 1, &locale);
+        Canvas overlay(ImGui::GetWindowDrawList(), shown_fonts, record, scale, 1, &locale);
         screens.draw_overlay(overlay, session, intents);
         ImGui::End();
     }
@@ -655,74 +681,81 @@ void KioskUi::Impl::probe_a11y()
     std::ofstream report(options.a11y_report, std::ios::app);
     auto const window_flags = ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_NoMove | ImGuiWindowFlags_NoSavedSettings
         | ImGuiWindowFlags_NoBackground | ImGuiWindowFlags_NoScrollWithMouse | ImGuiWindowFlags_NoFocusOnAppearing;
-    for (auto const& language : i18n::languages()) {
-        // The same state, drawn in this language, with nothing pressed and
-        // every intent dropped: a measure, not a frame anyone sees.
-        std::vector<std::string> misses;
-        Locale probe = locale;
-        probe.language = std::string(language.code);
-        probe.right_to_left = language.right_to_left;
-        probe.misses = &misses;
-        FrameRecord drawn;
-        a11y::Record measured;
-        measured.base = screens.background(session);
-        std::vector<Intent> dropped;
-        io.MousePos = ImVec2(-FLT_MAX, -FLT_MAX);
-        io.MouseDown[0] = false;
-        if (!software)
-            ImGui_ImplSDLRenderer_NewFrame();
-        ImGui::NewFrame();
-        ImGui::SetNextWindowPos(ImVec2(0, 0));
-        ImGui::SetNextWindowSize(io.DisplaySize);
-        ImGui::Begin("screen", nullptr, window_flags | ImGuiWindowFlags_NoBringToFrontOnFocus);
-        Canvas canvas(ImGui::GetWindowDrawList(), fonts, drawn, scale, 0, &probe);
-        canvas.measure(&measured);
-        screens.draw(canvas, session, dropped);
-        ImGui::End();
-        if (screens.has_overlay(session)) {
+    // Every language as the resident sees it, then every language again in
+    // large text and high contrast together (the first finds texts too long
+    // for their box at the larger size, the second colours under 7:1).
+    for (bool modes : { false, true })
+        for (auto const& language : i18n::languages()) {
+            auto const& probe_fonts = display(modes, modes);
+            // The same state, drawn in this language, with nothing pressed and
+            // every intent dropped: a measure, not a frame anyone sees.
+            std::vector<std::string> misses;
+            Locale probe = locale;
+            probe.language = std::string(language.code);
+            probe.right_to_left = language.right_to_left;
+            probe.misses = &misses;
+            FrameRecord drawn;
+            a11y::Record measured;
+            measured.base = screens.background(session);
+            std::vector<Intent> dropped;
+            io.MousePos = ImVec2(-FLT_MAX, -FLT_MAX);
+            io.MouseDown[0] = false;
+            if (!software)
+                ImGui_ImplSDLRenderer_NewFrame();
+            ImGui::NewFrame();
             ImGui::SetNextWindowPos(ImVec2(0, 0));
             ImGui::SetNextWindowSize(io.DisplaySize);
-            ImGui::Begin("overlay", nullptr, window_flags);
-            Canvas overlay(ImGui::GetWindowDrawList(), fonts, drawn, scale, 1, &probe);
-            overlay.measure(&measured);
-            screens.draw_overlay(overlay, session, dropped);
+            ImGui::Begin("screen", nullptr, window_flags | ImGuiWindowFlags_NoBringToFrontOnFocus);
+            Canvas canvas(ImGui::GetWindowDrawList(), probe_fonts, drawn, scale, 0, &probe);
+            canvas.measure(&measured);
+            screens.draw(canvas, session, dropped);
             ImGui::End();
-        }
-        ImGui::EndFrame();
+            if (screens.has_overlay(session)) {
+                ImGui::SetNextWindowPos(ImVec2(0, 0));
+                ImGui::SetNextWindowSize(io.DisplaySize);
+                ImGui::Begin("overlay", nullptr, window_flags);
+                Canvas overlay(ImGui::GetWindowDrawList(), probe_fonts, drawn, scale, 1, &probe);
+                overlay.measure(&measured);
+                screens.draw_overlay(overlay, session, dropped);
+                ImGui::End();
+            }
+            ImGui::EndFrame();
 
-        std::vector<WidgetRecord> widgets;
-        int top = drawn.top_layer();
-        auto entry = nlohmann::json::object();
-        entry["line"] = scenario_line;
-        entry["screen"] = std::string(to_string(session.screen()));
-        if (session.runner() && session.screen() == Screen::Step)
-            entry["step"] = session.runner()->step().key;
-        entry["overlay"] = top > 0;
-        entry["language"] = probe.language;
-        entry["instruction"] = drawn.instruction();
-        auto widget_list = nlohmann::json::array();
-        for (auto const& widget : drawn.widgets()) {
-            if (widget.layer != top)
-                continue;
-            auto design = widget;
-            design.rect = Rect { widget.rect.x0 / scale, widget.rect.y0 / scale, widget.rect.x1 / scale,
-                widget.rect.y1 / scale };
-            widget_list.push_back({ { "id", design.id },
-                { "rect", { design.rect.x0, design.rect.y0, design.rect.x1, design.rect.y1 } } });
-            widgets.push_back(std::move(design));
+            std::vector<WidgetRecord> widgets;
+            int top = drawn.top_layer();
+            auto entry = nlohmann::json::object();
+            entry["line"] = scenario_line;
+            entry["screen"] = std::string(to_string(session.screen()));
+            if (session.runner() && session.screen() == Screen::Step)
+                entry["step"] = session.runner()->step().key;
+            entry["overlay"] = top > 0;
+            entry["language"] = probe.language;
+            entry["mode"] = modes ? "large-contrast" : "standard";
+            entry["instruction"] = drawn.instruction();
+            auto widget_list = nlohmann::json::array();
+            for (auto const& widget : drawn.widgets()) {
+                if (widget.layer != top)
+                    continue;
+                auto design = widget;
+                design.rect = Rect { widget.rect.x0 / scale, widget.rect.y0 / scale, widget.rect.x1 / scale,
+                    widget.rect.y1 / scale };
+                widget_list.push_back({ { "id", design.id },
+                    { "rect", { design.rect.x0, design.rect.y0, design.rect.x1, design.rect.y1 } } });
+                widgets.push_back(std::move(design));
+            }
+            entry["widgets"] = std::move(widget_list);
+            auto problems = nlohmann::json::array();
+            for (auto const& problem : a11y::check(measured, widgets))
+                problems.push_back({ { "kind", problem.kind }, { "detail", problem.detail } });
+            entry["problems"] = std::move(problems);
+            std::sort(misses.begin(), misses.end());
+            misses.erase(std::unique(misses.begin(), misses.end()), misses.end());
+            entry["untranslated"] = misses;
+            report << entry.dump() << '\n';
         }
-        entry["widgets"] = std::move(widget_list);
-        auto problems = nlohmann::json::array();
-        for (auto const& problem : a11y::check(measured, widgets))
-            problems.push_back({ { "kind", problem.kind }, { "detail", problem.detail } });
-        entry["problems"] = std::move(problems);
-        std::sort(misses.begin(), misses.end());
-        misses.erase(std::unique(misses.begin(), misses.end()), misses.end());
-        entry["untranslated"] = misses;
-        report << entry.dump() << '\n';
-    }
     io.MousePos = saved_position;
     io.MouseDown[0] = saved_down;
+    (void)display(session.large_text(), session.high_contrast());
 }
 
 void KioskUi::Impl::say(std::string const& text)

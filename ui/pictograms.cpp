@@ -86,7 +86,8 @@ constexpr std::array<std::pair<std::string_view, unsigned>, 67> named = { {
     { "handicap", 0xF193 }, // wheelchair
 } };
 
-constexpr std::array<unsigned, 29> interface_glyphs = {
+constexpr std::array<unsigned, 30> interface_glyphs = {
+    glyph::eye,
     glyph::volume_up,
     glyph::volume_down,
     glyph::volume_off,

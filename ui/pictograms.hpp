@@ -39,6 +39,7 @@ inline constexpr unsigned volume_up = 0xF028; // volume-up ("Réécouter", loud)
 inline constexpr unsigned volume_down = 0xF027; // volume-down (low, medium)
 inline constexpr unsigned volume_off = 0xF026; // volume-off (silent)
 inline constexpr unsigned map_signs = 0xF277; // map-signs ("Je suis perdu")
+inline constexpr unsigned eye = 0xF06E; // eye ("Écran": large text, high contrast)
 }
 
 // The glyph for a catalogue pictogram name; a neutral document for a name

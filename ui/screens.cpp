@@ -24,7 +24,7 @@ constexpr Rect primary_action { 1400, 920, 1840, 1050 };
 bool Screens::has_overlay(Session const& session) const
 {
     return session.idle_warning() || session.help_open() || help_overlay_shown(session) || session.agent_gate()
-        || session.agent_consent_pending() || session.reprints();
+        || session.agent_consent_pending() || session.reprints() || session.display_open();
 }
 
 void Screens::wipe()
@@ -107,6 +107,8 @@ void Screens::draw_overlay(Canvas& overlay, Session const& session, std::vector<
         agent_gate(overlay, session, out);
     else if (session.reprints())
         reprints(overlay, session, out);
+    else if (session.display_open())
+        display_panel(overlay, session, out);
     else if (session.help_open())
         help(overlay, session, out);
 }
@@ -165,6 +167,8 @@ void Screens::top_bar(Canvas& canvas, Session const& session, std::vector<Intent
     lost_button();
     listen_button();
     volume_button();
+    if (canvas.button("display", N_("Écran"), top_bar::display, ButtonStyle::Secondary, glyph::eye))
+        out.emplace_back(intent::OpenDisplay {});
 
     std::string where;
     auto const* runner = session.runner();
@@ -208,8 +212,10 @@ void Screens::top_bar(Canvas& canvas, Session const& session, std::vector<Intent
     bool with_ticket = ticket && !ticket->number.empty();
     Rect middle = top_bar::middle;
     if (with_ticket) {
-        Rect badge { middle.x1 - 340, 15, middle.x1, 135 };
-        middle.x1 = badge.x0 - 16;
+        // The number takes the middle: where the resident is can wait.
+        Rect badge { middle.x0 + 20, 15, middle.x1 - 20, 135 };
+        where.clear();
+        in_demarche = false;
         canvas.box(badge, colour::primary_tint, colour::primary, 3, 12);
         canvas.icon(glyph::ticket, badge.x0 + 50, 75, colour::primary, nullptr, 48);
         canvas.text(canvas.fonts().body, N_("Votre numéro"), badge.x0 + 100, 22, 230, colour::text_muted);
@@ -1215,6 +1221,27 @@ void Screens::idle_warning(Canvas& canvas, Session const& session, std::vector<I
         out.emplace_back(intent::StillHere {});
     if (canvas.button("idle:end", N_("J'ai fini"), Rect { 1040, 700, 1500, 840 }, ButtonStyle::Secondary, glyph::close))
         out.emplace_back(intent::EndSession {});
+}
+
+void Screens::display_panel(Canvas& canvas, Session const& session, std::vector<Intent>& out)
+{
+    canvas.fill(Rect { 0, 0, screen_width, screen_height }, colour::scrim);
+    Rect panel { 410, 110, 1510, 970 };
+    canvas.fill(panel, colour::surface, 20);
+    canvas.text(canvas.fonts().title, N_("Mieux voir l'écran"), panel.x0, 150, panel.x1 - panel.x0, colour::text,
+        Align::Centre);
+    canvas.say(N_("Mieux voir l'écran"));
+    canvas.say(N_("Touchez « Grand texte » ou « Contraste fort ». Touchez encore pour revenir comme avant."));
+    auto toggle = [&](std::string const& id, char const* label, char const* hint, bool on, float y) {
+        return canvas.wide_tile(id, label, hint, on ? glyph::box_checked : glyph::box_empty,
+            Rect { panel.x0 + 80, y, panel.x1 - 80, y + 200 });
+    };
+    if (toggle("display:large", N_("Grand texte"), N_("Des lettres plus grandes"), session.large_text(), 270))
+        out.emplace_back(intent::ToggleLargeText {});
+    if (toggle("display:contrast", N_("Contraste fort"), N_("Texte clair sur fond noir"), session.high_contrast(), 500))
+        out.emplace_back(intent::ToggleHighContrast {});
+    if (canvas.button("display:close", N_("Fermer"), Rect { 710, 780, 1210, 910 }, ButtonStyle::Primary, glyph::check))
+        out.emplace_back(intent::CloseDisplay {});
 }
 
 void Screens::help(Canvas& canvas, Session const& session, std::vector<Intent>& out)

@@ -18,7 +18,8 @@ namespace guichet::ui {
 namespace top_bar {
 inline constexpr Rect back { 24, 15, 234, 135 };
 inline constexpr Rect lost { 250, 15, 560, 135 };
-inline constexpr Rect middle { 576, 12, 1176, 138 };
+inline constexpr Rect middle { 576, 12, 960, 138 };
+inline constexpr Rect display { 976, 15, 1176, 135 };
 inline constexpr Rect listen { 1192, 15, 1452, 135 };
 inline constexpr Rect volume { 1468, 15, 1652, 135 };
 inline constexpr Rect help { 1668, 15, 1896, 135 };
@@ -81,6 +82,8 @@ private:
     };
     void id_card_picture(Canvas& canvas, Rect area, CardZone zone);
     void idle_warning(Canvas& canvas, Session const& session, std::vector<Intent>& out);
+    // "Écran": large text and high contrast, each a big switch.
+    void display_panel(Canvas& canvas, Session const& session, std::vector<Intent>& out);
     void help(Canvas& canvas, Session const& session, std::vector<Intent>& out);
     // The help panel's desk part: "Un conseiller à l'accueil", then the
     // number taken and whether its ticket printed.

@@ -8,27 +8,124 @@
 
 namespace guichet::ui {
 
-namespace colour {
 inline constexpr ImU32 rgb(unsigned r, unsigned g, unsigned b, unsigned a = 255)
 {
     return IM_COL32(r, g, b, a);
 }
-inline constexpr ImU32 background = rgb(0xF6, 0xF6, 0xF6);
-inline constexpr ImU32 surface = rgb(0xFF, 0xFF, 0xFF);
-inline constexpr ImU32 text = rgb(0x16, 0x16, 0x16);
-inline constexpr ImU32 text_muted = rgb(0x3A, 0x3A, 0x3A);
-inline constexpr ImU32 placeholder = rgb(0x4D, 0x4D, 0x4D);
-inline constexpr ImU32 primary = rgb(0x00, 0x00, 0x91);
-inline constexpr ImU32 primary_pressed = rgb(0x12, 0x12, 0xFF);
-inline constexpr ImU32 primary_tint = rgb(0xE3, 0xE3, 0xFD);
-inline constexpr ImU32 on_primary = rgb(0xFF, 0xFF, 0xFF);
-inline constexpr ImU32 border = rgb(0x92, 0x92, 0x92);
-inline constexpr ImU32 key = rgb(0xFF, 0xFF, 0xFF);
-inline constexpr ImU32 key_pressed = rgb(0xCA, 0xCA, 0xFB);
-inline constexpr ImU32 error = rgb(0x95, 0x03, 0x00);
-inline constexpr ImU32 error_tint = rgb(0xFF, 0xE9, 0xE9);
-inline constexpr ImU32 success = rgb(0x0B, 0x52, 0x27);
-inline constexpr ImU32 scrim = rgb(0x16, 0x16, 0x16, 0xB0);
+
+// Every colour the screens draw with. Two palettes: the standard one, and
+// high contrast (light on black, yellow for what is touchable) that a
+// resident turns on from any screen. Every text/background pair of both is
+// at least 7:1 (tests/ui/a11y_test.cpp, and the a11y tier measures them on
+// every screen).
+struct Palette {
+    ImU32 background;
+    ImU32 surface;
+    ImU32 text;
+    ImU32 text_muted;
+    ImU32 placeholder;
+    ImU32 primary;
+    ImU32 primary_pressed;
+    ImU32 primary_tint;
+    ImU32 on_primary;
+    ImU32 border;
+    ImU32 key;
+    ImU32 key_pressed;
+    ImU32 error;
+    ImU32 error_tint;
+    ImU32 success;
+    ImU32 scrim;
+    ImU32 acting; // the banner while someone acts for the resident
+};
+
+// After the French State's design system: bleu France on white.
+inline constexpr Palette standard_palette {
+    .background = rgb(0xF6, 0xF6, 0xF6),
+    .surface = rgb(0xFF, 0xFF, 0xFF),
+    .text = rgb(0x16, 0x16, 0x16),
+    .text_muted = rgb(0x3A, 0x3A, 0x3A),
+    .placeholder = rgb(0x4D, 0x4D, 0x4D),
+    .primary = rgb(0x00, 0x00, 0x91),
+    .primary_pressed = rgb(0x12, 0x12, 0xFF),
+    .primary_tint = rgb(0xE3, 0xE3, 0xFD),
+    .on_primary = rgb(0xFF, 0xFF, 0xFF),
+    .border = rgb(0x92, 0x92, 0x92),
+    .key = rgb(0xFF, 0xFF, 0xFF),
+    .key_pressed = rgb(0xCA, 0xCA, 0xFB),
+    .error = rgb(0x95, 0x03, 0x00),
+    .error_tint = rgb(0xFF, 0xE9, 0xE9),
+    .success = rgb(0x0B, 0x52, 0x27),
+    .scrim = rgb(0x16, 0x16, 0x16, 0xB0),
+    .acting = rgb(0x0A, 0x4F, 0x24),
+};
+
+inline constexpr Palette high_contrast_palette {
+    .background = rgb(0x00, 0x00, 0x00),
+    .surface = rgb(0x00, 0x00, 0x00),
+    .text = rgb(0xFF, 0xFF, 0xFF),
+    .text_muted = rgb(0xF0, 0xF0, 0xF0),
+    .placeholder = rgb(0xD0, 0xD0, 0xD0),
+    .primary = rgb(0xFF, 0xE6, 0x00),
+    .primary_pressed = rgb(0xFF, 0xF5, 0x9E),
+    .primary_tint = rgb(0x33, 0x30, 0x00),
+    .on_primary = rgb(0x00, 0x00, 0x00),
+    .border = rgb(0xFF, 0xFF, 0xFF),
+    .key = rgb(0x00, 0x00, 0x00),
+    .key_pressed = rgb(0x33, 0x30, 0x00),
+    .error = rgb(0xFF, 0x8A, 0x80),
+    .error_tint = rgb(0x2A, 0x00, 0x00),
+    .success = rgb(0x8C, 0xF5, 0x9B),
+    .scrim = rgb(0x00, 0x00, 0x00, 0xD0),
+    .acting = rgb(0x8C, 0xF5, 0x9B),
+};
+
+// The palette in use. The UI thread alone draws, and sets it before each
+// frame from the resident's choice (KioskUi): a screen reads colour::text
+// and gets the current mode's.
+namespace colour {
+inline ImU32 background = standard_palette.background;
+inline ImU32 surface = standard_palette.surface;
+inline ImU32 text = standard_palette.text;
+inline ImU32 text_muted = standard_palette.text_muted;
+inline ImU32 placeholder = standard_palette.placeholder;
+inline ImU32 primary = standard_palette.primary;
+inline ImU32 primary_pressed = standard_palette.primary_pressed;
+inline ImU32 primary_tint = standard_palette.primary_tint;
+inline ImU32 on_primary = standard_palette.on_primary;
+inline ImU32 border = standard_palette.border;
+inline ImU32 key = standard_palette.key;
+inline ImU32 key_pressed = standard_palette.key_pressed;
+inline ImU32 error = standard_palette.error;
+inline ImU32 error_tint = standard_palette.error_tint;
+inline ImU32 success = standard_palette.success;
+inline ImU32 scrim = standard_palette.scrim;
+inline ImU32 acting = standard_palette.acting;
+
+inline constexpr ImU32 rgb(unsigned r, unsigned g, unsigned b, unsigned a = 255)
+{
+    return guichet::ui::rgb(r, g, b, a);
+}
+}
+
+inline void use_palette(Palette const& palette)
+{
+    colour::background = palette.background;
+    colour::surface = palette.surface;
+    colour::text = palette.text;
+    colour::text_muted = palette.text_muted;
+    colour::placeholder = palette.placeholder;
+    colour::primary = palette.primary;
+    colour::primary_pressed = palette.primary_pressed;
+    colour::primary_tint = palette.primary_tint;
+    colour::on_primary = palette.on_primary;
+    colour::border = palette.border;
+    colour::key = palette.key;
+    colour::key_pressed = palette.key_pressed;
+    colour::error = palette.error;
+    colour::error_tint = palette.error_tint;
+    colour::success = palette.success;
+    colour::scrim = palette.scrim;
+    colour::acting = palette.acting;
 }
 
 // Anti-aliased quarter discs baked into the font atlas, one per radius in
@@ -50,6 +147,14 @@ struct Fonts {
     ImFont* title { nullptr }; // 52 px bold
     ImFont* huge { nullptr }; // 92 px bold: the tracking code
     ImFont* icon { nullptr }; // 110 px pictograms
+    // Buttons, keys and the language names: the same in large text, which
+    // enlarges what is read (questions, explanations, tiles) and leaves the
+    // controls, already large, where they fit.
+    ImFont* control { nullptr }; // bold
+    ImFont* control_body { nullptr }; // regular
+    // In the large set: the standard set, for a text that would not fit
+    // larger (a long word in a narrow tile). Null in the standard set.
+    Fonts const* standard { nullptr };
 };
 
 }

@@ -388,11 +388,45 @@ void Session::handle(intent::ChangeVolume const&)
     ++m_revision;
 }
 
+void Session::handle(intent::OpenDisplay const&)
+{
+    if (m_screen == Screen::Attract)
+        return;
+    m_help_open = false;
+    m_display_open = true;
+    ++m_revision;
+}
+
+void Session::handle(intent::CloseDisplay const&)
+{
+    m_display_open = false;
+    ++m_revision;
+}
+
+void Session::handle(intent::ToggleLargeText const&)
+{
+    if (!m_display_open)
+        return;
+    m_large_text = !m_large_text;
+    log(LogLevel::Info, "session", m_large_text ? "large text on" : "large text off");
+    ++m_revision;
+}
+
+void Session::handle(intent::ToggleHighContrast const&)
+{
+    if (!m_display_open)
+        return;
+    m_high_contrast = !m_high_contrast;
+    log(LogLevel::Info, "session", m_high_contrast ? "high contrast on" : "high contrast off");
+    ++m_revision;
+}
+
 void Session::handle(intent::Lost const&)
 {
     if (m_screen == Screen::Attract || m_screen == Screen::Receipt || m_out_of_service)
         return;
     m_help_open = false;
+    m_display_open = false;
     if (m_runner && (editing() || m_screen == Screen::Card || m_screen == Screen::Status)) {
         if (m_screen == Screen::Card) {
             // The card's questions start again from the consent when the
@@ -620,8 +654,9 @@ void Session::finish_step()
 
 void Session::handle(intent::Back const&)
 {
-    if (m_help_open) {
+    if (m_help_open || m_display_open) {
         m_help_open = false;
+        m_display_open = false;
         ++m_revision;
         return;
     }
@@ -803,6 +838,7 @@ void Session::handle(intent::OpenHelp const&)
 {
     if (m_screen == Screen::Attract || m_help_open)
         return;
+    m_display_open = false;
     m_help_open = true;
     ++m_revision;
 }
@@ -1281,6 +1317,9 @@ void Session::end_session()
     m_language = "fr";
     m_volume = default_volume;
     m_listen.answers = false;
+    m_display_open = false;
+    m_large_text = false;
+    m_high_contrast = false;
     m_screen = Screen::Attract;
     ++m_sessions_ended;
     ++m_revision;

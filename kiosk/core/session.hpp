@@ -98,6 +98,12 @@ struct Listen {
 };
 // "Son": the next volume, loud, off, low, medium, loud...
 struct ChangeVolume { };
+// The display panel ("Écran"): large text, high contrast; both kept until
+// the visit ends.
+struct OpenDisplay { };
+struct CloseDisplay { };
+struct ToggleLargeText { };
+struct ToggleHighContrast { };
 // "Je suis perdu": one tap to a known place. In a démarche, its start
 // screen, with the answers kept and "Reprendre" to go back where the
 // resident was; elsewhere, the home screen.
@@ -246,7 +252,8 @@ using Intent = std::variant<intent::Activity, intent::StillHere, intent::OpenThe
     intent::TakeBackControl, intent::DismissHelpNote, intent::HelpLineChanged, intent::AskDeskHelp, intent::BadgeRead,
     intent::OpenAgentGate, intent::CloseAgentGate, intent::AgentPinKey, intent::AgentPinErase, intent::AgentPinSubmit,
     intent::AgentChecked, intent::AgentConsent, intent::LeaveAgentMode, intent::OpenReprints, intent::CloseReprints,
-    intent::ChooseLanguage, intent::Reprint, intent::Listen, intent::ChangeVolume, intent::Lost>;
+    intent::ChooseLanguage, intent::Reprint, intent::Listen, intent::ChangeVolume, intent::Lost, intent::OpenDisplay,
+    intent::CloseDisplay, intent::ToggleLargeText, intent::ToggleHighContrast>;
 
 struct SessionConfig {
     Millis idle_warning_after { 45'000 };
@@ -440,6 +447,10 @@ public:
         bool operator==(ListenRequest const&) const = default;
     };
     ListenRequest listen_request() const { return m_listen; }
+    // Display modes, from the "Écran" panel on every screen.
+    bool display_open() const { return m_display_open; }
+    bool large_text() const { return m_large_text; }
+    bool high_contrast() const { return m_high_contrast; }
     // On the start screen after "Je suis perdu": the démarche's answers are
     // kept, and "Reprendre" goes back to where the resident was.
     bool paused() const { return m_screen == Screen::Intro && m_runner != nullptr; }
@@ -486,6 +497,10 @@ private:
     void handle(intent::Listen const&);
     void handle(intent::ChangeVolume const&);
     void handle(intent::Lost const&);
+    void handle(intent::OpenDisplay const&);
+    void handle(intent::CloseDisplay const&);
+    void handle(intent::ToggleLargeText const&);
+    void handle(intent::ToggleHighContrast const&);
     void handle(intent::StillHere const&);
     void handle(intent::OpenTheme const&);
     void handle(intent::OpenSituations const&);
@@ -581,6 +596,9 @@ private:
     std::string m_language { "fr" };
     int m_volume { default_volume };
     ListenRequest m_listen;
+    bool m_display_open { false };
+    bool m_large_text { false };
+    bool m_high_contrast { false };
     // Where the start screen was opened from: "Retour" goes back there.
     Screen m_intro_origin { Screen::Home };
     // Where "Je suis perdu" left the démarche: "Reprendre" goes back there.

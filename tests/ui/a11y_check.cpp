@@ -69,10 +69,12 @@ int main(int argc, char** argv)
         ++entries;
         Where where { entry.value("line", 0),
             entry.value("screen", "") + (entry.value("overlay", false) ? "+overlay" : "") };
+        // "[ar] step" or, in large text and high contrast, "[ar+] step".
         auto language = entry.value("language", "");
+        auto shown_as = language + (entry.value("mode", "") == "large-contrast" ? "+" : "");
         screens.insert(where.screen + "/" + entry.value("step", ""));
         auto note = [&](std::string const& what) {
-            problems.emplace("[" + language + "] " + where.screen + ": " + what, where);
+            problems.emplace("[" + shown_as + "] " + where.screen + ": " + what, where);
         };
         for (auto const& problem : entry["problems"])
             note(problem.value("kind", "") + ": " + problem.value("detail", ""));
