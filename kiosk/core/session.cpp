@@ -430,7 +430,9 @@ void Session::handle(intent::Lost const&)
     if (m_runner && (editing() || m_screen == Screen::Card || m_screen == Screen::Status)) {
         if (m_screen == Screen::Card) {
             // The card's questions start again from the consent when the
-            // resident comes back; what was half-typed for it goes.
+            // resident comes back; what was half-typed for it goes, and a
+            // read under way will be ignored when it ends.
+            ++m_card_reads;
             m_card->wipe();
             m_card.reset();
             m_resume_screen = Screen::Step;
