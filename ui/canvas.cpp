@@ -94,8 +94,10 @@ void Canvas::say_as_is(std::string_view text)
 
 void Canvas::say_answer(std::string_view label, std::string_view value)
 {
-    m_record.add_answer(guichet::fill(tr(N_("{question} : {answer}.")),
-        { { "question", tr(label) }, { "answer", value.empty() ? tr(N_("Pas de réponse")) : std::string(value) } }));
+    std::string answer = value.empty() ? tr(N_("Pas de réponse")) : std::string(value);
+    m_record.add_answer(
+        guichet::fill(tr(N_("{question} : {answer}.")), { { "question", tr(label) }, { "answer", answer } }));
+    guichet::wipe(answer);
 }
 
 std::string Canvas::shown(std::string_view text) const
@@ -171,6 +173,8 @@ void Canvas::line(ImFont* font, std::string_view text, float left, float screen_
             Rect { left, top, left + width / m_scale, top + font->FontSize / m_scale }, colour, m_a11y->fills.size() });
         if (top + font->FontSize / m_scale > 1080.5f)
             measure_clip(text, "runs off the bottom of the screen");
+        if (left < -0.5f || left + width / m_scale > design_width + 0.5f)
+            measure_clip(text, "runs off the side of the screen");
     }
     auto drawn = visual(text);
     m_draw_list->AddText(font, font->FontSize, ImVec2(std::floor(left * m_scale), std::floor(screen_y)), colour,
@@ -575,7 +579,7 @@ bool Canvas::wide_tile(
     // In large text the description goes when label and description do
     // not both fit: the label is what the tile is.
     float hint_height = hint.empty() ? 0 : 8 + text_height(m_fonts.body, hint, text_width);
-    bool show_hint = !hint.empty() && height + hint_height <= rect.y1 - rect.y0 - 16;
+    bool show_hint = !hint.empty() && (!m_fonts.standard || height + hint_height <= rect.y1 - rect.y0 - 16);
     if (show_hint)
         height += hint_height;
     if (height > rect.y1 - rect.y0 - 16)
@@ -620,8 +624,9 @@ bool Canvas::tile(std::string const& id, std::string const& label, std::string c
     float label_height = measure(m_fonts.bold, label, data.label);
     float hint_height = hint.empty() ? 0 : 4 + measure(m_fonts.body, hint, data.hint);
     // In large text the hint goes first when both do not fit with a
-    // pictogram of 40 px; the label is what the tile is.
-    bool show_hint = !hint.empty() && rect.y0 + 64 + label_height + hint_height <= rect.y1 - 10;
+    // pictogram of 40 px; the label is what the tile is. In the standard
+    // size everything must fit (the accessibility checks say when not).
+    bool show_hint = !hint.empty() && (!m_fonts.standard || rect.y0 + 64 + label_height + hint_height <= rect.y1 - 10);
     float content = label_height + (show_hint ? hint_height : 0);
     if (label_y + content > rect.y1 - 10) {
         label_y = std::max(rect.y0 + 16, rect.y1 - 10 - content);

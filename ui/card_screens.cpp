@@ -194,7 +194,10 @@ void Screens::card(Canvas& canvas, Session const& session, std::vector<Intent>& 
             width, colour::text_muted);
         Rect box { margin, 320, 1380, 560 };
         canvas.box(box, colour::surface, colour::primary, 4, 8);
-        canvas.text(canvas.fonts().body, card.mrz, box.x0 + 24, box.y0 + 16, box.x1 - box.x0 - 48);
+        {
+            auto typed = canvas.verbatim();
+            canvas.text(canvas.fonts().body, card.mrz, box.x0 + 24, box.y0 + 16, box.x1 - box.x0 - 48);
+        }
         if (card.error)
             error_line(canvas, *card.error, 1420, 470, 420);
         continue_button(Rect { 1420, 320, 1840, 450 });

@@ -40,7 +40,8 @@ public:
         m_texts.clear();
         m_instruction.clear();
         m_instruction_layer = -1;
-        wipe(m_answers);
+        for (auto& answer : m_answers)
+            wipe(answer);
         m_answers.clear();
     }
     void add_widget(WidgetRecord widget) { m_widgets.push_back(std::move(widget)); }
@@ -64,13 +65,20 @@ public:
     std::string const& instruction() const { return m_instruction; }
     // The answers on screen as sentences, spoken only when the resident
     // asks ("Lire mes réponses"); wiped with the frame.
-    void add_answer(std::string_view sentence)
+    void add_answer(std::string sentence) { m_answers.push_back(std::move(sentence)); }
+    // Joined in one allocation of the right size: no grown-out copy of an
+    // answer is left behind unwiped. The caller wipes what it gets.
+    std::string answers() const
     {
-        if (!m_answers.empty())
-            m_answers += ' ';
-        m_answers += sentence;
+        std::size_t size = 0;
+        for (auto const& answer : m_answers)
+            size += answer.size() + 1;
+        std::string joined;
+        joined.reserve(size);
+        for (auto const& answer : m_answers)
+            joined.append(joined.empty() ? "" : " ").append(answer);
+        return joined;
     }
-    std::string const& answers() const { return m_answers; }
 
     std::vector<WidgetRecord> const& widgets() const { return m_widgets; }
     std::vector<std::string> const& texts() const { return m_texts; }
@@ -119,7 +127,7 @@ private:
     std::vector<std::string> m_texts;
     std::string m_instruction;
     int m_instruction_layer { -1 };
-    std::string m_answers;
+    std::vector<std::string> m_answers;
 };
 
 }

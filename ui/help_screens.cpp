@@ -21,9 +21,6 @@ constexpr float screen_height = 1080;
 using State = Assistance::State;
 using Control = Assistance::Control;
 
-// The banner while the mediator acts: green, so that "someone else is using
-// the screen" shows at a glance; dark enough for white text (9:1).
-
 // The mediator as the subject of a sentence: "Marie, médiatrice," before a
 // verb when the name has an apposition, "Marie" alone otherwise.
 std::string subject(std::string const& name)

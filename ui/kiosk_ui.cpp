@@ -168,7 +168,7 @@ struct KioskUi::Impl {
     Session::ListenRequest listen_seen;
     int volume_seen { -1 };
     std::string last_said;
-    void say(std::string const& text);
+    void say(std::string text);
     void speak_after_frame();
 
     // Accessibility probe (scenarios with --a11y-report): the screen last
@@ -668,6 +668,10 @@ void KioskUi::Impl::render_frame(std::filesystem::path const* screenshot)
 
 void KioskUi::Impl::probe_a11y()
 {
+    // Not while a finger is down or touches wait: the probe's frames would
+    // release what the finger holds. The screen is measured once it lifts.
+    if (pointer_down || !pointer_steps.empty())
+        return;
     auto now_showing = current_screen();
     auto const& instruction = record.instruction();
     if (probed_screen == now_showing && instruction == probed_instruction)
@@ -676,8 +680,18 @@ void KioskUi::Impl::probe_a11y()
     probed_instruction = instruction;
 
     auto& io = ImGui::GetIO();
-    auto const saved_position = io.MousePos;
-    bool const saved_down = io.MouseDown[0];
+    // Whatever happens, the real frames get their pointer and palette back.
+    struct Restore {
+        Impl& impl;
+        ImVec2 position;
+        bool down;
+        ~Restore()
+        {
+            ImGui::GetIO().MousePos = position;
+            ImGui::GetIO().MouseDown[0] = down;
+            (void)impl.display(impl.session.large_text(), impl.session.high_contrast());
+        }
+    } restore { *this, io.MousePos, io.MouseDown[0] };
     std::ofstream report(options.a11y_report, std::ios::app);
     auto const window_flags = ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_NoMove | ImGuiWindowFlags_NoSavedSettings
         | ImGuiWindowFlags_NoBackground | ImGuiWindowFlags_NoScrollWithMouse | ImGuiWindowFlags_NoFocusOnAppearing;
@@ -753,21 +767,19 @@ void KioskUi::Impl::probe_a11y()
             entry["untranslated"] = misses;
             report << entry.dump() << '\n';
         }
-    io.MousePos = saved_position;
-    io.MouseDown[0] = saved_down;
-    (void)display(session.large_text(), session.high_contrast());
 }
 
-void KioskUi::Impl::say(std::string const& text)
+void KioskUi::Impl::say(std::string text)
 {
+    // Moved, not copied: answers read aloud leave no stray copy.
     guichet::wipe(last_said);
-    last_said = text;
+    last_said = std::move(text);
     if (!speech)
         return;
-    if (text.empty())
+    if (last_said.empty())
         speech->stop();
     else
-        speech->say(text, session.language());
+        speech->say(last_said, session.language());
 }
 
 void KioskUi::Impl::speak_after_frame()
@@ -777,6 +789,20 @@ void KioskUi::Impl::speak_after_frame()
     auto const& instruction = record.instruction();
     auto request = session.listen_request();
     int volume = std::clamp(session.volume(), 0, 3);
+    if (session.screen() == Screen::Attract) {
+        // Nobody may be in front of the attract screen: it stays quiet,
+        // whatever the last visit left (its volume, its last request).
+        if (volume != volume_seen && speech)
+            speech->set_volume(volume_percent[volume]);
+        volume_seen = volume;
+        listen_seen = request;
+        if (spoken_screen != current_screen() || !spoken_instruction.empty()) {
+            spoken_screen = current_screen();
+            spoken_instruction.clear();
+            say({});
+        }
+        return;
+    }
     if (volume != volume_seen) {
         bool changed = volume_seen >= 0;
         volume_seen = volume;
@@ -803,8 +829,7 @@ void KioskUi::Impl::speak_after_frame()
         return;
     spoken_screen = now_showing;
     spoken_instruction = instruction;
-    // Nobody may be in front of the attract screen: it stays quiet.
-    say(session.screen() == Screen::Attract ? std::string() : instruction);
+    say(instruction);
 }
 
 KioskUi::KioskUi(std::unique_ptr<Impl> impl)
@@ -905,7 +930,11 @@ void KioskUi::Impl::remote_help_after_frame()
     bool agent_screen = session.agent_gate() || session.agent_consent_pending() || session.reprints();
     for (auto const& action : session.take_remote_actions()) {
         Result<void> done;
-        if (agent_screen || (action.kind == HelpNews::Kind::Tap && is_agents_widget(action.text))) {
+        // Nor may she make the kiosk read the resident's answers aloud in
+        // the hall: only the resident asks for that.
+        if (agent_screen
+            || (action.kind == HelpNews::Kind::Tap
+                && (is_agents_widget(action.text) || action.text == "listen:answers"))) {
             log(LogLevel::Warning, "help", "the mediator's action was dropped: agent mode's screens are not hers");
             continue;
         }

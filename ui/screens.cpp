@@ -319,8 +319,8 @@ void Screens::languages(Canvas& canvas, Session const& session, float top, std::
 
 void Screens::attract(Canvas& canvas, Session const& session, std::vector<Intent>& out)
 {
-    // Not spoken when it appears (nobody may be there); said on a touch of
-    // a language, in that language.
+    // Never spoken on its own (nobody may be there); « Réécouter » is not
+    // on it. Kept so that every screen has its sentence.
     canvas.say(N_("Bonjour. Touchez l'écran pour commencer."));
     canvas.text(canvas.fonts().huge, N_("Bonjour"), 0, 250, screen_width, colour::on_primary, Align::Centre);
     canvas.text(canvas.fonts().title, N_("Faites vos démarches ici, simplement."), 0, 400, screen_width,
@@ -1020,7 +1020,10 @@ void Screens::qr_code(Canvas& canvas, std::string const& text, float x, float y,
     if (canvas.mirrored())
         x = design_width - x - size;
     auto as_it_is = canvas.left_to_right();
-    canvas.fill(Rect { x, y, x + size, y + size }, colour::surface);
+    // Dark modules on white in every display mode: phones read inverted
+    // codes badly.
+    ImU32 const paper = rgb(0xFF, 0xFF, 0xFF), ink = rgb(0, 0, 0);
+    canvas.fill(Rect { x, y, x + size, y + size }, paper);
     if (m_qr_width == 0)
         return;
     // Whole screen pixels per module, four modules of quiet zone all
@@ -1033,7 +1036,7 @@ void Screens::qr_code(Canvas& canvas, std::string const& text, float x, float y,
             if (!m_qr_modules[static_cast<std::size_t>(row) * m_qr_width + column])
                 continue;
             ImVec2 top_left(origin_x + column * module, origin_y + row * module);
-            canvas.draw_list()->AddRectFilled(top_left, ImVec2(top_left.x + module, top_left.y + module), colour::text);
+            canvas.draw_list()->AddRectFilled(top_left, ImVec2(top_left.x + module, top_left.y + module), ink);
         }
     }
 }

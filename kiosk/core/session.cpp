@@ -374,6 +374,10 @@ void Session::handle(intent::Listen const& listen)
 {
     if (m_screen == Screen::Attract || (listen.answers && m_screen != Screen::Review))
         return;
+    // The answers aloud are the resident's request alone: not while a
+    // mediator has control of the screen.
+    if (listen.answers && m_assistance.control() == Assistance::Control::Granted)
+        return;
     ++m_listen.count;
     m_listen.answers = listen.answers;
     ++m_revision;
@@ -486,7 +490,7 @@ void Session::handle(intent::StartDemarche const& start)
 
 void Session::handle(intent::Begin const&)
 {
-    if (m_screen != Screen::Intro || !m_intro || m_out_of_service)
+    if (m_screen != Screen::Intro || !m_intro)
         return;
     if (m_runner) {
         // "Reprendre" after "Je suis perdu": where the resident was.
@@ -496,6 +500,8 @@ void Session::handle(intent::Begin const&)
         ++m_revision;
         return;
     }
+    if (m_out_of_service)
+        return;
     m_runner = std::make_unique<DemarcheRunner>(*m_intro, m_config.communes, m_clock.today(), m_config.slots);
     if (auto booked = m_store.booked_slots())
         m_runner->set_booked_slots(booked.release_value());

@@ -30,17 +30,23 @@ TEST(A11yContrast, MatchesWcagReferenceValues)
     EXPECT_DOUBLE_EQ(a11y::contrast(colour::primary, white), a11y::contrast(white, colour::primary));
 }
 
-TEST(A11yContrast, TheThemePairsTheKioskDrawsPassSevenToOne)
+TEST(A11yContrast, TheThemePairsTheKioskDrawsPassSevenToOneInBothPalettes)
 {
     struct Pair {
         ImU32 text, under;
     };
-    for (auto [text, under] : { Pair { colour::text, colour::background }, Pair { colour::text_muted, colour::surface },
-             Pair { colour::text_muted, colour::background }, Pair { colour::placeholder, colour::surface },
-             Pair { colour::primary, colour::surface }, Pair { colour::primary, colour::primary_tint },
-             Pair { colour::on_primary, colour::primary }, Pair { colour::error, colour::error_tint },
-             Pair { colour::success, colour::background }, Pair { colour::text, colour::key } })
-        EXPECT_GE(a11y::contrast(text, under), a11y::min_contrast) << std::hex << text << " on " << under;
+    for (auto const* palette : { &standard_palette, &high_contrast_palette }) {
+        auto const& p = *palette;
+        for (auto [text, under] : { Pair { p.text, p.background }, Pair { p.text_muted, p.surface },
+                 Pair { p.text_muted, p.background }, Pair { p.placeholder, p.surface }, Pair { p.primary, p.surface },
+                 Pair { p.primary, p.primary_tint }, Pair { p.text, p.primary_tint }, Pair { p.on_primary, p.primary },
+                 Pair { p.on_primary, p.primary_pressed }, Pair { p.error, p.error_tint }, Pair { p.error, p.surface },
+                 Pair { p.success, p.background }, Pair { p.text, p.key }, Pair { p.text, p.key_pressed },
+                 Pair { p.on_primary, p.acting } })
+            EXPECT_GE(a11y::contrast(text, under), a11y::min_contrast)
+                << (palette == &standard_palette ? "standard: " : "high contrast: ") << std::hex << text << " on "
+                << under;
+    }
 }
 
 TEST(A11yBackground, BlendsTranslucentFillsOverTheLastOpaqueOne)
