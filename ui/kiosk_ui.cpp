@@ -567,10 +567,12 @@ void KioskUi::Impl::render_frame(std::filesystem::path const* screenshot)
 {
     sound_card_outcome();
     bool pressed_now = false;
+    bool released_now = false;
     if (!pointer_steps.empty()) {
         auto step = pointer_steps.front();
         pointer_steps.pop_front();
         bool new_press = step.down && !pointer_down && !swallowing_touch;
+        released_now = !step.down && pointer_down && !swallowing_touch;
         if (new_press && clock.monotonic() - screen_shown_at < touch_guard)
             swallowing_touch = true;
         if (swallowing_touch) {
@@ -651,7 +653,11 @@ void KioskUi::Impl::render_frame(std::filesystem::path const* screenshot)
 
     // The widgets of this frame have seen the press; only now may the
     // touch wake the session, so that it cannot land on the next screen.
-    if (pressed_now)
+    // On the attract screen a touch wakes it when the finger lifts: a
+    // language's button there is then chosen in one touch (its release
+    // would be lost on the screen a press had already opened).
+    bool attract = session.screen() == Screen::Attract;
+    if (attract ? released_now : pressed_now)
         session.dispatch(intent::Activity {});
     for (auto const& intent : intents)
         session.dispatch(intent);
