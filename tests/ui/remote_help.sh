@@ -7,9 +7,16 @@
 # Chromium (tests/e2e/mediator.mjs, playwright-core). Then the hub's audit
 # log must hold what happened, in order, and the dossier the resident
 # confirmed must reach the hub with the help recorded in it.
-# Usage: remote_help.sh KIOSK KIOSK_HUB KIOSKCTL WORKDIR [--browser]
+# With --a11y, every screen the kiosk opens is also measured in the six
+# languages and judged by $A11Y_CHECK (the a11y tier, docs/languages.md).
+# Usage: remote_help.sh KIOSK KIOSK_HUB KIOSKCTL WORKDIR [--browser | --a11y]
 set -euo pipefail
 kiosk=$1 hub=$2 kioskctl=$3 work=$4 browser=${5:-}
+a11y=()
+if [[ $browser == --a11y ]]; then
+  browser=""
+  a11y=(--a11y-report "$work/a11y.jsonl")
+fi
 source_dir=$(cd "$(dirname "$0")/../.." && pwd)
 rm -rf "$work"
 mkdir -p "$work/hub" "$work/data" "$work/receipts" "$work/screenshots"
@@ -123,7 +130,7 @@ mediator_pid=$!
 
 set +e
 "$kiosk" --headless --scenario "$source_dir/tests/ui/scenarios/remote_help.scn" --screenshots "$work/screenshots" \
-  --data "$work/data" --printer "pdf:$work/receipts" >"$work/stdout" 2>"$work/stderr"
+  --data "$work/data" --printer "pdf:$work/receipts" "${a11y[@]}" >"$work/stdout" 2>"$work/stderr"
 status=$?
 wait $mediator_pid
 mediator_status=$?
@@ -182,4 +189,8 @@ if problems:
 print("dossier at the hub: help %s by %s, control granted, %d actions" % (
     remote[0]["help_id"][:8], remote[0]["mediator"], remote[0]["actions"]))
 CHECK
+if [[ ${#a11y[@]} -gt 0 ]]; then
+  "${A11Y_CHECK:?A11Y_CHECK must name tests/ui/a11y_check}" "$work/a11y.jsonl" "$work/a11y-speech" \
+    || { echo "FAIL: accessibility problems (above)"; exit 1; }
+fi
 echo "PASS: remote help, kiosk and hub (screenshots in $work/screenshots)"
