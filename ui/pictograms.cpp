@@ -86,8 +86,12 @@ constexpr std::array<std::pair<std::string_view, unsigned>, 67> named = { {
     { "handicap", 0xF193 }, // wheelchair
 } };
 
-constexpr std::array<unsigned, 30> interface_glyphs = {
+constexpr std::array<unsigned, 34> interface_glyphs = {
     glyph::eye,
+    glyph::inbox,
+    glyph::hourglass,
+    glyph::refused,
+    glyph::stopped,
     glyph::volume_up,
     glyph::volume_down,
     glyph::volume_off,

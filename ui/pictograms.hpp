@@ -40,6 +40,11 @@ inline constexpr unsigned volume_down = 0xF027; // volume-down (low, medium)
 inline constexpr unsigned volume_off = 0xF026; // volume-off (silent)
 inline constexpr unsigned map_signs = 0xF277; // map-signs ("Je suis perdu")
 inline constexpr unsigned eye = 0xF06E; // eye ("Écran": large text, high contrast)
+// A request's states ("Suivre ma demande").
+inline constexpr unsigned inbox = 0xF01C; // inbox: received
+inline constexpr unsigned hourglass = 0xF252; // hourglass-half: being studied
+inline constexpr unsigned refused = 0xF057; // times-circle: refused
+inline constexpr unsigned stopped = 0xF05E; // ban: stopped
 }
 
 // The glyph for a catalogue pictogram name; a neutral document for a name

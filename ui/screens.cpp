@@ -1151,7 +1151,6 @@ void Screens::status(Canvas& canvas, Session const& session, std::vector<Intent>
     } else {
         auto const& status = *follow_up->status;
         auto const* demarche = session.catalogue().find(status.demarche_id);
-        canvas.icon(glyph::check_circle, margin + 60, y + 50, colour::success);
         canvas.text(canvas.fonts().title, demarche ? demarche->title.fr() : N_("Votre demande"), margin + 160, y, 1500);
         std::time_t when = static_cast<std::time_t>(status.confirmed_at);
         std::tm local {};
@@ -1165,28 +1164,41 @@ void Screens::status(Canvas& canvas, Session const& session, std::vector<Intent>
                                                                       : N_("Faite le {day} à {time}."),
             { { "day", day }, { "time", time } });
         canvas.text(canvas.fonts().body, made, margin + 160, y + 75, 1400, colour::text_muted);
+        // Each state its own picture, for those who do not read it.
         std::string state;
+        unsigned picture = glyph::information;
+        ImU32 tone = colour::primary;
         switch (status.state) {
         case RequestState::WaitingToLeave:
             state = N_("Votre demande est bien enregistrée. Elle partira vers les services dès que la borne sera "
                        "connectée. Vous n'avez rien à faire.");
+            picture = glyph::clock;
             break;
         case RequestState::Received:
             state = N_("Les services ont reçu votre demande.");
+            picture = glyph::inbox;
             break;
         case RequestState::InProgress:
             state = N_("Les services étudient votre demande.");
+            picture = glyph::hourglass;
             break;
         case RequestState::Accepted:
             state = N_("Votre demande est acceptée.");
+            picture = glyph::check_circle;
+            tone = colour::success;
             break;
         case RequestState::Refused:
             state = N_("Votre demande est refusée. L'accueil peut vous expliquer pourquoi.");
+            picture = glyph::refused;
+            tone = colour::error;
             break;
         case RequestState::Closed:
             state = N_("Les services ont arrêté votre demande. L'accueil peut vous expliquer pourquoi.");
+            picture = glyph::stopped;
+            tone = colour::error;
             break;
         }
+        canvas.icon(picture, margin + 60, y + 50, tone);
         canvas.say(demarche ? demarche->title.fr() : N_("Votre demande"));
         canvas.say(state);
         Rect panel { margin, y + 150, 1400, y + 350 };
