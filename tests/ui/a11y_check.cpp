@@ -21,6 +21,7 @@
 #include <nlohmann/json.hpp>
 
 #include <cstdio>
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <map>
@@ -104,6 +105,7 @@ int main(int argc, char** argv)
     }
 
     // Every instruction said by espeak-ng through the kiosk's driver.
+    bool const keep = std::getenv("A11Y_KEEP_WAVS") != nullptr;
     double total_seconds = 0;
     int number = 0;
     for (auto const& [key, where] : instructions) {
@@ -127,6 +129,10 @@ int main(int argc, char** argv)
             std::snprintf(
                 detail, sizeof detail, "the spoken instruction lasts %.2f s for %.0f characters", seconds, characters);
             problems.emplace(label + detail, where);
+        } else if (!keep) {
+            // Heard and sound: only the WAVs of a problem stay (set
+            // A11Y_KEEP_WAVS to keep them all and listen).
+            std::filesystem::remove(wav_dir / name);
         }
     }
 

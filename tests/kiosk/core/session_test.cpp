@@ -1336,3 +1336,48 @@ TEST_F(SessionTest, VolumeCyclesLoudOffLowMediumAndResetsForTheNextResident)
     session.dispatch(intent::EndSession {});
     EXPECT_EQ(session.volume(), Session::default_volume);
 }
+
+TEST_F(SessionTest, AnswersAreNotReadAloudWhileAMediatorHasControl)
+{
+    RecordingHelpLine line;
+    session.set_help_line(&line);
+    fill_to_review();
+    session.dispatch(intent::AskRemoteHelp {});
+    session.dispatch(intent::HelpNewsArrived { HelpNews { HelpNews::Kind::Accepted, "Marie, médiatrice", 0 } });
+    session.dispatch(intent::HelpNewsArrived { HelpNews { HelpNews::Kind::ControlRequested, {}, 0 } });
+    session.dispatch(intent::GrantControl { false });
+    ASSERT_EQ(session.assistance().control(), Assistance::Control::Granted);
+    ASSERT_EQ(session.screen(), Screen::Review);
+    session.dispatch(intent::Listen { true });
+    EXPECT_EQ(session.listen_request().count, 0u);
+    // The instruction itself may be heard again.
+    session.dispatch(intent::Listen {});
+    EXPECT_EQ(session.listen_request().count, 1u);
+    EXPECT_FALSE(session.listen_request().answers);
+}
+
+TEST_F(SessionTest, DisplayModesAreSwitchedFromTheirPanelAndGoWithTheVisit)
+{
+    session.dispatch(intent::ToggleLargeText {});
+    EXPECT_FALSE(session.large_text()) << "only from the panel";
+    start();
+    session.dispatch(intent::OpenDisplay {});
+    ASSERT_TRUE(session.display_open());
+    session.dispatch(intent::ToggleLargeText {});
+    session.dispatch(intent::ToggleHighContrast {});
+    EXPECT_TRUE(session.large_text());
+    EXPECT_TRUE(session.high_contrast());
+    // "Retour" closes the panel, not the question.
+    auto step = session.runner()->step_index();
+    session.dispatch(intent::Back {});
+    EXPECT_FALSE(session.display_open());
+    EXPECT_EQ(session.screen(), Screen::Step);
+    EXPECT_EQ(session.runner()->step_index(), step);
+    EXPECT_TRUE(session.large_text()) << "the modes stay for the whole visit";
+    session.dispatch(intent::OpenDisplay {});
+    session.dispatch(intent::ToggleHighContrast {});
+    EXPECT_FALSE(session.high_contrast());
+    session.dispatch(intent::EndSession {});
+    EXPECT_FALSE(session.large_text());
+    EXPECT_FALSE(session.display_open());
+}
