@@ -54,7 +54,11 @@ bool Screens::help_banner(Canvas& canvas, Session const& session, std::vector<In
             { { "name", subject(help.mediator()) } });
     }
     canvas.icon(acting ? glyph::hand : glyph::people, band.x0 + 55, 75, colour::on_primary, nullptr, 56);
-    canvas.text_line(canvas.fonts().bold, line, band.x0 + 105, 54, band.x1 - band.x0 - 130, colour::on_primary);
+    // On two lines when it needs them ("… 2 personnes avant vous.").
+    float width = band.x1 - band.x0 - 130;
+    float height = canvas.text_height(canvas.fonts().control, line, width);
+    canvas.text(
+        canvas.fonts().control, line, band.x0 + 105, (band.y0 + band.y1 - height) / 2, width, colour::on_primary);
 
     // At the right, wider than "Aide" was: the way out of the help.
     Rect right = top_bar::help_exit;
@@ -122,11 +126,11 @@ bool Screens::agent_banner(Canvas& canvas, Session const& session, std::vector<I
     canvas.fill(band, colour::acting, 16);
     canvas.icon(glyph::id_card, band.x0 + 55, 75, colour::on_primary, nullptr, 56);
     canvas.text_line(
-        canvas.fonts().bold, N_("Mode agent"), band.x0 + 105, 20, band.x1 - band.x0 - 130, colour::on_primary);
+        canvas.fonts().control, N_("Mode agent"), band.x0 + 105, 20, band.x1 - band.x0 - 130, colour::on_primary);
     {
         auto name = canvas.verbatim();
-        canvas.text_line(
-            canvas.fonts().body, agent->agent.name, band.x0 + 105, 70, band.x1 - band.x0 - 130, colour::on_primary);
+        canvas.text_line(canvas.fonts().control_body, agent->agent.name, band.x0 + 105, 70, band.x1 - band.x0 - 130,
+            colour::on_primary);
     }
     if (canvas.button(
             "agent:leave", N_("Quitter le mode agent"), top_bar::agent_exit, ButtonStyle::Secondary, glyph::close))

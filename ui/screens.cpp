@@ -137,6 +137,10 @@ void Screens::top_bar(Canvas& canvas, Session const& session, std::vector<Intent
         if (canvas.button("listen", N_("Réécouter"), top_bar::listen, ButtonStyle::Secondary, glyph::volume_up))
             out.emplace_back(intent::Listen {});
     };
+    auto display_button = [&] {
+        if (canvas.button("display", N_("Écran"), top_bar::display, ButtonStyle::Secondary, glyph::eye))
+            out.emplace_back(intent::OpenDisplay {});
+    };
     auto volume_button = [&] {
         int volume = session.volume();
         unsigned icon = volume == 0 ? glyph::volume_off : volume < 3 ? glyph::volume_down : glyph::volume_up;
@@ -154,12 +158,14 @@ void Screens::top_bar(Canvas& canvas, Session const& session, std::vector<Intent
     // While a mediator is called or helps, the middle says who, and the
     // right-hand button is the way out of the help.
     if (help_banner(canvas, session, out)) {
+        display_button();
         listen_button();
         return;
     }
     // The agent's banner leaves "Aide" where it is: the resident keeps
     // their way to stop everything.
     if (agent_banner(canvas, session, out)) {
+        display_button();
         if (canvas.button("help", N_("Aide"), top_bar::help, ButtonStyle::Secondary, glyph::help))
             out.emplace_back(intent::OpenHelp {});
         return;
@@ -167,8 +173,7 @@ void Screens::top_bar(Canvas& canvas, Session const& session, std::vector<Intent
     lost_button();
     listen_button();
     volume_button();
-    if (canvas.button("display", N_("Écran"), top_bar::display, ButtonStyle::Secondary, glyph::eye))
-        out.emplace_back(intent::OpenDisplay {});
+    display_button();
 
     std::string where;
     auto const* runner = session.runner();
@@ -218,13 +223,13 @@ void Screens::top_bar(Canvas& canvas, Session const& session, std::vector<Intent
         in_demarche = false;
         canvas.box(badge, colour::primary_tint, colour::primary, 3, 12);
         canvas.icon(glyph::ticket, badge.x0 + 50, 75, colour::primary, nullptr, 48);
-        canvas.text(canvas.fonts().body, N_("Votre numéro"), badge.x0 + 100, 22, 230, colour::text_muted);
+        canvas.text(canvas.fonts().control_body, N_("Votre numéro"), badge.x0 + 100, 22, 230, colour::text_muted);
         auto number = canvas.verbatim();
         canvas.text_line(canvas.fonts().title, ticket->number, badge.x0 + 100, 58, 230, colour::primary);
     }
     if (!where.empty())
-        canvas.text(canvas.fonts().bold, where, middle.x0, in_demarche ? 30 : 50, middle.x1 - middle.x0, colour::text,
-            Align::Centre);
+        canvas.text(canvas.fonts().control, where, middle.x0, in_demarche ? 30 : 50, middle.x1 - middle.x0,
+            colour::text, Align::Centre);
     if (in_demarche) {
         // The same progress as a bar, for those who do not read numbers
         // easily; a bar, not dots, since a group or a condition can add

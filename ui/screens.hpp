@@ -24,12 +24,14 @@ inline constexpr Rect listen { 1192, 15, 1452, 135 };
 inline constexpr Rect volume { 1468, 15, 1652, 135 };
 inline constexpr Rect help { 1668, 15, 1896, 135 };
 // While remote help is live: who helps, from "Je suis perdu"'s place to the
-// middle's end, and the way out of the help over "Son" and "Aide".
-inline constexpr Rect help_band { 250, 12, 1176, 138 };
+// middle's end, and the way out of the help over "Son" and "Aide";
+// "Écran" and "Réécouter" stay.
+inline constexpr Rect help_band { 250, 12, 960, 138 };
 inline constexpr Rect help_exit { 1468, 15, 1896, 135 };
 // Agent mode: the agent's name, then the way out of agent mode over the
-// voice's buttons (the agent beside the resident reads and explains).
-inline constexpr Rect agent_band { 250, 12, 1176, 138 };
+// voice's buttons (the agent beside the resident reads and explains);
+// "Écran" and "Aide" stay.
+inline constexpr Rect agent_band { 250, 12, 960, 138 };
 inline constexpr Rect agent_exit { 1192, 15, 1652, 135 };
 }
 
