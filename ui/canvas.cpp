@@ -7,7 +7,6 @@
 #include <cctype>
 #include <cfloat>
 #include <cmath>
-#include <optional>
 #include <vector>
 
 namespace guichet::ui {
@@ -597,9 +596,7 @@ bool Canvas::tile(std::string const& id, std::string const& label, std::string c
     bool held = false;
     bool clicked = false;
     {
-        std::optional<Verbatim> as_it_is;
-        if (data.label)
-            as_it_is.emplace(*this);
+        Verbatim as_it_is(*this, data.label);
         clicked = hit_area(id, label, rect, held);
     }
     bool on = selected == Selected::Yes;
@@ -616,9 +613,7 @@ bool Canvas::tile(std::string const& id, std::string const& label, std::string c
     // A long label or hint (another language, two lines each) moves up and
     // the pictogram shrinks above it, rather than running out of the tile.
     auto measure = [&](ImFont* font, std::string const& text, bool is_data) {
-        std::optional<Verbatim> as_it_is;
-        if (is_data)
-            as_it_is.emplace(*this);
+        Verbatim as_it_is(*this, is_data);
         return text_height(font, text, width - 32);
     };
     float label_height = measure(m_fonts.bold, label, data.label);
@@ -638,15 +633,11 @@ bool Canvas::tile(std::string const& id, std::string const& label, std::string c
         icon(pictogram, (rect.x0 + rect.x1) / 2, icon_y, colour::primary, nullptr, icon_size);
     float used = 0;
     {
-        std::optional<Verbatim> as_it_is;
-        if (data.label)
-            as_it_is.emplace(*this);
+        Verbatim as_it_is(*this, data.label);
         used = text(m_fonts.bold, label, rect.x0 + 16, label_y, width - 32, colour::text, Align::Centre);
     }
     if (show_hint) {
-        std::optional<Verbatim> as_it_is;
-        if (data.hint)
-            as_it_is.emplace(*this);
+        Verbatim as_it_is(*this, data.hint);
         used += 4
             + text(m_fonts.body, hint, rect.x0 + 16, label_y + used + 4, width - 32, colour::text_muted, Align::Centre);
     }

@@ -81,40 +81,45 @@ public:
     // The French text in the resident's language (what text() would show).
     std::string tr(std::string_view french) const;
 
-    // While one of these lives, texts are drawn as they are: answers,
-    // names, codes. They are never looked up, so never counted missing.
-    class [[nodiscard]] Verbatim {
+    // Raises one of the canvas's counters while it lives.
+    class [[nodiscard]] Scope {
     public:
-        explicit Verbatim(Canvas& canvas)
-            : m_canvas(canvas)
+        explicit Scope(int& count, bool on = true)
+            : m_count(count)
+            , m_by(on ? 1 : 0)
         {
-            ++m_canvas.m_verbatim;
+            m_count += m_by;
         }
-        ~Verbatim() { --m_canvas.m_verbatim; }
-        Verbatim(Verbatim const&) = delete;
-        Verbatim& operator=(Verbatim const&) = delete;
+        ~Scope() { m_count -= m_by; }
+        Scope(Scope const&) = delete;
+        Scope& operator=(Scope const&) = delete;
 
     private:
-        Canvas& m_canvas;
+        int& m_count;
+        int m_by;
+    };
+
+    // While one of these lives, texts are drawn as they are: answers,
+    // names, codes. They are never looked up, so never counted missing.
+    // `on` false: no effect (a text that is data only sometimes).
+    class [[nodiscard]] Verbatim : Scope {
+    public:
+        explicit Verbatim(Canvas& canvas, bool on = true)
+            : Scope(canvas.m_verbatim, on)
+        {
+        }
     };
     Verbatim verbatim() { return Verbatim(*this); }
 
     // While one of these lives, the layout is not mirrored: the keyboard
     // types Latin letters in their usual places, and the picture of an ID
     // card shows it as it is.
-    class [[nodiscard]] LeftToRight {
+    class [[nodiscard]] LeftToRight : Scope {
     public:
         explicit LeftToRight(Canvas& canvas)
-            : m_canvas(canvas)
+            : Scope(canvas.m_unmirrored)
         {
-            ++m_canvas.m_unmirrored;
         }
-        ~LeftToRight() { --m_canvas.m_unmirrored; }
-        LeftToRight(LeftToRight const&) = delete;
-        LeftToRight& operator=(LeftToRight const&) = delete;
-
-    private:
-        Canvas& m_canvas;
     };
     LeftToRight left_to_right() { return LeftToRight(*this); }
     bool mirrored() const { return m_locale && m_locale->right_to_left && m_unmirrored == 0; }

@@ -221,6 +221,10 @@ struct KioskUi::Impl {
     bool backend_initialised { false };
     void handle_event(SDL_Event const& event);
     void render_frame(std::filesystem::path const* screenshot = nullptr);
+    // The screen, then its overlay if any, into ImGui's windows; measured
+    // too when `measured` is given (the accessibility probe).
+    void draw_layers(Fonts const& drawn_fonts, Locale const& drawn_locale, FrameRecord& into, a11y::Record* measured,
+        std::vector<Intent>& out);
     void dispatch_posted();
     void note_screen_change();
     bool needs_frame() const { return !pointer_steps.empty() || drawn_revision != session.revision(); }
@@ -599,26 +603,8 @@ void KioskUi::Impl::render_frame(std::filesystem::path const* screenshot)
 
     record.clear();
     std::vector<Intent> intents;
-    auto const window_flags = ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_NoMove | ImGuiWindowFlags_NoSavedSettings
-        | ImGuiWindowFlags_NoBackground | ImGuiWindowFlags_NoScrollWithMouse | ImGuiWindowFlags_NoFocusOnAppearing;
-    ImGui::SetNextWindowPos(ImVec2(0, 0));
-    ImGui::SetNextWindowSize(io.DisplaySize);
-    ImGui::Begin("screen", nullptr, window_flags | ImGuiWindowFlags_NoBringToFrontOnFocus);
     update_locale();
-    auto const& shown_fonts = display(session.large_text(), session.high_contrast());
-    Canvas canvas(ImGui::GetWindowDrawList(), shown_fonts, record, scale, 0, &locale);
-    screens.draw(canvas, session, intents);
-    ImGui::End();
-
-    if (screens.has_overlay(session)) {
-        ImGui::SetNextWindowPos(ImVec2(0, 0));
-        ImGui::SetNextWindowSize(io.DisplaySize);
-        ImGui::SetNextWindowFocus();
-        ImGui::Begin("overlay", nullptr, window_flags);
-        Canvas overlay(ImGui::GetWindowDrawList(), shown_fonts, record, scale, 1, &locale);
-        screens.draw_overlay(overlay, session, intents);
-        ImGui::End();
-    }
+    draw_layers(display(session.large_text(), session.high_contrast()), locale, record, nullptr, intents);
     ImGui::Render();
 
     drawn_revision = session.revision();
@@ -672,6 +658,31 @@ void KioskUi::Impl::render_frame(std::filesystem::path const* screenshot)
     }
 }
 
+void KioskUi::Impl::draw_layers(Fonts const& drawn_fonts, Locale const& drawn_locale, FrameRecord& into,
+    a11y::Record* measured, std::vector<Intent>& out)
+{
+    auto const& io = ImGui::GetIO();
+    auto const window_flags = ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_NoMove | ImGuiWindowFlags_NoSavedSettings
+        | ImGuiWindowFlags_NoBackground | ImGuiWindowFlags_NoScrollWithMouse | ImGuiWindowFlags_NoFocusOnAppearing;
+    ImGui::SetNextWindowPos(ImVec2(0, 0));
+    ImGui::SetNextWindowSize(io.DisplaySize);
+    ImGui::Begin("screen", nullptr, window_flags | ImGuiWindowFlags_NoBringToFrontOnFocus);
+    Canvas canvas(ImGui::GetWindowDrawList(), drawn_fonts, into, scale, 0, &drawn_locale);
+    canvas.measure(measured);
+    screens.draw(canvas, session, out);
+    ImGui::End();
+    if (!screens.has_overlay(session))
+        return;
+    ImGui::SetNextWindowPos(ImVec2(0, 0));
+    ImGui::SetNextWindowSize(io.DisplaySize);
+    ImGui::SetNextWindowFocus();
+    ImGui::Begin("overlay", nullptr, window_flags);
+    Canvas overlay(ImGui::GetWindowDrawList(), drawn_fonts, into, scale, 1, &drawn_locale);
+    overlay.measure(measured);
+    screens.draw_overlay(overlay, session, out);
+    ImGui::End();
+}
+
 void KioskUi::Impl::probe_a11y()
 {
     // Not while a finger is down or touches wait: the probe's frames would
@@ -699,8 +710,6 @@ void KioskUi::Impl::probe_a11y()
         }
     } restore { *this, io.MousePos, io.MouseDown[0] };
     std::ofstream report(options.a11y_report, std::ios::app);
-    auto const window_flags = ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_NoMove | ImGuiWindowFlags_NoSavedSettings
-        | ImGuiWindowFlags_NoBackground | ImGuiWindowFlags_NoScrollWithMouse | ImGuiWindowFlags_NoFocusOnAppearing;
     // Every language as the resident sees it, then every language again in
     // large text and high contrast together (the first finds texts too long
     // for their box at the larger size, the second colours under 7:1).
@@ -723,22 +732,7 @@ void KioskUi::Impl::probe_a11y()
             if (!software)
                 ImGui_ImplSDLRenderer_NewFrame();
             ImGui::NewFrame();
-            ImGui::SetNextWindowPos(ImVec2(0, 0));
-            ImGui::SetNextWindowSize(io.DisplaySize);
-            ImGui::Begin("screen", nullptr, window_flags | ImGuiWindowFlags_NoBringToFrontOnFocus);
-            Canvas canvas(ImGui::GetWindowDrawList(), probe_fonts, drawn, scale, 0, &probe);
-            canvas.measure(&measured);
-            screens.draw(canvas, session, dropped);
-            ImGui::End();
-            if (screens.has_overlay(session)) {
-                ImGui::SetNextWindowPos(ImVec2(0, 0));
-                ImGui::SetNextWindowSize(io.DisplaySize);
-                ImGui::Begin("overlay", nullptr, window_flags);
-                Canvas overlay(ImGui::GetWindowDrawList(), probe_fonts, drawn, scale, 1, &probe);
-                overlay.measure(&measured);
-                screens.draw_overlay(overlay, session, dropped);
-                ImGui::End();
-            }
+            draw_layers(probe_fonts, probe, drawn, &measured, dropped);
             ImGui::EndFrame();
 
             std::vector<WidgetRecord> widgets;
@@ -795,47 +789,28 @@ void KioskUi::Impl::speak_after_frame()
     auto const& instruction = record.instruction();
     auto request = session.listen_request();
     int volume = std::clamp(session.volume(), 0, 3);
+    bool volume_changed = volume != volume_seen && volume_seen >= 0;
+    if (volume != volume_seen && speech)
+        speech->set_volume(volume_percent[volume]);
+    volume_seen = volume;
+    bool asked = request != listen_seen;
+    listen_seen = request;
+    bool new_screen = current_screen() != spoken_screen || instruction != spoken_instruction;
+    spoken_screen = current_screen();
+    spoken_instruction = instruction;
+
+    // Nobody may be in front of the attract screen: it stays quiet,
+    // whatever the last visit left (its volume, its last request).
     if (session.screen() == Screen::Attract) {
-        // Nobody may be in front of the attract screen: it stays quiet,
-        // whatever the last visit left (its volume, its last request).
-        if (volume != volume_seen && speech)
-            speech->set_volume(volume_percent[volume]);
-        volume_seen = volume;
-        listen_seen = request;
-        if (spoken_screen != current_screen() || !spoken_instruction.empty()) {
-            spoken_screen = current_screen();
-            spoken_instruction.clear();
+        if (new_screen)
             say({});
-        }
-        return;
-    }
-    if (volume != volume_seen) {
-        bool changed = volume_seen >= 0;
-        volume_seen = volume;
-        if (speech)
-            speech->set_volume(volume_percent[volume]);
-        // The resident hears the new level on something that matters.
-        if (changed && volume > 0) {
-            spoken_screen = current_screen();
-            spoken_instruction = instruction;
-            say(instruction);
-            return;
-        }
-    }
-    if (request != listen_seen) {
-        listen_seen = request;
-        spoken_screen = current_screen();
-        spoken_instruction = instruction;
+    } else if (asked) {
         // "Lire mes réponses": the answers on screen, only on this request.
         say(request.answers ? record.answers() : instruction);
-        return;
+    } else if (new_screen || (volume_changed && volume > 0)) {
+        // A new level is heard at once, on something that matters.
+        say(instruction);
     }
-    auto now_showing = current_screen();
-    if (now_showing == spoken_screen && instruction == spoken_instruction)
-        return;
-    spoken_screen = now_showing;
-    spoken_instruction = instruction;
-    say(instruction);
 }
 
 KioskUi::KioskUi(std::unique_ptr<Impl> impl)

@@ -668,9 +668,7 @@ void Screens::text_field(Canvas& canvas, Step const& step, std::string const& va
         bool full = length >= limit;
         auto count = fill(full ? N_("C'est le maximum : {n} / {limit}") : "{n} / {limit}",
             { { "n", std::to_string(length) }, { "limit", std::to_string(limit) } });
-        std::optional<Canvas::Verbatim> numbers;
-        if (!full)
-            numbers.emplace(canvas);
+        Canvas::Verbatim numbers(canvas, !full);
         canvas.text(canvas.fonts().body, count, box.x1 - 700, box.y1 + 8, 690,
             full ? colour::error : colour::text_muted, Align::Right);
     }

@@ -82,50 +82,37 @@ inline constexpr Palette high_contrast_palette {
 // The palette in use. The UI thread alone draws, and sets it before each
 // frame from the resident's choice (KioskUi): a screen reads colour::text
 // and gets the current mode's.
+inline Palette current_palette = standard_palette;
+
+inline void use_palette(Palette const& palette)
+{
+    current_palette = palette;
+}
+
+// The current palette's colours by name, as the screens use them.
 namespace colour {
-inline ImU32 background = standard_palette.background;
-inline ImU32 surface = standard_palette.surface;
-inline ImU32 text = standard_palette.text;
-inline ImU32 text_muted = standard_palette.text_muted;
-inline ImU32 placeholder = standard_palette.placeholder;
-inline ImU32 primary = standard_palette.primary;
-inline ImU32 primary_pressed = standard_palette.primary_pressed;
-inline ImU32 primary_tint = standard_palette.primary_tint;
-inline ImU32 on_primary = standard_palette.on_primary;
-inline ImU32 border = standard_palette.border;
-inline ImU32 key = standard_palette.key;
-inline ImU32 key_pressed = standard_palette.key_pressed;
-inline ImU32 error = standard_palette.error;
-inline ImU32 error_tint = standard_palette.error_tint;
-inline ImU32 success = standard_palette.success;
-inline ImU32 scrim = standard_palette.scrim;
-inline ImU32 acting = standard_palette.acting;
+inline ImU32 const& background = current_palette.background;
+inline ImU32 const& surface = current_palette.surface;
+inline ImU32 const& text = current_palette.text;
+inline ImU32 const& text_muted = current_palette.text_muted;
+inline ImU32 const& placeholder = current_palette.placeholder;
+inline ImU32 const& primary = current_palette.primary;
+inline ImU32 const& primary_pressed = current_palette.primary_pressed;
+inline ImU32 const& primary_tint = current_palette.primary_tint;
+inline ImU32 const& on_primary = current_palette.on_primary;
+inline ImU32 const& border = current_palette.border;
+inline ImU32 const& key = current_palette.key;
+inline ImU32 const& key_pressed = current_palette.key_pressed;
+inline ImU32 const& error = current_palette.error;
+inline ImU32 const& error_tint = current_palette.error_tint;
+inline ImU32 const& success = current_palette.success;
+inline ImU32 const& scrim = current_palette.scrim;
+inline ImU32 const& acting = current_palette.acting;
 
 inline constexpr ImU32 rgb(unsigned r, unsigned g, unsigned b, unsigned a = 255)
 {
     return guichet::ui::rgb(r, g, b, a);
 }
-}
-
-inline void use_palette(Palette const& palette)
-{
-    colour::background = palette.background;
-    colour::surface = palette.surface;
-    colour::text = palette.text;
-    colour::text_muted = palette.text_muted;
-    colour::placeholder = palette.placeholder;
-    colour::primary = palette.primary;
-    colour::primary_pressed = palette.primary_pressed;
-    colour::primary_tint = palette.primary_tint;
-    colour::on_primary = palette.on_primary;
-    colour::border = palette.border;
-    colour::key = palette.key;
-    colour::key_pressed = palette.key_pressed;
-    colour::error = palette.error;
-    colour::error_tint = palette.error_tint;
-    colour::success = palette.success;
-    colour::scrim = palette.scrim;
-    colour::acting = palette.acting;
 }
 
 // Anti-aliased quarter discs baked into the font atlas, one per radius in

@@ -2,10 +2,12 @@
 // everything in it when the test is done.
 #pragma once
 
+#include <algorithm>
 #include <cstdlib>
 #include <filesystem>
 #include <string>
 #include <system_error>
+#include <vector>
 
 namespace guichet::test_support {
 
@@ -31,5 +33,16 @@ public:
 private:
     std::filesystem::path m_path;
 };
+
+// The names of the files in `folder`, sorted: what a test expects a
+// simulator to have written.
+inline std::vector<std::string> names_in(std::filesystem::path const& folder)
+{
+    std::vector<std::string> names;
+    for (auto const& entry : std::filesystem::directory_iterator(folder))
+        names.push_back(entry.path().filename().string());
+    std::sort(names.begin(), names.end());
+    return names;
+}
 
 }

@@ -3,6 +3,8 @@
 // between runs, the key files' modes, and a real TLS handshake on loopback.
 #include "sync/hub/dev_ca.hpp"
 
+#include "tests/lib/scratch_folder.hpp"
+
 #include <gtest/gtest.h>
 #include <openssl/asn1.h>
 #include <openssl/bio.h>
@@ -51,30 +53,8 @@ using SslPtr = std::unique_ptr<SSL, OpenSslDeleter<SSL_free>>;
 using StoreContextPtr = std::unique_ptr<X509_STORE_CTX, OpenSslDeleter<X509_STORE_CTX_free>>;
 using StorePtr = std::unique_ptr<X509_STORE, OpenSslDeleter<X509_STORE_free>>;
 
-// A fresh directory under the system's temporary directory, removed with
-// its contents.
-class ScratchDirectory {
-public:
-    ScratchDirectory()
-    {
-        std::string pattern = (std::filesystem::temp_directory_path() / "guichet-dev-ca-XXXXXX").string();
-        if (::mkdtemp(pattern.data()) == nullptr)
-            ADD_FAILURE() << "mkdtemp failed";
-        m_path = pattern;
-    }
-    ~ScratchDirectory()
-    {
-        std::error_code ignored;
-        std::filesystem::remove_all(m_path, ignored);
-    }
-    ScratchDirectory(ScratchDirectory const&) = delete;
-    ScratchDirectory& operator=(ScratchDirectory const&) = delete;
-
-    std::filesystem::path const& path() const { return m_path; }
-
-private:
-    std::filesystem::path m_path;
-};
+// A fresh folder, removed with everything in it at the end of the test.
+using ScratchDirectory = test_support::ScratchFolder;
 
 class FileDescriptor {
 public:

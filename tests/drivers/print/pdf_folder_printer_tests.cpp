@@ -25,18 +25,10 @@
 namespace guichet::print {
 namespace {
 
+using test_support::names_in;
 using testing::read_file;
 using testing::sample_receipt;
 using testing::ScratchFolder;
-
-std::vector<std::string> names_in(std::filesystem::path const& folder)
-{
-    std::vector<std::string> names;
-    for (auto const& entry : std::filesystem::directory_iterator(folder))
-        names.push_back(entry.path().filename().string());
-    std::sort(names.begin(), names.end());
-    return names;
-}
 
 bool is_pdf(std::filesystem::path const& file)
 {

@@ -38,6 +38,8 @@ namespace {
 
 // [SECTION] Helpers
 
+using test_support::names_in;
+
 struct ScratchFolder : guichet::test_support::ScratchFolder {
     ScratchFolder()
         : guichet::test_support::ScratchFolder("guichet-speech")
@@ -134,15 +136,6 @@ Result<Wav> wait_for_wav(std::filesystem::path const& path)
     if (!eventually([&] { return std::filesystem::exists(path); }))
         return Error::make("wav", path.filename().string() + " never appeared");
     return read_wav(path);
-}
-
-std::vector<std::string> names_in(std::filesystem::path const& folder)
-{
-    std::vector<std::string> names;
-    for (auto const& entry : std::filesystem::directory_iterator(folder))
-        names.push_back(entry.path().filename().string());
-    std::sort(names.begin(), names.end());
-    return names;
 }
 
 // A full rendering of `text`, to compare what EspeakSpeech said with.
