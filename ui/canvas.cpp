@@ -3,6 +3,8 @@
 #include "kiosk/core/utf8.hpp"
 #include "ui/bidi.hpp"
 
+#include <imgui_internal.h> // ImTextCharFromUtf8
+
 #include <algorithm>
 #include <cctype>
 #include <cfloat>
@@ -104,7 +106,20 @@ std::string Canvas::shown(std::string_view text) const
     std::string out = m_verbatim > 0 ? std::string(text) : tr(text);
     if (!bidi::has_right_to_left(out))
         return out;
-    return bidi::shape(out, right_to_left_text() ? bidi::Direction::RightToLeft : bidi::Direction::LeftToRight);
+    auto shaped = bidi::shape(out, right_to_left_text() ? bidi::Direction::RightToLeft : bidi::Direction::LeftToRight);
+    // The atlas bakes Arabic only for screens that need it; any other text
+    // with letters it lacks (a mediator's message) asks for them.
+    char const* end = shaped.data() + shaped.size();
+    for (char const* at = shaped.data(); at < end;) {
+        unsigned codepoint = 0;
+        at += ImTextCharFromUtf8(&codepoint, at, end);
+        if (codepoint >= 0x0590 && codepoint <= 0xFFFF && m_fonts.body
+            && !m_fonts.body->FindGlyphNoFallback(ImWchar(codepoint))) {
+            m_record.note_lacking_glyphs();
+            break;
+        }
+    }
+    return shaped;
 }
 
 std::string Canvas::visual(std::string_view line) const

@@ -43,6 +43,7 @@ public:
         for (auto& answer : m_answers)
             wipe(answer);
         m_answers.clear();
+        m_lacks_glyphs = false;
     }
     void add_widget(WidgetRecord widget) { m_widgets.push_back(std::move(widget)); }
     void add_text(std::string text) { m_texts.push_back(std::move(text)); }
@@ -79,6 +80,11 @@ public:
             joined.append(joined.empty() ? "" : " ").append(answer);
         return joined;
     }
+
+    // A text was drawn with letters the font atlas has not baked (Arabic on
+    // a screen in another language): the UI bakes them and draws again.
+    void note_lacking_glyphs() { m_lacks_glyphs = true; }
+    bool lacks_glyphs() const { return m_lacks_glyphs; }
 
     std::vector<WidgetRecord> const& widgets() const { return m_widgets; }
     std::vector<std::string> const& texts() const { return m_texts; }
@@ -128,6 +134,7 @@ private:
     std::string m_instruction;
     int m_instruction_layer { -1 };
     std::vector<std::string> m_answers;
+    bool m_lacks_glyphs { false };
 };
 
 }

@@ -2,6 +2,7 @@
 
 #include "kiosk/core/i18n.hpp"
 #include "kiosk/core/log.hpp"
+#include "ui/bidi.hpp"
 #include "ui/canvas.hpp"
 #include "ui/chime.hpp"
 #include "ui/frame_record.hpp"
@@ -24,6 +25,7 @@
 #include <ctime>
 #include <deque>
 #include <fstream>
+#include <malloc.h>
 #include <mutex>
 #include <thread>
 
@@ -37,18 +39,10 @@ constexpr char const* font_icons = "/usr/share/fonts/truetype/font-awesome/fonta
 
 // French text needs Latin-1 and Latin Extended-A (œ), typographic quotes
 // and dashes, the ellipsis, the euro sign and the keyboard's ⇧ and ⌫.
-// Turkish (ğ ı ş) is in Latin Extended-A too. Arabic is drawn from its
-// presentation forms, which ui/bidi.cpp joins the letters into; the base
-// letters stay for what FriBidi leaves unjoined (digits, marks).
-constexpr ImWchar text_ranges[] = {
+// Turkish (ğ ı ş) is in Latin Extended-A too.
+constexpr ImWchar latin_ranges[] = {
     0x0020,
     0x017F,
-    0x0600,
-    0x06FF,
-    0xFB50,
-    0xFDFF,
-    0xFE70,
-    0xFEFF,
     0x2013,
     0x2014,
     0x2018,
@@ -69,6 +63,10 @@ constexpr ImWchar text_ranges[] = {
     0x232B,
     0,
 };
+// Arabic is drawn from its presentation forms, which ui/bidi.cpp joins the
+// letters into; the base letters stay for what FriBidi leaves unjoined
+// (digits, marks). Baked only once a screen shows Arabic.
+constexpr ImWchar arabic_ranges[] = { 0x0600, 0x06FF, 0xFB50, 0xFDFF, 0xFE70, 0xFEFF, 0 };
 constexpr ImWchar huge_ranges[] = { 0x0020, 0x00FF, 0 };
 
 void log_error(std::string const& message)
@@ -101,12 +99,23 @@ struct KioskUi::Impl {
     bool software { true };
     Fonts fonts;
     Fonts large_fonts;
+    // What the font atlas holds beyond the standard sizes in Latin script
+    // (and the language names): Arabic in every reading size, the large-text
+    // set. Each is baked when a screen first needs it and dropped when the
+    // visit ends: the kiosk starts and waits with the small atlas (a third of
+    // the memory, half the start-up).
+    struct Glyphs {
+        bool arabic { false };
+        bool large { false };
+        bool operator==(Glyphs const&) const = default;
+    };
+    Glyphs baked;
     // The resident's display mode, applied before each frame: the palette
     // (high contrast) and the font sizes (large text).
     Fonts const& display(bool large_text, bool high_contrast) const
     {
         use_palette(high_contrast ? high_contrast_palette : standard_palette);
-        return large_text ? large_fonts : fonts;
+        return large_text && baked.large ? large_fonts : fonts;
     }
     float scale { 1 };
     Screens screens;
@@ -214,9 +223,13 @@ struct KioskUi::Impl {
     }
 
     Result<void> open();
-    Result<void> load_fonts();
-    Result<void> create_font_texture();
+    // The atlas rebuilt with `wanted`, and its texture; between frames only.
+    Result<void> build_fonts(Glyphs wanted);
+    // At least `wanted` baked (never less than now): rebuilt if it lacks any.
+    void need_glyphs(Glyphs wanted);
     void bake_corner_masks();
+    Result<void> upload_font_texture();
+    void release_font_texture();
     SDL_Texture* font_texture { nullptr };
     bool backend_initialised { false };
     void handle_event(SDL_Event const& event);
@@ -304,14 +317,12 @@ Result<void> KioskUi::Impl::open()
     style.WindowBorderSize = 0;
     style.WindowRounding = 0;
 
-    GUICHET_TRY(load_fonts());
-    if (software) {
-        GUICHET_TRY(create_font_texture());
-    } else {
+    if (!software) {
         if (!ImGui_ImplSDLRenderer_Init(renderer))
             return Error::make("ui.imgui_renderer", "ImGui_ImplSDLRenderer_Init failed");
         backend_initialised = true;
     }
+    GUICHET_TRY(build_fonts({}));
 
     wake_event = SDL_RegisterEvents(1);
     SDL_StartTextInput();
@@ -329,9 +340,10 @@ void KioskUi::Impl::bake_corner_masks()
             ids[radius][corner] = atlas.AddCustomRectRegular(radius, radius);
     }
     atlas.Build();
+    // Into the atlas's own 8-bit coverage: both textures are made from it.
     unsigned char* pixels = nullptr;
     int width = 0, height = 0;
-    atlas.GetTexDataAsRGBA32(&pixels, &width, &height);
+    atlas.GetTexDataAsAlpha8(&pixels, &width, &height);
     for (int radius = 1; radius <= CornerMasks::max_radius; ++radius) {
         for (int corner = 0; corner < 4; ++corner) {
             auto const* rect = atlas.GetCustomRectByIndex(ids[radius][corner]);
@@ -342,9 +354,7 @@ void KioskUi::Impl::bake_corner_masks()
                 for (int x = 0; x < radius; ++x) {
                     float dx = x + 0.5f - cx, dy = y + 0.5f - cy;
                     float coverage = std::clamp(float(radius) - std::sqrt(dx * dx + dy * dy) + 0.5f, 0.0f, 1.0f);
-                    unsigned char* pixel = pixels + ((rect->Y + y) * width + rect->X + x) * 4;
-                    pixel[0] = pixel[1] = pixel[2] = 255;
-                    pixel[3] = static_cast<unsigned char>(coverage * 255 + 0.5f);
+                    pixels[(rect->Y + y) * width + rect->X + x] = static_cast<unsigned char>(coverage * 255 + 0.5f);
                 }
             }
             ImVec2 uv0, uv1;
@@ -355,25 +365,53 @@ void KioskUi::Impl::bake_corner_masks()
     fonts.corners.ready = true;
 }
 
-Result<void> KioskUi::Impl::create_font_texture()
+Result<void> KioskUi::Impl::upload_font_texture()
 {
-    // The software path keeps its own atlas texture, in the window's
-    // channel order (ARGB on an XRGB surface) so that SDL blits glyphs with
-    // a specialised blitter rather than its generic per-pixel one. The atlas
-    // is white with alpha, so no channel needs swapping.
-    unsigned char* pixels = nullptr;
+    auto& atlas = *ImGui::GetIO().Fonts;
+    unsigned char* coverage = nullptr;
     int width = 0, height = 0;
-    ImGui::GetIO().Fonts->GetTexDataAsRGBA32(&pixels, &width, &height);
-    font_texture = SDL_CreateTexture(renderer, SDL_PIXELFORMAT_ARGB8888, SDL_TEXTUREACCESS_STATIC, width, height);
-    if (!font_texture)
-        return Error::make("ui.font_texture", SDL_GetError());
-    SDL_UpdateTexture(font_texture, nullptr, pixels, width * 4);
-    SDL_SetTextureBlendMode(font_texture, SDL_BLENDMODE_BLEND);
-    ImGui::GetIO().Fonts->SetTexID(font_texture);
-    // The atlas lives in the texture now; ImGui's copy is not needed.
-    ImGui::GetIO().Fonts->ClearTexData();
-    log(LogLevel::Info, "ui", "font atlas " + std::to_string(width) + "x" + std::to_string(height));
+    atlas.GetTexDataAsAlpha8(&coverage, &width, &height);
+    if (!software) {
+        // ImGui's backend makes its texture from an RGBA copy of the atlas.
+        if (!ImGui_ImplSDLRenderer_CreateFontsTexture())
+            return Error::make("ui.font_texture", SDL_GetError());
+    } else {
+        // The software path keeps its own texture, in the window's channel
+        // order (ARGB on an XRGB surface) so that SDL blits glyphs with a
+        // specialised blitter rather than its generic per-pixel one. It is
+        // white with the atlas's coverage as alpha, written straight into
+        // the texture: no RGBA copy of the atlas is ever held.
+        font_texture
+            = SDL_CreateTexture(renderer, SDL_PIXELFORMAT_ARGB8888, SDL_TEXTUREACCESS_STREAMING, width, height);
+        if (!font_texture)
+            return Error::make("ui.font_texture", SDL_GetError());
+        void* locked = nullptr;
+        int pitch = 0;
+        if (SDL_LockTexture(font_texture, nullptr, &locked, &pitch) != 0)
+            return Error::make("ui.font_texture", SDL_GetError());
+        for (int y = 0; y < height; ++y) {
+            auto* row = reinterpret_cast<std::uint32_t*>(static_cast<unsigned char*>(locked) + std::size_t(y) * pitch);
+            unsigned char const* alpha = coverage + std::size_t(y) * width;
+            for (int x = 0; x < width; ++x)
+                row[x] = (std::uint32_t(alpha[x]) << 24) | 0x00FFFFFFu;
+        }
+        SDL_UnlockTexture(font_texture);
+        SDL_SetTextureBlendMode(font_texture, SDL_BLENDMODE_BLEND);
+        atlas.SetTexID(font_texture);
+    }
     return {};
+}
+
+void KioskUi::Impl::release_font_texture()
+{
+    if (!software) {
+        if (backend_initialised)
+            ImGui_ImplSDLRenderer_DestroyFontsTexture();
+    } else if (font_texture) {
+        ImGui::GetIO().Fonts->SetTexID(nullptr);
+        SDL_DestroyTexture(font_texture);
+        font_texture = nullptr;
+    }
 }
 
 void KioskUi::Impl::update_locale()
@@ -389,10 +427,11 @@ void KioskUi::Impl::update_locale()
     locale.right_to_left = i18n::info(locale.language).right_to_left;
 }
 
-Result<void> KioskUi::Impl::load_fonts()
+Result<void> KioskUi::Impl::build_fonts(Glyphs wanted)
 {
     // ImGui asserts (and aborts) on a font it cannot read: check first, and
-    // say which package to install.
+    // say which package to install. Before anything is cleared, so that a
+    // failure leaves the atlas as it was.
     std::string const regular = (options.font_root / (font_regular + 1)).string();
     std::string const bold = (options.font_root / (font_bold + 1)).string();
     std::string const icons = (options.font_root / (font_icons + 1)).string();
@@ -401,14 +440,35 @@ Result<void> KioskUi::Impl::load_fonts()
             return Error::make("ui.font_missing",
                 "font not found or unreadable: " + path + " (install fonts-dejavu-core and fonts-font-awesome)");
     }
+    auto started = std::chrono::steady_clock::now();
     auto& io = ImGui::GetIO();
-    // One oversample and snapped glyphs: big type does not need more, and
-    // the atlas builds faster (start-up time) and smaller (memory).
-    ImFontConfig config;
-    config.OversampleH = 1;
-    config.OversampleV = 1;
-    config.PixelSnapH = true;
+    auto& atlas = *io.Fonts;
+    release_font_texture();
+    atlas.Clear();
+    // (Copied from an empty set: `= Fonts {}` crashes GCC 12.)
+    static Fonts const none;
+    fonts = none;
+    large_fonts = none;
+    baked = wanted;
+    // The atlas as tall as its glyphs, not the next power of two: both
+    // renderers take any size, and the rest would be memory for nothing.
+    atlas.Flags |= ImFontAtlasFlags_NoPowerOfTwoHeight;
 
+    // The reading sizes' code points: Latin, and Arabic when wanted; without
+    // it, the glyphs of what every screen shows in Arabic: the language's
+    // name and its flag's letter. Kept until the atlas is built, which reads
+    // them.
+    ImVector<ImWchar> reading_ranges;
+    ImFontGlyphRangesBuilder reading;
+    reading.AddRanges(latin_ranges);
+    if (wanted.arabic) {
+        reading.AddRanges(arabic_ranges);
+    } else {
+        for (auto const& language : i18n::languages())
+            reading.AddText(bidi::shape(language.name, bidi::Direction::LeftToRight).c_str());
+        reading.AddText(bidi::shape(arabic_flag_letter, bidi::Direction::LeftToRight).c_str());
+    }
+    reading.BuildRanges(&reading_ranges);
     static ImVector<ImWchar> icon_ranges;
     if (icon_ranges.empty()) {
         for (unsigned codepoint : all_glyphs()) {
@@ -417,44 +477,75 @@ Result<void> KioskUi::Impl::load_fonts()
         }
         icon_ranges.push_back(0);
     }
+
+    // One oversample and snapped glyphs: big type does not need more, and
+    // the atlas builds faster (start-up time) and smaller (memory).
+    ImFontConfig config;
+    config.OversampleH = 1;
+    config.OversampleV = 1;
+    config.PixelSnapH = true;
     ImFontConfig merge = config;
     merge.MergeMode = true;
-    merge.GlyphMinAdvanceX = 34 * scale;
-
     auto add = [&](std::string const& path, float size, ImFontConfig const* cfg, ImWchar const* ranges) {
-        return io.Fonts->AddFontFromFileTTF(path.c_str(), size * scale, cfg, ranges);
+        return atlas.AddFontFromFileTTF(path.c_str(), size * scale, cfg, ranges);
     };
-    fonts.body = add(regular, 34, &config, text_ranges);
-    add(icons, 32, &merge, icon_ranges.Data);
-    fonts.bold = add(bold, 34, &config, text_ranges);
-    add(icons, 32, &merge, icon_ranges.Data);
-    fonts.title = add(bold, 52, &config, text_ranges);
-    merge.GlyphMinAdvanceX = 52 * scale;
-    add(icons, 50, &merge, icon_ranges.Data);
+    // A reading font with the pictograms merged in, drawn inline with text.
+    auto reading_font = [&](std::string const& path, float size) {
+        ImFont* font = add(path, size, &config, reading_ranges.Data);
+        merge.GlyphMinAdvanceX = size * scale;
+        add(icons, size - 2, &merge, icon_ranges.Data);
+        return font;
+    };
+    fonts.body = reading_font(regular, 34);
+    fonts.bold = reading_font(bold, 34);
+    fonts.title = reading_font(bold, 52);
     fonts.huge = add(bold, 92, &config, huge_ranges);
     fonts.icon = add(icons, 110, &config, icon_ranges.Data);
-    // Large text: the reading sizes a third larger; titles, codes and
-    // pictograms are large already.
-    large_fonts.body = add(regular, 44, &config, text_ranges);
-    merge.GlyphMinAdvanceX = 44 * scale;
-    add(icons, 42, &merge, icon_ranges.Data);
-    large_fonts.bold = add(bold, 44, &config, text_ranges);
-    add(icons, 42, &merge, icon_ranges.Data);
-    large_fonts.title = add(bold, 60, &config, text_ranges);
-    merge.GlyphMinAdvanceX = 60 * scale;
-    add(icons, 58, &merge, icon_ranges.Data);
-    large_fonts.huge = fonts.huge;
-    large_fonts.icon = fonts.icon;
-    large_fonts.standard = &fonts;
-    fonts.control = large_fonts.control = fonts.bold;
-    fonts.control_body = large_fonts.control_body = fonts.body;
-    if (!fonts.body || !fonts.bold || !fonts.title || !fonts.huge || !fonts.icon || !large_fonts.body
-        || !large_fonts.bold || !large_fonts.title)
+    fonts.control = fonts.bold;
+    fonts.control_body = fonts.body;
+    bool loaded = fonts.body && fonts.bold && fonts.title && fonts.huge && fonts.icon;
+    if (wanted.large) {
+        // Large text: the reading sizes a third larger; titles, codes and
+        // pictograms are large already, and the controls keep their size.
+        large_fonts.body = reading_font(regular, 44);
+        large_fonts.bold = reading_font(bold, 44);
+        large_fonts.title = reading_font(bold, 60);
+        large_fonts.huge = fonts.huge;
+        large_fonts.icon = fonts.icon;
+        large_fonts.standard = &fonts;
+        large_fonts.control = fonts.bold;
+        large_fonts.control_body = fonts.body;
+        loaded = loaded && large_fonts.body && large_fonts.bold && large_fonts.title;
+    }
+    if (!loaded)
         return Error::make("ui.font_load", "a font file could not be loaded");
     io.FontDefault = fonts.body;
     bake_corner_masks();
     large_fonts.corners = fonts.corners;
+    GUICHET_TRY(upload_font_texture());
+    // The fonts' files (about 3 MB a set, read by ImGui) and the atlas's
+    // pixels live in the texture now: neither is needed until the next build.
+    atlas.ClearInputData();
+    atlas.ClearTexData();
+    auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - started);
+    log(LogLevel::Info, "ui",
+        "font atlas " + std::to_string(atlas.TexWidth) + "x" + std::to_string(atlas.TexHeight)
+            + (wanted.arabic ? ", arabic" : "") + (wanted.large ? ", large text" : "") + " ("
+            + std::to_string(ms.count()) + " ms)");
     return {};
+}
+
+void KioskUi::Impl::need_glyphs(Glyphs wanted)
+{
+    Glyphs grown { baked.arabic || wanted.arabic, baked.large || wanted.large };
+    if (grown == baked)
+        return;
+    auto built = build_fonts(grown);
+    if (!built) {
+        // The files were there at start-up: the kiosk cannot draw without them.
+        log(LogLevel::Error, "ui", "font atlas: " + built.error().code + ": " + built.error().detail);
+        std::abort();
+    }
 }
 
 void KioskUi::Impl::handle_event(SDL_Event const& event)
@@ -591,6 +682,11 @@ void KioskUi::Impl::render_frame(std::filesystem::path const* screenshot)
         }
     }
 
+    // The glyphs this frame needs, baked before ImGui locks the atlas: the
+    // Arabic screen's letters, the large-text sizes.
+    update_locale();
+    need_glyphs({ locale.right_to_left, session.large_text() });
+
     auto now = std::chrono::steady_clock::now();
     auto& io = ImGui::GetIO();
     io.DeltaTime = std::max(std::chrono::duration<float>(now - last_frame_time).count(), 0.001f);
@@ -603,7 +699,6 @@ void KioskUi::Impl::render_frame(std::filesystem::path const* screenshot)
 
     record.clear();
     std::vector<Intent> intents;
-    update_locale();
     draw_layers(display(session.large_text(), session.high_contrast()), locale, record, nullptr, intents);
     ImGui::Render();
 
@@ -632,6 +727,14 @@ void KioskUi::Impl::render_frame(std::filesystem::path const* screenshot)
         }
     }
 
+    // Arabic on a screen in another language (a mediator's message): its
+    // glyphs are baked now and the frame drawn again, before anyone can
+    // read the boxes.
+    if (record.lacks_glyphs() && !baked.arabic) {
+        need_glyphs({ true, baked.large });
+        drawn_revision = UINT64_MAX;
+    }
+
     // What this frame shows is said before the intents change the screen.
     speak_after_frame();
     if (!options.a11y_report.empty())
@@ -655,6 +758,16 @@ void KioskUi::Impl::render_frame(std::filesystem::path const* screenshot)
             speech->stop();
         guichet::wipe(last_said);
         last_said.clear();
+        // The next resident starts with the small atlas again; what the
+        // rebuild freed goes back to the system.
+        if (baked != Glyphs {}) {
+            auto built = build_fonts({});
+            if (!built) {
+                log(LogLevel::Error, "ui", "font atlas: " + built.error().code + ": " + built.error().detail);
+                std::abort();
+            }
+            malloc_trim(0);
+        }
     }
 }
 
@@ -696,6 +809,8 @@ void KioskUi::Impl::probe_a11y()
     probed_screen = now_showing;
     probed_instruction = instruction;
 
+    // Every language in both modes: every glyph. Kept until the visit ends.
+    need_glyphs({ true, true });
     auto& io = ImGui::GetIO();
     // Whatever happens, the real frames get their pointer and palette back.
     struct Restore {

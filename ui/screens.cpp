@@ -250,9 +250,8 @@ void Screens::top_bar(Canvas& canvas, Session const& session, std::vector<Intent
 
 namespace {
 
-// Flags drawn with rectangles and circles: no image files to ship. Arabic is
-// spoken in many countries, none of which stands for all its speakers: its
-// button shows the letter ع on green instead of a flag.
+// Flags drawn with rectangles and circles: no image files to ship. Arabic
+// has its letter instead (arabic_flag_letter).
 void draw_flag(Canvas& canvas, std::string_view code, Rect r)
 {
     float w = r.x1 - r.x0, h = r.y1 - r.y0;
@@ -298,7 +297,7 @@ void draw_flag(Canvas& canvas, std::string_view code, Rect r)
     } else {
         canvas.fill(r, colour::rgb(0x0A, 0x5C, 0x36), 8);
         auto guard = canvas.verbatim();
-        canvas.text(canvas.fonts().title, "ع", r.x0, r.y0 - 10, w, white, Align::Centre);
+        canvas.text(canvas.fonts().title, arabic_flag_letter, r.x0, r.y0 - 10, w, white, Align::Centre);
     }
     // A thin frame, so that white stripes do not melt into the button.
     canvas.draw_list()->AddRect(canvas.point(r.x0, r.y0), canvas.point(r.x1, r.y1), colour::border);

@@ -35,6 +35,12 @@ inline constexpr Rect agent_band { 250, 12, 960, 138 };
 inline constexpr Rect agent_exit { 1192, 15, 1652, 135 };
 }
 
+// Arabic is spoken in many countries, none of which stands for all its
+// speakers: its language button shows this letter on green instead of a
+// flag. Drawn on every screen with the language names, so the smallest font
+// atlas holds its glyph (ui/kiosk_ui.cpp).
+inline constexpr char const* arabic_flag_letter = "ع";
+
 class Screens {
 public:
     // The colour the whole screen is cleared with before drawing. Large

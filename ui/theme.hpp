@@ -126,7 +126,8 @@ struct CornerMasks {
     bool ready { false };
 };
 
-// Fonts, built once at start-up from Debian's font packages.
+// Fonts, built from Debian's font packages at start-up, and again when a
+// screen needs glyphs the atlas lacks (ui/kiosk_ui.cpp, build_fonts).
 struct Fonts {
     CornerMasks corners;
     ImFont* body { nullptr }; // 34 px at 1080p

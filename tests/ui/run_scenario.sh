@@ -20,6 +20,9 @@
 #   --speech-wavs N         the kiosk speaks into WAV files (--speech wav:DIR):
 #                           at least N sentences were said, each a sound WAV
 #                           of a plausible length (otherwise --speech none)
+#   --atlases "A B ..."     the font atlas was built these times, in order, each
+#                           one of: latin (the small one), arabic, large,
+#                           arabic+large
 # Usage: run_scenario.sh KIOSK SCENARIO WORKDIR [checks...]
 set -euo pipefail
 kiosk=$1 scenario=$2 work=$3
@@ -52,7 +55,7 @@ for ((i = 0; i < ${#checks[@]}; i++)); do
     --mrz-scanner) extra+=(--mrz-scanner) ;;
     --broken-data) data=/dev/null/data ;;
     --speech-wavs) speech="wav:$work/speech" ;;
-    --a11y) extra+=(--a11y-report "$work/a11y.jsonl") ;;
+    --a11y) extra+=(--a11y-report "$work/a11y.jsonl") probing=1 ;;
     # The site's desk agents as the hub sent them (tests/fixtures/sync/README.md).
     --agents) cp "$source_dir/tests/fixtures/sync/agents.json" "$data/agents.json" && chmod 600 "$data/agents.json" ;;
   esac
@@ -130,6 +133,17 @@ for ((i = 0; i < ${#checks[@]}; i++)); do
       url=$(zbarimg -q --raw "$shot" 2>/dev/null | head -n 1)
       [[ "$url" == *"/$code" ]] || fail "QR code on screen reads '$url', expected the follow URL of $code"
       echo "check: on-screen QR code opens $url" ;;
+    --atlases)
+      # What the kiosk baked when: Arabic and large text only once asked
+      # for, the small atlas back for the next resident.
+      # (Not under --a11y: its probe bakes every glyph on the first screen.)
+      [[ -z ${probing:-} ]] || continue
+      want=${checks[i + 1]}
+      got=$(sed -n 's/.*ui: font atlas [0-9]*x[0-9]*\(.*\) ([0-9]* ms)$/\1/p' "$work/stderr" \
+        | sed 's/^$/latin/; s/^, arabic, large text$/arabic+large/; s/^, arabic$/arabic/; s/^, large text$/large/' \
+        | tr '\n' ' ' | sed 's/ $//')
+      [[ "$got" == "$want" ]] || fail "font atlases built: '$got', expected '$want'"
+      echo "check: font atlases $got" ;;
     --no-personal-in-log)
       secrets=$("$dump" "$db" "$fixtures/hub" --secrets)
       [[ -n "$secrets" ]] || fail "no dossier to look for in the log"
