@@ -126,6 +126,8 @@ std::vector<Problem> check(Record const& record, std::vector<WidgetRecord> const
     }
     for (auto const& clip : record.clipped)
         problems.push_back({ "clipped", quoted(clip.text) + " " + clip.why });
+    for (auto const& line : record.unreadable)
+        problems.push_back({ "glyph", quoted(line.text) + " has " + line.why + ", which its font lacks" });
     return problems;
 }
 

@@ -5,7 +5,8 @@
 //  - every line of text at least 7:1 against what is under it, from the
 //    colours actually drawn;
 //  - no text clipped: a label wider than its button, a word cut at a line's
-//    end, a translated line cut with "…", a text running off the screen.
+//    end, a translated line cut with "…", a text running off the screen;
+//  - no character drawn as a box: each one in the font it is drawn with.
 // The canvas fills an A11yRecord while one is attached to its FrameRecord;
 // nothing is measured otherwise.
 #pragma once
@@ -55,12 +56,14 @@ struct Record {
     std::vector<Fill> fills;
     std::vector<Line> lines;
     std::vector<Clip> clipped;
+    std::vector<Clip> unreadable; // why: the first character the font lacks
 
     void clear()
     {
         fills.clear();
         lines.clear();
         clipped.clear();
+        unreadable.clear();
     }
 };
 
@@ -68,7 +71,7 @@ struct Record {
 ImU32 background_at(Record const& record, float x, float y, std::size_t before);
 
 struct Problem {
-    std::string kind; // "target", "overlap", "contrast", "clipped"
+    std::string kind; // "target", "overlap", "contrast", "clipped", "glyph"
     std::string detail;
 };
 

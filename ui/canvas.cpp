@@ -9,6 +9,7 @@
 #include <cctype>
 #include <cfloat>
 #include <cmath>
+#include <cstdio>
 #include <vector>
 
 namespace guichet::ui {
@@ -101,6 +102,25 @@ void Canvas::say_answer(std::string_view label, std::string_view value)
     guichet::wipe(answer);
 }
 
+namespace {
+
+// The first character of `text` that `font` has no glyph for (ImGui would
+// draw its fallback box), from `from` up; 0 when it has them all.
+unsigned first_lacking(ImFont const* font, std::string_view text, unsigned from)
+{
+    char const* end = text.data() + text.size();
+    for (char const* at = text.data(); at < end;) {
+        unsigned codepoint = 0;
+        at += ImTextCharFromUtf8(&codepoint, at, end);
+        if (codepoint >= from && codepoint != '\n'
+            && (codepoint > 0xFFFF || !font->FindGlyphNoFallback(ImWchar(codepoint))))
+            return codepoint;
+    }
+    return 0;
+}
+
+}
+
 std::string Canvas::shown(std::string_view text) const
 {
     std::string out = m_verbatim > 0 ? std::string(text) : tr(text);
@@ -109,16 +129,8 @@ std::string Canvas::shown(std::string_view text) const
     auto shaped = bidi::shape(out, right_to_left_text() ? bidi::Direction::RightToLeft : bidi::Direction::LeftToRight);
     // The atlas bakes Arabic only for screens that need it; any other text
     // with letters it lacks (a mediator's message) asks for them.
-    char const* end = shaped.data() + shaped.size();
-    for (char const* at = shaped.data(); at < end;) {
-        unsigned codepoint = 0;
-        at += ImTextCharFromUtf8(&codepoint, at, end);
-        if (codepoint >= 0x0590 && codepoint <= 0xFFFF && m_fonts.body
-            && !m_fonts.body->FindGlyphNoFallback(ImWchar(codepoint))) {
-            m_record.note_lacking_glyphs();
-            break;
-        }
-    }
+    if (m_fonts.body && first_lacking(m_fonts.body, shaped, 0x0590))
+        m_record.note_lacking_glyphs();
     return shaped;
 }
 
@@ -189,6 +201,11 @@ void Canvas::line(ImFont* font, std::string_view text, float left, float screen_
             measure_clip(text, "runs off the bottom of the screen");
         if (left < -0.5f || left + width / m_scale > design_width + 0.5f)
             measure_clip(text, "runs off the side of the screen");
+        if (auto lacking = first_lacking(font, text, 0x20)) {
+            char name[16];
+            std::snprintf(name, sizeof name, "U+%04X", lacking);
+            m_a11y->unreadable.push_back(a11y::Clip { std::string(text), name });
+        }
     }
     auto drawn = visual(text);
     m_draw_list->AddText(font, font->FontSize, ImVec2(std::floor(left * m_scale), std::floor(screen_y)), colour,

@@ -469,6 +469,19 @@ Result<void> KioskUi::Impl::build_fonts(Glyphs wanted)
         reading.AddText(bidi::shape(arabic_flag_letter, bidi::Direction::LeftToRight).c_str());
     }
     reading.BuildRanges(&reading_ranges);
+    // The huge size: codes and tickets (Latin-1), and the greeting, in
+    // Arabic too once the atlas has Arabic (the a11y probe draws the attract
+    // screen in every language).
+    ImVector<ImWchar> huge_glyphs;
+    ImFontGlyphRangesBuilder huge;
+    huge.AddRanges(huge_ranges);
+    if (wanted.arabic) {
+        for (auto const& language : i18n::languages())
+            huge.AddText(bidi::shape(
+                options.translations.translate(language.code, attract_greeting), bidi::Direction::LeftToRight)
+                             .c_str());
+    }
+    huge.BuildRanges(&huge_glyphs);
     static ImVector<ImWchar> icon_ranges;
     if (icon_ranges.empty()) {
         for (unsigned codepoint : all_glyphs()) {
@@ -499,7 +512,7 @@ Result<void> KioskUi::Impl::build_fonts(Glyphs wanted)
     fonts.body = reading_font(regular, 34);
     fonts.bold = reading_font(bold, 34);
     fonts.title = reading_font(bold, 52);
-    fonts.huge = add(bold, 92, &config, huge_ranges);
+    fonts.huge = add(bold, 92, &config, huge_glyphs.Data);
     fonts.icon = add(icons, 110, &config, icon_ranges.Data);
     fonts.control = fonts.bold;
     fonts.control_body = fonts.body;

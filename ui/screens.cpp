@@ -326,7 +326,7 @@ void Screens::attract(Canvas& canvas, Session const& session, std::vector<Intent
     // Never spoken on its own (nobody may be there); « Réécouter » is not
     // on it. Kept so that every screen has its sentence.
     canvas.say(N_("Bonjour. Touchez l'écran pour commencer."));
-    canvas.text(canvas.fonts().huge, N_("Bonjour"), 0, 250, screen_width, colour::on_primary, Align::Centre);
+    canvas.text(canvas.fonts().huge, attract_greeting, 0, 250, screen_width, colour::on_primary, Align::Centre);
     canvas.text(canvas.fonts().title, N_("Faites vos démarches ici, simplement."), 0, 400, screen_width,
         colour::on_primary, Align::Centre);
     canvas.icon(glyph::hand, 960, 610, colour::on_primary);

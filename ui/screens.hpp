@@ -40,6 +40,9 @@ inline constexpr Rect agent_exit { 1192, 15, 1652, 135 };
 // flag. Drawn on every screen with the language names, so the smallest font
 // atlas holds its glyph (ui/kiosk_ui.cpp).
 inline constexpr char const* arabic_flag_letter = "ع";
+// The attract screen's word, in the largest size, which otherwise draws only
+// codes: the font atlas bakes its translations at that size.
+inline constexpr char const* attract_greeting = N_("Bonjour");
 
 class Screens {
 public:

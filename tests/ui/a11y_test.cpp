@@ -2,9 +2,13 @@
 // what is under a line of text, 12 mm targets, overlaps. The scenarios'
 // a11y tier (a11y_check.cpp) trusts these.
 #include "ui/a11y.hpp"
+#include "ui/canvas.hpp"
 #include "ui/theme.hpp"
 
 #include <gtest/gtest.h>
+#include <imgui.h>
+
+#include <filesystem>
 
 using namespace guichet::ui;
 
@@ -93,4 +97,48 @@ TEST(A11yCheck, FindsSmallTargetsOverlapsLowContrastAndClipping)
     EXPECT_EQ(kinds["contrast"], 1);
     EXPECT_EQ(kinds["clipped"], 1);
     EXPECT_EQ(problems.size(), 4u);
+
+    record.unreadable.push_back({ "Bonjour ?", "U+0645" });
+    problems = a11y::check(record, {});
+    ASSERT_EQ(problems.size(), 3u);
+    EXPECT_EQ(problems.back().kind, "glyph");
+    EXPECT_NE(problems.back().detail.find("U+0645"), std::string::npos) << problems.back().detail;
+}
+
+// The canvas itself finds a character its font would draw as a box: the
+// font here is DejaVu Sans with Latin only, as the kiosk's small atlas has
+// it before a screen asks for Arabic; and it tells the UI to bake them.
+TEST(A11yCanvas, ReportsACharacterTheFontLacks)
+{
+    char const* dejavu = "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf";
+    ASSERT_TRUE(std::filesystem::exists(dejavu)) << "fonts-dejavu-core is a dependency of the kiosk";
+    ImGui::CreateContext();
+    auto& io = ImGui::GetIO();
+    io.DisplaySize = ImVec2(1920, 1080);
+    static ImWchar const latin[] = { 0x0020, 0x017F, 0 };
+    Fonts fonts;
+    fonts.body = io.Fonts->AddFontFromFileTTF(dejavu, 34, nullptr, latin);
+    ASSERT_NE(fonts.body, nullptr);
+    fonts.bold = fonts.title = fonts.control = fonts.control_body = fonts.body;
+    unsigned char* pixels = nullptr;
+    int width = 0, height = 0;
+    io.Fonts->GetTexDataAsAlpha8(&pixels, &width, &height);
+    ImGui::NewFrame();
+    ImGui::Begin("screen");
+
+    FrameRecord drawn;
+    a11y::Record measured;
+    Canvas canvas(ImGui::GetWindowDrawList(), fonts, drawn, 1.0f, 0);
+    canvas.measure(&measured);
+    canvas.text(fonts.body, "Bonjour, ça va ?", 100, 100, 800);
+    EXPECT_TRUE(measured.unreadable.empty());
+    EXPECT_FALSE(drawn.lacks_glyphs());
+    canvas.text(fonts.body, "Bonjour \u0645\u0631\u062D\u0628\u0627", 100, 200, 800);
+    ASSERT_EQ(measured.unreadable.size(), 1u);
+    EXPECT_EQ(measured.unreadable[0].why.substr(0, 3), "U+F") << "a presentation form, once joined";
+    EXPECT_TRUE(drawn.lacks_glyphs());
+
+    ImGui::End();
+    ImGui::EndFrame();
+    ImGui::DestroyContext();
 }
