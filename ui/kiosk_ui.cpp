@@ -225,8 +225,10 @@ struct KioskUi::Impl {
     Result<void> open();
     // The atlas rebuilt with `wanted`, and its texture; between frames only.
     Result<void> build_fonts(Glyphs wanted);
-    // At least `wanted` baked (never less than now): rebuilt if it lacks any.
-    void need_glyphs(Glyphs wanted);
+    // The atlas with exactly `glyphs`, rebuilt unless it has them already.
+    void use_glyphs(Glyphs glyphs);
+    // At least `wanted` too: never less than now.
+    void need_glyphs(Glyphs wanted) { use_glyphs({ baked.arabic || wanted.arabic, baked.large || wanted.large }); }
     void bake_corner_masks();
     Result<void> upload_font_texture();
     void release_font_texture();
@@ -548,12 +550,11 @@ Result<void> KioskUi::Impl::build_fonts(Glyphs wanted)
     return {};
 }
 
-void KioskUi::Impl::need_glyphs(Glyphs wanted)
+void KioskUi::Impl::use_glyphs(Glyphs glyphs)
 {
-    Glyphs grown { baked.arabic || wanted.arabic, baked.large || wanted.large };
-    if (grown == baked)
+    if (glyphs == baked)
         return;
-    auto built = build_fonts(grown);
+    auto built = build_fonts(glyphs);
     if (!built) {
         // The files were there at start-up: the kiosk cannot draw without them.
         log(LogLevel::Error, "ui", "font atlas: " + built.error().code + ": " + built.error().detail);
@@ -774,11 +775,7 @@ void KioskUi::Impl::render_frame(std::filesystem::path const* screenshot)
         // The next resident starts with the small atlas again; what the
         // rebuild freed goes back to the system.
         if (baked != Glyphs {}) {
-            auto built = build_fonts({});
-            if (!built) {
-                log(LogLevel::Error, "ui", "font atlas: " + built.error().code + ": " + built.error().detail);
-                std::abort();
-            }
+            use_glyphs({});
             malloc_trim(0);
         }
     }
