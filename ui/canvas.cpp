@@ -201,13 +201,16 @@ void Canvas::line(ImFont* font, std::string_view text, float left, float screen_
             measure_clip(text, "runs off the bottom of the screen");
         if (left < -0.5f || left + width / m_scale > design_width + 0.5f)
             measure_clip(text, "runs off the side of the screen");
-        if (auto lacking = first_lacking(font, text, 0x20)) {
+    }
+    auto drawn = visual(text);
+    // What is drawn, once bidi controls have done their work and gone.
+    if (m_a11y) {
+        if (auto lacking = first_lacking(font, drawn, 0x20)) {
             char name[16];
             std::snprintf(name, sizeof name, "U+%04X", lacking);
             m_a11y->unreadable.push_back(a11y::Clip { std::string(text), name });
         }
     }
-    auto drawn = visual(text);
     m_draw_list->AddText(font, font->FontSize, ImVec2(std::floor(left * m_scale), std::floor(screen_y)), colour,
         drawn.data(), drawn.data() + drawn.size());
 }
