@@ -351,9 +351,11 @@ TEST_F(UplinkTest, TheSitesAgentsComeFromTheHubWithoutTheirBadgesInClearAndPinsA
                     .ok());
     ASSERT_TRUE(m_hub->store().add_agent(hub::Agent { "gone", "Parti", "mairie", {}, pin_hash, 100, 200 }).ok());
     start_uplink();
+    // The list is in use first, then kept on disk (one rename, so a file
+    // that exists is whole): wait for both.
     ASSERT_TRUE(eventually([&] {
         std::lock_guard lock(m_mutex);
-        return m_agent_lists.size() == 1;
+        return m_agent_lists.size() == 1 && std::filesystem::exists(kiosk_folder() / "agents.json");
     }));
     auto kept = testing::read_file(kiosk_folder() / "agents.json");
     EXPECT_EQ(kept.find("04A1B2C3D4E5F6"), std::string::npos) << "the badge's UID never leaves the hub";
