@@ -89,7 +89,7 @@ Result<void> seed_kiosk_state(sqlite3* connection)
     return {};
 }
 
-constexpr std::array<Migration, 4> migrations { {
+constexpr std::array<Migration, 5> migrations { {
     { R"sql(
         CREATE TABLE kiosk_state (
             key TEXT PRIMARY KEY,
@@ -141,6 +141,17 @@ constexpr std::array<Migration, 4> migrations { {
             sealed TEXT NOT NULL
         );
         INSERT INTO kiosk_state(key, value) VALUES ('last_sync_at', 0);
+    )sql",
+        nullptr },
+    // Usage events (kiosk/core/usage.hpp), anonymous, waiting for the hub:
+    // the wire form as it will be sent, under the id the hub keys it by.
+    { R"sql(
+        CREATE TABLE usage_event (
+            id INTEGER PRIMARY KEY,
+            event_id TEXT NOT NULL UNIQUE,
+            body TEXT NOT NULL
+        );
+        INSERT INTO kiosk_state(key, value) VALUES ('usage_dropped', 0);
     )sql",
         nullptr },
 } };
@@ -529,6 +540,71 @@ Result<StoreDiagnostics> SqliteStore::diagnostics() const
     diagnostics.schema_version
         = GUICHET_TRY(sqlite::query_int64(connection, "PRAGMA user_version", "read schema version"));
     return diagnostics;
+}
+
+// [SECTION] Usage events
+
+Result<void> SqliteStore::record_usage(std::vector<UsageRow> const& rows, std::size_t keep_at_most)
+{
+    if (rows.empty())
+        return {};
+    auto* connection = m_connection.get();
+    auto transaction = GUICHET_TRY(sqlite::Transaction::begin_immediate(connection, "record usage"));
+    auto insert = GUICHET_TRY(sqlite::Statement::prepare(
+        connection, "INSERT OR IGNORE INTO usage_event(event_id, body) VALUES (?1, ?2)", "insert a usage event"));
+    for (auto const& row : rows) {
+        GUICHET_TRY(insert.bind(1, std::string_view(row.event_id)));
+        GUICHET_TRY(insert.bind(2, std::string_view(row.body)));
+        GUICHET_TRY(insert.step());
+        insert.reset();
+    }
+    // A hub out of reach for months must not fill the disk the dossiers
+    // need: past the cap, the oldest events go, and are counted.
+    auto count = GUICHET_TRY(sqlite::query_int64(connection, "SELECT COUNT(*) FROM usage_event", "count usage"));
+    auto excess = count - static_cast<std::int64_t>(std::min<std::size_t>(keep_at_most, INT64_MAX));
+    if (excess > 0) {
+        auto drop = GUICHET_TRY(sqlite::Statement::prepare(connection,
+            "DELETE FROM usage_event WHERE id IN (SELECT id FROM usage_event ORDER BY id LIMIT ?1)",
+            "drop the oldest usage events"));
+        GUICHET_TRY(drop.bind(1, excess));
+        GUICHET_TRY(drop.step());
+        auto counted = GUICHET_TRY(sqlite::Statement::prepare(connection,
+            "UPDATE kiosk_state SET value = value + ?1 WHERE key = 'usage_dropped'", "count dropped usage events"));
+        GUICHET_TRY(counted.bind(1, excess));
+        GUICHET_TRY(counted.step());
+    }
+    return transaction.commit();
+}
+
+Result<std::vector<UsageRow>> SqliteStore::usage(std::size_t limit) const
+{
+    auto select = GUICHET_TRY(sqlite::Statement::prepare(
+        m_connection.get(), "SELECT id, event_id, body FROM usage_event ORDER BY id LIMIT ?1", "read usage events"));
+    GUICHET_TRY(select.bind(1, static_cast<std::int64_t>(std::min<std::size_t>(limit, INT64_MAX))));
+    std::vector<UsageRow> rows;
+    while (GUICHET_TRY(select.step()) == sqlite::Step::Row)
+        rows.push_back(UsageRow { select.int64_column(0), select.text_column(1), select.text_column(2) });
+    return rows;
+}
+
+Result<void> SqliteStore::acknowledge_usage(std::int64_t up_to_id)
+{
+    auto remove = GUICHET_TRY(sqlite::Statement::prepare(
+        m_connection.get(), "DELETE FROM usage_event WHERE id <= ?1", "delete sent usage events"));
+    GUICHET_TRY(remove.bind(1, up_to_id));
+    GUICHET_TRY(remove.step());
+    return {};
+}
+
+Result<std::size_t> SqliteStore::usage_depth() const
+{
+    return static_cast<std::size_t>(
+        GUICHET_TRY(sqlite::query_int64(m_connection.get(), "SELECT COUNT(*) FROM usage_event", "count usage")));
+}
+
+Result<std::int64_t> SqliteStore::usage_dropped() const
+{
+    return read_state(m_connection.get(), "usage_dropped", "read dropped usage events");
 }
 
 }

@@ -45,6 +45,13 @@ struct OutboxEntry {
     std::string sealed;
 };
 
+// One usage event waiting for the hub: its wire form (usage_event_json).
+struct UsageRow {
+    std::int64_t id { 0 };
+    std::string event_id;
+    std::string body;
+};
+
 // How the connection is configured, read back from SQLite rather than from
 // what we asked for. For the technician's status page and for tests.
 struct StoreDiagnostics {
@@ -58,7 +65,7 @@ struct StoreDiagnostics {
 class SqliteStore final : public DossierStore {
 public:
     // The schema version this code writes; see the migrations in the .cpp.
-    static constexpr std::int64_t schema_version = 4;
+    static constexpr std::int64_t schema_version = 5;
     static constexpr std::chrono::milliseconds default_busy_timeout { 2000 };
 
     // Opens the store, creating the file and its parent directories if
@@ -96,6 +103,18 @@ public:
     // saved on this kiosk.
     Result<std::uint64_t> next_serial() const;
     Result<StoreDiagnostics> diagnostics() const;
+
+    // Usage events (kiosk/core/usage.hpp). Written in one transaction; an
+    // event id already there is skipped. Past `keep_at_most` waiting, the
+    // oldest are deleted and counted (usage_dropped).
+    static constexpr std::size_t default_usage_cap = 100'000;
+    Result<void> record_usage(std::vector<UsageRow> const& rows, std::size_t keep_at_most = default_usage_cap);
+    // Oldest first.
+    Result<std::vector<UsageRow>> usage(std::size_t limit) const;
+    // The hub holds every event up to this row id.
+    Result<void> acknowledge_usage(std::int64_t up_to_id);
+    Result<std::size_t> usage_depth() const;
+    Result<std::int64_t> usage_dropped() const;
 
 private:
     SqliteStore(sqlite::Connection connection, std::vector<std::uint8_t> seal_to);

@@ -114,12 +114,16 @@ public:
         m_next_push = now;
         m_next_heartbeat = now;
         m_next_catalogue = now;
+        m_next_usage = now;
         for (;;) {
             if (!m_store)
                 open_store();
             now = Clock::now();
             if (m_store && now >= m_next_push)
                 push();
+            now = Clock::now();
+            if (m_store && now >= m_next_usage && !m_refused)
+                push_usage();
             now = Clock::now();
             if (now >= m_next_heartbeat) {
                 if (m_shared.settings.heartbeats)
@@ -133,7 +137,7 @@ public:
                 pull_slots();
                 pull_agents();
             }
-            auto next = std::min({ m_next_push, m_next_heartbeat, m_next_catalogue });
+            auto next = std::min({ m_next_push, m_next_heartbeat, m_next_catalogue, m_next_usage });
             if (!m_store)
                 next = std::min(next, Clock::now() + std::chrono::seconds(5));
             // Never wait past an hour: a far time point overflows some
@@ -282,6 +286,70 @@ private:
             m_next_push = std::min(m_next_push, when);
     }
 
+    // Usage events, oldest first, in batches; each batch deleted once the
+    // hub answered for it (stored, already stored, or refused as not
+    // anonymous: none of them is worth sending again).
+    void push_usage()
+    {
+        constexpr std::size_t batch_size = 200;
+        std::size_t sent = 0;
+        for (;;) {
+            auto rows = m_store->usage(batch_size);
+            if (!rows.ok()) {
+                log(LogLevel::Error, "usage", "cannot read usage events: " + rows.error().code);
+                break;
+            }
+            if (rows.value().empty())
+                break;
+            std::string body = R"({"events":[)";
+            for (auto const& row : rows.value()) {
+                if (body.back() != '[')
+                    body += ',';
+                body += row.body;
+            }
+            body += "]}";
+            auto answer = ask("POST", "/v1/usage", body);
+            if (!answer) {
+                m_next_usage = Clock::now() + backoff(std::nullopt);
+                return;
+            }
+            if (answer->status == 404 || answer->status == 400 || answer->status == 413) {
+                // A hub older than usage figures, or one that does not
+                // understand this batch: kept, offered again in an hour.
+                if (!m_usage_refused)
+                    log(LogLevel::Warning, "usage",
+                        "the hub does not take usage events (" + std::to_string(answer->status) + "); they are kept");
+                m_usage_refused = true;
+                m_next_usage = Clock::now() + std::chrono::hours(1);
+                return;
+            }
+            if (!answer->ok()) {
+                auto hub_wait = retry_after(*answer);
+                note_refusal_or_failure(*answer);
+                m_next_usage = Clock::now() + backoff(hub_wait);
+                return;
+            }
+            note_success();
+            m_usage_refused = false;
+            auto parsed = Json::parse(answer->body, nullptr, false);
+            auto refused = parsed.is_object() ? parsed.value("refused", std::int64_t { 0 }) : 0;
+            if (refused > 0)
+                log(LogLevel::Error, "usage", std::to_string(refused) + " usage event(s) refused by the hub");
+            auto acknowledged = m_store->acknowledge_usage(rows.value().back().id);
+            if (!acknowledged.ok()) {
+                // Sent again later, and counted once by the hub.
+                log(LogLevel::Error, "usage", "cannot delete sent usage events: " + acknowledged.error().code);
+                break;
+            }
+            sent += rows.value().size();
+            if (rows.value().size() < batch_size)
+                break;
+        }
+        if (sent > 0)
+            log(LogLevel::Info, "usage", std::to_string(sent) + " usage event(s) sent");
+        m_next_usage = Clock::now() + m_shared.settings.usage_period;
+    }
+
     void heartbeat()
     {
         auto const& settings = m_shared.settings;
@@ -292,10 +360,16 @@ private:
             peripherals["printer"] = report.printer;
             peripherals["card_reader"] = report.card_reader;
         }
+        std::size_t usage_depth = 0;
+        if (m_store) {
+            if (auto depth = m_store->usage_depth(); depth.ok())
+                usage_depth = depth.value();
+        }
         Json body {
             { "version", settings.software_version },
             { "uptime_s", std::chrono::duration_cast<std::chrono::seconds>(Clock::now() - m_shared.started).count() },
             { "outbox_depth", state.outbox_depth },
+            { "usage_depth", usage_depth },
             { "last_sync_at", state.last_sync_at },
             { "peripherals", peripherals },
             { "clock_offset_s", m_client->clock_offset() },
@@ -597,6 +671,8 @@ private:
     std::string m_agents_etag;
     bool m_agents_missing { false };
     Clock::time_point m_next_catalogue;
+    Clock::time_point m_next_usage;
+    bool m_usage_refused { false };
     std::string m_catalogue_etag;
     std::string m_refused_etag;
     std::string m_slots_text;

@@ -1,6 +1,10 @@
 // The uplink: the kiosk's side of sync, on threads of its own so that the
 // screen never waits for the network.
 //
+// The same worker sends the usage events the journal wrote (POST /v1/usage,
+// at most every usage_period, after the dossiers), each batch deleted once
+// the hub has answered for it.
+//
 // The outbox worker pushes every sealed dossier, oldest first, each with its
 // idempotency key, and deletes it once the hub has acknowledged it. A
 // failure backs off exponentially with jitter (1 s doubling up to 5 min,
@@ -48,6 +52,8 @@ struct UplinkSettings {
     // 0: as the hub says (at enrollment, then in each heartbeat's answer).
     std::chrono::seconds heartbeat_period { 0 };
     std::chrono::seconds catalogue_period { 900 };
+    // How often usage events (sync/usage_journal.hpp) are sent, at most.
+    std::chrono::milliseconds usage_period { 60000 };
     // False: no heartbeat at all (kioskctl sync push, which knows nothing
     // of the kiosk's devices and must not tell the hub they are gone).
     bool heartbeats { true };

@@ -11,7 +11,7 @@ namespace {
 
 // Catalogue names → FontAwesome 4.7 code points (the icon's name beside
 // each). One picture per idea: several names may share one.
-constexpr std::array<std::pair<std::string_view, unsigned>, 67> named = { {
+constexpr std::array<std::pair<std::string_view, unsigned>, 74> named = { {
     // Démarches and themes
     { "signalement", 0xF071 }, // exclamation-triangle
     { "acte", 0xF0F6 }, // file-text-o
@@ -84,9 +84,20 @@ constexpr std::array<std::pair<std::string_view, unsigned>, 67> named = { {
     { "euro", 0xF153 }, // eur
     { "cle", 0xF084 }, // key
     { "handicap", 0xF193 }, // wheelchair
+    // Why a démarche went well or not (the satisfaction question's tiles).
+    { "facile", 0xF087 }, // thumbs-o-up
+    { "rapide", 0xF0E7 }, // bolt
+    { "aide", 0xF2B5 }, // handshake-o
+    { "long", 0xF253 }, // hourglass-end
+    { "difficile", 0xF059 }, // question-circle
+    { "appareil", 0xF02F }, // print
+    { "sans-aide", 0xF235 }, // user-times
 } };
 
-constexpr std::array<unsigned, 34> interface_glyphs = {
+constexpr std::array<unsigned, 37> interface_glyphs = {
+    glyph::smile,
+    glyph::meh,
+    glyph::frown,
     glyph::eye,
     glyph::inbox,
     glyph::hourglass,

@@ -45,6 +45,10 @@ inline constexpr unsigned inbox = 0xF01C; // inbox: received
 inline constexpr unsigned hourglass = 0xF252; // hourglass-half: being studied
 inline constexpr unsigned refused = 0xF057; // times-circle: refused
 inline constexpr unsigned stopped = 0xF05E; // ban: stopped
+// "Comment s'est passée votre démarche ?"
+inline constexpr unsigned smile = 0xF118; // smile-o
+inline constexpr unsigned meh = 0xF11A; // meh-o
+inline constexpr unsigned frown = 0xF119; // frown-o
 }
 
 // The glyph for a catalogue pictogram name; a neutral document for a name

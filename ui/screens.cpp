@@ -91,6 +91,9 @@ void Screens::draw(Canvas& screen, Session const& session, std::vector<Intent>& 
     case Screen::Status:
         status(screen, session, out);
         break;
+    case Screen::Feedback:
+        feedback(screen, session, out);
+        break;
     }
     help_ring(screen, session);
 }
@@ -123,11 +126,12 @@ void Screens::top_bar(Canvas& canvas, Session const& session, std::vector<Intent
 
     // Left, the ways back: one screen, or to a known place ("Je suis
     // perdu", where there is somewhere else to go).
-    bool can_go_back = session.screen() != Screen::Receipt;
+    bool can_go_back = session.screen() != Screen::Receipt && session.screen() != Screen::Feedback;
     if (can_go_back && canvas.button("back", N_("Retour"), top_bar::back, ButtonStyle::Secondary, glyph::back))
         out.emplace_back(intent::Back {});
     auto lost_button = [&] {
-        bool known_place = session.screen() == Screen::Home || session.screen() == Screen::Receipt || session.paused();
+        bool known_place = session.screen() == Screen::Home || session.screen() == Screen::Receipt
+            || session.screen() == Screen::Feedback || session.paused();
         if (!known_place
             && canvas.button("lost", N_("Je suis perdu"), top_bar::lost, ButtonStyle::Secondary, glyph::map_signs))
             out.emplace_back(intent::Lost {});
@@ -209,6 +213,7 @@ void Screens::top_bar(Canvas& canvas, Session const& session, std::vector<Intent
         break;
     case Screen::Attract:
     case Screen::Receipt:
+    case Screen::Feedback:
         break;
     }
     // A resident waiting for the desk keeps their number in sight, beside
@@ -1106,6 +1111,62 @@ void Screens::receipt(Canvas& canvas, Session const& session, std::vector<Intent
     canvas.text(canvas.fonts().body, N_("Suivez votre demande avec votre téléphone."), 1330, 745, 500,
         colour::text_muted, Align::Centre);
 
+    if (canvas.button("finish", N_("Terminer"), primary_action, ButtonStyle::Primary, glyph::check))
+        out.emplace_back(intent::EndSession {});
+}
+
+// After the receipt: "Comment s'est passée votre démarche ?", three faces,
+// then, if the resident wants, why. Nothing personal is left by then.
+void Screens::feedback(Canvas& canvas, Session const& session, std::vector<Intent>& out)
+{
+    auto const& feedback = session.feedback();
+    if (!feedback)
+        return;
+    if (!feedback->rating) {
+        canvas.text(canvas.fonts().title, N_("Comment s'est passée votre démarche ?"), margin, 185,
+            screen_width - 2 * margin, colour::text, Align::Centre);
+        canvas.text(canvas.fonts().body, N_("Touchez un visage. Votre réponse est anonyme."), margin, 270,
+            screen_width - 2 * margin, colour::text_muted, Align::Centre);
+        canvas.say(N_("Comment s'est passée votre démarche ?"));
+        canvas.say(N_("Touchez un visage. Votre réponse est anonyme."));
+        struct Face {
+            Rating rating;
+            char const* label;
+            unsigned picture;
+        };
+        constexpr std::array faces {
+            Face { Rating::Good, N_("Bien"), glyph::smile },
+            Face { Rating::Neutral, N_("Moyen"), glyph::meh },
+            Face { Rating::Bad, N_("Mal"), glyph::frown },
+        };
+        constexpr float tile = 440, gap = 60;
+        float x = (screen_width - (3 * tile + 2 * gap)) / 2;
+        for (auto const& face : faces) {
+            if (canvas.tile("rate:" + std::string(to_string(face.rating)), face.label, "", face.picture,
+                    Rect { x, 360, x + tile, 800 }))
+                out.emplace_back(intent::Rate { face.rating });
+            x += tile + gap;
+        }
+        if (canvas.button("finish", N_("Passer"), primary_action, ButtonStyle::Secondary, glyph::next))
+            out.emplace_back(intent::EndSession {});
+        return;
+    }
+    canvas.text(canvas.fonts().title, N_("Merci ! Pourquoi ?"), margin, 185, screen_width - 2 * margin, colour::text,
+        Align::Centre);
+    canvas.text(canvas.fonts().body, N_("Si vous voulez, touchez une réponse."), margin, 270, screen_width - 2 * margin,
+        colour::text_muted, Align::Centre);
+    canvas.say(N_("Merci ! Pourquoi ?"));
+    canvas.say(N_("Si vous voulez, touchez une réponse."));
+    auto reasons = rating_reasons(*feedback->rating);
+    constexpr float gap = 40;
+    float tile = std::min(420.0f, (screen_width - 2 * margin - gap * (reasons.size() - 1)) / reasons.size());
+    float x = (screen_width - (reasons.size() * tile + (reasons.size() - 1) * gap)) / 2;
+    for (auto const& reason : reasons) {
+        if (canvas.tile("reason:" + std::string(reason.id), reason.text, "", pictogram_glyph(reason.pictogram),
+                Rect { x, 360, x + tile, 800 }))
+            out.emplace_back(intent::RateReason { std::string(reason.id) });
+        x += tile + gap;
+    }
     if (canvas.button("finish", N_("Terminer"), primary_action, ButtonStyle::Primary, glyph::check))
         out.emplace_back(intent::EndSession {});
 }

@@ -83,6 +83,7 @@ private:
     void review(Canvas& canvas, Session const& session, std::vector<Intent>& out);
     void receipt(Canvas& canvas, Session const& session, std::vector<Intent>& out);
     void status(Canvas& canvas, Session const& session, std::vector<Intent>& out);
+    void feedback(Canvas& canvas, Session const& session, std::vector<Intent>& out);
     void card(Canvas& canvas, Session const& session, std::vector<Intent>& out);
     enum class CardZone {
         None,

@@ -63,6 +63,8 @@ std::string_view to_string(Screen screen)
         return "status";
     case Screen::Card:
         return "card";
+    case Screen::Feedback:
+        return "feedback";
     }
     return "unknown";
 }
@@ -161,6 +163,7 @@ void Session::dispatch(Intent const& intent)
     if (!is_time)
         m_agent_activity = m_clock.monotonic();
     std::visit([this](auto const& i) { handle(i); }, intent);
+    watch_usage();
 }
 
 int Session::idle_seconds_left() const
@@ -280,6 +283,7 @@ void Session::handle(intent::PrinterChanged const& changed)
     if (m_screen == Screen::Receipt && m_print_status == PrintStatus::Printing && !m_printer_state.can_print()) {
         m_print_status = PrintStatus::Failed;
         m_print_outcome = outcome_of(m_printer_state.main_problem());
+        note_print(m_print_job, *m_print_outcome);
     }
     ++m_revision;
 }
@@ -427,7 +431,7 @@ void Session::handle(intent::ToggleHighContrast const&)
 
 void Session::handle(intent::Lost const&)
 {
-    if (m_screen == Screen::Attract || m_screen == Screen::Receipt || m_out_of_service)
+    if (m_screen == Screen::Attract || m_screen == Screen::Receipt || m_screen == Screen::Feedback || m_out_of_service)
         return;
     m_help_open = false;
     m_display_open = false;
@@ -722,6 +726,7 @@ void Session::handle(intent::Back const&)
         break;
     case Screen::Attract:
     case Screen::Receipt:
+    case Screen::Feedback:
         return;
     }
     ++m_revision;
@@ -817,18 +822,22 @@ void Session::handle(intent::Confirm const&)
     m_receipt = make_receipt(m_config.receipt, demarche.title.fr(), demarche.receipt.title.fr(), std::move(next_steps),
         saved.release_value(), dossier.confirmed_at);
     ++m_usage[demarche.id];
+    m_completed_demarche = demarche.id;
     m_runner.reset();
     m_screen = Screen::Receipt;
     m_print_status = PrintStatus::Printing;
     m_print_outcome.reset();
     m_print_started = m_clock.monotonic();
     ++m_print_job;
+    // The démarche's end is counted before its receipt's.
+    watch_usage();
     if (!m_printer_state.can_print()) {
         // Said at once; the job is still handed over, to print when the
         // printer is back (and be kept for a reprint at the desk), unless
         // there is no printer at all.
         m_print_status = PrintStatus::Failed;
         m_print_outcome = outcome_of(m_printer_state.main_problem());
+        note_print(m_print_job, *m_print_outcome);
         if (m_printer_state.main_problem() == PrinterProblem::NotConfigured)
             return;
     }
@@ -839,6 +848,41 @@ void Session::handle(intent::EndSession const&)
 {
     if (m_screen == Screen::Attract)
         return;
+    if (m_screen == Screen::Receipt && m_receipt) {
+        // The receipt is left: nothing personal stays for the question.
+        wipe_personal();
+        m_feedback = Feedback { m_completed_demarche, std::nullopt, std::nullopt };
+        m_screen = Screen::Feedback;
+        ++m_revision;
+        return;
+    }
+    end_session();
+}
+
+void Session::handle(intent::Rate const& rate)
+{
+    if (m_screen != Screen::Feedback || !m_feedback || m_feedback->rating)
+        return;
+    // One face per démarche: the reasons replace the faces.
+    m_feedback->rating = rate.rating;
+    auto event = usage_event(UsageKind::Satisfaction, std::string(to_string(rate.rating)));
+    event.demarche = m_feedback->demarche_id;
+    record(event);
+    ++m_revision;
+}
+
+void Session::handle(intent::RateReason const& reason)
+{
+    if (m_screen != Screen::Feedback || !m_feedback || !m_feedback->rating || m_feedback->reason_id)
+        return;
+    auto reasons = rating_reasons(*m_feedback->rating);
+    if (std::ranges::find(reasons, std::string_view(reason.reason_id), &RatingReason::id) == reasons.end())
+        return;
+    m_feedback->reason_id = reason.reason_id;
+    auto event = usage_event(UsageKind::SatisfactionReason, reason.reason_id);
+    event.demarche = m_feedback->demarche_id;
+    record(event);
+    // Answered: the visit is over.
     end_session();
 }
 
@@ -909,6 +953,7 @@ void Session::handle(intent::AskDeskHelp const&)
     if (!m_printer_state.can_print()) {
         m_desk_ticket->print = PrintStatus::Failed;
         m_desk_ticket->outcome = outcome_of(m_printer_state.main_problem());
+        note_print(m_desk_job, *m_desk_ticket->outcome);
         if (m_printer_state.main_problem() == PrinterProblem::NotConfigured)
             return;
     }
@@ -1220,6 +1265,7 @@ void Session::handle(intent::Tick const&)
         log(LogLevel::Warning, "print", "no answer from the printer in time; the resident is told to ask the desk");
         m_print_status = PrintStatus::Failed;
         m_print_outcome = PrintOutcome::Failed;
+        note_print(m_print_job, PrintOutcome::Failed);
         ++m_revision;
     }
     if (m_agent && now - m_agent_activity >= m_config.agent_idle) {
@@ -1231,6 +1277,7 @@ void Session::handle(intent::Tick const&)
         log(LogLevel::Warning, "print", "no answer from the printer in time for a desk ticket");
         m_desk_ticket->print = PrintStatus::Failed;
         m_desk_ticket->outcome = PrintOutcome::Failed;
+        note_print(m_desk_job, PrintOutcome::Failed);
         ++m_revision;
     }
     if (m_screen == Screen::Card && m_card && m_card->stage == CardStage::Reading
@@ -1256,9 +1303,10 @@ void Session::handle(intent::Tick const&)
     }
     if (now - m_last_activity < idle_warning_after())
         return;
-    if (browsing()) {
-        // Nothing personal while looking for a démarche: no need to ask,
-        // but a help or a desk ticket ends with the visit all the same.
+    if (browsing() || m_screen == Screen::Feedback) {
+        // Nothing personal while looking for a démarche, or once the
+        // receipt is left: no need to ask, but a help or a desk ticket ends
+        // with the visit all the same.
         end_session();
         return;
     }
@@ -1269,6 +1317,7 @@ void Session::handle(intent::Tick const&)
 
 void Session::handle(intent::PrintFinished const& finished)
 {
+    note_print(finished.job, finished.outcome);
     if (m_reprints && m_reprints->sent.contains(finished.job)) {
         m_reprints->sent[finished.job]
             = finished.outcome == PrintOutcome::Printed ? PrintStatus::Printed : PrintStatus::Failed;
@@ -1290,6 +1339,22 @@ void Session::handle(intent::PrintFinished const& finished)
 }
 
 void Session::end_session()
+{
+    wipe_personal();
+    m_feedback.reset();
+    m_language = "fr";
+    m_volume = default_volume;
+    m_listen.answers = false;
+    m_display_open = false;
+    m_large_text = false;
+    m_high_contrast = false;
+    m_screen = Screen::Attract;
+    ++m_sessions_ended;
+    ++m_revision;
+    take_arrivals();
+}
+
+void Session::wipe_personal()
 {
     // The runner's destructor overwrites every answer.
     m_runner.reset();
@@ -1322,16 +1387,150 @@ void Session::end_session()
     m_theme = nullptr;
     m_situation = nullptr;
     m_intro = nullptr;
-    m_language = "fr";
-    m_volume = default_volume;
-    m_listen.answers = false;
-    m_display_open = false;
-    m_large_text = false;
-    m_high_contrast = false;
-    m_screen = Screen::Attract;
-    ++m_sessions_ended;
-    ++m_revision;
-    take_arrivals();
+}
+
+// [SECTION] Usage figures
+
+UsageEvent Session::usage_event(UsageKind kind, std::string detail) const
+{
+    UsageEvent event;
+    event.visit = m_seen.visit;
+    event.at = m_clock.unix_seconds();
+    event.kind = kind;
+    event.demarche = m_seen.demarche;
+    if (!m_seen.demarche.empty()) {
+        event.step = m_seen.step;
+        event.position = m_seen.position;
+        event.elapsed_s
+            = std::chrono::duration_cast<std::chrono::seconds>(m_clock.monotonic() - m_seen.started).count();
+    }
+    event.detail = std::move(detail);
+    event.language = m_seen.language;
+    event.display = m_seen.display;
+    return event;
+}
+
+void Session::record(UsageEvent const& event)
+{
+    if (m_usage_log)
+        m_usage_log->record(event);
+}
+
+void Session::note_print(PrintJobId job, PrintOutcome outcome)
+{
+    if (job == m_print_job && job != 0 && m_print_noted != job) {
+        m_print_noted = job;
+        auto event = usage_event(UsageKind::ReceiptPrint, std::string(to_string(outcome)));
+        // The démarche is over by then: the receipt's own.
+        event.demarche = m_completed_demarche;
+        event.step.clear();
+        event.position = 0;
+        event.elapsed_s = -1;
+        record(event);
+    } else if (job == m_desk_job && job != 0 && m_desk_print_noted != job) {
+        m_desk_print_noted = job;
+        record(usage_event(UsageKind::TicketPrint, std::string(to_string(outcome))));
+    }
+}
+
+// Compares what the session shows now with what it showed after the last
+// intent, and records the difference. Watching the state rather than each
+// handler keeps every path counted: a démarche can end in a dozen ways.
+void Session::watch_usage()
+{
+    auto& seen = m_seen;
+    bool visiting = m_screen != Screen::Attract;
+    if (visiting && !seen.visiting)
+        ++seen.visit;
+    // Events that the end of the visit caused keep the language and display
+    // the resident had; end_session has reset them by now.
+    if (visiting) {
+        seen.language = m_language;
+        seen.display = std::string(display_mode(m_large_text, m_high_contrast));
+    }
+
+    // [SECTION] The démarche
+    std::string const* demarche = m_runner ? &m_runner->demarche().id : nullptr;
+    if (!seen.demarche.empty() && (!demarche || *demarche != seen.demarche)) {
+        if (m_screen == Screen::Receipt && m_completed_demarche == seen.demarche) {
+            record(usage_event(UsageKind::Completed));
+        } else if (!seen.completed) {
+            std::string why = "gave_up";
+            if (!visiting && seen.idle_warning)
+                why = "idle";
+            else if (m_screen == Screen::Intro)
+                why = "back";
+            record(usage_event(UsageKind::Abandoned, why));
+        }
+        seen.demarche.clear();
+        seen.steps.clear();
+        seen.step.clear();
+        seen.position = 0;
+        seen.review = false;
+        seen.completed = false;
+    }
+    if (demarche && seen.demarche.empty()) {
+        seen.demarche = *demarche;
+        seen.started = m_clock.monotonic();
+        record(usage_event(UsageKind::Started));
+    }
+    if (m_runner) {
+        if ((m_screen == Screen::Step || m_screen == Screen::Card) && !m_runner->steps().empty()) {
+            seen.step = m_runner->step().key;
+            seen.position = static_cast<int>(m_runner->step_index()) + 1;
+            if (seen.steps.insert(seen.step).second)
+                record(usage_event(UsageKind::Step));
+        } else if (m_screen == Screen::Review) {
+            seen.step = "review";
+            seen.position = static_cast<int>(m_runner->steps().size()) + 1;
+            if (!std::exchange(seen.review, true))
+                record(usage_event(UsageKind::Review));
+        } else if (m_screen == Screen::Status && !seen.completed) {
+            // "Suivre ma demande" answered: its end, without a dossier.
+            seen.completed = true;
+            record(usage_event(UsageKind::Completed));
+        }
+    }
+
+    // [SECTION] The card
+    if (m_card && (m_card->stage == CardStage::Done || m_card->stage == CardStage::Failed)
+        && (m_card->read != seen.card_read || seen.card_end != m_card->stage)) {
+        seen.card_read = m_card->read;
+        seen.card_end = m_card->stage;
+        record(usage_event(UsageKind::CardRead,
+            m_card->stage == CardStage::Done ? std::string("ok") : std::string(to_string(m_card->failure))));
+    }
+
+    // [SECTION] Help
+    bool live = m_assistance.live();
+    if (live && !seen.help_live) {
+        seen.helped = false;
+        record(usage_event(UsageKind::HelpAsked, "remote"));
+    }
+    if (live && m_assistance.state() == Assistance::State::Connected)
+        seen.helped = true;
+    if (!live && seen.help_live) {
+        std::string how = "unanswered";
+        if (seen.helped)
+            how = "helped";
+        else if (!visiting)
+            how = "session_ended";
+        else if (m_assistance.unavailable())
+            how = "unavailable";
+        else if (m_assistance.state() == Assistance::State::Idle)
+            how = "cancelled";
+        record(usage_event(UsageKind::HelpEnded, how));
+    }
+    seen.help_live = live;
+    if (m_desk_ticket && !seen.desk)
+        record(usage_event(UsageKind::HelpAsked, "desk"));
+    seen.desk = m_desk_ticket.has_value();
+    if (m_agent && !seen.agent)
+        record(usage_event(UsageKind::HelpAsked, "agent"));
+    seen.agent = m_agent.has_value();
+
+    seen.idle_warning = m_idle_warning_since.has_value();
+    seen.visiting = visiting;
 }
 
 void Session::handle(intent::CatalogueArrived const& arrived)

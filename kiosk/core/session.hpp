@@ -25,6 +25,7 @@
 #include "ports.hpp"
 #include "printer.hpp"
 #include "runner.hpp"
+#include "usage.hpp"
 
 #include <cstdint>
 #include <map>
@@ -48,6 +49,7 @@ enum class Screen {
     Receipt,
     Status, // "Suivre ma demande": where the request stands
     Card, // filling an identity from the ID card (CardStage says where)
+    Feedback, // after "Terminer": "Comment s'est passée votre démarche ?"
 };
 
 // The card's screens, in the order a resident meets them. Which way the
@@ -133,8 +135,16 @@ struct RemoveItem {
     std::size_t item;
 };
 struct Confirm { };
-// "Terminer" on the receipt, or "Abandonner" during a démarche.
+// "Terminer" on the receipt (the satisfaction question comes next), or
+// "Abandonner" during a démarche, or "Terminer" under the question.
 struct EndSession { };
+// A face on the satisfaction screen; then, if the resident wants, why.
+struct Rate {
+    Rating rating;
+};
+struct RateReason {
+    std::string reason_id;
+};
 struct OpenHelp { };
 struct CloseHelp { };
 // Time has passed; the session reads the clock.
@@ -253,7 +263,7 @@ using Intent = std::variant<intent::Activity, intent::StillHere, intent::OpenThe
     intent::OpenAgentGate, intent::CloseAgentGate, intent::AgentPinKey, intent::AgentPinErase, intent::AgentPinSubmit,
     intent::AgentChecked, intent::AgentConsent, intent::LeaveAgentMode, intent::OpenReprints, intent::CloseReprints,
     intent::ChooseLanguage, intent::Reprint, intent::Listen, intent::ChangeVolume, intent::Lost, intent::OpenDisplay,
-    intent::CloseDisplay, intent::ToggleLargeText, intent::ToggleHighContrast>;
+    intent::CloseDisplay, intent::ToggleLargeText, intent::ToggleHighContrast, intent::Rate, intent::RateReason>;
 
 struct SessionConfig {
     Millis idle_warning_after { 45'000 };
@@ -354,6 +364,39 @@ struct ReprintList {
     std::map<PrintJobId, PrintStatus> sent;
 };
 
+// The satisfaction question, once the receipt is left: nothing personal
+// is held any more, only which démarche it was and the answers.
+struct Feedback {
+    std::string demarche_id;
+    std::optional<Rating> rating;
+    std::optional<std::string> reason_id;
+};
+
+// What the usage watcher saw after the last intent (Session::watch_usage).
+struct UsageSeen {
+    std::uint64_t visit { 0 };
+    bool visiting { false };
+    // The démarche in progress: since when, and the steps already shown.
+    std::string demarche;
+    Millis started { 0 };
+    std::set<std::string, std::less<>> steps;
+    bool review { false };
+    std::string step;
+    int position { 0 };
+    bool idle_warning { false };
+    // The last card read's end recorded: its id and stage.
+    CardReadId card_read { 0 };
+    std::optional<CardStage> card_end;
+    bool help_live { false };
+    bool helped { false }; // a mediator came during this help
+    bool desk { false };
+    bool agent { false };
+    // A follow-up's answer was shown ("Suivre ma demande" has no dossier).
+    bool completed { false };
+    std::string language { "fr" };
+    std::string display { "standard" };
+};
+
 // The resident's number in the desk's queue, once asked.
 struct DeskTicket {
     std::string number; // "A 017"; empty when no number could be drawn
@@ -379,6 +422,10 @@ public:
     // shows the most used first.
     void set_usage_counts(UsageCounts counts);
     void set_devices(DeviceStatus devices);
+    // Where usage events go (usage.hpp); null: none are recorded.
+    void set_usage_log(UsageLog* log) { m_usage_log = log; }
+    // The satisfaction screen's state (Screen::Feedback).
+    std::optional<Feedback> const& feedback() const { return m_feedback; }
     // The card reader port; null when the kiosk has none configured.
     void set_card_reader(CardReader* reader) { m_card_reader = reader; }
     // Where "Suivre ma demande" asks for requests that have left this
@@ -516,6 +563,8 @@ private:
     void handle(intent::RemoveItem const&);
     void handle(intent::Confirm const&);
     void handle(intent::EndSession const&);
+    void handle(intent::Rate const&);
+    void handle(intent::RateReason const&);
     void handle(intent::OpenHelp const&);
     void handle(intent::CloseHelp const&);
     void handle(intent::Tick const&);
@@ -571,6 +620,17 @@ private:
     void offer_card();
 
     void end_session();
+    // Everything personal goes: the end of a visit, or the receipt left for
+    // the satisfaction question.
+    void wipe_personal();
+    // Records what changed since the last intent (usage.hpp).
+    void watch_usage();
+    // An event of the visit, where the resident is (the démarche and step
+    // being watched, the language and display as they were).
+    UsageEvent usage_event(UsageKind kind, std::string detail = {}) const;
+    void record(UsageEvent const& event);
+    // A print job's end, once per job, whether or not its screen is still up.
+    void note_print(PrintJobId job, PrintOutcome outcome);
     void finish_step();
     void look_up();
     bool browsing() const;
@@ -628,6 +688,13 @@ private:
     std::optional<std::string> m_save_error;
     std::optional<std::string> m_save_error_code;
     std::optional<DeskTicket> m_desk_ticket;
+    std::optional<Feedback> m_feedback;
+    // The démarche of the receipt on screen, for the satisfaction question.
+    std::string m_completed_demarche;
+    UsageLog* m_usage_log { nullptr };
+    UsageSeen m_seen;
+    PrintJobId m_print_noted { 0 };
+    PrintJobId m_desk_print_noted { 0 };
     AgentDirectory* m_agents { nullptr };
     std::optional<AgentGate> m_agent_gate;
     std::optional<AgentMode> m_agent;

@@ -20,6 +20,7 @@
 #include "sync/identity.hpp"
 #include "sync/sqlite_store.hpp"
 #include "sync/uplink.hpp"
+#include "sync/usage_journal.hpp"
 #include "ui/kiosk_ui.hpp"
 
 #include <sys/stat.h>
@@ -612,6 +613,11 @@ int main(int argc, char** argv)
             *identity, [&postbox](HelpNews news) { postbox.post(intent::HelpNewsArrived { std::move(news) }); },
             [&uplink] { return uplink->state().reachable; });
     }
+    // Usage figures (anonymous events) go to the store on the journal's
+    // thread, and to the hub with the uplink.
+    std::unique_ptr<UsageJournal> usage;
+    if (identity && !store_error)
+        usage = std::make_unique<UsageJournal>(options.data / "kiosk.db");
     OutboxForSession outbox(*store, [&uplink] {
         if (uplink)
             uplink->wake();
@@ -626,6 +632,7 @@ int main(int argc, char** argv)
     session.set_card_reader(cards.reader());
     session.set_help_line(help_line.get());
     session.set_agent_directory(agents.get());
+    session.set_usage_log(usage.get());
     std::optional<HubTracker> tracker;
     if (uplink) {
         tracker.emplace(*uplink, postbox);

@@ -5,6 +5,7 @@
 // real PC/SC stack.
 #include "fake_agents.hpp"
 #include "kiosk/core/session.hpp"
+#include "recording_usage_log.hpp"
 
 #include <gtest/gtest.h>
 
@@ -403,4 +404,27 @@ TEST_F(CardFlowTest, EndingTheSessionWipesTheFlow)
     EXPECT_EQ(session->screen(), Screen::Card);
 }
 
+}
+
+TEST_F(CardFlowTest, EachReadIsCountedWithHowItEnded)
+{
+    RecordingUsageLog log;
+    session->set_usage_log(&log);
+    type_access("X4RTBPFW4", "13071990", "11022030");
+    session->dispatch(intent::CardPresence { true });
+    session->dispatch(intent::CardReadFinished { reader.ids.back(), nullptr, CardFailure::Removed });
+    session->dispatch(intent::CardPresence { false });
+    session->dispatch(intent::CardPresence { true });
+    finish_read(card_data({ 1990, 7, 13 }, { 2030, 2, 11 }));
+    session->dispatch(intent::Next {});
+    std::vector<std::string> reads;
+    for (auto const& event : log.events) {
+        if (event.kind == UsageKind::CardRead) {
+            reads.push_back(event.detail);
+            EXPECT_EQ(event.demarche, "inscription");
+        }
+    }
+    EXPECT_EQ(reads, (std::vector<std::string> { "removed", "ok" }));
+    for (auto const& event : log.events)
+        EXPECT_EQ(usage_event_json(event, "a", "b").dump().find("MARTIN"), std::string::npos);
 }

@@ -2,6 +2,7 @@
 #include "kiosk/core/log.hpp"
 #include "kiosk/core/session.hpp"
 #include "recording_help_line.hpp"
+#include "recording_usage_log.hpp"
 
 #include <gtest/gtest.h>
 
@@ -169,6 +170,13 @@ protected:
             session.dispatch(intent::InsertText { phone });
         session.dispatch(intent::Next {});
     }
+    // "Terminer" on the receipt, then "Passer" under the question.
+    void finish()
+    {
+        session.dispatch(intent::EndSession {});
+        ASSERT_EQ(session.screen(), Screen::Feedback);
+        session.dispatch(intent::EndSession {});
+    }
     void wait(Millis duration)
     {
         clock.advance(duration);
@@ -258,7 +266,7 @@ TEST_F(SessionTest, ALateOutcomeOfAnEarlierReceiptChangesNothing)
     fill_to_review();
     session.dispatch(intent::Confirm {});
     auto first_job = printer.jobs.back();
-    session.dispatch(intent::EndSession {});
+    finish();
     fill_to_review();
     session.dispatch(intent::Confirm {});
     ASSERT_NE(printer.jobs.back(), first_job);
@@ -543,8 +551,10 @@ TEST_F(SessionTest, FinishingEndsTheSessionAndForgetsTheReceipt)
     fill_to_review();
     session.dispatch(intent::Confirm {});
     session.dispatch(intent::EndSession {});
+    EXPECT_EQ(session.screen(), Screen::Feedback);
+    EXPECT_FALSE(session.receipt()) << "the question comes once the receipt is gone";
+    session.dispatch(intent::EndSession {});
     EXPECT_EQ(session.screen(), Screen::Attract);
-    EXPECT_FALSE(session.receipt());
 }
 
 TEST_F(SessionTest, HelpOpensOverAnyScreenAndBackClosesIt)
@@ -636,7 +646,7 @@ TEST_F(SessionTest, TheDossierRecordsWhoHelpedAndWhetherTheyActed)
     EXPECT_EQ(json["assistance"]["remote"][0]["control_granted"], true);
 
     // The next resident's dossier says nothing of it.
-    session.dispatch(intent::EndSession {});
+    finish();
     fill_to_review();
     session.dispatch(intent::Confirm {});
     ASSERT_EQ(store.saved.size(), 2U);
@@ -1073,7 +1083,7 @@ TEST_F(SessionTest, FollowingARequestShowsWhereItStandsAndKeepsNothing)
     fill_to_review();
     session.dispatch(intent::Confirm {});
     auto code = session.receipt()->code;
-    session.dispatch(intent::EndSession {});
+    finish();
 
     session.dispatch(intent::Activity {});
     session.dispatch(intent::StartDemarche { "suivi" });
@@ -1172,7 +1182,7 @@ TEST_F(SessionTest, ARequestStillInTheOutboxIsNotAskedOfTheServices)
     fill_to_review();
     session.dispatch(intent::Confirm {});
     auto code = session.receipt()->code;
-    session.dispatch(intent::EndSession {});
+    finish();
     session.dispatch(intent::Activity {});
     session.dispatch(intent::StartDemarche { "suivi" });
     session.dispatch(intent::Begin {});
@@ -1354,6 +1364,8 @@ TEST_F(SessionTest, AnswersAreNotReadAloudWhileAMediatorHasControl)
     session.dispatch(intent::Listen {});
     EXPECT_EQ(session.listen_request().count, 1u);
     EXPECT_FALSE(session.listen_request().answers);
+    // Before the line goes out of scope: the help ends with the visit.
+    session.dispatch(intent::EndSession {});
 }
 
 TEST_F(SessionTest, DisplayModesAreSwitchedFromTheirPanelAndGoWithTheVisit)
@@ -1380,4 +1392,271 @@ TEST_F(SessionTest, DisplayModesAreSwitchedFromTheirPanelAndGoWithTheVisit)
     session.dispatch(intent::EndSession {});
     EXPECT_FALSE(session.large_text());
     EXPECT_FALSE(session.display_open());
+}
+
+// [SECTION] Usage figures and the satisfaction question
+
+namespace {
+
+class UsageTest : public SessionTest {
+protected:
+    UsageTest() { session.set_usage_log(&log); }
+    RecordingUsageLog log;
+};
+
+using Kinds = std::vector<std::string>;
+
+}
+
+TEST_F(UsageTest, ACompletedDemarcheCountsEachStepThenItsEndThenThePrint)
+{
+    session.dispatch(intent::Activity {});
+    session.dispatch(intent::ChooseLanguage { "es" });
+    session.dispatch(intent::OpenDisplay {});
+    session.dispatch(intent::ToggleLargeText {});
+    session.dispatch(intent::CloseDisplay {});
+    session.dispatch(intent::StartDemarche { "signalement" });
+    EXPECT_TRUE(log.events.empty()) << "opening a start screen is not starting";
+    session.dispatch(intent::Begin {});
+    clock.advance(20s);
+    answer_to_review("06 12 34 56 78");
+    session.dispatch(intent::Confirm {});
+    session.dispatch(intent::PrintFinished { printer.jobs.back(), PrintOutcome::Printed });
+    EXPECT_EQ(
+        log.kinds(), (Kinds { "started", "step", "step", "step", "review", "completed", "receipt_print:printed" }));
+
+    auto const& step = log.events[2];
+    EXPECT_EQ(step.demarche, "signalement");
+    EXPECT_EQ(step.step, "lieu");
+    EXPECT_EQ(step.position, 2);
+    EXPECT_EQ(step.elapsed_s, 20);
+    EXPECT_EQ(step.language, "es");
+    EXPECT_EQ(step.display, "large_text");
+    auto const& review = log.last(UsageKind::Review);
+    EXPECT_EQ(review.step, "review");
+    EXPECT_EQ(review.position, 4);
+    EXPECT_EQ(log.last(UsageKind::Completed).elapsed_s, 20);
+    EXPECT_EQ(log.last(UsageKind::ReceiptPrint).demarche, "signalement");
+    for (auto const& event : log.events)
+        EXPECT_EQ(event.visit, log.events[0].visit);
+}
+
+TEST_F(UsageTest, NothingTypedOrPrintedEverReachesAnEvent)
+{
+    fill_to_review("06 12 34 56 78");
+    session.dispatch(intent::Confirm {});
+    auto code = session.receipt()->code.text();
+    session.dispatch(intent::EndSession {});
+    session.dispatch(intent::Rate { Rating::Bad });
+    session.dispatch(intent::RateReason { "too_long" });
+    ASSERT_FALSE(log.events.empty());
+    for (auto const& event : log.events) {
+        auto wire = usage_event_json(event, "e1", "v1").dump();
+        for (auto const& secret : { std::string("12 rue de la Paix"), std::string("0612345678"), code })
+            EXPECT_EQ(wire.find(secret), std::string::npos) << wire;
+        EXPECT_TRUE(parse_usage_event(usage_event_json(event, "e1", "v1")).ok()) << wire;
+    }
+}
+
+TEST_F(UsageTest, AbandonmentSaysWhereAfterHowLongAndWhy)
+{
+    start();
+    session.dispatch(intent::Choose { "eclairage" });
+    session.dispatch(intent::Next {});
+    clock.advance(15s);
+    session.dispatch(intent::Back {});
+    session.dispatch(intent::EndSession {}); // "Abandonner"
+    auto const& gave_up = log.last(UsageKind::Abandoned);
+    EXPECT_EQ(gave_up.detail, "gave_up");
+    EXPECT_EQ(gave_up.step, "categorie") << "where the resident was, not the furthest step";
+    EXPECT_EQ(gave_up.position, 1);
+    EXPECT_EQ(gave_up.elapsed_s, 15);
+
+    start();
+    session.dispatch(intent::Back {});
+    EXPECT_EQ(log.last(UsageKind::Abandoned).detail, "back");
+
+    start();
+    session.dispatch(intent::ChooseLanguage { "ar" });
+    wait(SessionConfig {}.idle_warning_after);
+    wait(SessionConfig {}.idle_end_after);
+    ASSERT_EQ(session.screen(), Screen::Attract);
+    auto const& idle = log.last(UsageKind::Abandoned);
+    EXPECT_EQ(idle.detail, "idle");
+    EXPECT_EQ(idle.language, "ar") << "the resident's, not the French the end of the visit went back to";
+    EXPECT_EQ(log.kinds().back(), "abandoned:idle");
+    // "Abandonner" ended the first visit; the second went back to the start
+    // screen and began again.
+    std::set<std::uint64_t> visits;
+    for (auto const& event : log.events)
+        visits.insert(event.visit);
+    EXPECT_EQ(visits.size(), 2U);
+}
+
+TEST_F(UsageTest, ThePauseOfJeSuisPerduIsNotAnAbandonment)
+{
+    start();
+    session.dispatch(intent::Choose { "eclairage" });
+    session.dispatch(intent::Next {});
+    session.dispatch(intent::Lost {});
+    session.dispatch(intent::Begin {}); // "Reprendre"
+    EXPECT_EQ(log.kinds(), (Kinds { "started", "step", "step" })) << "the same step again is not counted again";
+}
+
+TEST_F(UsageTest, HelpIsCountedWithHowItEnded)
+{
+    RecordingHelpLine line;
+    session.set_help_line(&line);
+    start();
+    session.dispatch(intent::AskRemoteHelp {});
+    session.dispatch(intent::StopRemoteHelp {});
+    session.dispatch(intent::AskRemoteHelp {});
+    session.dispatch(intent::HelpNewsArrived { HelpNews { HelpNews::Kind::Accepted, "Marie", 0 } });
+    session.dispatch(intent::HelpNewsArrived { HelpNews { HelpNews::Kind::Ended, "mediator", 0 } });
+    session.dispatch(intent::AskDeskHelp {});
+    session.dispatch(intent::PrintFinished { printer.jobs.back(), PrintOutcome::Jammed });
+    session.dispatch(intent::AskRemoteHelp {});
+    session.dispatch(intent::EndSession {});
+    EXPECT_EQ(log.kinds(),
+        (Kinds { "started", "step", "help_asked:remote", "help_ended:cancelled", "help_asked:remote",
+            "help_ended:helped", "help_asked:desk", "ticket_print:jammed", "help_asked:remote", "abandoned:gave_up",
+            "help_ended:session_ended" }));
+    EXPECT_EQ(log.events[2].demarche, "signalement") << "help is counted against the démarche it was asked in";
+    EXPECT_EQ(log.events[2].step, "categorie");
+}
+
+TEST_F(UsageTest, APrintIsCountedOnceWhateverComesAfter)
+{
+    fill_to_review();
+    session.dispatch(intent::PrinterChanged { printer_state_of({ PrinterProblem::OutOfPaper }) });
+    session.dispatch(intent::Confirm {});
+    session.dispatch(intent::PrinterChanged { printer_state_of({}) });
+    session.dispatch(intent::PrintFinished { printer.jobs.back(), PrintOutcome::Printed });
+    EXPECT_EQ(log.kinds().back(), "receipt_print:out_of_paper") << "what the resident was told";
+    finish();
+
+    // The resident left before the printer answered: counted when it does.
+    fill_to_review();
+    session.dispatch(intent::Confirm {});
+    session.dispatch(intent::EndSession {});
+    session.dispatch(intent::EndSession {});
+    ASSERT_EQ(session.screen(), Screen::Attract);
+    session.dispatch(intent::PrintFinished { printer.jobs.back(), PrintOutcome::Printed });
+    EXPECT_EQ(log.kinds().back(), "receipt_print:printed");
+    EXPECT_EQ(log.last(UsageKind::ReceiptPrint).demarche, "signalement");
+}
+
+TEST_F(UsageTest, TheSatisfactionQuestionComesAfterTheReceiptWithNothingPersonal)
+{
+    fill_to_review("0612345678");
+    session.dispatch(intent::ChooseLanguage { "tr" }); // not from a démarche: ignored
+    session.dispatch(intent::Confirm {});
+    session.dispatch(intent::EndSession {}); // "Terminer" on the receipt
+    ASSERT_EQ(session.screen(), Screen::Feedback);
+    EXPECT_FALSE(session.receipt()) << "the receipt is gone";
+    EXPECT_EQ(session.runner(), nullptr);
+    ASSERT_TRUE(session.feedback());
+    EXPECT_EQ(session.feedback()->demarche_id, "signalement");
+
+    session.dispatch(intent::RateReason { "easy" });
+    EXPECT_FALSE(session.feedback()->reason_id) << "no reason before a face";
+    session.dispatch(intent::Back {});
+    EXPECT_EQ(session.screen(), Screen::Feedback);
+    session.dispatch(intent::Rate { Rating::Good });
+    session.dispatch(intent::Rate { Rating::Bad });
+    EXPECT_EQ(session.feedback()->rating, Rating::Good) << "one face per démarche";
+    session.dispatch(intent::RateReason { "too_long" });
+    EXPECT_FALSE(session.feedback()->reason_id) << "not a reason offered after a good face";
+    session.dispatch(intent::RateReason { "fast" });
+    EXPECT_EQ(session.screen(), Screen::Attract) << "answered: the visit is over";
+    EXPECT_FALSE(session.feedback());
+
+    auto kinds = log.kinds();
+    EXPECT_EQ(Kinds(kinds.end() - 2, kinds.end()), (Kinds { "satisfaction:good", "satisfaction_reason:fast" }));
+    auto const& rated = log.last(UsageKind::Satisfaction);
+    EXPECT_EQ(rated.demarche, "signalement");
+    EXPECT_TRUE(rated.step.empty());
+    EXPECT_EQ(rated.visit, log.events[0].visit);
+}
+
+TEST_F(UsageTest, TheQuestionMayBeSkippedOrLeftAndNeverHoldsTheKioskLong)
+{
+    fill_to_review();
+    session.dispatch(intent::Confirm {});
+    session.dispatch(intent::EndSession {});
+    session.dispatch(intent::EndSession {}); // "Passer"
+    EXPECT_EQ(session.screen(), Screen::Attract);
+
+    fill_to_review();
+    session.dispatch(intent::Confirm {});
+    session.dispatch(intent::EndSession {});
+    session.dispatch(intent::Rate { Rating::Neutral });
+    wait(SessionConfig {}.idle_warning_after);
+    EXPECT_EQ(session.screen(), Screen::Attract) << "nothing personal is up: no warning";
+    EXPECT_EQ(log.kinds().back(), "satisfaction:neutral");
+    for (auto const& event : log.events)
+        EXPECT_NE(event.kind, UsageKind::Abandoned);
+}
+
+TEST(UsageWire, TheHubTakesOnlyValuesFromTheLists)
+{
+    UsageEvent event;
+    event.visit = 3;
+    event.at = 1'790'000'000;
+    event.kind = UsageKind::CardRead;
+    event.demarche = "acte-naissance";
+    event.step = "personne.document";
+    event.position = 2;
+    event.elapsed_s = 42;
+    event.detail = "removed";
+    event.language = "ar";
+    event.display = "large_text+high_contrast";
+    auto json = usage_event_json(event, "0123abcd", "visit01");
+    auto parsed = parse_usage_event(json);
+    ASSERT_TRUE(parsed.ok()) << parsed.error().detail;
+    EXPECT_EQ(parsed.value().id, "0123abcd");
+    EXPECT_EQ(parsed.value().visit, "visit01");
+    auto expected = event;
+    expected.visit = 0; // on the wire the visit is the kiosk's random id
+    EXPECT_EQ(parsed.value().event, expected);
+
+    auto refused = [&](char const* field, nlohmann::json value) {
+        auto changed = json;
+        changed[field] = value;
+        auto result = parse_usage_event(changed);
+        if (result.ok())
+            return false;
+        EXPECT_EQ(result.error().code, "usage.invalid");
+        // The refusal names the field and never repeats the value.
+        EXPECT_EQ(result.error().detail.find(value.dump()), std::string::npos);
+        return true;
+    };
+    EXPECT_TRUE(refused("detail", "Jean Dupont"));
+    EXPECT_TRUE(refused("detail", "printed")) << "a print's outcome is not a card's";
+    EXPECT_TRUE(refused("kind", "typed"));
+    EXPECT_TRUE(refused("step", "rue de la Paix"));
+    EXPECT_TRUE(refused("demarche", std::string(65, 'a')));
+    EXPECT_TRUE(refused("language", "de"));
+    EXPECT_TRUE(refused("display", "dark"));
+    EXPECT_TRUE(refused("at", 0));
+    EXPECT_TRUE(refused("elapsed_s", "42"));
+    EXPECT_TRUE(refused("code", "KXTB-PDQM")) << "a field outside the schema";
+    EXPECT_TRUE(refused("id", ""));
+}
+
+TEST(UsageWire, EveryReasonOfferedIsAcceptedAndHasAPictogram)
+{
+    for (auto rating : { Rating::Good, Rating::Neutral, Rating::Bad }) {
+        ASSERT_FALSE(rating_reasons(rating).empty());
+        for (auto const& reason : rating_reasons(rating)) {
+            UsageEvent event;
+            event.at = 1;
+            event.kind = UsageKind::SatisfactionReason;
+            event.detail = std::string(reason.id);
+            event.language = "fr";
+            event.display = "standard";
+            EXPECT_TRUE(parse_usage_event(usage_event_json(event, "a", "b")).ok()) << reason.id;
+            EXPECT_FALSE(reason.pictogram.empty());
+        }
+    }
 }
