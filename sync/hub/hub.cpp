@@ -347,6 +347,42 @@ Result<std::optional<Json>> Hub::request_status(std::string const& text)
     });
 }
 
+Result<Json> Hub::push_usage(Kiosk const& kiosk, Json const& request)
+{
+    constexpr std::size_t most = 1000;
+    if (!request.is_object() || !request.contains("events") || !request["events"].is_array())
+        return invalid("the body is not {\"events\": [...]}");
+    auto const& events = request["events"];
+    if (events.size() > most)
+        return invalid("more than " + std::to_string(most) + " events in one batch");
+    std::vector<UsageRecord> records;
+    records.reserve(events.size());
+    std::int64_t refused = 0;
+    auto received = now();
+    for (auto const& json : events) {
+        auto parsed = parse_usage_event(json);
+        if (!parsed.ok()) {
+            // Counted, never stored: an event outside the lists may carry
+            // what must not be kept. The kiosk is told how many.
+            ++refused;
+            continue;
+        }
+        auto wire = parsed.release_value();
+        records.push_back(
+            UsageRecord { kiosk.id, kiosk.site_id, std::move(wire.id), std::move(wire.visit), received, wire.event });
+    }
+    UsageIngested ingested;
+    if (!records.empty())
+        ingested = GUICHET_TRY(m_store.ingest_usage(records));
+    m_counters.usage_events += static_cast<std::uint64_t>(ingested.stored);
+    m_counters.usage_refused += static_cast<std::uint64_t>(refused);
+    return Json {
+        { "stored", ingested.stored },
+        { "duplicates", ingested.duplicates },
+        { "refused", refused },
+    };
+}
+
 Result<Json> Hub::heartbeat(Kiosk const& kiosk, Json const& heartbeat)
 {
     if (!heartbeat.is_object())

@@ -117,6 +117,10 @@ public:
     // what the fleet's readers (fleet page, /metrics, the kiosks' list) use.
     Result<std::vector<Kiosk>> kiosks();
     Result<Json> slots(Kiosk const& kiosk);
+    // A batch of usage events (POST /v1/usage): each checked against the
+    // closed lists (parse_usage_event), the acceptable ones stored once per
+    // (kiosk, event id). Answers {"stored", "duplicates", "refused"}.
+    Result<Json> push_usage(Kiosk const& kiosk, Json const& request);
 
     // Counters for /metrics.
     struct Counters {
@@ -125,6 +129,8 @@ public:
         std::atomic<std::uint64_t> heartbeats { 0 };
         std::atomic<std::uint64_t> auth_failures { 0 };
         std::atomic<std::uint64_t> enrollments { 0 };
+        std::atomic<std::uint64_t> usage_events { 0 };
+        std::atomic<std::uint64_t> usage_refused { 0 };
     };
     Counters& counters() { return m_counters; }
 

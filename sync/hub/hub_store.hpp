@@ -14,6 +14,7 @@
 
 #include "kiosk/core/ports.hpp"
 #include "kiosk/core/result.hpp"
+#include "kiosk/core/usage.hpp"
 
 #include <cstdint>
 #include <memory>
@@ -178,6 +179,30 @@ struct AuditFilter {
     std::size_t limit { 1000 };
 };
 
+// One usage event as the hub keeps it (kiosk/core/usage.hpp): anonymous,
+// every value from a closed list or a catalogue id. `event.visit` is unused:
+// `visit` is the kiosk's random id for the visit.
+struct UsageRecord {
+    std::string kiosk_id;
+    std::string site_id;
+    std::string event_id;
+    std::string visit;
+    std::int64_t received_at { 0 };
+    UsageEvent event;
+};
+
+struct UsageIngested {
+    std::int64_t stored { 0 };
+    std::int64_t duplicates { 0 }; // the same (kiosk, event id) was already here
+};
+
+// Events whose `at` is in [from, to), of one site or all, in no order.
+struct UsageFilter {
+    std::optional<std::string> site_id;
+    std::int64_t from { 0 };
+    std::int64_t to { INT64_MAX };
+};
+
 class HubStore {
 public:
     virtual ~HubStore() = default;
@@ -270,6 +295,12 @@ public:
     // Kiosks forget a disabled agent at their next pull; their badge is
     // taken back, free for another agent. "hub.unknown_agent"
     virtual Result<void> disable_agent(std::string_view id, std::int64_t now) = 0;
+
+    // [SECTION] Usage figures
+
+    // Stores each event once per (kiosk, event id), in one transaction.
+    virtual Result<UsageIngested> ingest_usage(std::vector<UsageRecord> const& records) = 0;
+    virtual Result<std::vector<UsageRecord>> usage_events(UsageFilter const& filter) = 0;
 
     // Returns the entry's id. Durable when it returns, like every write.
     virtual Result<std::int64_t> append_audit(AuditEntry const& entry) = 0;

@@ -98,6 +98,24 @@ CREATE TABLE IF NOT EXISTS help_audit (
     detail TEXT NOT NULL
 );
 CREATE INDEX IF NOT EXISTS help_audit_by_help ON help_audit(help_id);
+CREATE TABLE IF NOT EXISTS usage_event (
+    kiosk_id TEXT NOT NULL,
+    event_id TEXT NOT NULL,
+    site_id TEXT NOT NULL,
+    visit TEXT NOT NULL,
+    at BIGINT NOT NULL,
+    kind TEXT NOT NULL,
+    demarche TEXT NOT NULL,
+    step TEXT NOT NULL,
+    position INTEGER NOT NULL,
+    elapsed_s BIGINT NOT NULL,
+    detail TEXT NOT NULL,
+    language TEXT NOT NULL,
+    display TEXT NOT NULL,
+    received_at BIGINT NOT NULL,
+    PRIMARY KEY (kiosk_id, event_id)
+);
+CREATE INDEX IF NOT EXISTS usage_event_by_time ON usage_event(at);
 CREATE TABLE IF NOT EXISTS catalogue (
     version BIGINT PRIMARY KEY,
     etag TEXT NOT NULL,
@@ -228,6 +246,10 @@ constexpr Statement disable_agent { "disable_agent", "disable an agent",
 constexpr Statement append_audit { "append_audit", "append to the help audit log",
     "INSERT INTO help_audit(at, help_id, kiosk_id, mediator_login, action, detail) "
     "VALUES ($1, $2, $3, $4, $5, $6) RETURNING id" };
+constexpr Statement add_usage { "add_usage", "store a usage event",
+    "INSERT INTO usage_event(kiosk_id, event_id, site_id, visit, at, kind, demarche, step, position, elapsed_s, "
+    "detail, language, display, received_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14) "
+    "ON CONFLICT (kiosk_id, event_id) DO NOTHING RETURNING 1" };
 
 }
 
@@ -238,7 +260,7 @@ constexpr Statement const* prepared_statements[] = { &sql::add_site, &sql::sites
     &sql::latest_catalogue, &sql::latest_catalogue_etag, &sql::counts, &sql::add_mediator, &sql::mediator,
     &sql::mediators, &sql::set_mediator_password, &sql::disable_mediator, &sql::agent_site, &sql::badge_holder,
     &sql::add_agent, &sql::agent, &sql::agents, &sql::site_agents, &sql::set_agent_pin, &sql::lock_agent,
-    &sql::set_agent_badge, &sql::disable_agent, &sql::append_audit };
+    &sql::set_agent_badge, &sql::disable_agent, &sql::append_audit, &sql::add_usage };
 
 // [SECTION] Errors
 
@@ -823,6 +845,61 @@ public:
             auto appended = db.run(sql::append_audit, entry.at, entry.help_id, entry.kiosk_id, entry.mediator_login,
                 entry.action, entry.detail.empty() ? std::string("{}") : entry.detail);
             return int64_at(appended.at(0), 0);
+        });
+    }
+
+    Result<UsageIngested> ingest_usage(std::vector<UsageRecord> const& records) override
+    {
+        return write([&records](Session& db) -> Result<UsageIngested> {
+            UsageIngested ingested;
+            for (auto const& record : records) {
+                auto const& event = record.event;
+                auto added = db.run(sql::add_usage, record.kiosk_id, record.event_id, record.site_id, record.visit,
+                    event.at, std::string(to_string(event.kind)), event.demarche, event.step, event.position,
+                    event.elapsed_s, event.detail, event.language, event.display, record.received_at);
+                if (added.empty())
+                    ++ingested.duplicates;
+                else
+                    ++ingested.stored;
+            }
+            return ingested;
+        });
+    }
+
+    Result<std::vector<UsageRecord>> usage_events(UsageFilter const& filter) override
+    {
+        return read([&filter](Session& db) -> Result<std::vector<UsageRecord>> {
+            std::vector<std::string> args { std::to_string(filter.from), std::to_string(filter.to) };
+            std::string sql = "SELECT kiosk_id, event_id, site_id, visit, at, kind, demarche, step, position, "
+                              "elapsed_s, detail, language, display, received_at FROM usage_event "
+                              "WHERE at >= $1 AND at < $2";
+            if (filter.site_id) {
+                args.push_back(*filter.site_id);
+                sql += " AND site_id = $3";
+            }
+            std::vector<UsageRecord> records;
+            for (auto const& row : db.run_unprepared("read usage events", sql, args)) {
+                auto kind = usage_kind_from_wire(text_at(row, 5));
+                if (!kind)
+                    continue; // written by a newer hub
+                UsageRecord record;
+                record.kiosk_id = text_at(row, 0);
+                record.event_id = text_at(row, 1);
+                record.site_id = text_at(row, 2);
+                record.visit = text_at(row, 3);
+                record.event.at = int64_at(row, 4);
+                record.event.kind = *kind;
+                record.event.demarche = text_at(row, 6);
+                record.event.step = text_at(row, 7);
+                record.event.position = static_cast<int>(int64_at(row, 8));
+                record.event.elapsed_s = int64_at(row, 9);
+                record.event.detail = text_at(row, 10);
+                record.event.language = text_at(row, 11);
+                record.event.display = text_at(row, 12);
+                record.received_at = int64_at(row, 13);
+                records.push_back(std::move(record));
+            }
+            return records;
         });
     }
 

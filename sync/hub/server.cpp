@@ -1,6 +1,7 @@
 // Routes, authentication of both kinds of callers, the mapping of errors to
 // HTTP statuses, the fleet page and /metrics.
 #include "server.hpp"
+#include "usage_figures.hpp"
 
 #include "sync/crypto.hpp"
 #include "sync/protocol.hpp"
@@ -24,6 +25,15 @@ void send_json(HttpResponse& response, int status, Json const& body)
 {
     response.status = status;
     response.set_content(body.dump(), "application/json");
+}
+
+// A query parameter, if given and not empty.
+std::optional<std::string> query_value(HttpRequest const& request, std::string const& name)
+{
+    auto found = request.params.find(name);
+    if (found == request.params.end() || found->second.empty())
+        return std::nullopt;
+    return found->second;
 }
 
 // One place where the hub's error codes become HTTP statuses (hub.hpp).
@@ -358,6 +368,19 @@ void Server::State::kiosk_routes()
         where);
 
     http->route(
+        "POST", "/v1/usage",
+        [this](HttpRequest const& request, HttpResponse& response) {
+            as_kiosk(request, response, [&](Kiosk const& kiosk) {
+                auto body = Json::parse(request.body, nullptr, false);
+                auto answer = hub.push_usage(kiosk, body);
+                if (!answer.ok())
+                    return send_error(response, answer.error(), hub.now());
+                send_json(response, 200, answer.value());
+            });
+        },
+        HttpServer::Run::on_worker);
+
+    http->route(
         "POST", "/v1/heartbeat",
         [this](HttpRequest const& request, HttpResponse& response) {
             as_kiosk(request, response, [&](Kiosk const& kiosk) {
@@ -665,6 +688,50 @@ void Server::State::admin_routes()
             send_json(response, 200, Json { { "acknowledged", ids.size() } });
         });
     });
+
+    // Usage figures: the page for the collectivité (admin), and the open
+    // data, public by design (docs/usage.md).
+    http->route("GET", "/usage", [this](HttpRequest const& request, HttpResponse& response) {
+        as_admin(request, response, [&] {
+            auto today = utc_text(hub.now(), "%Y-%m-%d");
+            auto from = query_value(request, "from").value_or(utc_text(hub.now() - 29 * 86400, "%Y-%m-%d"));
+            auto to = query_value(request, "to").value_or(today);
+            auto start = day_start(from), end = day_start(to);
+            if (!start || !end)
+                return send_error(
+                    response, Error::make("request.invalid", "from and to are days: YYYY-MM-DD"), hub.now());
+            auto records = hub.store().usage_events(UsageFilter { query_value(request, "site"), *start, *end + 86400 });
+            auto sites = hub.store().sites();
+            if (!records.ok() || !sites.ok())
+                return send_error(response, records.ok() ? sites.error() : records.error(), hub.now());
+            response.status = 200;
+            response.set_content(
+                usage_page(usage_figures(records.value()), sites.value(), from, to), "text/html; charset=utf-8");
+        });
+    });
+    for (std::string format : { "csv", "json" }) {
+        http->route(
+            "GET", "/open-data/usage." + format, [this, format](HttpRequest const& request, HttpResponse& response) {
+                // Yesterday by default: a day is published once it is over.
+                auto day = query_value(request, "day").value_or(utc_text(hub.now() - 86400, "%Y-%m-%d"));
+                auto start = day_start(day);
+                if (!start || *start + 86400 > hub.now())
+                    return send_error(
+                        response, Error::make("request.invalid", "day is a past day: YYYY-MM-DD"), hub.now());
+                auto records = hub.store().usage_events(UsageFilter { std::nullopt, *start, *start + 86400 });
+                auto sites = hub.store().sites();
+                if (!records.ok() || !sites.ok())
+                    return send_error(response, records.ok() ? sites.error() : records.error(), hub.now());
+                auto figures = usage_figures(records.value());
+                response.status = 200;
+                response.set_header(
+                    "Content-Disposition", "inline; filename=\"guichet-usage-" + day + "." + format + "\"");
+                if (format == "csv")
+                    response.set_content(open_data_csv(day, figures, sites.value()), "text/csv; charset=utf-8");
+                else
+                    response.set_content(open_data_json(day, figures, sites.value()).dump(2), "application/json");
+            });
+    }
 
     http->route("GET", "/fleet", [this](HttpRequest const& request, HttpResponse& response) {
         as_admin(request, response, [&] {

@@ -85,6 +85,24 @@ CREATE TABLE IF NOT EXISTS help_audit (
     detail TEXT NOT NULL
 );
 CREATE INDEX IF NOT EXISTS help_audit_by_help ON help_audit(help_id);
+CREATE TABLE IF NOT EXISTS usage_event (
+    kiosk_id TEXT NOT NULL,
+    event_id TEXT NOT NULL,
+    site_id TEXT NOT NULL,
+    visit TEXT NOT NULL,
+    at INTEGER NOT NULL,
+    kind TEXT NOT NULL,
+    demarche TEXT NOT NULL,
+    step TEXT NOT NULL,
+    position INTEGER NOT NULL,
+    elapsed_s INTEGER NOT NULL,
+    detail TEXT NOT NULL,
+    language TEXT NOT NULL,
+    display TEXT NOT NULL,
+    received_at INTEGER NOT NULL,
+    PRIMARY KEY (kiosk_id, event_id)
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS usage_event_by_time ON usage_event(at);
 CREATE TABLE IF NOT EXISTS catalogue (
     version INTEGER PRIMARY KEY,
     etag TEXT NOT NULL,
@@ -790,6 +808,82 @@ public:
             GUICHET_TRY(insert.bind(6, std::string_view(entry.detail.empty() ? "{}" : entry.detail)));
             GUICHET_TRY(insert.step());
             return static_cast<std::int64_t>(sqlite3_last_insert_rowid(db.connection()));
+        });
+    }
+
+    Result<UsageIngested> ingest_usage(std::vector<UsageRecord> const& records) override
+    {
+        return write([&records](sqlite::StatementCache& db) -> Result<UsageIngested> {
+            auto insert = GUICHET_TRY(db.prepare(
+                "INSERT OR IGNORE INTO usage_event(kiosk_id, event_id, site_id, visit, at, kind, demarche, step, "
+                "position, elapsed_s, detail, language, display, received_at) "
+                "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)",
+                "store a usage event"));
+            UsageIngested ingested;
+            for (auto const& record : records) {
+                auto const& event = record.event;
+                GUICHET_TRY(insert.bind(1, std::string_view(record.kiosk_id)));
+                GUICHET_TRY(insert.bind(2, std::string_view(record.event_id)));
+                GUICHET_TRY(insert.bind(3, std::string_view(record.site_id)));
+                GUICHET_TRY(insert.bind(4, std::string_view(record.visit)));
+                GUICHET_TRY(insert.bind(5, event.at));
+                GUICHET_TRY(insert.bind(6, to_string(event.kind)));
+                GUICHET_TRY(insert.bind(7, std::string_view(event.demarche)));
+                GUICHET_TRY(insert.bind(8, std::string_view(event.step)));
+                GUICHET_TRY(insert.bind(9, static_cast<std::int64_t>(event.position)));
+                GUICHET_TRY(insert.bind(10, event.elapsed_s));
+                GUICHET_TRY(insert.bind(11, std::string_view(event.detail)));
+                GUICHET_TRY(insert.bind(12, std::string_view(event.language)));
+                GUICHET_TRY(insert.bind(13, std::string_view(event.display)));
+                GUICHET_TRY(insert.bind(14, record.received_at));
+                GUICHET_TRY(insert.step());
+                if (sqlite3_changes(db.connection()) > 0)
+                    ++ingested.stored;
+                else
+                    ++ingested.duplicates;
+                insert.reset();
+            }
+            return ingested;
+        });
+    }
+
+    Result<std::vector<UsageRecord>> usage_events(UsageFilter const& filter) override
+    {
+        return read([&filter](sqlite::StatementCache& db) -> Result<std::vector<UsageRecord>> {
+            auto select = GUICHET_TRY(
+                db.prepare("SELECT kiosk_id, event_id, site_id, visit, at, kind, demarche, step, position, elapsed_s, "
+                           "detail, language, display, received_at FROM usage_event "
+                           "WHERE at >= ?1 AND at < ?2 AND (?3 IS NULL OR site_id = ?3)",
+                    "read usage events"));
+            GUICHET_TRY(select.bind(1, filter.from));
+            GUICHET_TRY(select.bind(2, filter.to));
+            if (filter.site_id)
+                GUICHET_TRY(select.bind(3, std::string_view(*filter.site_id)));
+            else
+                GUICHET_TRY(select.bind_null(3));
+            std::vector<UsageRecord> records;
+            while (GUICHET_TRY(select.step()) == Step::Row) {
+                UsageRecord record;
+                record.kiosk_id = select.text_column(0);
+                record.event_id = select.text_column(1);
+                record.site_id = select.text_column(2);
+                record.visit = select.text_column(3);
+                record.event.at = select.int64_column(4);
+                auto kind = usage_kind_from_wire(select.text_column(5));
+                if (!kind)
+                    continue; // written by a newer hub
+                record.event.kind = *kind;
+                record.event.demarche = select.text_column(6);
+                record.event.step = select.text_column(7);
+                record.event.position = static_cast<int>(select.int64_column(8));
+                record.event.elapsed_s = select.int64_column(9);
+                record.event.detail = select.text_column(10);
+                record.event.language = select.text_column(11);
+                record.event.display = select.text_column(12);
+                record.received_at = select.int64_column(13);
+                records.push_back(std::move(record));
+            }
+            return records;
         });
     }
 

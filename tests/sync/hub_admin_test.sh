@@ -72,6 +72,21 @@ grep -q '^guichet_hub_dossiers 3$' <<<"$metrics" || fail "metrics: not 3 dossier
 grep -q '^guichet_hub_kiosks_online 1$' <<<"$metrics" || fail "metrics: kiosk not online"
 check "the fleet page shows the kiosk online; /metrics counts 1 kiosk, 3 dossiers"
 
+# Usage figures: the page is the administrators'; the open data is public,
+# and a day not over yet is not published.
+status=$(curl -s -o /dev/null -w '%{http_code}' --cacert "$work/hub/tls/ca.pem" "$url/usage")
+[[ "$status" == 401 ]] || fail "the usage page answered $status without a token"
+page=$(curl -sS --cacert "$work/hub/tls/ca.pem" -u "admin:$token" "$url/usage")
+[[ "$page" == *"Usage des bornes"* && "$page" == *"Aucun événement sur cette période."* ]] || fail "usage page: $page"
+csv=$(curl -sS --cacert "$work/hub/tls/ca.pem" "$url/open-data/usage.csv")
+[[ "$(head -1 <<<"$csv")" == day,site_id,site_name,demarche,started,completed,* ]] || fail "open data CSV: $csv"
+curl -sS --cacert "$work/hub/tls/ca.pem" "$url/open-data/usage.json" \
+  | python3 -c 'import json,sys; d=json.load(sys.stdin); assert d["licence"].startswith("Licence Ouverte") and d["rows"]==[], d' \
+  || fail "open data JSON"
+status=$(curl -s -o /dev/null -w '%{http_code}' --cacert "$work/hub/tls/ca.pem" "$url/open-data/usage.csv?day=2999-01-01")
+[[ "$status" == 400 ]] || fail "a day to come was published ($status)"
+check "usage page for administrators, open data public, licensed, only for days that are over"
+
 # The back office pulls, acknowledges, and nothing comes twice.
 api "$url/admin/v1/export?limit=2" >"$work/batch1"
 [[ $(wc -l <"$work/batch1") == 2 ]] || fail "the first batch is not 2 dossiers"

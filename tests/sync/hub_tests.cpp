@@ -7,6 +7,7 @@
 #include "sync/crypto.hpp"
 #include "sync/hub/hub.hpp"
 #include "sync/hub/hub_store.hpp"
+#include "sync/hub/usage_figures.hpp"
 #include "sync/hub/webhook.hpp"
 #include "sync/protocol.hpp"
 #include "tests/lib/stack_env.hpp"
@@ -513,6 +514,51 @@ TEST_P(HubStoreTest, AgentsBelongToASiteEachBadgeToOneAgentAndDisablingKeepsThem
     EXPECT_EQ(store().disable_agent("nobody", 500).error().code, "hub.unknown_agent");
 }
 
+TEST_P(HubStoreTest, UsageEventsAreKeptOncePerKioskAndReadBackByTimeAndSite)
+{
+    auto record
+        = [](std::string kiosk, std::string site, std::string id, std::int64_t at, UsageKind kind, std::string detail) {
+              hub::UsageRecord r;
+              r.kiosk_id = std::move(kiosk);
+              r.site_id = std::move(site);
+              r.event_id = std::move(id);
+              r.visit = "0011223344556677";
+              r.received_at = at + 5;
+              r.event.at = at;
+              r.event.kind = kind;
+              r.event.demarche = "acte-naissance";
+              r.event.step = "personne.nom";
+              r.event.position = 3;
+              r.event.elapsed_s = 47;
+              r.event.detail = std::move(detail);
+              r.event.language = "tr";
+              r.event.display = "large_text+high_contrast";
+              return r;
+          };
+    std::vector<hub::UsageRecord> batch { record("k1", "site-a", "e1", 1000, UsageKind::Step, ""),
+        record("k1", "site-a", "e2", 2000, UsageKind::CardRead, "removed"),
+        // Another kiosk may draw the same event id: it is another event.
+        record("k2", "site-b", "e1", 3000, UsageKind::HelpEnded, "helped") };
+    auto first = store().ingest_usage(batch);
+    ASSERT_TRUE(first.ok()) << first.error().detail;
+    EXPECT_EQ(first.value().stored, 3);
+    EXPECT_EQ(first.value().duplicates, 0);
+    auto again = store().ingest_usage({ batch[1], record("k1", "site-a", "e3", 4000, UsageKind::Review, "") });
+    ASSERT_TRUE(again.ok());
+    EXPECT_EQ(again.value().stored, 1);
+    EXPECT_EQ(again.value().duplicates, 1);
+
+    auto all = store().usage_events({}).value();
+    ASSERT_EQ(all.size(), 4U);
+    auto read = store().usage_events(hub::UsageFilter { "site-a", 2000, 3001 }).value();
+    ASSERT_EQ(read.size(), 1U);
+    EXPECT_EQ(read[0].kiosk_id, "k1");
+    EXPECT_EQ(read[0].event_id, "e2");
+    EXPECT_EQ(read[0].visit, "0011223344556677");
+    EXPECT_EQ(read[0].received_at, 2005);
+    EXPECT_EQ(read[0].event, batch[1].event);
+}
+
 TEST_P(HubStoreTest, TheHelpAuditLogKeepsEveryLineInOrderAndFilters)
 {
     std::vector<std::int64_t> ids;
@@ -895,4 +941,62 @@ TEST_F(HubTest, TheBackOfficeReceivesEveryDossierOnceEvenAfterRefusingSome)
     EXPECT_EQ(refusals, 0);
 }
 }
+}
+
+namespace guichet {
+
+TEST(UsagePage, DrawsTheFunnelAndSatisfactionAndEscapesWhatAdministratorsTyped)
+{
+    std::vector<hub::UsageRecord> records;
+    auto add = [&](std::string visit, UsageKind kind, std::string step, int position, std::string detail = {}) {
+        hub::UsageRecord r;
+        r.kiosk_id = "k1";
+        r.site_id = "chalons";
+        r.event_id = std::to_string(records.size());
+        r.visit = std::move(visit);
+        r.event.at = 1'795'300'000;
+        r.event.kind = kind;
+        r.event.demarche = "signalement";
+        r.event.step = std::move(step);
+        r.event.position = position;
+        r.event.elapsed_s = 60 + static_cast<std::int64_t>(records.size());
+        r.event.detail = std::move(detail);
+        r.event.language = "fr";
+        r.event.display = "standard";
+        records.push_back(r);
+    };
+    for (int i = 0; i < 10; ++i) {
+        auto v = "v" + std::to_string(i);
+        add(v, UsageKind::Started, "", 0);
+        add(v, UsageKind::Step, "categorie", 1);
+        if (i < 8)
+            add(v, UsageKind::Step, "lieu", 2);
+        if (i == 8)
+            add(v, UsageKind::Abandoned, "categorie", 1, "gave_up");
+        if (i == 9)
+            add(v, UsageKind::HelpAsked, "categorie", 1, "remote");
+        if (i < 7) {
+            add(v, UsageKind::Review, "review", 3);
+            add(v, UsageKind::Completed, "review", 3);
+            add(v, UsageKind::Satisfaction, "", 0, i < 5 ? "good" : "bad");
+        }
+    }
+    auto figures = hub::usage_figures(records);
+    ASSERT_EQ(figures.size(), 1U);
+    EXPECT_EQ(figures[0].helped_demarches, 1);
+    ASSERT_EQ(figures[0].funnel.size(), 3U);
+    EXPECT_EQ(figures[0].funnel[0].step, "categorie");
+    EXPECT_EQ(figures[0].funnel[1].step, "lieu");
+    EXPECT_EQ(figures[0].funnel[2].step, "review");
+    std::vector<hub::Site> sites { hub::Site { "chalons", "Maison <France> Services", 0, {} } };
+    auto page = hub::usage_page(figures, sites, "2026-11-01", "2026-11-22");
+    EXPECT_NE(page.find("Maison &lt;France&gt; Services"), std::string::npos);
+    EXPECT_EQ(page.find("<France>"), std::string::npos);
+    EXPECT_NE(page.find("<svg class=\"bars\""), std::string::npos);
+    EXPECT_NE(page.find("class=\"good\""), std::string::npos);
+    EXPECT_NE(page.find("7 (70 %)"), std::string::npos) << "completed out of started";
+    // Kept beside the test binary, for a look in a browser.
+    std::ofstream("usage_page.html") << page;
+}
+
 }

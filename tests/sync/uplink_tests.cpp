@@ -19,10 +19,12 @@
 #include "sync/hub/dev_ca.hpp"
 #include "sync/hub/hub.hpp"
 #include "sync/hub/server.hpp"
+#include "sync/hub/usage_figures.hpp"
 #include "sync/hub_client.hpp"
 #include "sync/protocol.hpp"
 #include "sync/sqlite_store.hpp"
 #include "sync/uplink.hpp"
+#include "sync/usage_journal.hpp"
 
 #include <gtest/gtest.h>
 
@@ -79,6 +81,7 @@ protected:
         settings.heartbeat_period = 1s;
         settings.backoff_base = 50ms;
         settings.backoff_max = 1s;
+        settings.usage_period = 200ms;
         settings.connect_timeout = 1s;
         settings.request_timeout = request_timeout;
         settings.status_timeout = 2s;
@@ -395,6 +398,94 @@ TEST_F(UplinkTest, TheSitesAgentsComeFromTheHubWithoutTheirBadgesInClearAndPinsA
     EXPECT_EQ(consent, crypto::sha256_hex(agent_consent_text("Léa Martin")));
     EXPECT_FALSE(directory.load(R"({"agents": [{"id": 3}]})").ok());
     EXPECT_EQ(directory.size(), 2U) << "a bad list leaves the kept one";
+}
+
+TEST_F(UplinkTest, UsageEventsReachTheHubOnceAndOnlyWhatIsAnonymous)
+{
+    enroll_kiosk();
+    // Seven visits to the street report, six finished, one given up on the
+    // place; one card read failed.
+    {
+        UsageJournal journal(kiosk_folder() / "kiosk.db");
+        for (std::uint64_t visit = 1; visit <= 7; ++visit) {
+            auto event = [&](UsageKind kind, std::string step, std::string detail = {}) {
+                UsageEvent e;
+                e.visit = visit;
+                e.at = unix_now();
+                e.kind = kind;
+                e.demarche = "signalement";
+                e.step = std::move(step);
+                e.position = e.step.empty() ? 0 : 1;
+                e.elapsed_s = 30 + static_cast<std::int64_t>(visit);
+                e.detail = std::move(detail);
+                e.language = visit == 7 ? "ar" : "fr";
+                e.display = "standard";
+                return e;
+            };
+            journal.record(event(UsageKind::Started, ""));
+            journal.record(event(UsageKind::Step, "lieu"));
+            if (visit == 7) {
+                journal.record(event(UsageKind::CardRead, "lieu", "removed"));
+                journal.record(event(UsageKind::Abandoned, "lieu", "idle"));
+            } else {
+                journal.record(event(UsageKind::Completed, "lieu"));
+                journal.record(event(UsageKind::Satisfaction, "", "good"));
+            }
+        }
+    }
+    ASSERT_EQ(m_store->usage_depth().value(), 28U);
+    // One that a faulty kiosk would send with something personal in it.
+    ASSERT_TRUE(m_store
+                    ->record_usage({ UsageRow { 0, "bad",
+                        R"({"id":"bad","visit":"v","at":1790000000,"kind":"abandoned","detail":"Jean Dupont",)"
+                        R"("language":"fr","display":"standard"})" } })
+                    .ok());
+    start_uplink();
+    ASSERT_TRUE(eventually([&] { return m_store->usage_depth().value() == 0; }));
+    auto held = m_hub->store().usage_events({}).value();
+    EXPECT_EQ(held.size(), 28U) << "the personal one is refused, never stored";
+    for (auto const& record : held) {
+        EXPECT_EQ(record.site_id, "mairie");
+        EXPECT_EQ(record.event.detail.find("Jean"), std::string::npos);
+    }
+
+    // The ack was lost: the same events come again, and count once.
+    auto again = m_hub->store().usage_events({}).value();
+    std::vector<UsageRow> resent;
+    for (auto const& record : again)
+        resent.push_back(
+            UsageRow { 0, record.event_id, usage_event_json(record.event, record.event_id, record.visit).dump() });
+    ASSERT_TRUE(m_store->record_usage(resent).ok());
+    ASSERT_TRUE(eventually([&] { return m_store->usage_depth().value() == 0; }));
+    EXPECT_EQ(m_hub->store().usage_events({}).value().size(), 28U);
+
+    auto figures = hub::usage_figures(held);
+    ASSERT_EQ(figures.size(), 1U);
+    auto const& f = figures[0];
+    EXPECT_EQ(f.started, 7);
+    EXPECT_EQ(f.completed, 6);
+    EXPECT_EQ(f.abandoned, 1);
+    ASSERT_EQ(f.funnel.size(), 1U);
+    EXPECT_EQ(f.funnel[0].step, "lieu");
+    EXPECT_EQ(f.funnel[0].abandoned, 1);
+    EXPECT_EQ(f.median_seconds, 34);
+    EXPECT_EQ(f.card_failures.at("removed"), 1);
+
+    // Open data: the one Arabic visit and the one card failure are not
+    // published; what counts five or more is.
+    auto json = hub::open_data_json("2026-11-22", figures, m_hub->store().sites().value());
+    EXPECT_EQ(json["licence"], "Licence Ouverte / Open Licence 2.0");
+    ASSERT_EQ(json["rows"].size(), 1U);
+    auto const& row = json["rows"][0];
+    EXPECT_EQ(row["started"], 7);
+    EXPECT_EQ(row["completed"], 6);
+    EXPECT_EQ(row["median_seconds"], 34);
+    EXPECT_TRUE(row["abandoned"].is_null());
+    EXPECT_TRUE(row["card_failures"].is_null());
+    EXPECT_EQ(row["satisfaction_good"], 6);
+    EXPECT_EQ(json.dump().find("\"ar\""), std::string::npos);
+    auto csv = hub::open_data_csv("2026-11-22", figures, m_hub->store().sites().value());
+    EXPECT_NE(csv.find("2026-11-22,mairie,Mairie de Test,signalement,7,6,,34,"), std::string::npos) << csv;
 }
 
 TEST_F(UplinkTest, TheStatusOfARequestComesFromTheHub)

@@ -1,0 +1,83 @@
+// What the hub makes of the kiosks' usage events (kiosk/core/usage.hpp):
+// per site and démarche, the completion funnel, the median time, where
+// residents give up, how often they ask for help, what they say of it, and
+// how often the card reader and the printer fail them. The usage page
+// (/usage) draws them; the open-data export (/open-data/usage.csv, .json)
+// publishes them per day with small counts suppressed (docs/usage.md).
+#pragma once
+
+#include "hub_store.hpp"
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json_fwd.hpp>
+
+namespace guichet::hub {
+
+struct StepReach {
+    std::string step; // the step's key, "review" for the review
+    std::int64_t reached { 0 };
+    std::int64_t abandoned { 0 }; // démarches given up on this step
+};
+
+struct DemarcheFigures {
+    std::string site_id;
+    std::string demarche; // empty: outside any démarche (help asked at home)
+    std::int64_t started { 0 };
+    std::int64_t completed { 0 };
+    std::int64_t abandoned { 0 };
+    std::map<std::string, std::int64_t> abandon_reasons; // gave_up, idle, back
+    // Steps in the order residents meet them (their median position).
+    std::vector<StepReach> funnel;
+    std::optional<std::int64_t> median_seconds; // of the completed ones
+    // Démarches (started ones) in which help was asked, and the help asked.
+    std::int64_t helped_demarches { 0 };
+    std::map<std::string, std::int64_t> help_asked; // remote, desk, agent
+    std::map<std::string, std::int64_t> help_ended; // helped, cancelled, ...
+    std::map<std::string, std::int64_t> ratings; // good, neutral, bad
+    std::map<std::string, std::int64_t> reasons; // the reason's id
+    std::int64_t card_reads { 0 };
+    std::map<std::string, std::int64_t> card_failures; // by reason
+    std::int64_t receipt_prints { 0 };
+    std::int64_t receipt_failures { 0 };
+    std::int64_t ticket_prints { 0 };
+    std::int64_t ticket_failures { 0 };
+    std::map<std::string, std::int64_t> languages; // of the démarches started
+    std::map<std::string, std::int64_t> displays;
+
+    std::int64_t events { 0 }; // every event counted in this row
+};
+
+// By site, then by démarche (the empty one last).
+std::vector<DemarcheFigures> usage_figures(std::vector<UsageRecord> const& records);
+
+// The Unix time of a day's start, UTC, from "YYYY-MM-DD"; nothing for
+// anything else.
+std::optional<std::int64_t> day_start(std::string const& day);
+
+// [SECTION] Open data
+
+// Counts under this are published as null: a cell that small could point
+// at a person ("the one resident who used Arabic at this kiosk on Tuesday").
+inline constexpr std::int64_t open_data_threshold = 5;
+inline constexpr char const* open_data_licence = "Licence Ouverte / Open Licence 2.0";
+inline constexpr char const* open_data_licence_url = "https://www.etalab.gouv.fr/licence-ouverte-open-licence/";
+
+// One day's figures (`day` as YYYY-MM-DD, UTC), site names beside ids.
+nlohmann::json open_data_json(
+    std::string const& day, std::vector<DemarcheFigures> const& figures, std::vector<Site> const& sites);
+std::string open_data_csv(
+    std::string const& day, std::vector<DemarcheFigures> const& figures, std::vector<Site> const& sites);
+
+// [SECTION] The usage page
+
+// The page at /usage: per site, per démarche, figures and SVG charts drawn
+// here (no script, no library). `from` and `to` (YYYY-MM-DD) say which days.
+std::string usage_page(std::vector<DemarcheFigures> const& figures, std::vector<Site> const& sites,
+    std::string const& from, std::string const& to);
+
+}
