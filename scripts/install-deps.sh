@@ -36,6 +36,9 @@ packages=(
   poppler-utils zbar-tools sqlite3
   # demo and benchmark where there is no display
   xvfb xauth x11-utils
+  # tests/bench/chromium_bench reads the screen back from the X server
+  # (Xlib and MIT-SHM) to time the kiosk and Chromium the same way
+  libx11-dev libxext-dev
   # the mediator console's end-to-end test: Debian's Chromium, driven by
   # playwright-core from npm (tests/e2e; no browser download)
   chromium

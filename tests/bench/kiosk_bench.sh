@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Prints the kiosk's figures (docs/benchmarks.md): the démarche engine, the
 # identity card read, the receipt, the hub, launch to first frame, peak RSS,
-# idle CPU, mean frame time. Under Xvfb where there is no display.
+# idle CPU, mean frame time; then the same screen in Chromium beside the
+# kiosk (docs/performance.md). Under Xvfb where there is no display.
 set -euo pipefail
 build=${1:-build}
 cd "$(dirname "$0")/../.."
@@ -21,3 +22,6 @@ fi
 "$build/tests/bench/hub_bench" "$build/sync/hub/kiosk-hub" "$PWD" --heartbeat-seconds 20
 "$build/tests/bench/help_bench"
 "$build/tests/bench/kiosk_bench" "$build/kiosk/main/kiosk" tests/bench/scenarios "$work"
+# The same screen in Debian's Chromium in kiosk mode, beside the kiosk
+# (docs/performance.md); about 2.5 minutes.
+"$build/tests/bench/chromium_bench" "$build/kiosk/main/kiosk" /usr/bin/chromium tests/bench/home/index.html "$work/chromium"
