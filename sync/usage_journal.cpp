@@ -10,9 +10,8 @@
 
 namespace guichet {
 
-UsageJournal::UsageJournal(std::filesystem::path store_path, std::function<void()> written)
+UsageJournal::UsageJournal(std::filesystem::path store_path)
     : m_store_path(std::move(store_path))
-    , m_written(std::move(written))
 {
     m_thread = std::thread([this] { run(); });
 }
@@ -91,8 +90,6 @@ void UsageJournal::run()
                 last_error = written.error().code;
             } else {
                 last_error.clear();
-                if (m_written)
-                    m_written();
             }
         }
         {

@@ -21,7 +21,6 @@
 #include <condition_variable>
 #include <cstdint>
 #include <filesystem>
-#include <functional>
 #include <mutex>
 #include <string>
 #include <thread>
@@ -31,9 +30,8 @@ namespace guichet {
 
 class UsageJournal final : public UsageLog {
 public:
-    // `store_path`: the kiosk's SQLite file (<data>/kiosk.db). `written`, if
-    // given, runs on the journal's thread after each batch is on disk.
-    explicit UsageJournal(std::filesystem::path store_path, std::function<void()> written = {});
+    // `store_path`: the kiosk's SQLite file (<data>/kiosk.db).
+    explicit UsageJournal(std::filesystem::path store_path);
     ~UsageJournal() override; // writes what is queued, then stops
     UsageJournal(UsageJournal const&) = delete;
     UsageJournal& operator=(UsageJournal const&) = delete;
@@ -47,7 +45,6 @@ private:
     void run();
 
     std::filesystem::path m_store_path;
-    std::function<void()> m_written;
     std::mutex m_mutex;
     std::condition_variable m_ready;
     std::condition_variable m_done;

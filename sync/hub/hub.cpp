@@ -47,6 +47,33 @@ bool is_hex(std::string_view text)
 
 }
 
+std::string html_escape(std::string_view text)
+{
+    std::string out;
+    for (char c : text) {
+        switch (c) {
+        case '<':
+            out += "&lt;";
+            break;
+        case '>':
+            out += "&gt;";
+            break;
+        case '&':
+            out += "&amp;";
+            break;
+        case '"':
+            out += "&quot;";
+            break;
+        case '\'':
+            out += "&#39;";
+            break;
+        default:
+            out += c;
+        }
+    }
+    return out;
+}
+
 std::string utc_text(std::int64_t unix_seconds, char const* format)
 {
     std::time_t t = static_cast<std::time_t>(unix_seconds);

@@ -59,6 +59,9 @@ struct SignedRequest {
 
 // A time for administrators: `format` as strftime's, in UTC.
 std::string utc_text(std::int64_t unix_seconds, char const* format = "%Y-%m-%d %H:%M:%S UTC");
+// Text made safe inside HTML, between tags and in quoted attributes (the
+// fleet and usage pages: site names are typed by administrators).
+std::string html_escape(std::string_view text);
 
 class Hub {
 public:

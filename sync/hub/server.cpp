@@ -72,33 +72,6 @@ void send_error(HttpResponse& response, Error const& error, std::int64_t now)
     send_json(response, status, body);
 }
 
-std::string html_escape(std::string_view text)
-{
-    std::string out;
-    for (char c : text) {
-        switch (c) {
-        case '<':
-            out += "&lt;";
-            break;
-        case '>':
-            out += "&gt;";
-            break;
-        case '&':
-            out += "&amp;";
-            break;
-        case '"':
-            out += "&quot;";
-            break;
-        case '\'':
-            out += "&#39;";
-            break;
-        default:
-            out += c;
-        }
-    }
-    return out;
-}
-
 // The words kiosks use in heartbeats for their devices, as the fleet page
 // says them; a word not listed is shown as it came.
 std::string device_state_fr(std::string const& words)
@@ -700,13 +673,12 @@ void Server::State::admin_routes()
             if (!start || !end)
                 return send_error(
                     response, Error::make("request.invalid", "from and to are days: YYYY-MM-DD"), hub.now());
-            auto records = hub.store().usage_events(UsageFilter { query_value(request, "site"), *start, *end + 86400 });
-            auto sites = hub.store().sites();
-            if (!records.ok() || !sites.ok())
-                return send_error(response, records.ok() ? sites.error() : records.error(), hub.now());
+            auto report = usage_report(hub.store(), UsageFilter { query_value(request, "site"), *start, *end + 86400 });
+            if (!report.ok())
+                return send_error(response, report.error(), hub.now());
             response.status = 200;
             response.set_content(
-                usage_page(usage_figures(records.value()), sites.value(), from, to), "text/html; charset=utf-8");
+                usage_page(report.value().figures, report.value().sites, from, to), "text/html; charset=utf-8");
         });
     });
     for (std::string format : { "csv", "json" }) {
@@ -718,18 +690,17 @@ void Server::State::admin_routes()
                 if (!start || *start + 86400 > hub.now())
                     return send_error(
                         response, Error::make("request.invalid", "day is a past day: YYYY-MM-DD"), hub.now());
-                auto records = hub.store().usage_events(UsageFilter { std::nullopt, *start, *start + 86400 });
-                auto sites = hub.store().sites();
-                if (!records.ok() || !sites.ok())
-                    return send_error(response, records.ok() ? sites.error() : records.error(), hub.now());
-                auto figures = usage_figures(records.value());
+                auto report = usage_report(hub.store(), UsageFilter { std::nullopt, *start, *start + 86400 });
+                if (!report.ok())
+                    return send_error(response, report.error(), hub.now());
+                auto const& [figures, sites] = report.value();
                 response.status = 200;
                 response.set_header(
                     "Content-Disposition", "inline; filename=\"guichet-usage-" + day + "." + format + "\"");
                 if (format == "csv")
-                    response.set_content(open_data_csv(day, figures, sites.value()), "text/csv; charset=utf-8");
+                    response.set_content(open_data_csv(day, figures, sites), "text/csv; charset=utf-8");
                 else
-                    response.set_content(open_data_json(day, figures, sites.value()).dump(2), "application/json");
+                    response.set_content(open_data_json(day, figures, sites).dump(2), "application/json");
             });
     }
 

@@ -1,5 +1,7 @@
 #include "usage_figures.hpp"
 
+#include "hub.hpp"
+
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
@@ -42,33 +44,6 @@ std::string site_name(std::vector<Site> const& sites, std::string const& id)
 Json published(std::int64_t count)
 {
     return count < open_data_threshold ? Json(nullptr) : Json(count);
-}
-
-std::string escape_html(std::string_view text)
-{
-    std::string out;
-    for (char c : text) {
-        switch (c) {
-        case '&':
-            out += "&amp;";
-            break;
-        case '<':
-            out += "&lt;";
-            break;
-        case '>':
-            out += "&gt;";
-            break;
-        case '"':
-            out += "&quot;";
-            break;
-        case '\'':
-            out += "&#39;";
-            break;
-        default:
-            out += c;
-        }
-    }
-    return out;
 }
 
 std::string csv_field(std::string const& text)
@@ -218,6 +193,12 @@ std::vector<DemarcheFigures> usage_figures(std::vector<UsageRecord> const& recor
     return out;
 }
 
+Result<UsageReport> usage_report(HubStore& store, UsageFilter const& filter)
+{
+    auto records = GUICHET_TRY(store.usage_events(filter));
+    return UsageReport { usage_figures(records), GUICHET_TRY(store.sites()) };
+}
+
 std::optional<std::int64_t> day_start(std::string const& day)
 {
     int year = 0, month = 0, mday = 0;
@@ -348,12 +329,12 @@ std::string bars_svg(std::vector<std::pair<std::string, std::int64_t>> const& ba
         auto const& [name, value] = bars[i];
         int y = static_cast<int>(i) * line;
         double share = of > 0 ? std::clamp(double(value) / double(of), 0.0, 1.0) : 0.0;
-        svg << "<text x=\"" << label - 8 << "\" y=\"" << y + 20 << "\" text-anchor=\"end\">" << escape_html(name)
+        svg << "<text x=\"" << label - 8 << "\" y=\"" << y + 20 << "\" text-anchor=\"end\">" << html_escape(name)
             << "</text>";
         svg << "<rect x=\"" << label << "\" y=\"" << y + 4 << "\" width=\"" << width << "\" height=\"22\" "
             << "class=\"track\"/>";
         svg << "<rect x=\"" << label << "\" y=\"" << y + 4 << "\" width=\"" << std::lround(share * width)
-            << "\" height=\"22\" class=\"bar\"><title>" << escape_html(name) << ": " << value << "</title></rect>";
+            << "\" height=\"22\" class=\"bar\"><title>" << html_escape(name) << ": " << value << "</title></rect>";
         svg << "<text x=\"" << label + width + 8 << "\" y=\"" << y + 20 << "\">" << value << " (" << percent(value, of)
             << ")";
         if (i < marks.size() && marks[i] > 0)
@@ -407,8 +388,8 @@ svg text{font-size:14px;fill:#161616}.track{fill:#e3e3fd}.bar{fill:#000091}.lost
 .good{fill:#18753c}.neutral{fill:#b34000}.bad{fill:#ce0500}.on{fill:#fff;font-weight:bold}
 form{margin:1em 0}small{color:#555}
 </style></head><body><h1>Usage des bornes</h1>)";
-    html << "<form>Du <input type=\"date\" name=\"from\" value=\"" << escape_html(from)
-         << "\"> au <input type=\"date\" name=\"to\" value=\"" << escape_html(to)
+    html << "<form>Du <input type=\"date\" name=\"from\" value=\"" << html_escape(from)
+         << "\"> au <input type=\"date\" name=\"to\" value=\"" << html_escape(to)
          << "\"> <button>Afficher</button></form>";
     html << "<p><small>Chiffres anonymes envoyés par les bornes : aucune identité, aucune réponse, aucun code de "
             "suivi. Données ouvertes par jour : <a href=\"/open-data/usage.csv\">CSV</a>, "
@@ -420,10 +401,10 @@ form{margin:1em 0}small{color:#555}
     for (auto const& f : figures) {
         if (f.site_id != site) {
             site = f.site_id;
-            html << "<h2>" << escape_html(site_name(sites, site)) << " <small>(" << escape_html(site)
+            html << "<h2>" << html_escape(site_name(sites, site)) << " <small>(" << html_escape(site)
                  << ")</small></h2>";
         }
-        html << "<section><h3>" << (f.demarche.empty() ? std::string("Hors démarche") : escape_html(f.demarche))
+        html << "<section><h3>" << (f.demarche.empty() ? std::string("Hors démarche") : html_escape(f.demarche))
              << "</h3>";
         if (!f.demarche.empty()) {
             html << "<dl><dt>commencées</dt><dt>terminées</dt><dt>durée médiane</dt><dt>aide demandée</dt>"

@@ -55,6 +55,13 @@ struct DemarcheFigures {
 // By site, then by démarche (the empty one last).
 std::vector<DemarcheFigures> usage_figures(std::vector<UsageRecord> const& records);
 
+// The figures of the events the filter selects, with the sites to name them.
+struct UsageReport {
+    std::vector<DemarcheFigures> figures;
+    std::vector<Site> sites;
+};
+Result<UsageReport> usage_report(HubStore& store, UsageFilter const& filter);
+
 // The Unix time of a day's start, UTC, from "YYYY-MM-DD"; nothing for
 // anything else.
 std::optional<std::int64_t> day_start(std::string const& day);
