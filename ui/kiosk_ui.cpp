@@ -1286,7 +1286,8 @@ Result<void> KioskUi::Impl::perform(Action const& action, ManualClock& manual_cl
         bool want = action.kind == ActionKind::Expect;
         // Some outcomes arrive from another thread (a print job): give them
         // a bounded moment before deciding.
-        auto give_up = std::chrono::steady_clock::now() + std::chrono::seconds(5);
+        auto patience = action.duration > Millis(0) ? action.duration : Millis(5000);
+        auto give_up = std::chrono::steady_clock::now() + patience;
         while (true) {
             GUICHET_TRY(settle());
             if (record.shows_text(action.argument) == want)

@@ -12,8 +12,9 @@ Error line_error(int line, std::string const& what)
 }
 
 // Reads a quoted string ("..." with \" and \\ escapes) or a bare word, and
-// what follows it.
-Result<std::string> read_argument(std::string_view& rest, int line)
+// what follows it. Text after the argument is an error unless `tail` takes
+// it (up to a comment).
+Result<std::string> read_argument(std::string_view& rest, int line, std::string_view* tail = nullptr)
 {
     while (!rest.empty() && rest.front() == ' ')
         rest.remove_prefix(1);
@@ -44,6 +45,12 @@ Result<std::string> read_argument(std::string_view& rest, int line)
     }
     while (!rest.empty() && rest.front() == ' ')
         rest.remove_prefix(1);
+    if (tail) {
+        *tail = rest.substr(0, rest.find('#'));
+        while (!tail->empty() && tail->back() == ' ')
+            tail->remove_suffix(1);
+        return value;
+    }
     if (!rest.empty() && rest.front() != '#')
         return line_error(line, "unexpected text after the argument: " + std::string(rest));
     return value;
@@ -168,12 +175,26 @@ Result<std::vector<Action>> parse_scenario(std::string_view text)
             rest.remove_prefix(rest.find_first_not_of(' ') + 1);
             action.by_id = true;
         }
-        auto argument = read_argument(rest, line_number);
+        std::string_view tail;
+        auto argument = read_argument(rest, line_number, action.kind == ActionKind::Expect ? &tail : nullptr);
         if (!argument)
             return argument.release_error();
         action.argument = argument.release_value();
         if (action.argument.empty())
             return line_error(line_number, "an empty argument matches everything: say what to look for");
+        if (!tail.empty()) {
+            // expect "text" within 30s: for what another program does (a
+            // mediator in a browser), longer than the usual 5 s.
+            constexpr std::string_view within = "within ";
+            if (tail.substr(0, within.size()) != within)
+                return line_error(line_number, "unexpected text after the argument: " + std::string(tail));
+            auto duration = parse_duration(std::string(tail.substr(within.size())), line_number);
+            if (!duration)
+                return duration.release_error();
+            if (duration.value() <= Millis(0))
+                return line_error(line_number, "within needs a duration above zero");
+            action.duration = duration.value();
+        }
         if (action.kind == ActionKind::Wait) {
             auto duration = parse_duration(action.argument, line_number);
             if (!duration)

@@ -16,7 +16,7 @@ enum class ActionKind {
     Tap, // tap "Label" or tap #widget-id
     DoubleTap, // double-tap "Label": a second tap right after the first
     Type, // type "text", key by key on the on-screen keyboard
-    Expect, // expect "text": visible on the current screen
+    Expect, // expect "text" [within 30s]: visible on the current screen, within 5 s or the duration
     ExpectNot, // expect-not "text": not visible
     ExpectScreen, // expect-screen review
     Wait, // wait 31s: advance the kiosk's clock
@@ -33,7 +33,7 @@ struct Action {
     ActionKind kind;
     std::string argument;
     bool by_id { false }; // tap #id
-    Millis duration { 0 };
+    Millis duration { 0 }; // wait: how long; expect: within how long (0: the usual 5 s)
     int line { 0 };
     std::string detail; // card insert NAME: the NAME
 };

@@ -34,6 +34,8 @@ std::string const& console_page()
   .error { color: #b00020; min-height: 1.2em; }
   table { border-collapse: collapse; width: 100%; }
   th, td { text-align: left; padding: 6px 8px; border-bottom: 1px solid #ddd; }
+  /* An element's own display (the session's grid) must not show it while hidden. */
+  [hidden] { display: none !important; }
   #session { display: grid; grid-template-columns: minmax(0, 3fr) minmax(260px, 1fr); gap: 16px; }
   #screen { position: relative; width: 100%; aspect-ratio: 16 / 9; background: #fff; border: 2px solid #333;
             overflow: hidden; }

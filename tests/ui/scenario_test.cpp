@@ -21,10 +21,11 @@ wait 31s
 wait 500ms
 wait 2min
 screenshot 07-receipt
+expect "Message de Marie" within 30s   # another program's pace
 )");
     ASSERT_TRUE(parsed) << parsed.error().detail;
     auto const& actions = parsed.value();
-    ASSERT_EQ(actions.size(), 11u);
+    ASSERT_EQ(actions.size(), 12u);
     EXPECT_EQ(actions[0].kind, ActionKind::Tap);
     EXPECT_EQ(actions[0].argument, "Signaler un problème");
     EXPECT_FALSE(actions[0].by_id);
@@ -38,6 +39,10 @@ screenshot 07-receipt
     EXPECT_EQ(actions[8].duration, Millis(500));
     EXPECT_EQ(actions[9].duration, Millis(120'000));
     EXPECT_EQ(actions[10].argument, "07-receipt");
+    EXPECT_EQ(actions[4].duration, Millis(0)); // the usual 5 s
+    EXPECT_EQ(actions[11].kind, ActionKind::Expect);
+    EXPECT_EQ(actions[11].argument, "Message de Marie");
+    EXPECT_EQ(actions[11].duration, Millis(30'000));
 }
 
 TEST(Scenario, ErrorsNameTheLine)
@@ -55,6 +60,12 @@ TEST(Scenario, ErrorsNameTheLine)
         { "wait soon", "line 1: a duration is a number and a unit" },
         { "wait 2000min", "line 1: a duration of more than a day" },
         { "tap \"A\" \"B\"", "line 1: unexpected text after the argument" },
+        { "expect \"A\" soon", "line 1: unexpected text after the argument: soon" },
+        { "expect \"A\" within", "line 1: unexpected text after the argument: within" },
+        { "expect \"A\" within 0s", "line 1: within needs a duration above zero" },
+        { "expect \"A\" within 3 s", "line 1: unknown duration unit ' s'" },
+        { "expect-not \"A\" within 3s", "line 1: unexpected text after the argument" },
+        { "tap \"A\" within 3s", "line 1: unexpected text after the argument" },
     };
     for (auto const& c : cases) {
         auto parsed = parse_scenario(c.text);
