@@ -67,7 +67,10 @@ constexpr ImWchar latin_ranges[] = {
 // letters into; the base letters stay for what FriBidi leaves unjoined
 // (digits, marks). Baked only once a screen shows Arabic.
 constexpr ImWchar arabic_ranges[] = { 0x0600, 0x06FF, 0xFB50, 0xFDFF, 0xFE70, 0xFEFF, 0 };
-constexpr ImWchar huge_ranges[] = { 0x0020, 0x00FF, 0 };
+// The huge size draws tracking codes (digits, capitals and dashes), desk
+// tickets (a capital A-Z and digits) and the greeting: ASCII, plus the
+// greeting's own letters in each language (added where the atlas is built).
+constexpr ImWchar huge_ranges[] = { 0x0020, 0x007E, 0 };
 
 void log_error(std::string const& message)
 {
@@ -209,8 +212,6 @@ struct KioskUi::Impl {
         if (ImGui::GetCurrentContext()) {
             // Only what open() got as far as setting up: the backend
             // asserts when shut down without having started.
-            if (font_texture)
-                SDL_DestroyTexture(font_texture);
             if (backend_initialised)
                 ImGui_ImplSDLRenderer_Shutdown();
             ImGui::DestroyContext();
@@ -232,7 +233,8 @@ struct KioskUi::Impl {
     void bake_corner_masks();
     Result<void> upload_font_texture();
     void release_font_texture();
-    SDL_Texture* font_texture { nullptr };
+    // The software path's atlas: ImGui's own 8-bit coverage, read in place.
+    CoverageAtlas coverage_atlas;
     bool backend_initialised { false };
     void handle_event(SDL_Event const& event);
     void render_frame(std::filesystem::path const* screenshot = nullptr);
@@ -302,6 +304,12 @@ Result<void> KioskUi::Impl::open()
     SDL_GetRendererInfo(renderer, &info);
     renderer_name = info.name ? info.name : "unknown";
     software = (info.flags & SDL_RENDERER_SOFTWARE) != 0;
+    if (software && !software_target_supported(SDL_GetWindowSurface(window))) {
+        // A 16-bit display, say: SDL's software renderer with ImGui's own
+        // backend draws it, slower and with a 32-bit copy of the atlas.
+        log(LogLevel::Warning, "ui", "the window's pixels are not 32-bit RGB: drawn through ImGui's SDL backend");
+        software = false;
+    }
 
     int width = 0, height = 0;
     SDL_GetRendererOutputSize(renderer, &width, &height);
@@ -319,6 +327,12 @@ Result<void> KioskUi::Impl::open()
     style.WindowBorderSize = 0;
     style.WindowRounding = 0;
 
+    if (software) {
+        // Lines as triangles, not sampled from the atlas: the software path
+        // blends only glyphs and corner masks from it.
+        style.AntiAliasedLinesUseTex = false;
+        io.Fonts->Flags |= ImFontAtlasFlags_NoBakedLines;
+    }
     if (!software) {
         if (!ImGui_ImplSDLRenderer_Init(renderer))
             return Error::make("ui.imgui_renderer", "ImGui_ImplSDLRenderer_Init failed");
@@ -378,28 +392,10 @@ Result<void> KioskUi::Impl::upload_font_texture()
         if (!ImGui_ImplSDLRenderer_CreateFontsTexture())
             return Error::make("ui.font_texture", SDL_GetError());
     } else {
-        // The software path keeps its own texture, in the window's channel
-        // order (ARGB on an XRGB surface) so that SDL blits glyphs with a
-        // specialised blitter rather than its generic per-pixel one. It is
-        // white with the atlas's coverage as alpha, written straight into
-        // the texture: no RGBA copy of the atlas is ever held.
-        font_texture
-            = SDL_CreateTexture(renderer, SDL_PIXELFORMAT_ARGB8888, SDL_TEXTUREACCESS_STREAMING, width, height);
-        if (!font_texture)
-            return Error::make("ui.font_texture", SDL_GetError());
-        void* locked = nullptr;
-        int pitch = 0;
-        if (SDL_LockTexture(font_texture, nullptr, &locked, &pitch) != 0)
-            return Error::make("ui.font_texture", SDL_GetError());
-        for (int y = 0; y < height; ++y) {
-            auto* row = reinterpret_cast<std::uint32_t*>(static_cast<unsigned char*>(locked) + std::size_t(y) * pitch);
-            unsigned char const* alpha = coverage + std::size_t(y) * width;
-            for (int x = 0; x < width; ++x)
-                row[x] = (std::uint32_t(alpha[x]) << 24) | 0x00FFFFFFu;
-        }
-        SDL_UnlockTexture(font_texture);
-        SDL_SetTextureBlendMode(font_texture, SDL_BLENDMODE_BLEND);
-        atlas.SetTexID(font_texture);
+        // The software path blends glyphs from the atlas's coverage itself
+        // (ui/software_renderer.hpp): no texture, no 32-bit copy.
+        coverage_atlas = CoverageAtlas { coverage, width, height };
+        atlas.SetTexID(&coverage_atlas);
     }
     return {};
 }
@@ -409,10 +405,9 @@ void KioskUi::Impl::release_font_texture()
     if (!software) {
         if (backend_initialised)
             ImGui_ImplSDLRenderer_DestroyFontsTexture();
-    } else if (font_texture) {
+    } else {
         ImGui::GetIO().Fonts->SetTexID(nullptr);
-        SDL_DestroyTexture(font_texture);
-        font_texture = nullptr;
+        coverage_atlas = {};
     }
 }
 
@@ -471,14 +466,14 @@ Result<void> KioskUi::Impl::build_fonts(Glyphs wanted)
         reading.AddText(bidi::shape(arabic_flag_letter, bidi::Direction::LeftToRight).c_str());
     }
     reading.BuildRanges(&reading_ranges);
-    // The huge size: codes and tickets (Latin-1), and the greeting, in
-    // Arabic too once the atlas has Arabic (the a11y probe draws the attract
-    // screen in every language).
+    // The huge size: codes and tickets (ASCII), and the greeting in every
+    // Latin-script language, in Arabic too once the atlas has Arabic (the
+    // a11y probe draws the attract screen in every language).
     ImVector<ImWchar> huge_glyphs;
     ImFontGlyphRangesBuilder huge;
     huge.AddRanges(huge_ranges);
-    if (wanted.arabic) {
-        for (auto const& language : i18n::languages())
+    for (auto const& language : i18n::languages()) {
+        if (wanted.arabic || !language.right_to_left)
             huge.AddText(bidi::shape(
                 options.translations.translate(language.code, attract_greeting), bidi::Direction::LeftToRight)
                              .c_str());
@@ -538,10 +533,12 @@ Result<void> KioskUi::Impl::build_fonts(Glyphs wanted)
     bake_corner_masks();
     large_fonts.corners = fonts.corners;
     GUICHET_TRY(upload_font_texture());
-    // The fonts' files (about 3 MB a set, read by ImGui) and the atlas's
-    // pixels live in the texture now: neither is needed until the next build.
+    // The fonts' files (about 3 MB a set, read by ImGui) are not needed
+    // until the next build, nor the atlas's pixels once in a texture; the
+    // software path draws from them.
     atlas.ClearInputData();
-    atlas.ClearTexData();
+    if (!software)
+        atlas.ClearTexData();
     auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - started);
     log(LogLevel::Info, "ui",
         "font atlas " + std::to_string(atlas.TexWidth) + "x" + std::to_string(atlas.TexHeight)
@@ -721,7 +718,7 @@ void KioskUi::Impl::render_frame(std::filesystem::path const* screenshot)
     SDL_SetRenderDrawColor(renderer, clear & 0xFF, (clear >> 8) & 0xFF, (clear >> 16) & 0xFF, 0xFF);
     SDL_RenderClear(renderer);
     if (software)
-        render_draw_data_software(renderer, ImGui::GetDrawData());
+        render_draw_data_software(renderer, SDL_GetWindowSurface(window), ImGui::GetDrawData());
     else
         ImGui_ImplSDLRenderer_RenderDrawData(ImGui::GetDrawData());
     if (screenshot) {

@@ -304,8 +304,13 @@ void draw_flag(Canvas& canvas, std::string_view code, Rect r)
         auto guard = canvas.verbatim();
         canvas.text(canvas.fonts().title, arabic_flag_letter, r.x0, r.y0 - 10, w, white, Align::Centre);
     }
-    // A thin frame, so that white stripes do not melt into the button.
-    canvas.draw_list()->AddRect(canvas.point(r.x0, r.y0), canvas.point(r.x1, r.y1), colour::border);
+    // A thin frame, so that white stripes do not melt into the button: four
+    // one-pixel strips, crisp with either renderer.
+    float t = 1.0f / canvas.scale();
+    canvas.fill(Rect { r.x0, r.y0, r.x1, r.y0 + t }, colour::border);
+    canvas.fill(Rect { r.x0, r.y1 - t, r.x1, r.y1 }, colour::border);
+    canvas.fill(Rect { r.x0, r.y0 + t, r.x0 + t, r.y1 - t }, colour::border);
+    canvas.fill(Rect { r.x1 - t, r.y0 + t, r.x1, r.y1 - t }, colour::border);
 }
 
 }
