@@ -272,49 +272,80 @@ Result<CommuneIndex> CommuneIndex::parse(std::string_view text)
     }
 
     CommuneIndex index;
-    index.m_communes.reserve(rows.size());
-    for (auto& row : rows)
-        index.m_communes.push_back(std::move(row.commune));
+    index.m_entries.reserve(rows.size());
+    std::size_t names = 0;
+    for (auto const& row : rows)
+        names += row.commune.name.size();
+    if (names > UINT32_MAX)
+        return Error::make("communes.malformed", "the names take more than 4 GB");
+    index.m_names.reserve(names);
+    for (auto const& row : rows) {
+        auto const& commune = row.commune;
+        if (commune.name.size() > UINT16_MAX)
+            return malformed(row.line, "name is longer than 65535 bytes");
+        Entry entry {};
+        std::copy_n(commune.postcode.begin(), 5, entry.postcode.begin());
+        std::copy_n(commune.insee.begin(), 5, entry.insee.begin());
+        entry.name_size = static_cast<std::uint16_t>(commune.name.size());
+        entry.name_at = static_cast<std::uint32_t>(index.m_names.size());
+        index.m_names += commune.name;
+        index.m_entries.push_back(entry);
+    }
     return index;
 }
 
 // [SECTION] Lookups
 
-std::span<Commune const> CommuneIndex::by_postcode(std::string_view postcode) const
+Commune CommuneIndex::commune(Entry const& entry) const
+{
+    return Commune { std::string(postcode_of(entry)), std::string(entry.insee.data(), 5),
+        m_names.substr(entry.name_at, entry.name_size) };
+}
+
+std::span<CommuneIndex::Entry const> CommuneIndex::run(std::string_view postcode) const
 {
     if (!is_postcode_shape(postcode))
         return {};
-    auto [first, last] = std::ranges::equal_range(m_communes, postcode, std::ranges::less {}, &Commune::postcode);
+    auto [first, last] = std::ranges::equal_range(
+        m_entries, postcode, std::ranges::less {}, [this](Entry const& entry) { return postcode_of(entry); });
     return { first, last };
+}
+
+std::vector<Commune> CommuneIndex::by_postcode(std::string_view postcode) const
+{
+    std::vector<Commune> communes;
+    for (auto const& entry : run(postcode))
+        communes.push_back(commune(entry));
+    return communes;
 }
 
 bool CommuneIndex::knows_postcode(std::string_view postcode) const
 {
-    return !by_postcode(postcode).empty();
+    return !run(postcode).empty();
 }
 
-Commune const* CommuneIndex::find(std::string_view postcode, std::string_view insee) const
+std::optional<Commune> CommuneIndex::find(std::string_view postcode, std::string_view insee) const
 {
-    for (auto const& commune : by_postcode(postcode)) {
-        if (commune.insee == insee)
-            return &commune;
+    for (auto const& entry : run(postcode)) {
+        if (std::string_view(entry.insee.data(), 5) == insee)
+            return commune(entry);
     }
-    return nullptr;
+    return std::nullopt;
 }
 
-Commune const* CommuneIndex::match_name(std::string_view postcode, std::string_view typed) const
+std::optional<Commune> CommuneIndex::match_name(std::string_view postcode, std::string_view typed) const
 {
-    auto communes = by_postcode(postcode);
-    if (communes.empty())
-        return nullptr;
+    auto entries = run(postcode);
+    if (entries.empty())
+        return std::nullopt;
     auto wanted = expand_abbreviations(fold_commune_name(typed));
     if (wanted.empty())
-        return nullptr;
-    for (auto const& commune : communes) {
-        if (fold_commune_name(commune.name) == wanted)
-            return &commune;
+        return std::nullopt;
+    for (auto const& entry : entries) {
+        if (fold_commune_name(std::string_view(m_names).substr(entry.name_at, entry.name_size)) == wanted)
+            return commune(entry);
     }
-    return nullptr;
+    return std::nullopt;
 }
 
 }

@@ -887,7 +887,7 @@ std::string DemarcheRunner::display(Step const& step) const
         return *value == "oui" ? N_("Oui") : N_("Non");
     if (step.part == Part::Commune && m_communes) {
         auto postcode_key = sibling_key(step.key, Part::Postcode);
-        if (auto const* commune = m_communes->find(utf8::trim(answer(postcode_key)), *value))
+        if (auto commune = m_communes->find(utf8::trim(answer(postcode_key)), *value))
             return commune->name;
     }
     if (step.input == InputKind::Date)
@@ -1407,7 +1407,7 @@ nlohmann::ordered_json DemarcheRunner::answers_json() const
                 object = nlohmann::ordered_json::object();
             if (step.part == Part::Commune && m_communes) {
                 auto postcode_key = sibling_key(step.key, Part::Postcode);
-                if (auto const* commune = m_communes->find(utf8::trim(answer(postcode_key)), *value)) {
+                if (auto commune = m_communes->find(utf8::trim(answer(postcode_key)), *value)) {
                     object["commune"] = commune->name;
                     object["insee"] = commune->insee;
                     continue;
@@ -1506,6 +1506,59 @@ void DemarcheRunner::wipe()
     m_error.reset();
     m_index = 0;
     refresh();
+}
+
+std::string describe_step(Demarche const& demarche, std::string_view key)
+{
+    if (key == "review")
+        return "Vérification"; // verbatim: for the hub's page, which is in French only
+    std::vector<std::string_view> segments;
+    for (std::size_t at = 0;;) {
+        auto dot = key.find('.', at);
+        segments.push_back(key.substr(at, dot == std::string_view::npos ? std::string_view::npos : dot - at));
+        if (dot == std::string_view::npos)
+            break;
+        at = dot + 1;
+    }
+    auto named = [](Field const& field) {
+        auto label = field.label.fr();
+        if (label.empty())
+            label = field.question.fr();
+        return label.empty() ? field.id : label;
+    };
+    auto in = [](std::vector<Field> const& fields, std::string_view id) -> Field const* {
+        for (auto const& field : fields) {
+            if (field.id == id)
+                return &field;
+        }
+        return nullptr;
+    };
+    Field const* field = nullptr;
+    for (auto const& page : demarche.pages) {
+        if ((field = in(page.fields, segments[0])))
+            break;
+    }
+    if (!field)
+        return std::string(key);
+    std::string said = named(*field);
+    std::size_t next = 1;
+    if (field->type == FieldType::Group && next < segments.size()) {
+        if (segments[next] == "more" && next + 1 == segments.size())
+            return said + " : en ajouter ?";
+        auto item = to_number(segments[next]);
+        Field const* member = next + 1 < segments.size() ? in(field->fields, segments[next + 1]) : nullptr;
+        if (!item || *item < 0 || !member)
+            return std::string(key);
+        said = named(*member) + " (" + item_label(*field, static_cast<std::size_t>(*item)) + ")";
+        field = member;
+        next += 2;
+    }
+    if (next == segments.size())
+        return said;
+    auto part = next + 1 == segments.size() ? parse_part(field->type, segments[next]) : std::nullopt;
+    if (!part)
+        return std::string(key);
+    return said + " : " + part_texts(*part).question;
 }
 
 }

@@ -110,6 +110,13 @@ std::optional<TrackingCode> tracking_code_in(std::string_view text);
 // (card_expired_max_years), the sentence saying so.
 std::optional<std::string> expired_card_refusal(Field const& identity, Date expiry, Date today);
 
+// A step's key as usage events carry it ("lieu", "adresse.postcode",
+// "enfants.1.prenom", "enfants.more", "review") said in French for the
+// hub's usage page: the field's label, the item's number, the part's
+// question. The key itself when `demarche` does not know it (a step of
+// an older version of the démarche).
+std::string describe_step(Demarche const& demarche, std::string_view key);
+
 // "0612345678" → "06 12 34 56 78": phone numbers are read in pairs.
 std::string in_pairs(std::string_view digits);
 

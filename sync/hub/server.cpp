@@ -677,8 +677,7 @@ void Server::State::admin_routes()
             if (!report.ok())
                 return send_error(response, report.error(), hub.now());
             response.status = 200;
-            response.set_content(
-                usage_page(report.value().figures, report.value().sites, from, to), "text/html; charset=utf-8");
+            response.set_content(usage_page(report.value(), from, to), "text/html; charset=utf-8");
         });
     });
     for (std::string format : { "csv", "json" }) {
@@ -693,14 +692,13 @@ void Server::State::admin_routes()
                 auto report = usage_report(hub.store(), UsageFilter { std::nullopt, *start, *start + 86400 });
                 if (!report.ok())
                     return send_error(response, report.error(), hub.now());
-                auto const& [figures, sites] = report.value();
                 response.status = 200;
                 response.set_header(
                     "Content-Disposition", "inline; filename=\"guichet-usage-" + day + "." + format + "\"");
                 if (format == "csv")
-                    response.set_content(open_data_csv(day, figures, sites), "text/csv; charset=utf-8");
+                    response.set_content(open_data_csv(day, report.value()), "text/csv; charset=utf-8");
                 else
-                    response.set_content(open_data_json(day, figures, sites).dump(2), "application/json");
+                    response.set_content(open_data_json(day, report.value()).dump(2), "application/json");
             });
     }
 

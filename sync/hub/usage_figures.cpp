@@ -2,6 +2,10 @@
 
 #include "hub.hpp"
 
+#include "kiosk/core/runner.hpp"
+#include "kiosk/core/usage.hpp"
+#include "sync/catalogue_bundle.hpp"
+
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
@@ -193,10 +197,45 @@ std::vector<DemarcheFigures> usage_figures(std::vector<UsageRecord> const& recor
     return out;
 }
 
+std::string UsageNames::demarche(std::string const& id) const
+{
+    auto found = demarches.find(id);
+    return found == demarches.end() ? id : found->second;
+}
+
+std::string UsageNames::step(std::string const& demarche, std::string const& key) const
+{
+    auto found = steps.find({ demarche, key });
+    return found == steps.end() ? key : found->second;
+}
+
+UsageNames usage_names(std::string_view catalogue_bundle, std::vector<DemarcheFigures> const& figures)
+{
+    UsageNames names;
+    auto files = bundle::files_of(catalogue_bundle);
+    if (!files.ok())
+        return names;
+    auto catalogue = bundle::load(files.value());
+    for (auto const& f : figures) {
+        auto demarche = std::find_if(catalogue.demarches.begin(), catalogue.demarches.end(),
+            [&](Demarche const& known) { return known.id == f.demarche; });
+        if (demarche == catalogue.demarches.end())
+            continue;
+        names.demarches[f.demarche] = demarche->title.fr();
+        for (auto const& step : f.funnel)
+            names.steps[{ f.demarche, step.step }] = describe_step(*demarche, step.step);
+    }
+    return names;
+}
+
 Result<UsageReport> usage_report(HubStore& store, UsageFilter const& filter)
 {
     auto records = GUICHET_TRY(store.usage_events(filter));
-    return UsageReport { usage_figures(records), GUICHET_TRY(store.sites()) };
+    UsageReport report { usage_figures(records), GUICHET_TRY(store.sites()), {} };
+    // Names are a nicety: without a catalogue the ids are shown.
+    if (auto latest = store.latest_catalogue(); latest.ok() && latest.value())
+        report.names = usage_names(latest.value()->document, report.figures);
+    return report;
 }
 
 std::optional<std::int64_t> day_start(std::string const& day)
@@ -255,24 +294,25 @@ bool publishable(DemarcheFigures const& f)
 
 }
 
-Json open_data_json(std::string const& day, std::vector<DemarcheFigures> const& figures, std::vector<Site> const& sites)
+Json open_data_json(std::string const& day, UsageReport const& report)
 {
     Json rows = Json::array();
-    for (auto const& f : figures) {
+    for (auto const& f : report.figures) {
         if (!publishable(f))
             continue;
         Json row {
             { "day", day },
             { "site_id", f.site_id },
-            { "site_name", site_name(sites, f.site_id) },
+            { "site_name", site_name(report.sites, f.site_id) },
             { "demarche", f.demarche },
+            { "demarche_title", f.demarche.empty() ? std::string() : report.names.demarche(f.demarche) },
         };
         for (auto const& column : columns)
             row[column.name] = column.value(f);
         Json funnel = Json::array();
         for (auto const& step : f.funnel)
-            funnel.push_back(Json { { "step", step.step }, { "reached", published(step.reached) },
-                { "abandoned", published(step.abandoned) } });
+            funnel.push_back(Json { { "step", step.step }, { "step_title", report.names.step(f.demarche, step.step) },
+                { "reached", published(step.reached) }, { "abandoned", published(step.abandoned) } });
         row["funnel"] = funnel;
         rows.push_back(row);
     }
@@ -287,19 +327,19 @@ Json open_data_json(std::string const& day, std::vector<DemarcheFigures> const& 
     };
 }
 
-std::string open_data_csv(
-    std::string const& day, std::vector<DemarcheFigures> const& figures, std::vector<Site> const& sites)
+std::string open_data_csv(std::string const& day, UsageReport const& report)
 {
     std::ostringstream out;
-    out << "day,site_id,site_name,demarche";
+    out << "day,site_id,site_name,demarche,demarche_title";
     for (auto const& column : columns)
         out << ',' << column.name;
     out << ",licence\r\n";
-    for (auto const& f : figures) {
+    for (auto const& f : report.figures) {
         if (!publishable(f))
             continue;
-        out << day << ',' << csv_field(f.site_id) << ',' << csv_field(site_name(sites, f.site_id)) << ','
-            << csv_field(f.demarche);
+        out << day << ',' << csv_field(f.site_id) << ',' << csv_field(site_name(report.sites, f.site_id)) << ','
+            << csv_field(f.demarche) << ','
+            << csv_field(f.demarche.empty() ? std::string() : report.names.demarche(f.demarche));
         for (auto const& column : columns) {
             auto value = column.value(f);
             out << ',';
@@ -320,7 +360,7 @@ namespace {
 std::string bars_svg(std::vector<std::pair<std::string, std::int64_t>> const& bars, std::int64_t of,
     std::vector<std::int64_t> const& marks = {})
 {
-    constexpr int line = 30, label = 220, width = 360;
+    constexpr int line = 30, label = 330, width = 360;
     std::ostringstream svg;
     auto height = static_cast<int>(bars.size()) * line + 4;
     svg << "<svg class=\"bars\" role=\"img\" width=\"" << label + width + 170 << "\" height=\"" << height
@@ -343,6 +383,57 @@ std::string bars_svg(std::vector<std::pair<std::string, std::int64_t>> const& ba
     }
     svg << "</svg>";
     return svg.str();
+}
+
+// The closed lists' values as the page says them.
+std::string said(std::string const& value, std::initializer_list<std::pair<char const*, char const*>> words)
+{
+    for (auto const& [id, text] : words)
+        if (value == id)
+            return text;
+    return value;
+}
+
+std::string help_label(std::string const& how)
+{
+    return said(how,
+        { { "remote", "conseiller à distance" }, { "desk", "ticket pour l'accueil" },
+            { "agent", "agent venu à la borne" } });
+}
+
+std::string help_end_label(std::string const& how)
+{
+    return said(how,
+        { { "helped", "aidée à distance" }, { "cancelled", "a annulé l'appel" },
+            { "unanswered", "personne n'a répondu" }, { "unavailable", "service injoignable" },
+            { "session_ended", "partie pendant l'aide" } });
+}
+
+std::string abandon_label(std::string const& why)
+{
+    return said(why,
+        { { "gave_up", "a choisi d'arrêter" }, { "idle", "partie sans finir (inactivité)" },
+            { "back", "revenue à l'accueil" } });
+}
+
+// The reason's tile text on the kiosk, in French.
+std::string reason_label(std::string const& id)
+{
+    for (auto rating : { Rating::Good, Rating::Neutral, Rating::Bad })
+        for (auto const& reason : rating_reasons(rating))
+            if (reason.id == id)
+                return reason.text;
+    return id;
+}
+
+template<typename Label>
+std::vector<std::pair<std::string, std::int64_t>> labelled(
+    std::map<std::string, std::int64_t> const& counts, Label label, std::string const& prefix = {})
+{
+    std::vector<std::pair<std::string, std::int64_t>> bars;
+    for (auto const& [id, count] : counts)
+        bars.emplace_back(prefix + label(id), count);
+    return bars;
 }
 
 // Good, neutral, bad as one stacked bar.
@@ -375,9 +466,10 @@ std::string rating_svg(DemarcheFigures const& f)
 
 }
 
-std::string usage_page(std::vector<DemarcheFigures> const& figures, std::vector<Site> const& sites,
-    std::string const& from, std::string const& to)
+std::string usage_page(UsageReport const& report, std::string const& from, std::string const& to)
 {
+    auto const& figures = report.figures;
+    auto const& sites = report.sites;
     std::ostringstream html;
     html << R"(<!doctype html><html lang="fr"><head><meta charset="utf-8"><title>Guichet — usage</title><style>
 body{font-family:"DejaVu Sans",sans-serif;margin:2em;color:#161616;max-width:1100px}
@@ -404,8 +496,13 @@ form{margin:1em 0}small{color:#555}
             html << "<h2>" << html_escape(site_name(sites, site)) << " <small>(" << html_escape(site)
                  << ")</small></h2>";
         }
-        html << "<section><h3>" << (f.demarche.empty() ? std::string("Hors démarche") : html_escape(f.demarche))
-             << "</h3>";
+        html << "<section><h3>";
+        if (f.demarche.empty())
+            html << "Hors démarche";
+        else
+            html << html_escape(report.names.demarche(f.demarche)) << " <small>(" << html_escape(f.demarche)
+                 << ")</small>";
+        html << "</h3>";
         if (!f.demarche.empty()) {
             html << "<dl><dt>commencées</dt><dt>terminées</dt><dt>durée médiane</dt><dt>aide demandée</dt>"
                  << "<dd>" << f.started << "</dd><dd>" << f.completed << " (" << percent(f.completed, f.started)
@@ -420,24 +517,26 @@ form{margin:1em 0}small{color:#555}
             std::vector<std::pair<std::string, std::int64_t>> bars { { "commencée", f.started } };
             std::vector<std::int64_t> lost { 0 };
             for (auto const& step : f.funnel) {
-                bars.emplace_back(step.step == "review" ? std::string("vérification") : step.step, step.reached);
+                bars.emplace_back(report.names.step(f.demarche, step.step), step.reached);
                 lost.push_back(step.abandoned);
             }
             bars.emplace_back("terminée", f.completed);
             html << "<h4>Parcours, étape par étape <small>(en rouge : abandons sur l'étape)</small></h4>"
                  << bars_svg(bars, f.started, lost);
+            if (!f.abandon_reasons.empty())
+                html << "<h4>Comment les abandons se sont passés</h4>"
+                     << bars_svg(labelled(f.abandon_reasons, abandon_label), f.abandoned);
             html << "<h4>Satisfaction</h4>" << rating_svg(f);
             if (!f.reasons.empty()) {
-                std::vector<std::pair<std::string, std::int64_t>> reasons(f.reasons.begin(), f.reasons.end());
-                html << "<h4>Pourquoi</h4>" << bars_svg(reasons, total_of(f.ratings));
+                html << "<h4>Pourquoi</h4>" << bars_svg(labelled(f.reasons, reason_label), total_of(f.ratings));
             }
         } else {
             html << "<p>Aide demandée hors démarche : " << total_of(f.help_asked) << "</p>";
         }
         if (!f.help_asked.empty()) {
-            std::vector<std::pair<std::string, std::int64_t>> help(f.help_asked.begin(), f.help_asked.end());
-            for (auto const& [how, count] : f.help_ended)
-                help.emplace_back("à distance : " + how, count);
+            auto help = labelled(f.help_asked, help_label);
+            for (auto& ended : labelled(f.help_ended, help_end_label, "à distance : "))
+                help.push_back(std::move(ended));
             html << "<h4>Aide</h4>" << bars_svg(help, total_of(f.help_asked));
         }
         html << "</section>";

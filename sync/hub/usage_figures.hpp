@@ -12,6 +12,8 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <string_view>
+#include <utility>
 #include <vector>
 
 #include <nlohmann/json_fwd.hpp>
@@ -55,10 +57,28 @@ struct DemarcheFigures {
 // By site, then by démarche (the empty one last).
 std::vector<DemarcheFigures> usage_figures(std::vector<UsageRecord> const& records);
 
-// The figures of the events the filter selects, with the sites to name them.
+// What people read instead of ids: démarches by their French title and
+// steps by what they ask, from the latest published catalogue. An id it
+// does not know (a démarche since withdrawn) is shown as it is.
+struct UsageNames {
+    std::map<std::string, std::string> demarches;
+    std::map<std::pair<std::string, std::string>, std::string> steps; // (démarche, step key)
+
+    std::string demarche(std::string const& id) const;
+    std::string step(std::string const& demarche, std::string const& key) const;
+};
+
+// The names of the démarches and steps `figures` mention, from a published
+// catalogue bundle (sync/catalogue_bundle.hpp); none from a document that
+// does not load.
+UsageNames usage_names(std::string_view catalogue_bundle, std::vector<DemarcheFigures> const& figures);
+
+// The figures of the events the filter selects, with the sites and the
+// latest catalogue to name them.
 struct UsageReport {
     std::vector<DemarcheFigures> figures;
     std::vector<Site> sites;
+    UsageNames names;
 };
 Result<UsageReport> usage_report(HubStore& store, UsageFilter const& filter);
 
@@ -75,16 +95,13 @@ inline constexpr char const* open_data_licence = "Licence Ouverte / Open Licence
 inline constexpr char const* open_data_licence_url = "https://www.etalab.gouv.fr/licence-ouverte-open-licence/";
 
 // One day's figures (`day` as YYYY-MM-DD, UTC), site names beside ids.
-nlohmann::json open_data_json(
-    std::string const& day, std::vector<DemarcheFigures> const& figures, std::vector<Site> const& sites);
-std::string open_data_csv(
-    std::string const& day, std::vector<DemarcheFigures> const& figures, std::vector<Site> const& sites);
+nlohmann::json open_data_json(std::string const& day, UsageReport const& report);
+std::string open_data_csv(std::string const& day, UsageReport const& report);
 
 // [SECTION] The usage page
 
 // The page at /usage: per site, per démarche, figures and SVG charts drawn
 // here (no script, no library). `from` and `to` (YYYY-MM-DD) say which days.
-std::string usage_page(std::vector<DemarcheFigures> const& figures, std::vector<Site> const& sites,
-    std::string const& from, std::string const& to);
+std::string usage_page(UsageReport const& report, std::string const& from, std::string const& to);
 
 }

@@ -79,7 +79,7 @@ status=$(curl -s -o /dev/null -w '%{http_code}' --cacert "$work/hub/tls/ca.pem" 
 page=$(curl -sS --cacert "$work/hub/tls/ca.pem" -u "admin:$token" "$url/usage")
 [[ "$page" == *"Usage des bornes"* && "$page" == *"Aucun événement sur cette période."* ]] || fail "usage page: $page"
 csv=$(curl -sS --cacert "$work/hub/tls/ca.pem" "$url/open-data/usage.csv")
-[[ "$(head -1 <<<"$csv")" == day,site_id,site_name,demarche,started,completed,* ]] || fail "open data CSV: $csv"
+[[ "$(head -1 <<<"$csv")" == day,site_id,site_name,demarche,demarche_title,started,completed,* ]] || fail "open data CSV: $csv"
 curl -sS --cacert "$work/hub/tls/ca.pem" "$url/open-data/usage.json" \
   | python3 -c 'import json,sys; d=json.load(sys.stdin); assert d["licence"].startswith("Licence Ouverte") and d["rows"]==[], d' \
   || fail "open data JSON"

@@ -945,7 +945,7 @@ TEST_F(HubTest, TheBackOfficeReceivesEveryDossierOnceEvenAfterRefusingSome)
 
 namespace guichet {
 
-TEST(UsagePage, DrawsTheFunnelAndSatisfactionAndEscapesWhatAdministratorsTyped)
+TEST(UsagePage, DrawsTheFunnelAndSatisfactionNamedFromTheCatalogueAndEscapesWhatAdministratorsTyped)
 {
     std::vector<hub::UsageRecord> records;
     auto add = [&](std::string visit, UsageKind kind, std::string step, int position, std::string detail = {}) {
@@ -956,7 +956,7 @@ TEST(UsagePage, DrawsTheFunnelAndSatisfactionAndEscapesWhatAdministratorsTyped)
         r.visit = std::move(visit);
         r.event.at = 1'795'300'000;
         r.event.kind = kind;
-        r.event.demarche = "signalement";
+        r.event.demarche = "signalement-voie-publique";
         r.event.step = std::move(step);
         r.event.position = position;
         r.event.elapsed_s = 60 + static_cast<std::int64_t>(records.size());
@@ -989,12 +989,29 @@ TEST(UsagePage, DrawsTheFunnelAndSatisfactionAndEscapesWhatAdministratorsTyped)
     EXPECT_EQ(figures[0].funnel[1].step, "lieu");
     EXPECT_EQ(figures[0].funnel[2].step, "review");
     std::vector<hub::Site> sites { hub::Site { "chalons", "Maison <France> Services", 0, {} } };
-    auto page = hub::usage_page(figures, sites, "2026-11-01", "2026-11-22");
+    // Names from the shipped catalogue, as the hub publishes it.
+    auto document = bundle::make(std::filesystem::path(GUICHET_SOURCE_DIR) / "kiosk/catalogue", 1795000000);
+    ASSERT_TRUE(document.ok()) << document.error().detail;
+    hub::UsageReport report { figures, sites, hub::usage_names(document.value(), figures) };
+    EXPECT_EQ(report.names.demarche("signalement-voie-publique"), "Signaler un problème sur la voie publique");
+    EXPECT_EQ(report.names.step("signalement-voie-publique", "categorie"), "Le problème");
+    EXPECT_EQ(report.names.step("signalement-voie-publique", "lieu"), "Le lieu");
+    EXPECT_EQ(report.names.step("signalement-voie-publique", "review"), "Vérification");
+    EXPECT_EQ(report.names.demarche("retiree"), "retiree") << "a démarche no longer published keeps its id";
+    EXPECT_TRUE(hub::usage_names("not a bundle", figures).demarches.empty());
+
+    auto page = hub::usage_page(report, "2026-11-01", "2026-11-22");
     EXPECT_NE(page.find("Maison &lt;France&gt; Services"), std::string::npos);
     EXPECT_EQ(page.find("<France>"), std::string::npos);
     EXPECT_NE(page.find("<svg class=\"bars\""), std::string::npos);
     EXPECT_NE(page.find("class=\"good\""), std::string::npos);
     EXPECT_NE(page.find("7 (70 %)"), std::string::npos) << "completed out of started";
+    // Said for people, not as ids.
+    for (auto const& text : { "Signaler un problème sur la voie publique", ">Le problème<", ">Le lieu<",
+             "a choisi d&#39;arrêter", "conseiller à distance" })
+        EXPECT_NE(page.find(text), std::string::npos) << text;
+    EXPECT_EQ(page.find(">gave_up<"), std::string::npos);
+    EXPECT_EQ(page.find(">remote<"), std::string::npos);
     // Kept beside the test binary, for a look in a browser.
     std::ofstream("usage_page.html") << page;
 }

@@ -473,7 +473,9 @@ TEST_F(UplinkTest, UsageEventsReachTheHubOnceAndOnlyWhatIsAnonymous)
 
     // Open data: the one Arabic visit and the one card failure are not
     // published; what counts five or more is.
-    auto json = hub::open_data_json("2026-11-22", figures, m_hub->store().sites().value());
+    hub::UsageReport report { figures, m_hub->store().sites().value(), {} };
+    report.names.demarches["signalement"] = "Signaler un problème";
+    auto json = hub::open_data_json("2026-11-22", report);
     EXPECT_EQ(json["licence"], "Licence Ouverte / Open Licence 2.0");
     ASSERT_EQ(json["rows"].size(), 1U);
     auto const& row = json["rows"][0];
@@ -484,8 +486,10 @@ TEST_F(UplinkTest, UsageEventsReachTheHubOnceAndOnlyWhatIsAnonymous)
     EXPECT_TRUE(row["card_failures"].is_null());
     EXPECT_EQ(row["satisfaction_good"], 6);
     EXPECT_EQ(json.dump().find("\"ar\""), std::string::npos);
-    auto csv = hub::open_data_csv("2026-11-22", figures, m_hub->store().sites().value());
-    EXPECT_NE(csv.find("2026-11-22,mairie,Mairie de Test,signalement,7,6,,34,"), std::string::npos) << csv;
+    EXPECT_EQ(row["demarche_title"], "Signaler un problème");
+    auto csv = hub::open_data_csv("2026-11-22", report);
+    EXPECT_NE(csv.find("2026-11-22,mairie,Mairie de Test,signalement,Signaler un problème,7,6,,34,"), std::string::npos)
+        << csv;
 }
 
 TEST_F(UplinkTest, TheStatusOfARequestComesFromTheHub)

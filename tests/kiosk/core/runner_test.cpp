@@ -1162,3 +1162,36 @@ TEST(RunnerAppointment, ASlotAlreadyTakenIsNotOffered)
     runner.choose(times[0].id);
     EXPECT_EQ(runner.chosen_slots(), std::vector<std::string> { "titres-2025-06-17T14:30" });
 }
+
+// [SECTION] Step keys said for people (the hub's usage page)
+
+TEST(DescribeStep, NamesFieldsItemsAndPartsInFrench)
+{
+    auto demarche = page_of(R"([
+        { "id": "lieu", "type": "text", "label": "Lieu", "question": "Où est le problème ?" },
+        { "id": "adresse", "type": "address", "label": "Votre adresse" },
+        { "id": "enfants", "type": "group", "label": "Enfants", "item_label": "Enfant {n}", "max_items": 3,
+          "add_question": "Un autre enfant ?",
+          "fields": [ { "id": "prenom", "type": "text", "label": "Prénom" } ] }
+    ])");
+    EXPECT_EQ(describe_step(demarche, "lieu"), "Lieu");
+    EXPECT_EQ(describe_step(demarche, "adresse.postcode"), "Votre adresse : Code postal");
+    EXPECT_EQ(describe_step(demarche, "adresse.commune"), "Votre adresse : Commune");
+    EXPECT_EQ(describe_step(demarche, "enfants.0.prenom"), "Prénom (Enfant 1)");
+    EXPECT_EQ(describe_step(demarche, "enfants.1.prenom"), "Prénom (Enfant 2)");
+    EXPECT_EQ(describe_step(demarche, "enfants.more"), "Enfants : en ajouter ?");
+    EXPECT_EQ(describe_step(demarche, "review"), "Vérification");
+}
+
+TEST(DescribeStep, AKeyTheDemarcheDoesNotKnowIsShownAsItIs)
+{
+    auto demarche = page_of(R"([
+        { "id": "lieu", "type": "text", "label": "Lieu" },
+        { "id": "adresse", "type": "address", "label": "Votre adresse" },
+        { "id": "enfants", "type": "group", "label": "Enfants", "item_label": "Enfant {n}",
+          "add_question": "Un autre enfant ?", "fields": [ { "id": "prenom", "type": "text", "label": "Prénom" } ] }
+    ])");
+    for (std::string_view key : { "ancien", "lieu.postcode", "adresse.planete", "adresse.postcode.x",
+             "enfants.x.prenom", "enfants.-1.prenom", "enfants.0.nom", "enfants.0", "" })
+        EXPECT_EQ(describe_step(demarche, key), key);
+}
