@@ -38,7 +38,7 @@ fi
 if [[ ! -f var/hub/demo-mediator-password ]]; then
   (umask 077; "$hub_bin" mediator add camille --name "Camille, médiatrice" 2>/dev/null >var/hub/demo-mediator-password)
 fi
-"$hub_bin" serve --listen "127.0.0.1:$port" >var/hub/serve.log 2>&1 &
+"$hub_bin" serve --listen "127.0.0.1:$port" --time-zone Europe/Paris >var/hub/serve.log 2>&1 &
 pids+=($!)
 for _ in $(seq 50); do
   curl -s -o /dev/null --cacert var/hub/tls/ca.pem "https://localhost:$port/metrics" && break

@@ -25,8 +25,9 @@ packages=(
   # (the kiosk's uplink), Boost.Beast and Asio with OpenSSL (the hub's
   # server), cpp-httplib (the hub's webhook client and tests' HTTPS calls),
   # libpqxx and a PostgreSQL server (the hub's fleet storage; tests start
-  # their own with initdb and pg_ctl), faketime (the clock-skew test)
-  libsodium-dev libcurl4-openssl-dev libcpp-httplib-dev libboost-dev libpqxx-dev postgresql faketime curl
+  # their own with initdb and pg_ctl), faketime (the clock-skew test),
+  # tzdata (the hub counts the town's days: serve --time-zone)
+  libsodium-dev libcurl4-openssl-dev libcpp-httplib-dev libboost-dev libpqxx-dev postgresql faketime curl tzdata
   # speech (espeak-ng, its voices) and right-to-left text (FriBidi shapes
   # and orders Arabic, which Dear ImGui cannot)
   libespeak-ng-dev espeak-ng-data libfribidi-dev

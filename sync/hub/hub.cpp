@@ -8,7 +8,9 @@
 #include <charconv>
 #include <chrono>
 #include <cstdio>
+#include <cstdlib>
 #include <ctime>
+#include <filesystem>
 #include <future>
 
 namespace guichet::hub {
@@ -82,6 +84,27 @@ std::string utc_text(std::int64_t unix_seconds, char const* format)
     char text[64];
     std::strftime(text, sizeof text, format, &utc);
     return text;
+}
+
+std::string local_text(std::int64_t unix_seconds, char const* format)
+{
+    std::time_t t = static_cast<std::time_t>(unix_seconds);
+    std::tm local {};
+    localtime_r(&t, &local);
+    char text[64];
+    std::strftime(text, sizeof text, format, &local);
+    return text;
+}
+
+std::string time_zone_name()
+{
+    if (char const* zone = std::getenv("TZ"); zone && *zone)
+        return zone[0] == ':' ? zone + 1 : zone;
+    std::error_code error;
+    auto target = std::filesystem::read_symlink("/etc/localtime", error).string();
+    if (auto at = target.find("zoneinfo/"); !error && at != std::string::npos)
+        return target.substr(at + 9);
+    return "UTC";
 }
 
 Hub::Hub(HubStore& store, HubKeys const& keys, HubSettings settings, Now now)

@@ -59,6 +59,13 @@ struct SignedRequest {
 
 // A time for administrators: `format` as strftime's, in UTC.
 std::string utc_text(std::int64_t unix_seconds, char const* format = "%Y-%m-%d %H:%M:%S UTC");
+// The same in the hub's time zone: the process's (TZ, else the system's;
+// `kiosk-hub serve --time-zone` sets it). Days of usage figures and open
+// data are the town's days, not UTC's.
+std::string local_text(std::int64_t unix_seconds, char const* format);
+// The hub's time zone's name ("Europe/Paris"), as far as it can be told;
+// "UTC" when none is set.
+std::string time_zone_name();
 // Text made safe inside HTML, between tags and in quoted attributes (the
 // fleet and usage pages: site names are typed by administrators).
 std::string html_escape(std::string_view text);

@@ -18,6 +18,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <filesystem>
 #include <fstream>
 #include <optional>
 #include <pthread.h>
@@ -38,11 +39,15 @@ Commands:
   serve [--listen HOST:PORT] [--cert FILE --key FILE] [--heartbeat-seconds N]
         [--threads N] [--io-threads N] [--port-file FILE] [--test-faults]
         [--webhook URL [--webhook-token-file FILE] [--webhook-ca FILE]]
+        [--time-zone ZONE]
                                Serve the kiosks' API, the admin API, /fleet
                                and /metrics over HTTPS. Port 0 picks a free
                                port (written to --port-file). With --webhook,
                                every dossier is POSTed to the back office
                                (JSON lines, retried until it answers 2xx).
+                               --time-zone (Europe/Paris, Indian/Reunion...)
+                               says whose days /usage and the open data
+                               count; the system's by default.
   dev-ca --out DIR [--name HOST]...
                                A development CA and a server certificate for
                                localhost (and each --name), valid from two
@@ -212,6 +217,18 @@ int serve(Arguments const& arguments)
     sigaddset(&signals, SIGTERM);
     sigaddset(&signals, SIGINT);
     pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+    // The town's days for usage figures (localtime): set before any thread
+    // reads the time zone. A name the system does not know would silently
+    // mean UTC.
+    if (auto zone = arguments.option("time-zone")) {
+        std::error_code error;
+        if (zone->empty() || zone->find("..") != std::string::npos
+            || !std::filesystem::is_regular_file("/usr/share/zoneinfo/" + *zone, error))
+            return usage_error("--time-zone " + *zone
+                + ": not a time zone this system knows (a name such as Europe/Paris; the tzdata package has them)");
+        setenv("TZ", zone->c_str(), 1);
+    }
+    tzset();
     // Every kiosk keeps a connection open (a file descriptor): the soft
     // limit (often 1,024) would refuse a fleet of more.
     struct rlimit files { };

@@ -666,14 +666,15 @@ void Server::State::admin_routes()
     // data, public by design (docs/usage.md).
     http->route("GET", "/usage", [this](HttpRequest const& request, HttpResponse& response) {
         as_admin(request, response, [&] {
-            auto today = utc_text(hub.now(), "%Y-%m-%d");
-            auto from = query_value(request, "from").value_or(utc_text(hub.now() - 29 * 86400, "%Y-%m-%d"));
+            // Days in the hub's time zone: the town's days.
+            auto today = local_text(hub.now(), "%Y-%m-%d");
+            auto from = query_value(request, "from").value_or(local_text(hub.now() - 29 * 86400, "%Y-%m-%d"));
             auto to = query_value(request, "to").value_or(today);
-            auto start = day_start(from), end = day_start(to);
+            auto start = day_start(from), end = day_end(to);
             if (!start || !end)
                 return send_error(
                     response, Error::make("request.invalid", "from and to are days: YYYY-MM-DD"), hub.now());
-            auto report = usage_report(hub.store(), UsageFilter { query_value(request, "site"), *start, *end + 86400 });
+            auto report = usage_report(hub.store(), UsageFilter { query_value(request, "site"), *start, *end });
             if (!report.ok())
                 return send_error(response, report.error(), hub.now());
             response.status = 200;
@@ -683,13 +684,15 @@ void Server::State::admin_routes()
     for (std::string format : { "csv", "json" }) {
         http->route(
             "GET", "/open-data/usage." + format, [this, format](HttpRequest const& request, HttpResponse& response) {
-                // Yesterday by default: a day is published once it is over.
-                auto day = query_value(request, "day").value_or(utc_text(hub.now() - 86400, "%Y-%m-%d"));
-                auto start = day_start(day);
-                if (!start || *start + 86400 > hub.now())
+                // Yesterday by default (the date an hour before today's
+                // midnight): a day is published once it is over.
+                auto today = day_start(local_text(hub.now(), "%Y-%m-%d")).value_or(hub.now());
+                auto day = query_value(request, "day").value_or(local_text(today - 3600, "%Y-%m-%d"));
+                auto start = day_start(day), end = day_end(day);
+                if (!start || !end || *end > hub.now())
                     return send_error(
                         response, Error::make("request.invalid", "day is a past day: YYYY-MM-DD"), hub.now());
-                auto report = usage_report(hub.store(), UsageFilter { std::nullopt, *start, *start + 86400 });
+                auto report = usage_report(hub.store(), UsageFilter { std::nullopt, *start, *end });
                 if (!report.ok())
                     return send_error(response, report.error(), hub.now());
                 response.status = 200;

@@ -238,7 +238,10 @@ Result<UsageReport> usage_report(HubStore& store, UsageFilter const& filter)
     return report;
 }
 
-std::optional<std::int64_t> day_start(std::string const& day)
+namespace {
+
+// Midnight starting `day` + `later` days, local time.
+std::optional<std::int64_t> local_midnight(std::string const& day, int later)
 {
     int year = 0, month = 0, mday = 0;
     char end = 0;
@@ -250,11 +253,29 @@ std::optional<std::int64_t> day_start(std::string const& day)
     tm.tm_year = year - 1900;
     tm.tm_mon = month - 1;
     tm.tm_mday = mday;
-    auto seconds = timegm(&tm);
+    std::tm checked = tm;
+    checked.tm_isdst = -1;
     // 31 February would roll over into March.
-    if (tm.tm_mday != mday || tm.tm_mon != month - 1)
+    if (mktime(&checked) == -1 || checked.tm_mday != mday || checked.tm_mon != month - 1)
+        return std::nullopt;
+    tm.tm_mday += later;
+    tm.tm_isdst = -1; // whether summer time applies, mktime knows
+    auto seconds = mktime(&tm);
+    if (seconds == -1)
         return std::nullopt;
     return static_cast<std::int64_t>(seconds);
+}
+
+}
+
+std::optional<std::int64_t> day_start(std::string const& day)
+{
+    return local_midnight(day, 0);
+}
+
+std::optional<std::int64_t> day_end(std::string const& day)
+{
+    return local_midnight(day, 1);
 }
 
 // [SECTION] Open data
@@ -319,6 +340,7 @@ Json open_data_json(std::string const& day, UsageReport const& report)
     return Json {
         { "dataset", "guichet-usage" },
         { "day", day },
+        { "time_zone", time_zone_name() },
         { "licence", open_data_licence },
         { "licence_url", open_data_licence_url },
         { "suppressed_under", open_data_threshold },

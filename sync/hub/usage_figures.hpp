@@ -82,9 +82,12 @@ struct UsageReport {
 };
 Result<UsageReport> usage_report(HubStore& store, UsageFilter const& filter);
 
-// The Unix time of a day's start, UTC, from "YYYY-MM-DD"; nothing for
-// anything else.
+// The Unix time of a day's start (midnight in the hub's time zone,
+// local_text in hub.hpp) from "YYYY-MM-DD"; nothing for anything else.
 std::optional<std::int64_t> day_start(std::string const& day);
+// The start of the next day: 23 or 25 hours later on the days the clocks
+// change.
+std::optional<std::int64_t> day_end(std::string const& day);
 
 // [SECTION] Open data
 
@@ -94,7 +97,8 @@ inline constexpr std::int64_t open_data_threshold = 5;
 inline constexpr char const* open_data_licence = "Licence Ouverte / Open Licence 2.0";
 inline constexpr char const* open_data_licence_url = "https://www.etalab.gouv.fr/licence-ouverte-open-licence/";
 
-// One day's figures (`day` as YYYY-MM-DD, UTC), site names beside ids.
+// One day's figures (`day` as YYYY-MM-DD, the hub's time zone), site
+// names beside ids.
 nlohmann::json open_data_json(std::string const& day, UsageReport const& report);
 std::string open_data_csv(std::string const& day, UsageReport const& report);
 

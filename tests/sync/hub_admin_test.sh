@@ -16,7 +16,8 @@ check() { echo "check: $*"; }
 "$hub_bin" dev-ca --out "$work/hub/tls" >/dev/null
 "$hub_bin" site add chalons "Maison France Services de Châlons" >/dev/null
 "$hub_bin" site add chalons "Encore" 2>/dev/null && fail "a site was added twice"
-"$hub_bin" serve --listen 127.0.0.1:0 --port-file "$work/port" --heartbeat-seconds 30 >"$work/hub.log" 2>&1 &
+"$hub_bin" serve --listen 127.0.0.1:0 --port-file "$work/port" --heartbeat-seconds 30 --time-zone Europe/Paris \
+  >"$work/hub.log" 2>&1 &
 hub_pid=$!
 trap 'kill "$hub_pid" 2>/dev/null || true; wait 2>/dev/null || true' EXIT
 for _ in $(seq 100); do [[ -s "$work/port" ]] && break; sleep 0.05; done
@@ -81,11 +82,11 @@ page=$(curl -sS --cacert "$work/hub/tls/ca.pem" -u "admin:$token" "$url/usage")
 csv=$(curl -sS --cacert "$work/hub/tls/ca.pem" "$url/open-data/usage.csv")
 [[ "$(head -1 <<<"$csv")" == day,site_id,site_name,demarche,demarche_title,started,completed,* ]] || fail "open data CSV: $csv"
 curl -sS --cacert "$work/hub/tls/ca.pem" "$url/open-data/usage.json" \
-  | python3 -c 'import json,sys; d=json.load(sys.stdin); assert d["licence"].startswith("Licence Ouverte") and d["rows"]==[], d' \
+  | python3 -c 'import json,sys; d=json.load(sys.stdin); assert d["licence"].startswith("Licence Ouverte") and d["rows"]==[] and d["time_zone"]=="Europe/Paris", d' \
   || fail "open data JSON"
 status=$(curl -s -o /dev/null -w '%{http_code}' --cacert "$work/hub/tls/ca.pem" "$url/open-data/usage.csv?day=2999-01-01")
 [[ "$status" == 400 ]] || fail "a day to come was published ($status)"
-check "usage page for administrators, open data public, licensed, only for days that are over"
+check "usage page for administrators, open data public, licensed, only for days that are over, in the town's time zone"
 
 # The back office pulls, acknowledges, and nothing comes twice.
 api "$url/admin/v1/export?limit=2" >"$work/batch1"

@@ -1017,3 +1017,43 @@ TEST(UsagePage, DrawsTheFunnelAndSatisfactionNamedFromTheCatalogueAndEscapesWhat
 }
 
 }
+
+namespace guichet {
+
+// The open data's days are the town's: midnight in the hub's time zone,
+// and 23 or 25 hours long when the clocks change. A POSIX rule for Paris,
+// so that the test needs no tzdata.
+TEST(UsageDays, AreTheHubsLocalDaysWithTheirSummerTime)
+{
+    std::string before = std::getenv("TZ") ? std::getenv("TZ") : "";
+    bool had = std::getenv("TZ") != nullptr;
+    auto restore = [&] {
+        if (had)
+            setenv("TZ", before.c_str(), 1);
+        else
+            unsetenv("TZ");
+        tzset();
+    };
+    setenv("TZ", "UTC0", 1);
+    tzset();
+    constexpr std::int64_t utc_midnight = 1795305600; // 2026-11-22T00:00:00Z
+    EXPECT_EQ(hub::day_start("2026-11-22"), utc_midnight);
+    EXPECT_EQ(hub::day_end("2026-11-22"), utc_midnight + 86400);
+
+    setenv("TZ", "CET-1CEST,M3.5.0,M10.5.0/3", 1);
+    tzset();
+    EXPECT_EQ(hub::day_start("2026-11-22"), utc_midnight - 3600) << "midnight in Paris is 23:00 UTC in winter";
+    EXPECT_EQ(hub::local_text(utc_midnight - 1800, "%Y-%m-%d"), "2026-11-22");
+    EXPECT_EQ(hub::utc_text(utc_midnight - 1800, "%Y-%m-%d"), "2026-11-21");
+    // 29 March 2026 loses an hour, 25 October 2026 gains one.
+    EXPECT_EQ(*hub::day_end("2026-03-29") - *hub::day_start("2026-03-29"), 23 * 3600);
+    EXPECT_EQ(*hub::day_end("2026-10-25") - *hub::day_start("2026-10-25"), 25 * 3600);
+    EXPECT_EQ(*hub::day_end("2026-07-14") - *hub::day_start("2026-07-14"), 24 * 3600);
+    EXPECT_EQ(hub::day_end("2026-12-31"), hub::day_start("2027-01-01"));
+    EXPECT_EQ(hub::time_zone_name(), "CET-1CEST,M3.5.0,M10.5.0/3");
+    for (auto bad : { "2026-02-30", "2026-13-01", "26-11-22", "2026-11-22x", "", "1999-01-01" })
+        EXPECT_FALSE(hub::day_start(bad)) << bad;
+    restore();
+}
+
+}
