@@ -76,24 +76,31 @@ std::string html_escape(std::string_view text)
     return out;
 }
 
-std::string utc_text(std::int64_t unix_seconds, char const* format)
+namespace {
+
+std::string time_text(std::int64_t unix_seconds, char const* format, bool local)
 {
     std::time_t t = static_cast<std::time_t>(unix_seconds);
-    std::tm utc {};
-    gmtime_r(&t, &utc);
+    std::tm broken {};
+    if (local)
+        localtime_r(&t, &broken);
+    else
+        gmtime_r(&t, &broken);
     char text[64];
-    std::strftime(text, sizeof text, format, &utc);
+    std::strftime(text, sizeof text, format, &broken);
     return text;
+}
+
+}
+
+std::string utc_text(std::int64_t unix_seconds, char const* format)
+{
+    return time_text(unix_seconds, format, false);
 }
 
 std::string local_text(std::int64_t unix_seconds, char const* format)
 {
-    std::time_t t = static_cast<std::time_t>(unix_seconds);
-    std::tm local {};
-    localtime_r(&t, &local);
-    char text[64];
-    std::strftime(text, sizeof text, format, &local);
-    return text;
+    return time_text(unix_seconds, format, true);
 }
 
 std::string time_zone_name()
