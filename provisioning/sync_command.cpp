@@ -42,11 +42,13 @@ constexpr char const* sync_usage = R"(Usage:
   sync status  The kiosk's identity, its outbox (dossiers waiting to leave),
                the last acknowledged sync, and whether the hub answers now.
                Exit status 0 when the hub answers and accepts the kiosk.
-  sync push    Sends the dossiers waiting in the outbox now, and waits until
-               the hub has acknowledged all of them (at most --timeout
-               seconds, 60 by default). Safe while the kiosk runs: each
-               dossier carries its idempotency key. Exit status 0 when the
-               outbox is empty, 1 when some are left.
+  sync push    Sends the dossiers waiting in the outbox now, then the
+               anonymous usage events, and waits until the hub has
+               acknowledged all of them (at most --timeout seconds, 60 by
+               default). Safe while the kiosk runs: each dossier and event
+               carries its own key. Exit status 0 when the outbox is empty,
+               1 when dossiers are left (usage events left are said, not
+               counted as a failure: a hub may not take them).
 
 Options:
   --hub URL    The hub, https://HOST[:PORT].
@@ -319,13 +321,19 @@ int push(Options const& options)
         auto counted = store.value()->outbox_depth();
         return counted.ok() ? std::optional(counted.value()) : std::nullopt;
     };
+    auto usage_depth = [&store]() -> std::optional<std::size_t> {
+        auto counted = store.value()->usage_depth();
+        return counted.ok() ? std::optional(counted.value()) : std::nullopt;
+    };
     auto const before = depth();
+    auto const usage_before = usage_depth();
     UplinkSettings settings;
     settings.store_path = options.data / "kiosk.db";
     settings.heartbeats = false;
     settings.software_version = GUICHET_VERSION;
     std::string last_error;
     std::optional<std::size_t> left = before;
+    std::optional<std::size_t> usage_left = usage_before;
     {
         std::mutex mutex;
         UplinkState seen;
@@ -336,29 +344,35 @@ int push(Options const& options)
                                },
                 {}, {}, {}, {} });
         auto const deadline = std::chrono::steady_clock::now() + std::chrono::seconds(options.timeout_seconds);
+        // The uplink sends the dossiers first, then the usage events.
         while (std::chrono::steady_clock::now() < deadline) {
             left = depth();
+            usage_left = usage_depth();
             {
                 std::lock_guard lock(mutex);
                 last_error = seen.last_error;
                 if (seen.refused)
                     break;
             }
-            if (left && *left == 0)
+            if (left && *left == 0 && usage_left && *usage_left == 0)
                 break;
             std::this_thread::sleep_for(std::chrono::milliseconds(100));
         }
     }
+    auto json_count
+        = [](std::optional<std::size_t> count) { return count ? nlohmann::json(*count) : nlohmann::json(nullptr); };
     bool const done = left && *left == 0;
     if (options.json) {
         std::printf("%s\n",
-            nlohmann::json { { "pushed", done },
-                { "before", before ? nlohmann::json(*before) : nlohmann::json(nullptr) },
-                { "left", left ? nlohmann::json(*left) : nlohmann::json(nullptr) }, { "error", last_error } }
+            nlohmann::json { { "pushed", done }, { "before", json_count(before) }, { "left", json_count(left) },
+                { "usage_before", json_count(usage_before) }, { "usage_left", json_count(usage_left) },
+                { "error", last_error } }
                 .dump()
                 .c_str());
     } else if (done) {
         std::printf("Tous les dossiers sont partis (%zu envoyé(s)).\n", before.value_or(0));
+        if (usage_left && *usage_left > 0)
+            std::printf("%zu événement(s) d'usage restent à envoyer : la borne les enverra plus tard.\n", *usage_left);
     } else {
         std::printf("%s dossier(s) restent à envoyer (%s).\n", left ? std::to_string(*left).c_str() : "?",
             last_error.empty() ? "le hub n'a pas répondu à temps" : last_error.c_str());

@@ -426,7 +426,7 @@ std::string help_label(std::string const& how)
 std::string help_end_label(std::string const& how)
 {
     return said(how,
-        { { "helped", "aidée à distance" }, { "cancelled", "a annulé l'appel" },
+        { { "helped", "aidée" }, { "cancelled", "a annulé l'appel" },
             { "unanswered", "personne n'a répondu" }, { "unavailable", "service injoignable" },
             { "session_ended", "partie pendant l'aide" } });
 }

@@ -192,6 +192,25 @@ if problems:
 print("dossier at the hub: help %s by %s, control granted, %d actions" % (
     remote[0]["help_id"][:8], remote[0]["mediator"], remote[0]["actions"]))
 CHECK
+# The visit's anonymous usage events went with the dossier (sync push sends
+# both) and the hub's usage page tells the visit in words: the démarche,
+# its steps, the remote help and how it ended; and nothing the resident
+# typed.
+push_json=$("$kioskctl" sync push --data "$work/data" --timeout 30 --json)
+[[ $(json 'v["usage_left"]' <<<"$push_json") == 0 ]] || { echo "FAIL: usage events left the kiosk: $push_json"; exit 1; }
+curl -sS --cacert "$work/hub/tls/ca.pem" -u "admin:$(cat "$work/hub/admin-token")" "$url/usage" >"$work/usage.html"
+for said in "Signaler un problème sur la voie publique" ">Le problème<" ">Le lieu<" ">Vérification<" \
+  "conseiller à distance" "à distance : aidée<" ">1 (100 %)<"; do
+  grep -qF -- "$said" "$work/usage.html" \
+    || { echo "FAIL: the hub's usage page does not say \"$said\" (page: $work/usage.html)"; exit 1; }
+done
+for personal in "Victor Hugo" "depuis lundi" "$help_id"; do
+  if grep -qF -- "$personal" "$work/usage.html"; then
+    echo "FAIL: the usage page shows \"$personal\""; exit 1
+  fi
+done
+echo "usage at the hub: the visit's funnel and its remote help, named, nothing personal"
+
 # The Arabic word of the API mediator's message had its letters baked then:
 # the French screen's atlas lacked them (the a11y probe bakes every glyph
 # first, and the page's mediator writes French only).
