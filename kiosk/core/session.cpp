@@ -179,6 +179,31 @@ int Session::idle_seconds_left() const
 
 std::optional<Millis> Session::next_deadline() const
 {
+    auto unanswered = unanswered_print_deadline();
+    auto on_screen = screen_deadline();
+    if (unanswered && on_screen)
+        return std::min(*unanswered, *on_screen);
+    return unanswered ? unanswered : on_screen;
+}
+
+// A receipt or desk ticket whose printer has not answered yet: its outcome
+// counts in the usage figures as failed once the print timeout is over,
+// even after the resident left (the screens' own timeouts run only while
+// they show).
+std::optional<Millis> Session::unanswered_print_deadline() const
+{
+    std::optional<Millis> deadline;
+    if (m_print_job != 0 && m_print_noted != m_print_job)
+        deadline = m_print_started + m_config.print_timeout;
+    if (m_desk_job != 0 && m_desk_print_noted != m_desk_job) {
+        auto desk = m_desk_print_started + m_config.print_timeout;
+        deadline = deadline ? std::min(*deadline, desk) : desk;
+    }
+    return deadline;
+}
+
+std::optional<Millis> Session::screen_deadline() const
+{
     if (m_screen == Screen::Attract)
         return std::nullopt;
     if (!m_idle_warning_since) {
@@ -1249,9 +1274,19 @@ void Session::handle(intent::DismissHelpNote const&)
 
 void Session::handle(intent::Tick const&)
 {
+    auto now = m_clock.monotonic();
+    // A job the screens no longer wait for (the resident left): counted as
+    // failed for the usage figures when its printer stays silent.
+    bool receipt_shown = m_screen == Screen::Receipt && m_print_status == PrintStatus::Printing;
+    if (m_print_job != 0 && m_print_noted != m_print_job && !receipt_shown
+        && now - m_print_started >= m_config.print_timeout)
+        note_print(m_print_job, PrintOutcome::Failed);
+    bool ticket_shown = m_desk_ticket && m_desk_ticket->print == PrintStatus::Printing;
+    if (m_desk_job != 0 && m_desk_print_noted != m_desk_job && !ticket_shown
+        && now - m_desk_print_started >= m_config.print_timeout)
+        note_print(m_desk_job, PrintOutcome::Failed);
     if (m_screen == Screen::Attract)
         return;
-    auto now = m_clock.monotonic();
     if (m_screen == Screen::Status && m_follow_up && m_follow_up->pending
         && now - m_status_asked_at >= m_config.status_timeout) {
         // A late answer will be ignored: the query is forgotten.

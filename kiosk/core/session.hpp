@@ -630,6 +630,8 @@ private:
     UsageEvent usage_event(UsageKind kind, std::string detail = {}) const;
     void record(UsageEvent const& event);
     // A print job's end, once per job, whether or not its screen is still up.
+    std::optional<Millis> unanswered_print_deadline() const;
+    std::optional<Millis> screen_deadline() const;
     void note_print(PrintJobId job, PrintOutcome outcome);
     void finish_step();
     void look_up();

@@ -23,6 +23,11 @@ public:
             out.push_back(std::string(to_string(event.kind)) + (event.detail.empty() ? "" : ":" + event.detail));
         return out;
     }
+    std::size_t count(UsageKind kind) const
+    {
+        return static_cast<std::size_t>(
+            std::count_if(events.begin(), events.end(), [&](UsageEvent const& event) { return event.kind == kind; }));
+    }
     UsageEvent const& last(UsageKind kind) const
     {
         auto found

@@ -1546,6 +1546,30 @@ TEST_F(UsageTest, APrintIsCountedOnceWhateverComesAfter)
     EXPECT_EQ(log.last(UsageKind::ReceiptPrint).demarche, "signalement");
 }
 
+TEST_F(UsageTest, APrinterSilentAfterTheResidentLeftIsCountedAsFailedOnceItsTimeIsOver)
+{
+    fill_to_review();
+    session.dispatch(intent::Confirm {});
+    auto job = printer.jobs.back();
+    session.dispatch(intent::EndSession {});
+    session.dispatch(intent::EndSession {});
+    ASSERT_EQ(session.screen(), Screen::Attract);
+    // On the attract screen the kiosk still wakes for the print's timeout.
+    auto deadline = session.next_deadline();
+    ASSERT_TRUE(deadline.has_value());
+    clock.advance(5s);
+    session.dispatch(intent::Tick {});
+    EXPECT_EQ(log.count(UsageKind::ReceiptPrint), 0U) << "not before the timeout";
+    clock.advance(*deadline - clock.monotonic());
+    session.dispatch(intent::Tick {});
+    EXPECT_EQ(log.kinds().back(), "receipt_print:failed");
+    EXPECT_FALSE(session.next_deadline().has_value()) << "nothing left to wait for on the attract screen";
+    // A late answer changes nothing: the first outcome counts.
+    session.dispatch(intent::PrintFinished { job, PrintOutcome::Printed });
+    EXPECT_EQ(log.count(UsageKind::ReceiptPrint), 1U);
+    EXPECT_EQ(session.screen(), Screen::Attract);
+}
+
 TEST_F(UsageTest, TheSatisfactionQuestionComesAfterTheReceiptWithNothingPersonal)
 {
     fill_to_review("0612345678");
@@ -1593,7 +1617,9 @@ TEST_F(UsageTest, TheQuestionMayBeSkippedOrLeftAndNeverHoldsTheKioskLong)
     session.dispatch(intent::Rate { Rating::Neutral });
     wait(SessionConfig {}.idle_warning_after);
     EXPECT_EQ(session.screen(), Screen::Attract) << "nothing personal is up: no warning";
-    EXPECT_EQ(log.kinds().back(), "satisfaction:neutral");
+    EXPECT_EQ(log.last(UsageKind::Satisfaction).detail, "neutral");
+    // This test's printer never answered: by now its time is over.
+    EXPECT_EQ(log.kinds().back(), "receipt_print:failed");
     for (auto const& event : log.events)
         EXPECT_NE(event.kind, UsageKind::Abandoned);
 }
