@@ -7,6 +7,7 @@
 #include "hub.hpp"
 #include "server.hpp"
 #include "sqlite_hub_store.hpp"
+#include "usage_figures.hpp"
 #include "webhook.hpp"
 
 #include "sync/protocol.hpp"
@@ -80,6 +81,12 @@ Commands:
                                console sessions.
   audit [--help-id ID] [--kiosk ID]
                                The help audit log, as JSON lines.
+  open-data --out DIR [--days N | --day YYYY-MM-DD] [--time-zone ZONE]
+                               Write the usage figures' open data of the last
+                               N days that are over (7 by default; again each
+                               time, so that late events count) to
+                               DIR/guichet-usage-DAY.csv and .json, for a
+                               daily timer. Days in ZONE (the system's).
   agent add ID --site SITE --name NAME [--badge UID] [--pin-stdin]
                                Add a desk agent who may unlock agent mode on
                                the site's kiosks: with the badge UID
@@ -204,6 +211,25 @@ std::string store_kind(Arguments const& arguments)
     return url.starts_with("postgres") ? "postgresql" : "sqlite";
 }
 
+// The town's days for usage figures and open data (localtime), from
+// --time-zone: set before any thread reads the time zone. A name the system
+// does not know would silently mean UTC: refused.
+bool set_time_zone(Arguments const& arguments)
+{
+    if (auto zone = arguments.option("time-zone")) {
+        std::error_code error;
+        if (zone->empty() || zone->find("..") != std::string::npos
+            || !std::filesystem::is_regular_file("/usr/share/zoneinfo/" + *zone, error)) {
+            usage_error("--time-zone " + *zone
+                + ": not a time zone this system knows (a name such as Europe/Paris; the tzdata package has them)");
+            return false;
+        }
+        setenv("TZ", zone->c_str(), 1);
+    }
+    tzset();
+    return true;
+}
+
 Server* running_server = nullptr;
 
 int serve(Arguments const& arguments)
@@ -217,18 +243,8 @@ int serve(Arguments const& arguments)
     sigaddset(&signals, SIGTERM);
     sigaddset(&signals, SIGINT);
     pthread_sigmask(SIG_BLOCK, &signals, nullptr);
-    // The town's days for usage figures (localtime): set before any thread
-    // reads the time zone. A name the system does not know would silently
-    // mean UTC.
-    if (auto zone = arguments.option("time-zone")) {
-        std::error_code error;
-        if (zone->empty() || zone->find("..") != std::string::npos
-            || !std::filesystem::is_regular_file("/usr/share/zoneinfo/" + *zone, error))
-            return usage_error("--time-zone " + *zone
-                + ": not a time zone this system knows (a name such as Europe/Paris; the tzdata package has them)");
-        setenv("TZ", zone->c_str(), 1);
-    }
-    tzset();
+    if (!set_time_zone(arguments))
+        return 2;
     // Every kiosk keeps a connection open (a file descriptor): the soft
     // limit (often 1,024) would refuse a fleet of more.
     struct rlimit files { };
@@ -526,6 +542,8 @@ int admin_command(Arguments const& arguments)
 {
     auto const& words = arguments.positional;
     auto const& command = words[0];
+    if (!set_time_zone(arguments))
+        return 2;
     auto context_result = open_context(arguments, command == "init");
     if (!context_result.ok())
         return failure(context_result.error());
@@ -587,6 +605,29 @@ int admin_command(Arguments const& arguments)
         return mediator_command(arguments, store);
     if (command == "agent")
         return agent_command(arguments, store);
+    if (command == "open-data" && words.size() == 1) {
+        auto out = arguments.option("out");
+        if (!out)
+            return usage_error("open-data needs --out DIR");
+        auto days = std::atoi(arguments.option("days").value_or("7").c_str());
+        if (days < 1 || days > 366)
+            return usage_error("--days is 1 to 366");
+        // The days that are over, newest first: yesterday, the day before...
+        auto now = protocol::unix_now();
+        auto midnight = day_start(local_text(now, "%Y-%m-%d")).value_or(now);
+        for (int back = 0; back < days; ++back) {
+            auto day = arguments.option("day").value_or(local_text(midnight - 3600, "%Y-%m-%d"));
+            auto written = write_open_data(store, *out, day, now);
+            if (!written.ok())
+                return failure(written.error());
+            for (auto const& path : written.value())
+                std::printf("%s\n", path.c_str());
+            if (arguments.option("day"))
+                break;
+            midnight = day_start(local_text(midnight - 3600, "%Y-%m-%d")).value_or(midnight - 86400);
+        }
+        return 0;
+    }
     if (command == "audit") {
         AuditFilter filter;
         filter.help_id = arguments.option("help-id");

@@ -5,6 +5,7 @@
 #include "kiosk/core/runner.hpp"
 #include "kiosk/core/usage.hpp"
 #include "sync/catalogue_bundle.hpp"
+#include "sync/private_file.hpp"
 
 #include <nlohmann/json.hpp>
 
@@ -373,6 +374,24 @@ std::string open_data_csv(std::string const& day, UsageReport const& report)
     return out.str();
 }
 
+Result<std::vector<std::filesystem::path>> write_open_data(
+    HubStore& store, std::filesystem::path const& folder, std::string const& day, std::int64_t now)
+{
+    auto start = day_start(day), end = day_end(day);
+    if (!start || !end || *end > now)
+        return Error::make("request.invalid", "day is a past day: YYYY-MM-DD");
+    auto report = GUICHET_TRY(usage_report(store, UsageFilter { std::nullopt, *start, *end }));
+    std::error_code error;
+    std::filesystem::create_directories(folder, error);
+    if (error)
+        return Error::make("io.write", "cannot create " + folder.string() + ": " + error.message());
+    auto base = folder / ("guichet-usage-" + day);
+    std::vector<std::filesystem::path> written { base.string() + ".csv", base.string() + ".json" };
+    GUICHET_TRY(write_file_atomically(written[0], open_data_csv(day, report), 0644));
+    GUICHET_TRY(write_file_atomically(written[1], open_data_json(day, report).dump(2) + "\n", 0644));
+    return written;
+}
+
 // [SECTION] The usage page
 
 namespace {
@@ -426,9 +445,8 @@ std::string help_label(std::string const& how)
 std::string help_end_label(std::string const& how)
 {
     return said(how,
-        { { "helped", "aidée" }, { "cancelled", "a annulé l'appel" },
-            { "unanswered", "personne n'a répondu" }, { "unavailable", "service injoignable" },
-            { "session_ended", "partie pendant l'aide" } });
+        { { "helped", "aidée" }, { "cancelled", "a annulé l'appel" }, { "unanswered", "personne n'a répondu" },
+            { "unavailable", "service injoignable" }, { "session_ended", "partie pendant l'aide" } });
 }
 
 std::string abandon_label(std::string const& why)

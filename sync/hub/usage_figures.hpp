@@ -9,6 +9,7 @@
 #include "hub_store.hpp"
 
 #include <cstdint>
+#include <filesystem>
 #include <map>
 #include <optional>
 #include <string>
@@ -101,6 +102,15 @@ inline constexpr char const* open_data_licence_url = "https://www.etalab.gouv.fr
 // names beside ids.
 nlohmann::json open_data_json(std::string const& day, UsageReport const& report);
 std::string open_data_csv(std::string const& day, UsageReport const& report);
+
+// Writes `folder`/guichet-usage-DAY.csv and .json for a day that is over,
+// each atomically (a reader never sees half a file; 0644: open data).
+// Returns the two paths. Written again, a day's files take in events that
+// arrived late (a kiosk that was offline sends its events when it is back).
+// "request.invalid" for a day not over yet, "io.write" when the folder
+// cannot take them.
+Result<std::vector<std::filesystem::path>> write_open_data(
+    HubStore& store, std::filesystem::path const& folder, std::string const& day, std::int64_t now);
 
 // [SECTION] The usage page
 

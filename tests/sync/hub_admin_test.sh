@@ -87,6 +87,17 @@ curl -sS --cacert "$work/hub/tls/ca.pem" "$url/open-data/usage.json" \
 status=$(curl -s -o /dev/null -w '%{http_code}' --cacert "$work/hub/tls/ca.pem" "$url/open-data/usage.csv?day=2999-01-01")
 [[ "$status" == 400 ]] || fail "a day to come was published ($status)"
 check "usage page for administrators, open data public, licensed, only for days that are over, in the town's time zone"
+# The daily files, for a timer: the last two days that are over, both formats.
+"$hub_bin" open-data --out "$work/open-data" --days 2 --time-zone Europe/Paris >"$work/open-data.list" \
+  || fail "kiosk-hub open-data failed"
+[[ $(wc -l <"$work/open-data.list") == 4 ]] || fail "open-data wrote: $(cat "$work/open-data.list")"
+yesterday=$(TZ=Europe/Paris date -d yesterday +%F)
+[[ -f "$work/open-data/guichet-usage-$yesterday.csv" && -f "$work/open-data/guichet-usage-$yesterday.json" ]] \
+  || fail "no open data file for $yesterday: $(ls "$work/open-data")"
+[[ "$(head -1 "$work/open-data/guichet-usage-$yesterday.csv")" == day,site_id,site_name,demarche,* ]] \
+  || fail "open data file: $(head -1 "$work/open-data/guichet-usage-$yesterday.csv")"
+"$hub_bin" open-data --out "$work/open-data" --time-zone Mars/Olympus 2>/dev/null && fail "an unknown time zone was taken"
+check "daily open data files written by kiosk-hub open-data"
 
 # The back office pulls, acknowledges, and nothing comes twice.
 api "$url/admin/v1/export?limit=2" >"$work/batch1"

@@ -514,6 +514,75 @@ TEST_P(HubStoreTest, AgentsBelongToASiteEachBadgeToOneAgentAndDisablingKeepsThem
     EXPECT_EQ(store().disable_agent("nobody", 500).error().code, "hub.unknown_agent");
 }
 
+// The open data's daily files, as `kiosk-hub open-data` writes them for a
+// timer: one day that is over, both formats, world-readable, and written
+// again with the events that arrived late.
+TEST_P(HubStoreTest, OpenDataFilesAreWrittenForADayThatIsOverAndTakeInLateEvents)
+{
+    std::string zone_before = environment("TZ");
+    setenv("TZ", "UTC0", 1);
+    tzset();
+    constexpr std::int64_t day = 1795132800; // 2026-11-20T00:00:00Z
+    int serial = 0;
+    auto started = [&](int count) {
+        std::vector<hub::UsageRecord> batch;
+        for (int i = 0; i < count; ++i) {
+            hub::UsageRecord r;
+            r.kiosk_id = "k1";
+            r.site_id = "mairie";
+            r.event_id = "e" + std::to_string(++serial);
+            r.visit = "v" + std::to_string(serial);
+            r.received_at = day + 3 * 86400;
+            r.event.at = day + 36000 + serial;
+            r.event.kind = UsageKind::Started;
+            r.event.demarche = "acte-naissance";
+            r.event.language = "fr";
+            r.event.display = "standard";
+            batch.push_back(r);
+        }
+        ASSERT_TRUE(store().ingest_usage(batch).ok());
+    };
+    started(6);
+    auto folder = m_scratch.path() / "open-data";
+    auto now = day + 2 * 86400 + 60;
+    auto written = hub::write_open_data(store(), folder, "2026-11-20", now);
+    ASSERT_TRUE(written.ok()) << written.error().detail;
+    ASSERT_EQ(written.value().size(), 2U);
+    auto read = [](std::filesystem::path const& path) {
+        std::ifstream in(path);
+        return std::string(std::istreambuf_iterator<char>(in), {});
+    };
+    EXPECT_EQ(written.value()[0], folder / "guichet-usage-2026-11-20.csv");
+    auto csv = read(written.value()[0]);
+    EXPECT_NE(csv.find("2026-11-20,mairie,Mairie de Test,acte-naissance,acte-naissance,6,"), std::string::npos) << csv;
+    auto json = nlohmann::json::parse(read(written.value()[1]));
+    EXPECT_EQ(json["day"], "2026-11-20");
+    EXPECT_EQ(json["time_zone"], "UTC0");
+    EXPECT_EQ(json["rows"][0]["started"], 6);
+    for (auto const& path : written.value())
+        EXPECT_EQ(std::filesystem::status(path).permissions() & std::filesystem::perms::all,
+            std::filesystem::perms::owner_read | std::filesystem::perms::owner_write
+                | std::filesystem::perms::group_read | std::filesystem::perms::others_read)
+            << path;
+
+    // A kiosk back online sends two more of that day's: the next run counts them.
+    started(2);
+    ASSERT_TRUE(hub::write_open_data(store(), folder, "2026-11-20", now).ok());
+    EXPECT_EQ(nlohmann::json::parse(read(folder / "guichet-usage-2026-11-20.json"))["rows"][0]["started"], 8);
+
+    // Today is not over: nothing written.
+    auto today = hub::write_open_data(store(), folder, "2026-11-22", now);
+    ASSERT_FALSE(today.ok());
+    EXPECT_EQ(today.error().code, "request.invalid");
+    EXPECT_FALSE(std::filesystem::exists(folder / "guichet-usage-2026-11-22.csv"));
+
+    if (zone_before.empty())
+        unsetenv("TZ");
+    else
+        setenv("TZ", zone_before.c_str(), 1);
+    tzset();
+}
+
 TEST_P(HubStoreTest, UsageEventsAreKeptOncePerKioskAndReadBackByTimeAndSite)
 {
     auto record
