@@ -33,6 +33,11 @@ if [[ ! -f var/hub/hub-keys.json ]]; then
   "$hub_bin" site slots demo kiosk/data/creneaux.json >/dev/null
   "$hub_bin" catalogue publish kiosk/catalogue >/dev/null
 fi
+# A desk agent of the site, PIN 2468, for agent mode (the card tour below
+# opens it: « Aide », « Un agent de l'accueil »).
+if ! "$hub_bin" agent list 2>/dev/null | grep -q lea.moreau; then
+  echo 2468 | "$hub_bin" agent add lea.moreau --site demo --name "Léa Moreau, agent d'accueil" --pin-stdin >/dev/null
+fi
 # A mediator for the console (/console), its password drawn once and kept
 # beside the hub's data for the demo to show.
 if [[ ! -f var/hub/demo-mediator-password ]]; then
@@ -68,6 +73,9 @@ if [[ -z "${DISPLAY:-}" ]]; then
   for _ in $(seq 50); do xdpyinfo >/dev/null 2>&1 && break; sleep 0.1; done
   echo "demo: guided tour (tests/ui/scenarios/happy_path.scn), screenshots in var/demo/"
   "${kiosk[@]}" --scenario tests/ui/scenarios/happy_path.scn --screenshots var/demo
+  # The card tour ends in agent mode: the site's agents must have come from
+  # the hub (the kiosk pulls them as it starts).
+  for _ in $(seq 100); do [[ -s var/data/agents.json ]] && break; sleep 0.1; done
   echo "demo: the identity from the ID card (tests/ui/scenarios/card_listes.scn), screenshots in var/demo/card/"
   "${kiosk[@]}" --scenario tests/ui/scenarios/card_listes.scn --screenshots var/demo/card
   echo "demo: receipts printed so far:"; ls -1 var/receipts
