@@ -1447,6 +1447,8 @@ UsageEvent Session::usage_event(UsageKind kind, std::string detail) const
 
 void Session::record(UsageEvent const& event)
 {
+    if (m_usage_stopped)
+        return;
     if (m_usage_log)
         m_usage_log->record(event);
 }
@@ -1466,6 +1468,14 @@ void Session::note_print(PrintJobId job, PrintOutcome outcome)
         m_desk_print_noted = job;
         record(usage_event(UsageKind::TicketPrint, std::string(to_string(outcome))));
     }
+}
+
+void Session::stop()
+{
+    if (!m_seen.demarche.empty() && !m_seen.completed)
+        record(usage_event(UsageKind::Abandoned, "stopped"));
+    // Whatever the kiosk does while it closes is not a resident's visit.
+    m_usage_stopped = true;
 }
 
 // Compares what the session shows now with what it showed after the last

@@ -424,6 +424,10 @@ public:
     void set_devices(DeviceStatus devices);
     // Where usage events go (usage.hpp); null: none are recorded.
     void set_usage_log(UsageLog* log) { m_usage_log = log; }
+    // The kiosk stops (the service manager's SIGTERM, the window closed,
+    // the end of a scenario): a démarche in progress is recorded as
+    // abandoned, "stopped", rather than left started and never ended.
+    void stop();
     // The satisfaction screen's state (Screen::Feedback).
     std::optional<Feedback> const& feedback() const { return m_feedback; }
     // The card reader port; null when the kiosk has none configured.
@@ -693,6 +697,7 @@ private:
     std::optional<Feedback> m_feedback;
     // The démarche of the receipt on screen, for the satisfaction question.
     std::string m_completed_demarche;
+    bool m_usage_stopped { false }; // stop(): nothing more is recorded
     UsageLog* m_usage_log { nullptr };
     UsageSeen m_seen;
     PrintJobId m_print_noted { 0 };

@@ -57,7 +57,7 @@ bool detail_allowed(UsageKind kind, std::string_view detail)
     case UsageKind::Completed:
         return detail.empty();
     case UsageKind::Abandoned:
-        return among({ "gave_up", "idle", "back" });
+        return among({ "gave_up", "idle", "back", "stopped" });
     case UsageKind::HelpAsked:
         return among({ "remote", "desk", "agent" });
     case UsageKind::HelpEnded:

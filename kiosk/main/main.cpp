@@ -701,6 +701,8 @@ int main(int argc, char** argv)
     if (options.bench_frames > 0 && status == 0)
         std::printf(
             "frame-ms %.3f renderer %s\n", kiosk_ui.measure_frames(options.bench_frames), kiosk_ui.renderer_name());
+    // Before the journal closes: a démarche left half done is counted.
+    session.stop();
     postbox.attach(nullptr);
     return status;
 }

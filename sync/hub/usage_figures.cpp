@@ -453,7 +453,7 @@ std::string abandon_label(std::string const& why)
 {
     return said(why,
         { { "gave_up", "a choisi d'arrêter" }, { "idle", "partie sans finir (inactivité)" },
-            { "back", "revenue à l'accueil" } });
+            { "back", "revenue à l'accueil" }, { "stopped", "borne arrêtée pendant la démarche" } });
 }
 
 // The reason's tile text on the kiosk, in French.

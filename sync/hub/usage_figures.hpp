@@ -33,7 +33,7 @@ struct DemarcheFigures {
     std::int64_t started { 0 };
     std::int64_t completed { 0 };
     std::int64_t abandoned { 0 };
-    std::map<std::string, std::int64_t> abandon_reasons; // gave_up, idle, back
+    std::map<std::string, std::int64_t> abandon_reasons; // gave_up, idle, back, stopped
     // Steps in the order residents meet them (their median position).
     std::vector<StepReach> funnel;
     std::optional<std::int64_t> median_seconds; // of the completed ones

@@ -1493,6 +1493,33 @@ TEST_F(UsageTest, AbandonmentSaysWhereAfterHowLongAndWhy)
     EXPECT_EQ(visits.size(), 2U);
 }
 
+TEST_F(UsageTest, AKioskStoppedMidDemarcheCountsItAbandonedWhereItStood)
+{
+    start();
+    clock.advance(12s);
+    session.stop();
+    EXPECT_EQ(log.kinds().back(), "abandoned:stopped");
+    EXPECT_EQ(log.last(UsageKind::Abandoned).step, "categorie");
+    EXPECT_EQ(log.last(UsageKind::Abandoned).elapsed_s, 12);
+    session.stop();
+    EXPECT_EQ(log.count(UsageKind::Abandoned), 1U) << "once";
+    EXPECT_TRUE(parse_usage_event(usage_event_json(log.events.back(), "00112233", "v1")).ok())
+        << "a value the hub takes";
+    // Stopped is stopped: nothing after it is recorded.
+    session.dispatch(intent::EndSession {});
+    session.dispatch(intent::EndSession {});
+    EXPECT_EQ(log.kinds().back(), "abandoned:stopped");
+}
+
+TEST_F(UsageTest, AKioskStoppedOnTheReceiptAbandonsNothing)
+{
+    fill_to_review();
+    session.dispatch(intent::Confirm {});
+    session.stop();
+    EXPECT_EQ(log.count(UsageKind::Completed), 1U);
+    EXPECT_EQ(log.count(UsageKind::Abandoned), 0U);
+}
+
 TEST_F(UsageTest, ThePauseOfJeSuisPerduIsNotAnAbandonment)
 {
     start();
