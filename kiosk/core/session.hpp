@@ -633,9 +633,11 @@ private:
     // being watched, the language and display as they were).
     UsageEvent usage_event(UsageKind kind, std::string detail = {}) const;
     void record(UsageEvent const& event);
-    // A print job's end, once per job, whether or not its screen is still up.
+    // next_deadline's two halves: a print job no screen waits for any more,
+    // and what the screen on show waits for.
     std::optional<Millis> unanswered_print_deadline() const;
     std::optional<Millis> screen_deadline() const;
+    // A print job's end, once per job, whether or not its screen is still up.
     void note_print(PrintJobId job, PrintOutcome outcome);
     void finish_step();
     void look_up();

@@ -614,9 +614,9 @@ int admin_command(Arguments const& arguments)
             return usage_error("--days is 1 to 366");
         // The days that are over, newest first: yesterday, the day before...
         auto now = protocol::unix_now();
-        auto midnight = day_start(local_text(now, "%Y-%m-%d")).value_or(now);
+        auto day = today(now);
         for (int back = 0; back < days; ++back) {
-            auto day = arguments.option("day").value_or(local_text(midnight - 3600, "%Y-%m-%d"));
+            day = arguments.option("day").value_or(day_before(day));
             auto written = write_open_data(store, *out, day, now);
             if (!written.ok())
                 return failure(written.error());
@@ -624,7 +624,6 @@ int admin_command(Arguments const& arguments)
                 std::printf("%s\n", path.c_str());
             if (arguments.option("day"))
                 break;
-            midnight = day_start(local_text(midnight - 3600, "%Y-%m-%d")).value_or(midnight - 86400);
         }
         return 0;
     }

@@ -667,9 +667,8 @@ void Server::State::admin_routes()
     http->route("GET", "/usage", [this](HttpRequest const& request, HttpResponse& response) {
         as_admin(request, response, [&] {
             // Days in the hub's time zone: the town's days.
-            auto today = local_text(hub.now(), "%Y-%m-%d");
             auto from = query_value(request, "from").value_or(local_text(hub.now() - 29 * 86400, "%Y-%m-%d"));
-            auto to = query_value(request, "to").value_or(today);
+            auto to = query_value(request, "to").value_or(today(hub.now()));
             auto start = day_start(from), end = day_end(to);
             if (!start || !end)
                 return send_error(
@@ -684,10 +683,8 @@ void Server::State::admin_routes()
     for (std::string format : { "csv", "json" }) {
         http->route(
             "GET", "/open-data/usage." + format, [this, format](HttpRequest const& request, HttpResponse& response) {
-                // Yesterday by default (the date an hour before today's
-                // midnight): a day is published once it is over.
-                auto today = day_start(local_text(hub.now(), "%Y-%m-%d")).value_or(hub.now());
-                auto day = query_value(request, "day").value_or(local_text(today - 3600, "%Y-%m-%d"));
+                // Yesterday by default: a day is published once it is over.
+                auto day = query_value(request, "day").value_or(day_before(today(hub.now())));
                 auto start = day_start(day), end = day_end(day);
                 if (!start || !end || *end > hub.now())
                     return send_error(

@@ -279,6 +279,17 @@ std::optional<std::int64_t> day_end(std::string const& day)
     return local_midnight(day, 1);
 }
 
+std::string today(std::int64_t now)
+{
+    return local_text(now, "%Y-%m-%d");
+}
+
+std::string day_before(std::string const& day)
+{
+    // An hour before its midnight is the day before, whatever the clocks do.
+    return local_text(local_midnight(day, 0).value_or(0) - 3600, "%Y-%m-%d");
+}
+
 // [SECTION] Open data
 
 namespace {

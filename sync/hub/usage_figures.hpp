@@ -89,6 +89,10 @@ std::optional<std::int64_t> day_start(std::string const& day);
 // The start of the next day: 23 or 25 hours later on the days the clocks
 // change.
 std::optional<std::int64_t> day_end(std::string const& day);
+// The hub's date now, and the date before `day` ("2026-03-01" → "2026-02-28");
+// `day` must be a valid one (day_start).
+std::string today(std::int64_t now);
+std::string day_before(std::string const& day);
 
 // [SECTION] Open data
 

@@ -1120,6 +1120,11 @@ TEST(UsageDays, AreTheHubsLocalDaysWithTheirSummerTime)
     EXPECT_EQ(*hub::day_end("2026-07-14") - *hub::day_start("2026-07-14"), 24 * 3600);
     EXPECT_EQ(hub::day_end("2026-12-31"), hub::day_start("2027-01-01"));
     EXPECT_EQ(hub::time_zone_name(), "CET-1CEST,M3.5.0,M10.5.0/3");
+    EXPECT_EQ(hub::day_before("2026-03-30"), "2026-03-29") << "after the night that lost an hour";
+    EXPECT_EQ(hub::day_before("2026-10-26"), "2026-10-25") << "after the night that gained one";
+    EXPECT_EQ(hub::day_before("2026-03-01"), "2026-02-28");
+    EXPECT_EQ(hub::day_before("2027-01-01"), "2026-12-31");
+    EXPECT_EQ(hub::today(utc_midnight - 1800), "2026-11-22");
     for (auto bad : { "2026-02-30", "2026-13-01", "26-11-22", "2026-11-22x", "", "1999-01-01" })
         EXPECT_FALSE(hub::day_start(bad)) << bad;
     restore();
