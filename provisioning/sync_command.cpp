@@ -344,17 +344,26 @@ int push(Options const& options)
                                },
                 {}, {}, {}, {} });
         auto const deadline = std::chrono::steady_clock::now() + std::chrono::seconds(options.timeout_seconds);
-        // The uplink sends the dossiers first, then the usage events.
+        // The uplink sends the dossiers first, then the usage events. Those
+        // are waited for while they go: a hub that does not take them (an
+        // older one) must not hold the technician until the timeout.
+        auto moved = std::chrono::steady_clock::now(); // the last time either count changed
         while (std::chrono::steady_clock::now() < deadline) {
-            left = depth();
-            usage_left = usage_depth();
+            auto left_now = depth();
+            auto usage_now = usage_depth();
+            if (usage_now != usage_left || left_now != left)
+                moved = std::chrono::steady_clock::now();
+            left = left_now;
+            usage_left = usage_now;
             {
                 std::lock_guard lock(mutex);
                 last_error = seen.last_error;
                 if (seen.refused)
                     break;
             }
-            if (left && *left == 0 && usage_left && *usage_left == 0)
+            if (left && *left == 0
+                && ((usage_left && *usage_left == 0)
+                    || std::chrono::steady_clock::now() - moved > std::chrono::seconds(5)))
                 break;
             std::this_thread::sleep_for(std::chrono::milliseconds(100));
         }
