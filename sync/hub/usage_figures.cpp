@@ -223,8 +223,16 @@ UsageNames usage_names(std::string_view catalogue_bundle, std::vector<DemarcheFi
         if (demarche == catalogue.demarches.end())
             continue;
         names.demarches[f.demarche] = demarche->title.fr();
+        std::map<std::string, int> uses;
         for (auto const& step : f.funnel)
-            names.steps[{ f.demarche, step.step }] = describe_step(*demarche, step.step);
+            ++uses[names.steps[{ f.demarche, step.step }] = describe_step(*demarche, step.step)];
+        // Two steps with one label (the detail of each kind of problem,
+        // alternatives of one another) are told apart by their keys.
+        for (auto const& step : f.funnel) {
+            auto& name = names.steps[{ f.demarche, step.step }];
+            if (uses[name] > 1)
+                name += " (" + step.step + ")";
+        }
     }
     return names;
 }

@@ -1066,6 +1066,16 @@ TEST(UsagePage, DrawsTheFunnelAndSatisfactionNamedFromTheCatalogueAndEscapesWhat
     EXPECT_EQ(report.names.step("signalement-voie-publique", "categorie"), "Le problème");
     EXPECT_EQ(report.names.step("signalement-voie-publique", "lieu"), "Le lieu");
     EXPECT_EQ(report.names.step("signalement-voie-publique", "review"), "Vérification");
+    {
+        // The details of two kinds of problem share a label: their keys tell them apart.
+        auto both = figures;
+        both[0].funnel.push_back(hub::StepReach { "proprete_detail", 1, 0 });
+        both[0].funnel.push_back(hub::StepReach { "voirie_detail", 1, 0 });
+        auto named = hub::usage_names(document.value(), both);
+        EXPECT_EQ(named.step("signalement-voie-publique", "proprete_detail"), "Le détail (proprete_detail)");
+        EXPECT_EQ(named.step("signalement-voie-publique", "voirie_detail"), "Le détail (voirie_detail)");
+        EXPECT_EQ(named.step("signalement-voie-publique", "lieu"), "Le lieu");
+    }
     EXPECT_EQ(report.names.demarche("retiree"), "retiree") << "a démarche no longer published keeps its id";
     EXPECT_TRUE(hub::usage_names("not a bundle", figures).demarches.empty());
 
