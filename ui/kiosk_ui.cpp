@@ -732,14 +732,14 @@ void KioskUi::Impl::render_frame(std::filesystem::path const* screenshot)
 
     if (!first_frame_done) {
         first_frame_done = true;
-        // What start-up parsed and dropped (the catalogue's JSON trees, the
-        // communes' rows, the font files) goes back to the system rather
-        // than staying in the heap for the kiosk's whole life.
-        malloc_trim(0);
         if (options.report_first_frame) {
             std::printf("first-frame %lld\n", static_cast<long long>(monotonic_ns()));
             std::fflush(stdout);
         }
+        // What start-up parsed and dropped (the catalogue's JSON trees, the
+        // communes' rows, the font files) goes back to the system rather
+        // than staying in the heap for the kiosk's whole life.
+        malloc_trim(0);
     }
 
     // Arabic on a screen in another language (a mediator's message): its
