@@ -685,11 +685,7 @@ void Server::State::admin_routes()
             "GET", "/open-data/usage." + format, [this, format](HttpRequest const& request, HttpResponse& response) {
                 // Yesterday by default: a day is published once it is over.
                 auto day = query_value(request, "day").value_or(day_before(today(hub.now())));
-                auto start = day_start(day), end = day_end(day);
-                if (!start || !end || *end > hub.now())
-                    return send_error(
-                        response, Error::make("request.invalid", "day is a past day: YYYY-MM-DD"), hub.now());
-                auto report = usage_report(hub.store(), UsageFilter { std::nullopt, *start, *end });
+                auto report = open_data_report(hub.store(), day, hub.now());
                 if (!report.ok())
                     return send_error(response, report.error(), hub.now());
                 response.status = 200;

@@ -393,13 +393,18 @@ std::string open_data_csv(std::string const& day, UsageReport const& report)
     return out.str();
 }
 
-Result<std::vector<std::filesystem::path>> write_open_data(
-    HubStore& store, std::filesystem::path const& folder, std::string const& day, std::int64_t now)
+Result<UsageReport> open_data_report(HubStore& store, std::string const& day, std::int64_t now)
 {
     auto start = day_start(day), end = day_end(day);
     if (!start || !end || *end > now)
         return Error::make("request.invalid", "day is a past day: YYYY-MM-DD");
-    auto report = GUICHET_TRY(usage_report(store, UsageFilter { std::nullopt, *start, *end }));
+    return usage_report(store, UsageFilter { std::nullopt, *start, *end });
+}
+
+Result<std::vector<std::filesystem::path>> write_open_data(
+    HubStore& store, std::filesystem::path const& folder, std::string const& day, std::int64_t now)
+{
+    auto report = GUICHET_TRY(open_data_report(store, day, now));
     std::error_code error;
     std::filesystem::create_directories(folder, error);
     if (error)

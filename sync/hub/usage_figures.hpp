@@ -107,6 +107,10 @@ inline constexpr char const* open_data_licence_url = "https://www.etalab.gouv.fr
 nlohmann::json open_data_json(std::string const& day, UsageReport const& report);
 std::string open_data_csv(std::string const& day, UsageReport const& report);
 
+// The figures of one day that is over (`now` is past its end), as the open
+// data publishes them: "request.invalid" for a day not over yet or not a day.
+Result<UsageReport> open_data_report(HubStore& store, std::string const& day, std::int64_t now);
+
 // Writes `folder`/guichet-usage-DAY.csv and .json for a day that is over,
 // each atomically (a reader never sees half a file; 0644: open data).
 // Returns the two paths. Written again, a day's files take in events that
