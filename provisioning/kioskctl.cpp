@@ -26,6 +26,12 @@ constexpr char const* usage_text = R"(Usage:
   kioskctl printer status | test [--printer QUEUE]
   kioskctl enroll --hub URL --code CODE [--ca FILE] [--data DIR]
   kioskctl sync status | push [--data DIR]
+  kioskctl status [--data DIR] [--json]
+  kioskctl config get [KEY] | set KEY VALUE | unset KEY [--data DIR]
+  kioskctl selftest [reader|printer|speech|display|hub|clock|all] [--json]
+  kioskctl diag --out FILE.tar.gz [--data DIR]
+  kioskctl factory-reset [--data DIR] [--yes]
+  kioskctl version
 
 Commands:
   catalogue check   Check a catalogue as the kiosk loads it. PATH is a folder
@@ -42,6 +48,15 @@ Commands:
   enroll            Enroll this kiosk with its hub (`kioskctl enroll --help`).
   sync status       The outbox, the last sync, and whether the hub answers.
   sync push         Send the waiting dossiers now (`kioskctl sync --help`).
+  status            Who the kiosk is, its versions, devices, outbox and hub.
+  config            The kiosk's settings (`kioskctl config --help`).
+  selftest          Check each device and the hub, and say what to do.
+  diag              A diagnostics bundle for support, with nothing personal.
+  factory-reset     Wipe the kiosk's data and identity, keep the software.
+  version           The software's version.
+
+Every command takes --help. --data defaults to /var/lib/guichet on an
+installed kiosk, var/data in a development tree.
 
 Options:
   --orientation FILE  The themes and life situations to check against.
@@ -138,5 +153,19 @@ int main(int argc, char** argv)
         return guichet::kioskctl::enroll_command({ arguments.begin() + 1, arguments.end() });
     if (arguments[0] == "sync")
         return guichet::kioskctl::sync_command({ arguments.begin() + 1, arguments.end() });
+    if (arguments[0] == "config")
+        return guichet::kioskctl::config_command({ arguments.begin() + 1, arguments.end() });
+    if (arguments[0] == "selftest")
+        return guichet::kioskctl::selftest_command({ arguments.begin() + 1, arguments.end() });
+    if (arguments[0] == "status")
+        return guichet::kioskctl::status_command({ arguments.begin() + 1, arguments.end() });
+    if (arguments[0] == "diag")
+        return guichet::kioskctl::diag_command({ arguments.begin() + 1, arguments.end() });
+    if (arguments[0] == "factory-reset")
+        return guichet::kioskctl::factory_reset_command({ arguments.begin() + 1, arguments.end() });
+    if (arguments[0] == "version" || arguments[0] == "--version") {
+        std::printf("guichet %s\n", GUICHET_VERSION);
+        return 0;
+    }
     return usage_error("unknown command " + std::string(arguments[0]));
 }

@@ -55,7 +55,8 @@ Options:
   --code CODE  The enrollment code ("K7QP-3HXM-WN4R"; case and spaces ignored).
   --ca FILE    The CA certificate that signed the hub's (PEM); without it,
                the system's CAs.
-  --data DIR   The kiosk's data folder (default var/data, as the kiosk's --data).
+  --data DIR   The kiosk's data folder (default /var/lib/guichet when it
+               exists, var/data otherwise).
   --timeout SECONDS  How long sync push waits for the hub (1 to 3600).
   --json       One JSON object on stdout.
 )";
@@ -70,7 +71,7 @@ struct Options {
     std::string hub;
     std::string code;
     std::filesystem::path ca;
-    std::filesystem::path data { "var/data" };
+    std::filesystem::path data { default_data_dir() };
     int timeout_seconds { 60 };
     bool json { false };
 };
@@ -129,18 +130,6 @@ std::optional<Options> parse(std::vector<std::string_view> const& arguments, int
     return options;
 }
 
-std::string format_time(std::int64_t unix_seconds)
-{
-    if (unix_seconds <= 0)
-        return "jamais";
-    std::time_t t = static_cast<std::time_t>(unix_seconds);
-    std::tm local {};
-    localtime_r(&t, &local);
-    char text[32];
-    std::strftime(text, sizeof text, "%d/%m/%Y %H:%M:%S", &local);
-    return text;
-}
-
 // The technician's sentence for an enrollment the hub refused or that
 // failed on the way.
 std::string enrollment_failure(std::string const& code)
@@ -170,12 +159,24 @@ int enroll(Options const& options)
     std::error_code error;
     if (std::filesystem::exists(identity_path, error)) {
         auto existing = load_identity(identity_path);
-        std::fprintf(stderr, "Cette borne est déjà enrôlée%s. Pour l'enrôler à nouveau, effacez d'abord %s.\n",
+        std::fprintf(stderr,
+            "Cette borne est déjà enrôlée%s (%s). Pour l'enrôler à nouveau : kioskctl factory-reset, puis "
+            "kioskctl enroll.\n",
             existing.ok() ? (" (borne " + existing.value().kiosk_id + ")").c_str() : "", identity_path.c_str());
         return 1;
     }
-    if (!options.ca.empty() && !std::filesystem::exists(options.ca, error)) {
-        std::fprintf(stderr, "Le fichier %s n'existe pas.\n", options.ca.c_str());
+    // Read before kioskctl becomes the kiosk's user, who may not read it.
+    std::optional<std::string> ca_text;
+    if (!options.ca.empty()) {
+        auto read = read_private_file(options.ca);
+        if (!read.ok()) {
+            std::fprintf(stderr, "Le fichier %s n'existe pas ou ne peut pas être lu.\n", options.ca.c_str());
+            return 1;
+        }
+        ca_text = read.release_value();
+    }
+    if (auto acting = act_as_owner_of(options.data); !acting) {
+        std::fprintf(stderr, "kioskctl: %s\n", acting.error().detail.c_str());
         return 1;
     }
     auto enrolled = enroll_with_hub(options.hub, options.ca, options.code, GUICHET_VERSION);
@@ -189,9 +190,8 @@ int enroll(Options const& options)
     auto identity = enrolled.release_value();
 
     std::filesystem::create_directories(options.data, error);
-    if (!options.ca.empty()) {
-        auto ca_text = read_private_file(options.ca);
-        if (!ca_text.ok() || !write_private_file(options.data / "hub-ca.pem", ca_text.value()).ok()) {
+    if (ca_text) {
+        if (!write_private_file(options.data / "hub-ca.pem", *ca_text).ok()) {
             std::fprintf(
                 stderr, "Le certificat %s ne peut pas être copié dans %s.\n", options.ca.c_str(), options.data.c_str());
             return 1;
@@ -401,6 +401,10 @@ int sync_command(std::vector<std::string_view> const& arguments)
     auto options = parse({ arguments.begin() + 1, arguments.end() }, status_code);
     if (!options)
         return status_code;
+    if (auto acting = act_as_owner_of(options->data); !acting) {
+        std::fprintf(stderr, "kioskctl: %s\n", acting.error().detail.c_str());
+        return 1;
+    }
     return arguments[0] == "push" ? push(*options) : status(*options);
 }
 

@@ -31,6 +31,8 @@ packages=(
   # speech (espeak-ng, its voices) and right-to-left text (FriBidi shapes
   # and orders Arabic, which Dear ImGui cannot)
   libespeak-ng-dev espeak-ng-data libfribidi-dev
+  # systemd: the kiosk tells its unit it is ready and alive (sd_notify)
+  libsystemd-dev
   # fonts the kiosk and its receipts load by path
   fonts-dejavu-core fonts-font-awesome
   # tests: read receipts back, decode QR codes, look inside the outbox

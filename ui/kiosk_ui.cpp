@@ -260,6 +260,8 @@ struct KioskUi::Impl {
     ScreenState screen_state() const;
     void remote_help_after_frame();
     std::function<void(ScreenState const&)> screen_report;
+    std::function<void()> heartbeat;
+    std::chrono::milliseconds heartbeat_every { 0 };
     bool applying_remote_actions { false };
     // The code of the last receipt a scenario saw (test tooling only).
     std::string last_code;
@@ -284,9 +286,20 @@ Result<void> KioskUi::Impl::open()
     if (SDL_Init(SDL_INIT_VIDEO | SDL_INIT_EVENTS) != 0)
         return Error::make("ui.sdl_init", SDL_GetError());
 
+    // --window auto: the screen's own size (under cage, the output's).
+    int window_width = options.width, window_height = options.height;
+    if (window_width == 0 || window_height == 0) {
+        SDL_DisplayMode mode {};
+        bool const known = SDL_GetDesktopDisplayMode(0, &mode) == 0 && mode.w >= 640 && mode.h >= 360;
+        window_width = known ? mode.w : 1920;
+        window_height = known ? mode.h : 1080;
+        log(LogLevel::Info, "ui",
+            "window " + std::to_string(window_width) + "x" + std::to_string(window_height)
+                + (known ? " (the screen's size)" : " (the screen's size is unknown)"));
+    }
     // A borderless window at (0,0) rather than SDL's fullscreen mode: with
     // no window manager the latter waits ~100 ms for a mode switch.
-    window = SDL_CreateWindow("Guichet", 0, 0, options.width, options.height, SDL_WINDOW_BORDERLESS | SDL_WINDOW_SHOWN);
+    window = SDL_CreateWindow("Guichet", 0, 0, window_width, window_height, SDL_WINDOW_BORDERLESS | SDL_WINDOW_SHOWN);
     if (!window)
         return Error::make("ui.window", SDL_GetError());
 
@@ -956,6 +969,12 @@ void KioskUi::set_speech(Speech* speech)
     m_impl->speech = speech;
 }
 
+void KioskUi::set_heartbeat(std::function<void()> beat, std::chrono::milliseconds every)
+{
+    m_impl->heartbeat = std::move(beat);
+    m_impl->heartbeat_every = every;
+}
+
 void KioskUi::set_screen_report(ScreenReport report)
 {
     m_impl->screen_report = std::move(report);
@@ -1099,6 +1118,10 @@ int KioskUi::run()
 {
     auto& impl = *m_impl;
     impl.render_frame();
+    auto const beat_every = impl.heartbeat ? impl.heartbeat_every.count() : 0;
+    auto last_beat = std::chrono::steady_clock::now();
+    if (impl.heartbeat)
+        impl.heartbeat();
     while (!impl.quit) {
         int timeout = -1;
         if (impl.needs_frame()) {
@@ -1106,6 +1129,14 @@ int KioskUi::run()
         } else if (auto deadline = impl.session.next_deadline()) {
             auto wait = (*deadline - impl.clock.monotonic()).count();
             timeout = int(std::clamp<long long>(wait, 0, 60'000));
+        }
+        if (beat_every > 0) {
+            // Wake in time for the next beat, even with nothing to draw.
+            auto const since
+                = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - last_beat)
+                      .count();
+            auto const until_beat = int(std::max<long long>(0, beat_every - since));
+            timeout = timeout < 0 ? until_beat : std::min(timeout, until_beat);
         }
         SDL_Event event;
         bool got = timeout < 0 ? SDL_WaitEvent(&event) : SDL_WaitEventTimeout(&event, timeout);
@@ -1121,6 +1152,10 @@ int KioskUi::run()
         if (impl.needs_frame()) {
             impl.render_frame();
             impl.remote_help_after_frame();
+        }
+        if (beat_every > 0 && std::chrono::steady_clock::now() - last_beat >= impl.heartbeat_every) {
+            last_beat = std::chrono::steady_clock::now();
+            impl.heartbeat();
         }
     }
     return 0;

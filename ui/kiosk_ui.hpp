@@ -9,6 +9,7 @@
 #include "kiosk/core/session.hpp"
 #include "ui/scenario.hpp"
 
+#include <chrono>
 #include <filesystem>
 #include <functional>
 #include <memory>
@@ -85,6 +86,10 @@ public:
     // applied through the same touch path as a finger.
     using ScreenReport = std::function<void(ScreenState const&)>;
     void set_screen_report(ScreenReport report);
+    // run() calls `beat` after its first frame, then at least every `every`
+    // while its loop turns: a loop that stops turning (a frozen screen)
+    // stops beating. The kiosk tells systemd's watchdog.
+    void set_heartbeat(std::function<void()> beat, std::chrono::milliseconds every);
 
     // The voice (kiosk/main: espeak-ng). Each screen's instruction is said
     // when it opens, in the resident's language, and cut when the screen

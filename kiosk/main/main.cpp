@@ -24,6 +24,7 @@
 #include "ui/kiosk_ui.hpp"
 
 #include <sys/stat.h>
+#include <systemd/sd-daemon.h>
 
 #include <atomic>
 #include <chrono>
@@ -436,6 +437,19 @@ private:
     std::unique_ptr<card::CardService> m_service;
 };
 
+// Under systemd (guichet-kiosk.service), how often the UI loop tells the
+// watchdog it turns: half the unit's WatchdogSec. The kiosk is cage's child,
+// not the unit's main process, so sd_watchdog_enabled() (which checks
+// WATCHDOG_PID) would say no: the unit lets every process notify instead.
+std::chrono::milliseconds watchdog_interval()
+{
+    char const* usec = std::getenv("WATCHDOG_USEC");
+    if (!usec || !std::getenv("NOTIFY_SOCKET"))
+        return std::chrono::milliseconds(0);
+    auto const microseconds = std::strtoll(usec, nullptr, 10);
+    return std::chrono::milliseconds(microseconds > 2000 ? microseconds / 2000 : 0);
+}
+
 int fail(std::string const& message)
 {
     log(LogLevel::Error, "kiosk", message);
@@ -460,6 +474,9 @@ int main(int argc, char** argv)
         std::fputs(usage(), stdout);
         return 0;
     }
+
+    for (auto const& problem : options.config_problems)
+        log(LogLevel::Error, "config", problem + "; the file is ignored");
 
     // A démarche with an error is left out and reported; the kiosk serves
     // the others.
@@ -688,6 +705,21 @@ int main(int argc, char** argv)
             return printers.value()->act(name);
         return cards.act(verb, name);
     });
+
+    // systemd: ready once the first frame shows, then the watchdog's beats
+    // (nothing is sent outside systemd: no NOTIFY_SOCKET).
+    auto const watchdog_every = watchdog_interval();
+    kiosk_ui.set_heartbeat(
+        [ready = false, watchdog = watchdog_every.count() > 0]() mutable {
+            if (!ready) {
+                ready = true;
+                sd_notify(0, "READY=1\nSTATUS=The first frame is on the screen"); // verbatim: for systemd
+                log(LogLevel::Info, "kiosk", "ready");
+            }
+            if (watchdog)
+                sd_notify(0, "WATCHDOG=1");
+        },
+        watchdog_every);
 
     int status = 0;
     if (options.scenario) {

@@ -1,9 +1,11 @@
 #include "kiosk/main/options.hpp"
 
+#include "kiosk/core/config_files.hpp"
 #include "kiosk/core/field_values.hpp"
 
 #include <charconv>
 #include <string_view>
+#include <vector>
 
 namespace guichet {
 
@@ -33,7 +35,10 @@ Data
   --strict-languages          a catalogue text lacking one of the six languages is a load error
                               (default: it shows in French and the log says so)
   --slots FILE                the site's week of appointment slots (default: kiosk/data/creneaux.json)
-  --data DIR                  where the outbox database lives (default var/data)
+  --data DIR                  where the outbox database lives (default var/data); its
+                              config.json (kioskctl config) sets options, as does
+  --system-config FILE        the image's settings (default /etc/guichet/config.json);
+                              options on the command line win over both
   --identity FILE             the kiosk's identity from `kioskctl enroll`
                               (default DATA/identity.json); without one the
                               kiosk is not in service
@@ -42,7 +47,7 @@ Data
                               (default A; kiosks sharing a desk take different
                               letters)
 Display
-  --window WxH                window size (default 1920x1080)
+  --window WxH|auto           window size (default 1920x1080); auto: the screen's
   --renderer auto|software|accelerated
                               SDL renderer (auto: software unless a GPU render node exists)
   --headless                  no display: SDL offscreen driver
@@ -77,15 +82,54 @@ Result<int> parse_int(std::string_view text, std::string_view option)
 
 }
 
+std::filesystem::path shipped_data()
+{
+    // Run from the build tree, the kiosk reads the sources' data; installed
+    // (/usr/libexec/guichet/kiosk), the package's.
+    std::error_code error;
+    auto const self = std::filesystem::read_symlink("/proc/self/exe", error).string();
+    std::string_view const build_dir = GUICHET_BUILD_DIR;
+    if (!error && self.starts_with(std::string(build_dir) + "/"))
+        return GUICHET_SOURCE_DATA;
+    return GUICHET_INSTALLED_DATA;
+}
+
 Result<KioskOptions> parse_options(int argc, char** argv)
 {
+    // The settings files first, the command line after: the later wins.
+    // Where they are depends on --data and --system-config alone.
+    std::vector<std::string> words;
+    {
+        ConfigFiles files;
+        std::filesystem::path data { "var/data" };
+        for (int i = 1; i < argc; ++i) {
+            std::string_view arg = argv[i];
+            for (auto [name, target] :
+                { std::pair { "--data", &data }, std::pair { "--system-config", &files.system } }) {
+                if (arg == name && i + 1 < argc)
+                    *target = argv[i + 1];
+                else if (arg.starts_with(std::string(name) + "="))
+                    *target = arg.substr(std::string_view(name).size() + 1);
+            }
+        }
+        files.kiosk = data / kiosk_config_name;
+        auto config = load_config_files(files);
+        words = config.arguments();
+        for (auto const& problem : config.problems)
+            words.push_back("--config-problem=" + problem.code + ": " + problem.detail);
+    }
+    for (int i = 1; i < argc; ++i)
+        words.emplace_back(argv[i]);
+
     KioskOptions options;
-    options.catalogue = GUICHET_DEFAULT_CATALOGUE;
-    options.communes = GUICHET_DEFAULT_COMMUNES;
-    options.slots = GUICHET_DEFAULT_SLOTS;
-    options.texts = GUICHET_DEFAULT_TEXTS;
-    for (int i = 1; i < argc; ++i) {
-        std::string_view arg = argv[i];
+    auto const shipped = shipped_data();
+    options.catalogue = shipped / "catalogue";
+    options.communes = shipped / "data" / "communes.tsv";
+    options.slots = shipped / "data" / "creneaux.json";
+    options.texts = shipped / "i18n";
+    int const count = int(words.size());
+    for (int i = 0; i < count; ++i) {
+        std::string_view arg = words[i];
         // Both "--printer pdf:DIR" and "--printer=pdf:DIR".
         std::optional<std::string_view> inline_value;
         if (auto equals = arg.find('='); arg.starts_with("--") && equals != std::string_view::npos) {
@@ -95,9 +139,9 @@ Result<KioskOptions> parse_options(int argc, char** argv)
         auto value = [&]() -> Result<std::string_view> {
             if (inline_value)
                 return *inline_value;
-            if (i + 1 >= argc)
+            if (i + 1 >= count)
                 return Error::make("options.missing", std::string(arg) + " needs a value");
-            return std::string_view(argv[++i]);
+            return std::string_view(words[++i]);
         };
         if (arg == "--help" || arg == "-h") {
             options.help = true;
@@ -119,6 +163,12 @@ Result<KioskOptions> parse_options(int argc, char** argv)
             options.communes = GUICHET_TRY(value());
         } else if (arg == "--data") {
             options.data = GUICHET_TRY(value());
+        } else if (arg == "--system-config") {
+            (void)GUICHET_TRY(value()); // read above
+        } else if (arg == "--config-problem") {
+            // A settings file that does not load (said by the loader above):
+            // the kiosk runs on the other layers and logs why.
+            options.config_problems.emplace_back(GUICHET_TRY(value()));
         } else if (arg == "--identity") {
             options.identity = GUICHET_TRY(value());
         } else if (arg == "--printer") {
@@ -171,6 +221,10 @@ Result<KioskOptions> parse_options(int argc, char** argv)
                 return Error::make("options.invalid", "--renderer is auto, software or accelerated");
         } else if (arg == "--window") {
             auto size = GUICHET_TRY(value());
+            if (size == "auto") {
+                options.ui.width = options.ui.height = 0;
+                continue;
+            }
             auto x = size.find('x');
             if (x == std::string_view::npos)
                 return Error::make("options.invalid", "--window is WIDTHxHEIGHT, like 1920x1080");

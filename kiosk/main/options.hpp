@@ -9,6 +9,7 @@
 #include <filesystem>
 #include <optional>
 #include <string>
+#include <vector>
 
 namespace guichet {
 
@@ -40,6 +41,8 @@ struct KioskOptions {
     int bench_frames { 0 };
     bool exit_after_first_frame { false };
     bool help { false };
+    // Settings files that did not load (kioskctl config), for the log.
+    std::vector<std::string> config_problems;
 };
 
 Result<KioskOptions> parse_options(int argc, char** argv);
