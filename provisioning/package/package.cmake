@@ -36,4 +36,6 @@ set(CPACK_DEBIAN_PACKAGE_CONTROL_EXTRA ${CMAKE_CURRENT_LIST_DIR}/postinst ${CMAK
 set(CPACK_DEBIAN_PACKAGE_CONTROL_STRICT_PERMISSION ON)
 # Reproducible: the same sources give the same package.
 set(CPACK_DEBIAN_ARCHIVE_TYPE gnutar)
+# Without the debug sections: 140 MB installed otherwise (RelWithDebInfo).
+set(CPACK_STRIP_FILES ON)
 include(CPack)
