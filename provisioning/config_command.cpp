@@ -45,6 +45,10 @@ Keys:
   window        auto | WIDTHxHEIGHT: the screen's own size, or a fixed one.
   renderer      auto | software | accelerated: how the screen is drawn.
   mrz_scanner   true | false: a document scanner types the card's MRZ.
+  hub_url       https://...: the hub's address, already typed in the first-boot
+                wizard (the image's, usually).
+  hub_ca        /PATH/TO/ca.pem: the CA of the hub's certificate, for the
+                wizard's enrollment (default: the system's CAs).
 
 Options:
   --data DIR            The kiosk's data folder (default /var/lib/guichet when

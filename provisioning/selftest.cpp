@@ -209,8 +209,8 @@ CheckResult SelfTest::printer()
             return result(
                 check, CheckStatus::Fail, "L'imprimante simulée ne peut pas écrire dans " + folder.string() + ".");
         return result(check, CheckStatus::Warn,
-            "L'imprimante est simulée (fichiers PDF dans " + folder.string()
-                + ") : sur une borne, kioskctl config set printer cups:FILE.");
+            "L'imprimante est simulée (fichiers PDF) : sur une borne, kioskctl config set printer cups:FILE.",
+            { { "folder", folder.string() } });
     }
     print::CupsSettings settings;
     settings.queue = printer.size() > 5 ? printer.substr(5) : "";

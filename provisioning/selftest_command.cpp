@@ -1,6 +1,7 @@
 // `kioskctl selftest`: each device and the hub, pass or fail, and what to do.
 #include "commands.hpp"
 
+#include "kiosk/core/setup.hpp"
 #include "provisioning/selftest.hpp"
 
 #include <cstdio>
@@ -38,21 +39,6 @@ int usage(std::string const& message)
 {
     std::fprintf(stderr, "kioskctl: %s\n\n%s", message.c_str(), selftest_usage);
     return 2;
-}
-
-char const* check_title(std::string_view check)
-{
-    if (check == "reader")
-        return "Lecteur de cartes";
-    if (check == "printer")
-        return "Imprimante";
-    if (check == "speech")
-        return "Voix";
-    if (check == "display")
-        return "Écran tactile";
-    if (check == "hub")
-        return "Hub";
-    return "Horloge";
 }
 
 char const* status_word(provisioning::CheckStatus status)

@@ -130,25 +130,6 @@ std::optional<Options> parse(std::vector<std::string_view> const& arguments, int
     return options;
 }
 
-// The technician's sentence for an enrollment the hub refused or that
-// failed on the way.
-std::string enrollment_failure(std::string const& code)
-{
-    if (code == "hub.code_unknown")
-        return "Ce code d'enrôlement est inconnu du hub : vérifiez-le, ou demandez-en un nouveau.";
-    if (code == "hub.code_used")
-        return "Ce code d'enrôlement a déjà servi : demandez-en un nouveau à l'administrateur du hub.";
-    if (code == "hub.code_expired")
-        return "Ce code d'enrôlement a expiré : demandez-en un nouveau à l'administrateur du hub.";
-    if (code == "hub.unreachable")
-        return "Le hub ne répond pas : vérifiez l'adresse, le réseau et que le hub est démarré.";
-    if (code == "hub.timeout")
-        return "Le hub ne répond pas à temps : vérifiez le réseau.";
-    if (code == "hub.tls")
-        return "Le certificat du hub n'est pas reconnu : vérifiez le fichier --ca et l'adresse du hub.";
-    return "L'enrôlement a échoué (" + code + ").";
-}
-
 int enroll(Options const& options)
 {
     if (options.hub.empty() || options.code.empty())
@@ -179,7 +160,7 @@ int enroll(Options const& options)
         std::fprintf(stderr, "kioskctl: %s\n", acting.error().detail.c_str());
         return 1;
     }
-    auto enrolled = enroll_with_hub(options.hub, options.ca, options.code, GUICHET_VERSION);
+    auto enrolled = enroll_into(options.data, options.hub, ca_text.value_or(""), options.code, GUICHET_VERSION);
     if (!enrolled.ok()) {
         auto const& failure = enrolled.error().code;
         if (options.json)
@@ -187,26 +168,7 @@ int enroll(Options const& options)
         std::fprintf(stderr, "%s\n", enrollment_failure(failure).c_str());
         return 1;
     }
-    auto identity = enrolled.release_value();
-
-    std::filesystem::create_directories(options.data, error);
-    if (ca_text) {
-        if (!write_private_file(options.data / "hub-ca.pem", *ca_text).ok()) {
-            std::fprintf(
-                stderr, "Le certificat %s ne peut pas être copié dans %s.\n", options.ca.c_str(), options.data.c_str());
-            return 1;
-        }
-        identity.ca_file = "hub-ca.pem";
-    }
-    if (auto saved = save_identity(identity, identity_path); !saved.ok()) {
-        // The hub has recorded a kiosk whose secret key is now lost: the
-        // administrator revokes it and gives a new code.
-        std::fprintf(stderr,
-            "L'identité de la borne n'a pas pu être écrite (%s). Demandez à l'administrateur de révoquer la "
-            "borne %s et un nouveau code.\n",
-            saved.error().detail.c_str(), identity.kiosk_id.c_str());
-        return 1;
-    }
+    auto const& identity = enrolled.value();
     if (options.json) {
         std::printf("%s\n",
             nlohmann::json { { "enrolled", true }, { "kiosk_id", identity.kiosk_id },

@@ -1,6 +1,7 @@
 #include "enrollment.hpp"
 
 #include "sync/hub_client.hpp"
+#include "sync/private_file.hpp"
 #include "sync/protocol.hpp"
 
 #include <nlohmann/json.hpp>
@@ -54,6 +55,57 @@ Result<KioskIdentity> enroll_with_hub(std::string const& hub_url, std::filesyste
     identity.keys = std::move(keys);
     identity.enrolled_at = static_cast<std::int64_t>(std::time(nullptr));
     return identity;
+}
+
+Result<KioskIdentity> enroll_into(std::filesystem::path const& data, std::string const& hub_url,
+    std::string const& ca_text, std::string const& code, std::string const& software_version)
+{
+    auto const identity_path = data / identity_file_name;
+    std::error_code error;
+    if (std::filesystem::exists(identity_path, error))
+        return Error::make("identity.exists", identity_path.string());
+    std::filesystem::create_directories(data, error);
+    std::filesystem::path ca_file;
+    if (!ca_text.empty()) {
+        ca_file = data / "hub-ca.pem";
+        GUICHET_TRY(write_private_file(ca_file, ca_text));
+    }
+    auto enrolled = enroll_with_hub(hub_url, ca_file, code, software_version);
+    if (!enrolled.ok()) {
+        if (!ca_file.empty())
+            std::filesystem::remove(ca_file, error);
+        return enrolled.release_error();
+    }
+    auto identity = enrolled.release_value();
+    if (!ca_file.empty())
+        identity.ca_file = "hub-ca.pem";
+    GUICHET_TRY(save_identity(identity, identity_path));
+    // As loaded later: the CA's path made absolute.
+    if (!ca_file.empty())
+        identity.ca_file = std::filesystem::absolute(ca_file, error);
+    return identity;
+}
+
+std::string enrollment_failure(std::string const& code)
+{
+    if (code == "hub.code_unknown")
+        return "Ce code d'enrôlement est inconnu du hub : vérifiez-le, ou demandez-en un nouveau.";
+    if (code == "hub.code_used")
+        return "Ce code d'enrôlement a déjà servi : demandez-en un nouveau à l'administrateur du hub.";
+    if (code == "hub.code_expired")
+        return "Ce code d'enrôlement a expiré : demandez-en un nouveau à l'administrateur du hub.";
+    if (code == "hub.unreachable")
+        return "Le hub ne répond pas : vérifiez l'adresse, le réseau et que le hub est démarré.";
+    if (code == "hub.timeout")
+        return "Le hub ne répond pas à temps : vérifiez le réseau.";
+    if (code == "hub.tls")
+        return "Le certificat du hub n'est pas reconnu : vérifiez l'adresse du hub et son certificat.";
+    if (code == "identity.exists")
+        return "Cette borne est déjà enrôlée. Pour l'enrôler à nouveau : kioskctl factory-reset.";
+    if (code == "io.write")
+        return "L'identité de la borne n'a pas pu être écrite : demandez à l'administrateur du hub de révoquer la "
+               "borne et un nouveau code.";
+    return "L'enrôlement a échoué (" + code + ").";
 }
 
 }

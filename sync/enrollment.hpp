@@ -18,4 +18,16 @@ namespace guichet {
 Result<KioskIdentity> enroll_with_hub(std::string const& hub_url, std::filesystem::path const& ca_file,
     std::string const& code, std::string const& software_version);
 
+// Enrolls and keeps the result in the data folder DATA, as `kioskctl
+// enroll` and the first-boot wizard do: the hub's CA (its PEM text, empty
+// for the system's CAs) in DATA/hub-ca.pem, then DATA/identity.json (0600).
+// Refuses with "identity.exists" when DATA holds an identity already.
+// "io.write" when it cannot be written: the hub has then recorded a kiosk
+// whose secret key is lost, which its administrator revokes.
+Result<KioskIdentity> enroll_into(std::filesystem::path const& data, std::string const& hub_url,
+    std::string const& ca_text, std::string const& code, std::string const& software_version);
+
+// The technician's sentence (French) for an enrollment that failed.
+std::string enrollment_failure(std::string const& code);
+
 }

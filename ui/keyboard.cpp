@@ -116,6 +116,15 @@ void Keyboard::draw_azerty(
         rows[4] = { { ".com", 2 }, { "@gmail.com", 4 }, { "@orange.fr", 3 }, { "@free.fr", 3 } };
         return rows;
     }();
+    // A web address (the hub's, in the first-boot wizard): no accents nor
+    // spaces, and the signs an address is made of.
+    static std::vector<std::vector<Key>> const address_rows = [] {
+        auto rows = email_rows;
+        rows[3] = { { "", 2 } /* Maj */, { "w", 1 }, { "x", 1 }, { "c", 1 }, { "v", 1 }, { "b", 1 }, { "n", 1 },
+            { ":", 1 }, { "/", 1 }, { "www.", 2 } };
+        rows[4] = { { "https://", 4 }, { ":8443", 2 }, { ".fr", 2 }, { ".gouv.fr", 4 } };
+        return rows;
+    }();
     // An agent's keyboard: the first page with a key to the second (a
     // shorter space bar), and the second with the letters of names from
     // elsewhere and the signs of addresses and references.
@@ -136,10 +145,14 @@ void Keyboard::draw_azerty(
             { ".", 1 }, { "ú", 1 }, { "ã", 1 } },
         { { "\t", 3 } /* page */, { " ", 9 } },
     };
-    bool email = layout == KeyboardLayout::Email;
+    bool email = layout == KeyboardLayout::Email || layout == KeyboardLayout::Address;
     if (!full || email)
         m_signs = false;
-    auto const& rows = email ? email_rows : !full ? text_rows : m_signs ? sign_rows : full_rows;
+    auto const& rows = layout == KeyboardLayout::Address ? address_rows
+        : email                                          ? email_rows
+        : !full                                          ? text_rows
+        : m_signs                                        ? sign_rows
+                                                         : full_rows;
     bool upper = email ? m_shift == Shift::On : shifted(field_empty);
     lay_out(rows, area, [&](std::size_t r, Key const& key, Rect rect) {
         std::string text = key.text;

@@ -13,6 +13,7 @@ namespace guichet::ui {
 enum class KeyboardLayout {
     Text, // letters, French accents, a capital for the first letter
     Email, // the accent row gives way to @, _ and the usual endings; no capitals
+    Address, // a web address: ':', '/', '-' and "https://"; no capitals
 };
 
 class Keyboard {

@@ -969,6 +969,13 @@ void KioskUi::set_speech(Speech* speech)
     m_impl->speech = speech;
 }
 
+void KioskUi::quit()
+{
+    SDL_Event event {};
+    event.type = SDL_QUIT;
+    SDL_PushEvent(&event);
+}
+
 void KioskUi::set_heartbeat(std::function<void()> beat, std::chrono::milliseconds every)
 {
     m_impl->heartbeat = std::move(beat);

@@ -90,6 +90,8 @@ public:
     // while its loop turns: a loop that stops turning (a frozen screen)
     // stops beating. The kiosk tells systemd's watchdog.
     void set_heartbeat(std::function<void()> beat, std::chrono::milliseconds every);
+    // Ends run() at its next turn; from any thread.
+    void quit();
 
     // The voice (kiosk/main: espeak-ng). Each screen's instruction is said
     // when it opens, in the resident's language, and cut when the screen

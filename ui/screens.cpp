@@ -94,6 +94,9 @@ void Screens::draw(Canvas& screen, Session const& session, std::vector<Intent>& 
     case Screen::Feedback:
         feedback(screen, session, out);
         break;
+    case Screen::Setup:
+        setup(screen, session, out);
+        break;
     }
     help_ring(screen, session);
 }
@@ -121,6 +124,8 @@ void Screens::draw_overlay(Canvas& overlay, Session const& session, std::vector<
 
 void Screens::top_bar(Canvas& canvas, Session const& session, std::vector<Intent>& out)
 {
+    if (session.screen() == Screen::Setup)
+        return setup_top_bar(canvas, session, out);
     canvas.fill(Rect { 0, 0, screen_width, top_bar_height }, colour::surface);
     canvas.fill(Rect { 0, top_bar_height - 4, screen_width, top_bar_height }, colour::primary);
 
@@ -214,6 +219,7 @@ void Screens::top_bar(Canvas& canvas, Session const& session, std::vector<Intent
     case Screen::Attract:
     case Screen::Receipt:
     case Screen::Feedback:
+    case Screen::Setup:
         break;
     }
     // A resident waiting for the desk keeps their number in sight, beside

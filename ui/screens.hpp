@@ -85,6 +85,9 @@ private:
     void status(Canvas& canvas, Session const& session, std::vector<Intent>& out);
     void feedback(Canvas& canvas, Session const& session, std::vector<Intent>& out);
     void card(Canvas& canvas, Session const& session, std::vector<Intent>& out);
+    // The first-boot wizard (setup_screens.cpp).
+    void setup(Canvas& canvas, Session const& session, std::vector<Intent>& out);
+    void setup_top_bar(Canvas& canvas, Session const& session, std::vector<Intent>& out);
     enum class CardZone {
         None,
         Number,

@@ -1,5 +1,7 @@
 #include "kiosk/core/kiosk_config.hpp"
 
+#include "kiosk/core/setup.hpp"
+
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
@@ -22,6 +24,8 @@ constexpr std::array keys {
     ConfigKey { "window", "--window", "1920x1080" },
     ConfigKey { "renderer", "--renderer", "auto" },
     ConfigKey { "mrz_scanner", "--mrz-scanner", "false", true },
+    ConfigKey { "hub_url", "--hub-url", "" },
+    ConfigKey { "hub_ca", "--hub-ca", "" },
 };
 
 std::optional<int> whole_number(std::string_view text)
@@ -115,6 +119,17 @@ Result<void> check_config_value(std::string_view name, std::string_view value)
         if (width && height && *width >= 640 && *height >= 360 && *width <= 16384 && *height <= 16384)
             return {};
         return error("auto, ou LARGEURxHAUTEUR d'au moins 640x360 (par exemple 1920x1080).");
+    }
+    if (k == "hub_url") {
+        std::string why;
+        if (normalise_hub_url(std::string(value), why).empty())
+            return error(why);
+        return {};
+    }
+    if (k == "hub_ca") {
+        if (value.starts_with("/") && value.size() > 1)
+            return {};
+        return error("le chemin complet d'un certificat PEM, par exemple /etc/guichet/hub-ca.pem.");
     }
     if (k == "renderer") {
         if (value == "auto" || value == "software" || value == "accelerated")

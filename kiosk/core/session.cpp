@@ -65,6 +65,8 @@ std::string_view to_string(Screen screen)
         return "card";
     case Screen::Feedback:
         return "feedback";
+    case Screen::Setup:
+        return "setup";
     }
     return "unknown";
 }
@@ -140,6 +142,11 @@ Session::~Session()
 
 void Session::dispatch(Intent const& intent)
 {
+    if (m_screen == Screen::Setup) {
+        if (handle_setup(intent))
+            ++m_revision;
+        return;
+    }
     // What devices and time report is not the resident doing something.
     bool is_time = std::holds_alternative<intent::Tick>(intent) || std::holds_alternative<intent::PrintFinished>(intent)
         || std::holds_alternative<intent::PrinterChanged>(intent)
@@ -204,7 +211,7 @@ std::optional<Millis> Session::unanswered_print_deadline() const
 
 std::optional<Millis> Session::screen_deadline() const
 {
-    if (m_screen == Screen::Attract)
+    if (m_screen == Screen::Attract || m_screen == Screen::Setup)
         return std::nullopt;
     if (!m_idle_warning_since) {
         auto idle = m_last_activity + idle_warning_after();
@@ -235,6 +242,184 @@ void Session::handle(intent::Activity const&)
         m_screen = Screen::Home;
         ++m_revision;
     }
+}
+
+// [SECTION] The first-boot wizard (setup.hpp)
+
+void Session::start_setup(Commissioner& commissioner, std::string const& hub_url)
+{
+    m_commissioner = &commissioner;
+    m_setup.emplace();
+    m_setup->hub_url = hub_url.empty() ? "https://" : hub_url;
+    m_screen = Screen::Setup;
+    m_setup->request = ++m_setup_requests;
+    m_setup->looking = true;
+    m_commissioner->look_at_network(m_setup->request);
+    ++m_revision;
+}
+
+void Session::setup_checks()
+{
+    auto& setup = *m_setup;
+    setup.checks.clear();
+    for (auto id : { "reader", "printer", "speech", "display", "hub", "clock" })
+        setup.checks.push_back(SetupCheck { id, CheckOutcome::Waiting, {} });
+    setup.checking = true;
+    setup.request = ++m_setup_requests;
+    m_commissioner->run_checks(setup.request);
+}
+
+bool Session::handle_setup(Intent const& any)
+{
+    auto& setup = *m_setup;
+    // The devices' news is kept for when the kiosk serves; nothing else
+    // (a badge, a card, a help line) acts on the wizard.
+    if (std::holds_alternative<intent::PrinterChanged>(any) || std::holds_alternative<intent::ReaderChanged>(any)
+        || std::holds_alternative<intent::CardPresence>(any) || std::holds_alternative<intent::CatalogueArrived>(any)
+        || std::holds_alternative<intent::SlotsArrived>(any)) {
+        std::visit([this](auto const& i) { handle(i); }, any);
+        m_screen = Screen::Setup;
+        return true;
+    }
+    // The field the keyboard types into, on the two stages that have one.
+    std::string* field = setup.stage == SetupStage::HubAddress ? &setup.hub_url
+        : setup.stage == SetupStage::Code                      ? &setup.code
+                                                               : nullptr;
+    if (auto const* typed = std::get_if<intent::InsertText>(&any)) {
+        if (!field || field->size() + typed->text.size() > (field == &setup.code ? 40u : 200u))
+            return false;
+        *field += typed->text;
+        setup.error.clear();
+        return true;
+    }
+    if (std::holds_alternative<intent::EraseLast>(any)) {
+        if (!field || field->empty())
+            return false;
+        // One character, however many bytes it takes.
+        do
+            field->pop_back();
+        while (!field->empty() && (static_cast<unsigned char>(field->back()) & 0xC0) == 0x80);
+        setup.error.clear();
+        return true;
+    }
+    if (auto const* seen = std::get_if<intent::SetupNetworkSeen>(&any)) {
+        if (seen->id != setup.request || !setup.looking)
+            return false;
+        setup.looking = false;
+        setup.network = seen->network;
+        return true;
+    }
+    if (std::holds_alternative<intent::SetupLookAgain>(any)) {
+        if (setup.stage != SetupStage::Network || setup.looking)
+            return false;
+        setup.looking = true;
+        setup.request = ++m_setup_requests;
+        m_commissioner->look_at_network(setup.request);
+        return true;
+    }
+    if (auto const* enrolled = std::get_if<intent::SetupEnrolled>(&any)) {
+        if (setup.stage != SetupStage::Enrolling || enrolled->id != setup.request)
+            return false;
+        if (!enrolled->ok) {
+            log(LogLevel::Warning, "setup", "enrollment failed: " + enrolled->message);
+            setup.stage = SetupStage::Code;
+            setup.error = enrolled->message;
+            return true;
+        }
+        log(LogLevel::Info, "setup", "enrolled as " + enrolled->kiosk_id);
+        setup.kiosk_id = enrolled->kiosk_id;
+        setup.site_name = enrolled->site_name;
+        setup.code.clear();
+        setup.stage = SetupStage::Checks;
+        setup_checks();
+        return true;
+    }
+    if (auto const* checked = std::get_if<intent::SetupChecked>(&any)) {
+        if (checked->id != setup.request || !setup.checking)
+            return false;
+        for (auto& check : setup.checks)
+            if (check.id == checked->check.id)
+                check = checked->check;
+        if (checked->last)
+            setup.checking = false;
+        return true;
+    }
+    if (std::holds_alternative<intent::SetupRecheck>(any)) {
+        if (setup.stage != SetupStage::Checks || setup.checking)
+            return false;
+        setup_checks();
+        return true;
+    }
+    if (std::holds_alternative<intent::SetupFinish>(any)) {
+        if (setup.stage != SetupStage::Done)
+            return false;
+        log(LogLevel::Info, "setup", "done: the kiosk starts in service");
+        m_commissioner->finish();
+        return true;
+    }
+    if (std::holds_alternative<intent::Next>(any)) {
+        switch (setup.stage) {
+        case SetupStage::Network:
+            if (setup.looking)
+                return false;
+            setup.stage = SetupStage::HubAddress;
+            return true;
+        case SetupStage::HubAddress: {
+            std::string why;
+            auto url = normalise_hub_url(setup.hub_url, why);
+            if (url.empty()) {
+                setup.error = why;
+                return true;
+            }
+            setup.hub_url = url;
+            setup.stage = SetupStage::Code;
+            return true;
+        }
+        case SetupStage::Code: {
+            auto letters = std::count_if(setup.code.begin(), setup.code.end(),
+                [](char c) { return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9'); });
+            if (letters < 8) {
+                // verbatim: the technician's
+                setup.error
+                    = "Tapez le code d'enrôlement de l'administrateur du hub, comme K7QP-3HXM-WN4R."; // verbatim
+                return true;
+            }
+            setup.error.clear();
+            setup.stage = SetupStage::Enrolling;
+            setup.request = ++m_setup_requests;
+            m_commissioner->enroll(setup.request, setup.hub_url, setup.code);
+            return true;
+        }
+        case SetupStage::Checks:
+            if (setup.checking)
+                return false;
+            setup.stage = SetupStage::Done;
+            return true;
+        case SetupStage::Enrolling:
+        case SetupStage::Done:
+            return false;
+        }
+        return false;
+    }
+    if (std::holds_alternative<intent::Back>(any)) {
+        setup.error.clear();
+        switch (setup.stage) {
+        case SetupStage::HubAddress:
+            setup.stage = SetupStage::Network;
+            return true;
+        case SetupStage::Code:
+            setup.stage = SetupStage::HubAddress;
+            return true;
+        case SetupStage::Done:
+            setup.stage = SetupStage::Checks;
+            return true;
+        case SetupStage::Network:
+        case SetupStage::Enrolling:
+        case SetupStage::Checks: // enrolled: there is no going back to the code
+            return false;
+        }
+    }
+    return false;
 }
 
 void Session::set_out_of_service(bool out_of_service)
@@ -751,6 +936,7 @@ void Session::handle(intent::Back const&)
         break;
     case Screen::Attract:
     case Screen::Receipt:
+    case Screen::Setup: // handle_setup
     case Screen::Feedback:
         return;
     }
@@ -1285,7 +1471,7 @@ void Session::handle(intent::Tick const&)
     if (m_desk_job != 0 && m_desk_print_noted != m_desk_job && !ticket_shown
         && now - m_desk_print_started >= m_config.print_timeout)
         note_print(m_desk_job, PrintOutcome::Failed);
-    if (m_screen == Screen::Attract)
+    if (m_screen == Screen::Attract || m_screen == Screen::Setup)
         return;
     if (m_screen == Screen::Status && m_follow_up && m_follow_up->pending
         && now - m_status_asked_at >= m_config.status_timeout) {

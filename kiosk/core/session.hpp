@@ -25,6 +25,7 @@
 #include "ports.hpp"
 #include "printer.hpp"
 #include "runner.hpp"
+#include "setup.hpp"
 #include "usage.hpp"
 
 #include <cstdint>
@@ -50,6 +51,7 @@ enum class Screen {
     Status, // "Suivre ma demande": where the request stands
     Card, // filling an identity from the ID card (CardStage says where)
     Feedback, // after "Terminer": "Comment s'est passée votre démarche ?"
+    Setup, // the first-boot wizard of a kiosk not enrolled yet (setup.hpp)
 };
 
 // The card's screens, in the order a resident meets them. Which way the
@@ -250,6 +252,31 @@ struct BadgeRead {
     CardReadId id;
     std::string badge;
 };
+
+// The first-boot wizard (setup.hpp): the Commissioner's answers, and the
+// technician's "Vérifier à nouveau", "Relancer les tests" and "Ouvrir la
+// borne". Typing and "Continuer"/"Retour" are InsertText, EraseLast, Next
+// and Back, as on every screen.
+struct SetupNetworkSeen {
+    SetupRequestId id { 0 };
+    NetworkSeen network;
+};
+struct SetupEnrolled {
+    SetupRequestId id { 0 };
+    bool ok { false };
+    std::string kiosk_id;
+    std::string site_name;
+    std::string message; // why not, for the technician
+};
+struct SetupChecked {
+    SetupRequestId id { 0 };
+    SetupCheck check;
+    bool last { false };
+};
+struct SetupLookAgain { };
+struct SetupRecheck { };
+struct SetupFinish { };
+
 }
 
 using Intent = std::variant<intent::Activity, intent::StillHere, intent::OpenTheme, intent::OpenSituations,
@@ -263,7 +290,9 @@ using Intent = std::variant<intent::Activity, intent::StillHere, intent::OpenThe
     intent::OpenAgentGate, intent::CloseAgentGate, intent::AgentPinKey, intent::AgentPinErase, intent::AgentPinSubmit,
     intent::AgentChecked, intent::AgentConsent, intent::LeaveAgentMode, intent::OpenReprints, intent::CloseReprints,
     intent::ChooseLanguage, intent::Reprint, intent::Listen, intent::ChangeVolume, intent::Lost, intent::OpenDisplay,
-    intent::CloseDisplay, intent::ToggleLargeText, intent::ToggleHighContrast, intent::Rate, intent::RateReason>;
+    intent::CloseDisplay, intent::ToggleLargeText, intent::ToggleHighContrast, intent::Rate, intent::RateReason,
+    intent::SetupNetworkSeen, intent::SetupEnrolled, intent::SetupChecked, intent::SetupLookAgain, intent::SetupRecheck,
+    intent::SetupFinish>;
 
 struct SessionConfig {
     Millis idle_warning_after { 45'000 };
@@ -417,6 +446,11 @@ public:
     // answer every question for nothing.
     void set_out_of_service(bool out_of_service);
     bool out_of_service() const { return m_out_of_service; }
+    // A kiosk that is not enrolled opens the first-boot wizard instead of
+    // its attract screen, `hub_url` already typed (the image's setting) or
+    // empty. The Commissioner must outlive the session.
+    void start_setup(Commissioner& commissioner, std::string const& hub_url);
+    std::optional<Setup> const& setup() const { return m_setup; }
 
     // Completed démarches by id, as the store counted them: the home screen
     // shows the most used first.
@@ -543,6 +577,17 @@ public:
     std::uint64_t sessions_ended() const { return m_sessions_ended; }
 
 private:
+    // The wizard takes the technician's intents and its Commissioner's
+    // answers while Screen::Setup shows; true when it used `intent`.
+    bool handle_setup(Intent const& intent);
+    // The wizard's intents outside it: late answers, ignored.
+    void handle(intent::SetupNetworkSeen const&) { }
+    void handle(intent::SetupEnrolled const&) { }
+    void handle(intent::SetupChecked const&) { }
+    void handle(intent::SetupLookAgain const&) { }
+    void handle(intent::SetupRecheck const&) { }
+    void handle(intent::SetupFinish const&) { }
+    void setup_checks();
     void handle(intent::Activity const&);
     void handle(intent::ChooseLanguage const&);
     void handle(intent::Listen const&);
@@ -677,6 +722,9 @@ private:
     UsageCounts m_usage;
     DeviceStatus m_devices;
     bool m_out_of_service { false };
+    std::optional<Setup> m_setup;
+    Commissioner* m_commissioner { nullptr };
+    SetupRequestId m_setup_requests { 0 };
     bool m_help_open { false };
     Assistance m_assistance;
     Millis m_last_activity { 0 };

@@ -13,6 +13,7 @@
 #include "kiosk/core/log.hpp"
 #include "kiosk/core/session.hpp"
 #include "kiosk/core/slots.hpp"
+#include "kiosk/main/commissioner.hpp"
 #include "kiosk/main/options.hpp"
 #include "kiosk/main/system_clock.hpp"
 #include "sync/agent_directory.hpp"
@@ -25,10 +26,13 @@
 
 #include <sys/stat.h>
 #include <systemd/sd-daemon.h>
+#include <unistd.h>
 
 #include <atomic>
+#include <cerrno>
 #include <chrono>
 #include <cstdio>
+#include <cstring>
 #include <ctime>
 #include <fstream>
 #include <map>
@@ -458,7 +462,9 @@ int fail(std::string const& message)
 
 }
 
-int main(int argc, char** argv)
+// The kiosk, until it stops (or the first-boot wizard asks it to start
+// again, enrolled: `restart`).
+int serve(int argc, char** argv, bool& restart)
 {
     set_log_sink(log_to_stderr);
     // Everything the kiosk writes (outbox, receipts) is for the kiosk's
@@ -529,18 +535,22 @@ int main(int argc, char** argv)
         log(LogLevel::Warning, "slots", "cannot read " + slots_path.string() + "; no appointment can be booked");
     }
 
-    // Not enrolled, the kiosk has no hub key to seal dossiers to: it stays
-    // up and says it is out of service (issue 9 brings the first-boot
-    // wizard).
+    // Not enrolled, the kiosk has no hub key to seal dossiers to: it opens
+    // the first-boot wizard. An identity that does not load is not for the
+    // wizard to replace: the kiosk says it is out of service, and the log
+    // why (kioskctl factory-reset, then enroll again).
     auto identity_path = options.identity.empty() ? options.data / identity_file_name : options.identity;
     std::optional<KioskIdentity> identity;
+    bool not_enrolled = false;
     if (auto loaded = load_identity(identity_path)) {
         identity = loaded.release_value();
         log(LogLevel::Info, "sync", "kiosk " + identity->kiosk_id + " of site " + identity->site_id);
     } else {
+        not_enrolled = loaded.error().code == "identity.missing";
         log(LogLevel::Error, "sync",
             loaded.error().code + ": " + loaded.error().detail
-                + "; the kiosk takes no démarche until it is enrolled (kioskctl enroll)");
+                + (not_enrolled ? ": the first-boot wizard opens"
+                                : ": no démarche is taken here (kioskctl factory-reset, then enroll again)"));
     }
 
     // Without an outbox the kiosk stays up and says it is out of service:
@@ -646,6 +656,27 @@ int main(int argc, char** argv)
     Clock const& clock = options.scenario ? static_cast<Clock const&>(manual_clock) : system_clock;
     CardDevices cards(options, clock, postbox, board);
     Session session(catalogue, clock, outbox, printers.value()->printer(), options.session);
+    // Not enrolled: the first-boot wizard, on the same screen. Its end
+    // starts the kiosk again, which then finds its identity.
+    ui::KioskUi* running_ui = nullptr;
+    std::unique_ptr<KioskCommissioner> commissioner;
+    if (not_enrolled) {
+        CommissionerSettings settings;
+        settings.data = options.data;
+        settings.hub_ca = options.hub_ca;
+        settings.software_version = GUICHET_VERSION;
+        settings.checks.data = options.data;
+        settings.checks.card = options.card;
+        settings.checks.printer = options.printer;
+        settings.checks.speech = options.speech;
+        commissioner = std::make_unique<KioskCommissioner>(
+            settings, [&postbox](Intent intent) { postbox.post(std::move(intent)); },
+            [&running_ui, scenario = options.scenario.has_value()] {
+                if (running_ui && !scenario)
+                    running_ui->quit();
+            });
+        session.start_setup(*commissioner, options.hub_url);
+    }
     session.set_card_reader(cards.reader());
     session.set_help_line(help_line.get());
     session.set_agent_directory(agents.get());
@@ -682,6 +713,7 @@ int main(int argc, char** argv)
     if (!created)
         return fail("cannot start the screen: " + created.error().code + " " + created.error().detail);
     auto& kiosk_ui = *created.value();
+    running_ui = &kiosk_ui;
     postbox.attach(&kiosk_ui);
     // The voice, on its own thread; the screen only says what to say.
     std::unique_ptr<speech::SpeechSink> speech_sink;
@@ -736,5 +768,22 @@ int main(int argc, char** argv)
     // Before the journal closes: a démarche left half done is counted.
     session.stop();
     postbox.attach(nullptr);
+    running_ui = nullptr;
+    restart = commissioner && commissioner->finished() && !options.scenario;
+    return status;
+}
+
+int main(int argc, char** argv)
+{
+    bool restart = false;
+    int status = serve(argc, argv, restart);
+    if (restart) {
+        // Everything of the first run is closed (its window, its files):
+        // the same program, the same options, now enrolled.
+        log(LogLevel::Info, "kiosk", "enrolled: starting again in service");
+        execv("/proc/self/exe", argv);
+        log(LogLevel::Error, "kiosk", std::string("cannot start again: ") + std::strerror(errno));
+        return 1;
+    }
     return status;
 }

@@ -42,6 +42,9 @@ Data
   --identity FILE             the kiosk's identity from `kioskctl enroll`
                               (default DATA/identity.json); without one the
                               kiosk is not in service
+  --hub-url URL               the hub's address, already typed in the first-boot wizard
+  --hub-ca FILE               the CA of the hub's certificate, for the wizard's enrollment
+                              (default: the system's CAs)
   --site NAME                 site name printed on receipts
   --desk-letter L             the letter of this kiosk's desk tickets, A to Z
                               (default A; kiosks sharing a desk take different
@@ -169,6 +172,10 @@ Result<KioskOptions> parse_options(int argc, char** argv)
             // A settings file that does not load (said by the loader above):
             // the kiosk runs on the other layers and logs why.
             options.config_problems.emplace_back(GUICHET_TRY(value()));
+        } else if (arg == "--hub-url") {
+            options.hub_url = GUICHET_TRY(value());
+        } else if (arg == "--hub-ca") {
+            options.hub_ca = GUICHET_TRY(value());
         } else if (arg == "--identity") {
             options.identity = GUICHET_TRY(value());
         } else if (arg == "--printer") {

@@ -24,6 +24,10 @@ struct KioskOptions {
     std::filesystem::path data { "var/data" };
     // The kiosk's identity from enrollment; DATA/identity.json when empty.
     std::filesystem::path identity;
+    // For the first-boot wizard: the hub's address already typed, and the
+    // CA that signs its certificate (empty: the system's CAs).
+    std::string hub_url;
+    std::filesystem::path hub_ca;
     std::string printer { "pdf:var/receipts" };
     // "sim" (the simulated reader), "pcsc" or "pcsc:PATTERN", or "none".
     std::string card { "sim" };

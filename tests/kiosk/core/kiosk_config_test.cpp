@@ -61,6 +61,13 @@ TEST(KioskConfigTest, EachKeyTakesWhatItsOptionTakes)
         { "renderer", "gpu", false },
         { "mrz_scanner", "true", true },
         { "mrz_scanner", "yes", false },
+        { "hub_url", "https://hub.mairie.fr", true },
+        { "hub_url", "hub.mairie.fr:8443", true },
+        { "hub_url", "http://hub.mairie.fr", false },
+        { "hub_url", "https://", false },
+        { "hub_url", "https://hub:99999", false },
+        { "hub_ca", "/etc/guichet/hub-ca.pem", true },
+        { "hub_ca", "hub-ca.pem", false },
     };
     for (auto const& test : cases) {
         auto checked = check_config_value(test.key, test.value);
@@ -105,8 +112,9 @@ TEST(KioskConfigTest, ALayerIsTheKiosksOptions)
         (std::vector<std::string> { "--printer", "cups:recus", "--window", "auto", "--mrz-scanner" }));
     EXPECT_TRUE(config_arguments({ { "mrz_scanner", "false" } }).empty());
     for (auto const& key : config_keys()) {
-        // Every built-in default is a value the key takes (but site's empty one).
-        if (std::string_view(key.name) != "site") {
+        // Every built-in default is a value the key takes (but the empty
+        // ones: no site name, no hub yet).
+        if (*key.fallback) {
             EXPECT_TRUE(check_config_value(key.name, key.fallback).ok()) << key.name;
         }
         EXPECT_EQ(find_config_key(key.name), &key);

@@ -1713,3 +1713,157 @@ TEST(UsageWire, EveryReasonOfferedIsAcceptedAndHasAPictogram)
         }
     }
 }
+
+// [SECTION] The first-boot wizard (setup.hpp)
+
+namespace {
+
+// Records what the wizard asks; answers are dispatched by the test.
+class RecordingCommissioner final : public Commissioner {
+public:
+    void look_at_network(SetupRequestId id) override { looks.push_back(id); }
+    void enroll(SetupRequestId id, std::string const& hub_url, std::string const& code) override
+    {
+        enrolls.push_back({ id, hub_url, code });
+    }
+    void run_checks(SetupRequestId id) override { checks.push_back(id); }
+    void finish() override { ++finished; }
+
+    struct Enroll {
+        SetupRequestId id;
+        std::string hub_url;
+        std::string code;
+    };
+    std::vector<SetupRequestId> looks;
+    std::vector<Enroll> enrolls;
+    std::vector<SetupRequestId> checks;
+    int finished { 0 };
+};
+
+void type(Session& session, std::string const& text)
+{
+    for (char c : text)
+        session.dispatch(intent::InsertText { std::string(1, c) });
+}
+
+}
+
+TEST_F(SessionTest, TheWizardGoesFromTheNetworkToAnEnrolledAndCheckedKiosk)
+{
+    RecordingCommissioner commissioner;
+    session.start_setup(commissioner, "");
+    ASSERT_EQ(session.screen(), Screen::Setup);
+    auto const& setup = *session.setup();
+    EXPECT_EQ(setup.stage, SetupStage::Network);
+    ASSERT_EQ(commissioner.looks.size(), 1u);
+    // Not before the network was looked at.
+    session.dispatch(intent::Next {});
+    EXPECT_EQ(setup.stage, SetupStage::Network);
+    session.dispatch(intent::SetupNetworkSeen { commissioner.looks[0], { true, "192.0.2.2 (eth0)" } });
+    EXPECT_TRUE(setup.network.connected);
+    session.dispatch(intent::Next {});
+    EXPECT_EQ(setup.stage, SetupStage::HubAddress);
+    EXPECT_EQ(setup.hub_url, "https://");
+
+    // An empty address is refused with a sentence; the typed one is made whole.
+    session.dispatch(intent::Next {});
+    EXPECT_EQ(setup.stage, SetupStage::HubAddress);
+    EXPECT_FALSE(setup.error.empty());
+    type(session, "hub.mairie.fr:8443/");
+    EXPECT_TRUE(setup.error.empty());
+    session.dispatch(intent::Next {});
+    EXPECT_EQ(setup.stage, SetupStage::Code);
+    EXPECT_EQ(setup.hub_url, "https://hub.mairie.fr:8443");
+
+    // A code too short never reaches the hub.
+    type(session, "K7QP");
+    session.dispatch(intent::Next {});
+    EXPECT_EQ(setup.stage, SetupStage::Code);
+    EXPECT_TRUE(commissioner.enrolls.empty());
+    type(session, "3HXMWN4R");
+    session.dispatch(intent::Next {});
+    EXPECT_EQ(setup.stage, SetupStage::Enrolling);
+    ASSERT_EQ(commissioner.enrolls.size(), 1u);
+    EXPECT_EQ(commissioner.enrolls[0].hub_url, "https://hub.mairie.fr:8443");
+    EXPECT_EQ(commissioner.enrolls[0].code, "K7QP3HXMWN4R");
+    // No going back while the hub is asked.
+    session.dispatch(intent::Back {});
+    EXPECT_EQ(setup.stage, SetupStage::Enrolling);
+
+    // Refused: back to the code, with the hub's reason and the code kept.
+    session.dispatch(intent::SetupEnrolled { commissioner.enrolls[0].id, false, {}, {}, "Ce code a déjà servi." });
+    EXPECT_EQ(setup.stage, SetupStage::Code);
+    EXPECT_EQ(setup.error, "Ce code a déjà servi.");
+    EXPECT_EQ(setup.code, "K7QP3HXMWN4R");
+    session.dispatch(intent::Next {});
+    ASSERT_EQ(commissioner.enrolls.size(), 2u);
+    // A late answer to the first attempt is ignored.
+    session.dispatch(intent::SetupEnrolled { commissioner.enrolls[0].id, true, "k-old", "Old", {} });
+    EXPECT_EQ(setup.stage, SetupStage::Enrolling);
+    session.dispatch(intent::SetupEnrolled { commissioner.enrolls[1].id, true, "k-1", "Mairie", {} });
+    EXPECT_EQ(setup.stage, SetupStage::Checks);
+    EXPECT_EQ(setup.kiosk_id, "k-1");
+    EXPECT_TRUE(setup.code.empty());
+    ASSERT_EQ(commissioner.checks.size(), 1u);
+    ASSERT_EQ(setup.checks.size(), 6u);
+    EXPECT_TRUE(setup.checking);
+
+    // Results arrive one by one; "Continuer" waits for the last.
+    session.dispatch(intent::SetupChecked {
+        commissioner.checks[0], SetupCheck { "reader", CheckOutcome::Fail, "Aucun lecteur détecté" }, false });
+    EXPECT_EQ(setup.checks[0].outcome, CheckOutcome::Fail);
+    session.dispatch(intent::Next {});
+    EXPECT_EQ(setup.stage, SetupStage::Checks);
+    session.dispatch(
+        intent::SetupChecked { commissioner.checks[0], SetupCheck { "clock", CheckOutcome::Pass, "À l'heure" }, true });
+    EXPECT_FALSE(setup.checking);
+    session.dispatch(intent::SetupRecheck {});
+    ASSERT_EQ(commissioner.checks.size(), 2u);
+    EXPECT_EQ(setup.checks[0].outcome, CheckOutcome::Waiting);
+    session.dispatch(
+        intent::SetupChecked { commissioner.checks[1], SetupCheck { "clock", CheckOutcome::Pass, "À l'heure" }, true });
+    session.dispatch(intent::Next {});
+    EXPECT_EQ(setup.stage, SetupStage::Done);
+
+    // No idle warning, no wipe while the technician works.
+    wait(10min);
+    EXPECT_FALSE(session.idle_warning());
+    EXPECT_FALSE(session.next_deadline());
+    EXPECT_EQ(session.screen(), Screen::Setup);
+    session.dispatch(intent::SetupFinish {});
+    EXPECT_EQ(commissioner.finished, 1);
+}
+
+TEST_F(SessionTest, TheWizardTakesNothingButItsOwnIntents)
+{
+    RecordingCommissioner commissioner;
+    session.start_setup(commissioner, "https://hub.mairie.fr");
+    EXPECT_EQ(session.setup()->hub_url, "https://hub.mairie.fr");
+    session.dispatch(intent::Activity {});
+    session.dispatch(intent::OpenHelp {});
+    session.dispatch(intent::StartDemarche { "signalement" });
+    session.dispatch(intent::BadgeRead { 1, "04A1B2C3D4E5F6" });
+    session.dispatch(intent::CardPresence { true });
+    EXPECT_EQ(session.screen(), Screen::Setup);
+    EXPECT_FALSE(session.help_open());
+    EXPECT_FALSE(session.agent_gate());
+    // Typing goes nowhere on the network stage; "Terminer" is not offered yet.
+    type(session, "abc");
+    session.dispatch(intent::SetupFinish {});
+    EXPECT_EQ(commissioner.finished, 0);
+    EXPECT_EQ(session.setup()->stage, SetupStage::Network);
+}
+
+TEST(NormaliseHubUrlTest, AddressesAreMadeWholeOrRefusedWithASentence)
+{
+    std::string why;
+    EXPECT_EQ(normalise_hub_url("hub.mairie.fr", why), "https://hub.mairie.fr");
+    EXPECT_EQ(normalise_hub_url("https://localhost:8443/", why), "https://localhost:8443");
+    EXPECT_EQ(normalise_hub_url(" https://hub.mairie.fr ", why), "https://hub.mairie.fr");
+    for (auto bad : { "", "https://", "https:///", "http://hub.mairie.fr", "https://hub..fr",
+             "https://hub:", "https://hub:0", "https://hub:123456", "https://hub_bad.fr", "https://hub:80a" }) {
+        why.clear();
+        EXPECT_EQ(normalise_hub_url(bad, why), "") << bad;
+        EXPECT_FALSE(why.empty()) << bad;
+    }
+}

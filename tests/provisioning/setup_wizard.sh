@@ -1,0 +1,94 @@
+#!/usr/bin/env bash
+# The first-boot wizard end to end: a kiosk with no identity, the real hub
+# on loopback (kiosk-hub serve, its development CA given as the image would:
+# --hub-ca), and a technician played by a scenario on the touchscreen
+# (written here, since the hub's port and its one-time code are drawn now).
+# The hub's address is typed on the on-screen keyboard, a wrong code is
+# refused with the technician's sentence, the right one enrolls, the
+# self-test shows every check's result, and "Ouvrir la borne aux habitants"
+# ends it. Then the kiosk, started again, serves residents, and the hub
+# knows it. Screenshots in WORKDIR/screenshots.
+# Usage: setup_wizard.sh KIOSK KIOSK_HUB KIOSKCTL WORKDIR
+set -euo pipefail
+kiosk=$1 hub=$2 kioskctl=$3 work=$4
+rm -rf "$work"
+mkdir -p "$work/hub" "$work/screenshots"
+work=$(cd "$work" && pwd)
+export KIOSK_HUB_DATA=$work/hub
+fail() { echo "FAIL: $*" >&2; exit 1; }
+check() { echo "check: $*"; }
+hub_pid=""
+trap '[[ -n $hub_pid ]] && kill "$hub_pid" 2>/dev/null; wait 2>/dev/null || true' EXIT
+
+"$hub" init >/dev/null
+"$hub" dev-ca --out "$work/hub/tls" >/dev/null
+"$hub" site add essai "Maison France Services d'Essai" >/dev/null
+"$hub" serve --listen 127.0.0.1:0 --port-file "$work/port" >"$work/hub.log" 2>&1 &
+hub_pid=$!
+for _ in $(seq 100); do [[ -s $work/port ]] && break; sleep 0.05; done
+port=$(cat "$work/port")
+code=$("$hub" enroll-code --site essai 2>/dev/null)
+[[ -n $code ]] || fail "no enrollment code"
+
+# The technician's hands.
+cat >"$work/setup.scn" <<SCENARIO
+expect-screen setup
+expect "Bienvenue. Mettons cette borne en service."
+expect "Commencer" within 10s
+screenshot 01-network
+tap "Commencer"
+expect "L'adresse du hub"
+tap "Continuer"
+expect "Tapez l'adresse du hub, par exemple https://hub.mairie.fr."
+type "localhost:$port"
+screenshot 02-hub-address
+tap "Continuer"
+expect "Le code d'enrôlement"
+type "ZZZZZZZZZZZZ"
+tap "Enrôler la borne"
+expect "Ce code d'enrôlement est inconnu du hub : vérifiez-le, ou demandez-en un nouveau." within 30s
+screenshot 03-code-refused
+type "⌫⌫⌫⌫⌫⌫⌫⌫⌫⌫⌫⌫"
+type "${code//-/}"
+tap "Enrôler la borne"
+expect "Les appareils de la borne" within 30s
+expect "Relancer les tests" within 60s
+expect "Le hub https://localhost:$port répond et accepte la borne."
+expect "L'imprimante est simulée"
+screenshot 04-checks
+tap "Continuer"
+expect "La borne est prête"
+screenshot 05-done
+tap "Ouvrir la borne aux habitants"
+SCENARIO
+"$kiosk" --headless --scenario "$work/setup.scn" --screenshots "$work/screenshots" --data "$work/data" \
+  --hub-ca "$work/hub/tls/ca.pem" --printer "pdf:$work/receipts" --card sim --speech none \
+  >"$work/kiosk.out" 2>"$work/kiosk.log" || fail "the wizard's scenario failed: $(tail -20 "$work/kiosk.log")"
+grep -q "setup: enrollment failed" "$work/kiosk.log" || fail "the wrong code was not logged as refused"
+grep -q "setup: done: the kiosk starts in service" "$work/kiosk.log" || fail "the wizard did not end"
+if grep -qF "$code" "$work/kiosk.log" || grep -qF "${code//-/}" "$work/kiosk.log"; then
+  fail "the enrollment code is in the kiosk's log"
+fi
+check "the wizard: address typed, a wrong code refused, the right one enrolled, the self-test shown, done"
+
+[[ -f $work/data/identity.json && -f $work/data/hub-ca.pem ]] || fail "no identity or CA kept"
+[[ $(stat -c %a "$work/data/identity.json") == 600 ]] || fail "identity.json is readable by others"
+"$kioskctl" status --json --data "$work/data" >"$work/status.json" || fail "status after the wizard: $(cat "$work/status.json")"
+kiosk_id=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["kiosk_id"])' "$work/status.json")
+token=$("$hub" admin-token)
+curl -sS --cacert "$work/hub/tls/ca.pem" -H "Authorization: Bearer $token" "https://localhost:$port/admin/v1/kiosks" \
+  | grep -q "$kiosk_id" || fail "the hub does not list $kiosk_id"
+check "enrolled as $kiosk_id: identity 0600 and the hub's CA kept, the hub lists the kiosk"
+
+# Started again, the kiosk serves residents.
+cat >"$work/serve.scn" <<'SCENARIO'
+expect-screen attract
+tap "Touchez l'écran pour commencer"
+expect "Que voulez-vous faire ?"
+expect-not "Cette borne ne peut pas enregistrer de démarche pour le moment."
+screenshot 06-home-after-setup
+SCENARIO
+"$kiosk" --headless --scenario "$work/serve.scn" --screenshots "$work/screenshots" --data "$work/data" \
+  --printer "pdf:$work/receipts" --card sim --speech none >>"$work/kiosk.out" 2>"$work/kiosk2.log" \
+  || fail "the kiosk does not serve after the wizard: $(tail -20 "$work/kiosk2.log")"
+check "started again, the kiosk opens on its attract screen and offers démarches"
