@@ -37,8 +37,9 @@ packages=(
   fonts-dejavu-core fonts-font-awesome
   # tests: read receipts back, decode QR codes, look inside the outbox
   poppler-utils zbar-tools sqlite3
-  # demo and benchmark where there is no display
-  xvfb xauth x11-utils
+  # demo and benchmark where there is no display; xdotool plays the
+  # technician's keyboard and mouse where scenarios cannot (tests/provisioning)
+  xvfb xauth x11-utils xdotool
   # tests/bench/chromium_bench reads the screen back from the X server
   # (Xlib and MIT-SHM) to time the kiosk and Chromium the same way
   libx11-dev libxext-dev

@@ -307,6 +307,8 @@ bool Session::handle_setup(Intent const& any)
             return false;
         setup.looking = false;
         setup.network = seen->network;
+        log(LogLevel::Info, "setup",
+            seen->network.connected ? "network: " + seen->network.address : std::string("network: none"));
         return true;
     }
     if (std::holds_alternative<intent::SetupLookAgain>(any)) {

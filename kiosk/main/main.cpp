@@ -781,7 +781,11 @@ int main(int argc, char** argv)
         // Everything of the first run is closed (its window, its files):
         // the same program, the same options, now enrolled.
         log(LogLevel::Info, "kiosk", "enrolled: starting again in service");
-        execv("/proc/self/exe", argv);
+        // By its own path, not /proc/self/exe: the process keeps its name
+        // (ps, pidof, the journal).
+        std::error_code error;
+        auto self = std::filesystem::read_symlink("/proc/self/exe", error);
+        execv(error ? "/proc/self/exe" : self.c_str(), argv);
         log(LogLevel::Error, "kiosk", std::string("cannot start again: ") + std::strerror(errno));
         return 1;
     }

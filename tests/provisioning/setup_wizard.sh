@@ -92,3 +92,40 @@ SCENARIO
   --printer "pdf:$work/receipts" --card sim --speech none >>"$work/kiosk.out" 2>"$work/kiosk2.log" \
   || fail "the kiosk does not serve after the wizard: $(tail -20 "$work/kiosk2.log")"
 check "started again, the kiosk opens on its attract screen and offers démarches"
+
+# The end that scenarios cannot show: after "Ouvrir la borne aux habitants"
+# the kiosk starts itself again (re-exec), enrolled, under the same name.
+# A second kiosk in a window of its own X server (Xvfb), driven as a
+# technician with a keyboard and a mouse would (xdotool): Enter through the
+# stages, the code typed, a click on the last button.
+code=$("$hub" enroll-code --site essai 2>/dev/null)
+exec {display_fd}<> <(:)
+Xvfb -displayfd "$display_fd" -screen 0 1920x1080x24 -nolisten tcp >"$work/xvfb.log" 2>&1 &
+xvfb_pid=$!
+trap '[[ -n $hub_pid ]] && kill "$hub_pid" 2>/dev/null; kill "$xvfb_pid" ${kiosk_pid:-} 2>/dev/null; wait 2>/dev/null || true' EXIT
+display=""
+for _ in $(seq 100); do read -r -t 0.1 display <&"$display_fd" && break; done
+[[ -n $display ]] || fail "Xvfb did not start: $(cat "$work/xvfb.log")"
+export DISPLAY=:$display
+"$kiosk" --data "$work/data2" --hub-ca "$work/hub/tls/ca.pem" --hub-url "https://localhost:$port" \
+  --printer "pdf:$work/receipts2" --card sim --speech none --renderer software >"$work/kiosk3.out" 2>"$work/kiosk3.log" &
+kiosk_pid=$!
+wait_log() { # wait_log PATTERN COUNT: the kiosk's log holds PATTERN COUNT times
+  for _ in $(seq 300); do
+    [[ $(grep -c -- "$1" "$work/kiosk3.log") -ge $2 ]] && return 0
+    sleep 0.1
+  done
+  fail "the kiosk never logged '$1' $2 time(s): $(tail -5 "$work/kiosk3.log")"
+}
+wait_log "setup: network" 1
+xdotool key Return && sleep 0.3 && xdotool key Return && sleep 0.3
+xdotool type --delay 20 "${code//-/}" && xdotool key Return
+wait_log "setup: self-test clock" 1
+xdotool key Return && sleep 0.5
+xdotool mousemove 960 785 click 1 # "Ouvrir la borne aux habitants"
+wait_log "kiosk: ready" 2
+grep -q "enrolled: starting again in service" "$work/kiosk3.log" || fail "no restart logged"
+kill -0 "$kiosk_pid" 2>/dev/null || fail "the kiosk did not survive its restart: $(tail -5 "$work/kiosk3.log")"
+[[ $(cat "/proc/$kiosk_pid/comm") == kiosk ]] || fail "the restarted kiosk is named $(cat "/proc/$kiosk_pid/comm")"
+grep -q "sync: kiosk k-" "$work/kiosk3.log" || fail "the restarted kiosk did not find its identity"
+check "the real end: the kiosk started itself again (same pid, same name), enrolled, and is ready"
