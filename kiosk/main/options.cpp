@@ -102,6 +102,7 @@ Result<KioskOptions> parse_options(int argc, char** argv)
     // The settings files first, the command line after: the later wins.
     // Where they are depends on --data and --system-config alone.
     std::vector<std::string> words;
+    std::vector<std::string> config_problems;
     {
         ConfigFiles files;
         std::filesystem::path data { "var/data" };
@@ -119,12 +120,15 @@ Result<KioskOptions> parse_options(int argc, char** argv)
         auto config = load_config_files(files);
         words = config.arguments();
         for (auto const& problem : config.problems)
-            words.push_back("--config-problem=" + problem.code + ": " + problem.detail);
+            config_problems.push_back(problem.code + ": " + problem.detail);
     }
     for (int i = 1; i < argc; ++i)
         words.emplace_back(argv[i]);
 
     KioskOptions options;
+    // A settings file that does not load: the kiosk runs on the other
+    // layers and logs why.
+    options.config_problems = std::move(config_problems);
     auto const shipped = shipped_data();
     options.catalogue = shipped / "catalogue";
     options.communes = shipped / "data" / "communes.tsv";
@@ -168,10 +172,6 @@ Result<KioskOptions> parse_options(int argc, char** argv)
             options.data = GUICHET_TRY(value());
         } else if (arg == "--system-config") {
             (void)GUICHET_TRY(value()); // read above
-        } else if (arg == "--config-problem") {
-            // A settings file that does not load (said by the loader above):
-            // the kiosk runs on the other layers and logs why.
-            options.config_problems.emplace_back(GUICHET_TRY(value()));
         } else if (arg == "--hub-url") {
             options.hub_url = GUICHET_TRY(value());
         } else if (arg == "--hub-ca") {
