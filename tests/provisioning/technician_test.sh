@@ -100,6 +100,11 @@ expect 1 "config get with a broken file"
 run config set site X --data "$data"
 expect 1 "config set over a broken file"
 [[ $(cat "$data/config.json") == '{"card": "nfc"' ]] || fail "a broken config.json was overwritten"
+# The kiosk runs on the other layers and says why.
+"$kiosk" --headless --exit-after-first-frame --data "$data" --speech none >/dev/null 2>"$work/broken.log" \
+  || fail "the kiosk does not start with a broken config.json: $(tail -3 "$work/broken.log")"
+grep -q "config: config.malformed: $data/config.json: .*; the file is ignored" "$work/broken.log" \
+  || fail "the kiosk does not say its config.json is ignored: $(grep config "$work/broken.log")"
 cp "$work/config.good" "$data/config.json"
 check "config: values checked with a sentence, sources told, a broken file neither used nor overwritten"
 
