@@ -25,8 +25,8 @@ namespace guichet::kioskctl {
 namespace {
 
 constexpr char const* maintenance_usage = R"(Usage:
-  kioskctl status [--data DIR] [--json]
-  kioskctl diag --out FILE.tar.gz [--data DIR] [--log FILE]... [--json]
+  kioskctl status [--data DIR] [--system-config FILE] [--json]
+  kioskctl diag --out FILE.tar.gz [--data DIR] [--system-config FILE] [--log FILE]... [--json]
   kioskctl factory-reset [--data DIR] [--yes]
 
   status         Who the kiosk is (its id, its site, its hub), its versions
@@ -49,6 +49,7 @@ constexpr char const* maintenance_usage = R"(Usage:
 Options:
   --data DIR   The kiosk's data folder (default /var/lib/guichet when it
                exists, var/data otherwise).
+  --system-config FILE  The image's settings (default /etc/guichet/config.json).
   --out FILE   Where diag writes its .tar.gz.
   --log FILE   A log file to add to the bundle (a kiosk run outside systemd);
                may be repeated.
@@ -64,6 +65,7 @@ int usage(std::string const& message)
 
 struct Options {
     std::filesystem::path data;
+    std::filesystem::path system_config { system_config_path };
     std::filesystem::path out;
     std::vector<std::filesystem::path> logs;
     bool yes { false };
@@ -85,7 +87,8 @@ std::optional<Options> parse(std::vector<std::string_view> const& arguments, int
             options.json = true;
         } else if (argument == "--yes") {
             options.yes = true;
-        } else if (argument == "--data" || argument == "--out" || argument == "--log") {
+        } else if (argument == "--data" || argument == "--out" || argument == "--log"
+            || argument == "--system-config") {
             if (i + 1 >= arguments.size()) {
                 status = usage(std::string(argument) + " needs a value");
                 return std::nullopt;
@@ -93,6 +96,8 @@ std::optional<Options> parse(std::vector<std::string_view> const& arguments, int
             std::filesystem::path value(arguments[++i]);
             if (argument == "--data")
                 options.data = value;
+            else if (argument == "--system-config")
+                options.system_config = value;
             else if (argument == "--out")
                 options.out = value;
             else
@@ -120,7 +125,7 @@ std::string os_name()
 }
 
 // Everything `status` says, as JSON; `diag` writes the same.
-nlohmann::json status_json(std::filesystem::path const& data)
+nlohmann::json status_json(std::filesystem::path const& data, std::filesystem::path const& system_config)
 {
     nlohmann::json out;
     utsname system {};
@@ -156,7 +161,7 @@ nlohmann::json status_json(std::filesystem::path const& data)
                 out["last_sync_at"] = last.value();
         }
     }
-    auto config = load_settings(data);
+    auto config = load_settings(data, system_config);
     provisioning::SelfTest test(selftest_settings(data, config));
     for (auto check : { "reader", "printer", "display" })
         out["peripherals"][check] = check_json(*test.run(check));
@@ -171,7 +176,7 @@ int status(Options const& options)
         std::fprintf(stderr, "kioskctl: %s\n", acting.error().detail.c_str());
         return 1;
     }
-    auto out = status_json(options.data);
+    auto out = status_json(options.data, options.system_config);
     bool const hub_ok = out["hub"]["status"] == "pass";
     if (options.json) {
         std::printf("%s\n", out.dump().c_str());
@@ -313,7 +318,7 @@ int diag(Options const& options)
         versions += "\n" + *packages;
     put("versions.txt", versions);
 
-    auto config = load_settings(options.data);
+    auto config = load_settings(options.data, options.system_config);
     nlohmann::json settings;
     for (auto const& key : config_keys())
         settings["settings"][key.name] = { { "value", config.value(key) }, { "source", config.source(key) } };
@@ -321,7 +326,7 @@ int diag(Options const& options)
     for (auto const& problem : config.problems)
         settings["problems"].push_back(problem.detail);
     put("settings.json", settings.dump(2) + "\n");
-    put("status.json", status_json(options.data).dump(2) + "\n");
+    put("status.json", status_json(options.data, options.system_config).dump(2) + "\n");
     provisioning::SelfTest test(selftest_settings(options.data, config));
     nlohmann::json checks = nlohmann::json::array();
     for (auto check : provisioning::check_names())

@@ -198,10 +198,12 @@ tracking=$(grep -oE '[0-9A-Z]{4}-[0-9A-Z]{4}(-[0-9A-Z]{2,4})?' "$work/receipt.tx
 [[ -n $tracking ]] || fail "no tracking code on the receipt"
 check "the kiosk read its settings: « Mairie de Testville » on receipt $tracking"
 
-run status --json --data "$data"
+run status --json --data "$data" --system-config "$work/system.json"
 expect 0 "status, enrolled"
 [[ $(echo "$out" | json 'v["kiosk_id"], v["site"]["id"], v["hub"]["status"], v["versions"]["guichet"] != ""') \
     == "$kiosk_id essai pass True" ]] || fail "status: $out"
+[[ $(echo "$out" | json 'v["peripherals"]["reader"]["status"], v["peripherals"]["printer"]["status"]') \
+    == "pass pass" ]] || fail "status's devices: $out"
 [[ $(echo "$out" | json 'isinstance(v["outbox_depth"], int)') == True ]] || fail "status without the outbox: $out"
 run status --data "$data"
 [[ $out == *"Borne          $kiosk_id"* && $out == *"Hub            Le hub"* ]] || fail "status for a person: $out"
