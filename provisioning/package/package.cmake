@@ -30,7 +30,9 @@ set(CPACK_DEBIAN_FILE_NAME DEB-DEFAULT)
 set(CPACK_DEBIAN_PACKAGE_SECTION misc)
 # Libraries from dpkg-shlibdeps; the programs the kiosk runs beside it by name.
 set(CPACK_DEBIAN_PACKAGE_SHLIBDEPS ON)
-set(CPACK_DEBIAN_PACKAGE_DEPENDS "systemd, cage, pcscd, cups-client, espeak-ng-data, fonts-dejavu-core, fonts-font-awesome")
+# cage: Debian's 0.1.4 will not start without the Xwayland binary; seatd
+# gives it the seat (guichet-kiosk.service says why not logind).
+set(CPACK_DEBIAN_PACKAGE_DEPENDS "systemd, cage, xwayland, seatd, pcscd, cups-client, espeak-ng-data, fonts-dejavu-core, fonts-font-awesome")
 set(CPACK_DEBIAN_PACKAGE_RECOMMENDS "cups, libccid")
 set(CPACK_DEBIAN_PACKAGE_CONTROL_EXTRA ${CMAKE_CURRENT_LIST_DIR}/postinst ${CMAKE_CURRENT_LIST_DIR}/prerm)
 set(CPACK_DEBIAN_PACKAGE_CONTROL_STRICT_PERMISSION ON)
