@@ -399,6 +399,23 @@ def run_checks(args, out, process, boot_start, shell_sock, monitor_sock):
         check(int(restarts_after or 0) > int(restarts_before or 0), "systemd counted the restart")
     screendump(monitor, out, "screen-after-restart")
 
+    # 5. Freeze the kiosk (SIGSTOP): its UI loop stops telling the watchdog
+    # it turns, and systemd (WatchdogSec=30) kills the unit and starts it
+    # again, as it would a kiosk stuck in a loop.
+    if again is not None:
+        frozen = again[1]
+        _, restarts_before = shell.run("systemctl show -p NRestarts --value guichet-kiosk")
+        shell.run(f"kill -STOP {frozen}")
+        frozen_at = time.monotonic()
+        thawed = wait_kiosk_active(shell, time.monotonic() + 180, not_pid=frozen)
+        _, restarts_after = shell.run("systemctl show -p NRestarts --value guichet-kiosk")
+        _, watchdog = shell.run("journalctl -b -u guichet-kiosk.service --no-pager | grep -c 'Watchdog timeout'")
+        if check(thawed is not None and watchdog.strip() not in ("", "0"),
+                 "a frozen kiosk is killed by systemd's watchdog and started again",
+                 f"old pid {frozen}, new {thawed[1] if thawed else None}, NRestarts {restarts_before} -> "
+                 f"{restarts_after}, 'Watchdog timeout' logged {watchdog.strip()} time(s)"):
+            say(f"FIGURE frozen kiosk to a new one on screen: {time.monotonic() - frozen_at:.1f}s (WatchdogSec=30)")
+
     shell.run("systemctl --no-pager --failed")
     print(shell.run("systemctl --no-pager --failed")[1])
     print(shell.run("systemd-analyze 2>/dev/null || true")[1])
