@@ -369,10 +369,14 @@ int diag(Options const& options)
     }
 
     auto out = std::filesystem::absolute(options.out, error);
+    umask(077); // the bundle is its owner's alone from its first byte
     auto archived = capture({ "tar", "--create", "--gzip", "--owner=0", "--group=0", "--numeric-owner", "--file",
         out.string(), "--directory", work.string(), name });
     std::filesystem::remove_all(work, error);
-    if (!archived || !std::filesystem::exists(out, error)) {
+    // A tar cut short (a full disk) leaves a file: it must read back whole.
+    auto listed = archived ? capture({ "tar", "--list", "--gzip", "--file", out.string() }) : std::nullopt;
+    if (!listed || listed->find(name + "/README.txt") == std::string::npos) {
+        std::filesystem::remove(out, error);
         std::fprintf(stderr, "kioskctl: the bundle could not be written to %s\n", out.c_str());
         return 1;
     }
