@@ -288,6 +288,9 @@ bool Session::handle_setup(Intent const& any)
     if (auto const* typed = std::get_if<intent::InsertText>(&any)) {
         if (!field || field->size() + typed->text.size() > (field == &setup.code ? 40u : 200u))
             return false;
+        // The "https://" key on the field's own "https://": once is enough.
+        if (field == &setup.hub_url && *field == "https://" && typed->text.starts_with("https://"))
+            field->clear();
         *field += typed->text;
         setup.error.clear();
         return true;

@@ -1769,6 +1769,9 @@ TEST_F(SessionTest, TheWizardGoesFromTheNetworkToAnEnrolledAndCheckedKiosk)
     session.dispatch(intent::Next {});
     EXPECT_EQ(setup.stage, SetupStage::HubAddress);
     EXPECT_FALSE(setup.error.empty());
+    // The address keyboard's "https://" key on the field's "https://".
+    session.dispatch(intent::InsertText { "https://" });
+    EXPECT_EQ(setup.hub_url, "https://");
     type(session, "hub.mairie.fr:8443/");
     EXPECT_TRUE(setup.error.empty());
     session.dispatch(intent::Next {});
