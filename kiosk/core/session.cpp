@@ -272,13 +272,12 @@ void Session::setup_checks()
 bool Session::handle_setup(Intent const& any)
 {
     auto& setup = *m_setup;
-    // The devices' news is kept for when the kiosk serves; nothing else
-    // (a badge, a card, a help line) acts on the wizard.
+    // The devices' news is kept for when the kiosk serves (their handlers
+    // change no screen but the card flow's); nothing else (a badge, a help
+    // line, a catalogue: there is no uplink yet) acts on the wizard.
     if (std::holds_alternative<intent::PrinterChanged>(any) || std::holds_alternative<intent::ReaderChanged>(any)
-        || std::holds_alternative<intent::CardPresence>(any) || std::holds_alternative<intent::CatalogueArrived>(any)
-        || std::holds_alternative<intent::SlotsArrived>(any)) {
+        || std::holds_alternative<intent::CardPresence>(any)) {
         std::visit([this](auto const& i) { handle(i); }, any);
-        m_screen = Screen::Setup;
         return true;
     }
     // The field the keyboard types into, on the two stages that have one.
