@@ -18,6 +18,7 @@
 #include <ctime>
 #include <fstream>
 #include <iostream>
+#include <map>
 #include <sstream>
 
 namespace guichet::kioskctl {
@@ -125,7 +126,20 @@ std::string os_name()
 }
 
 // Everything `status` says, as JSON; `diag` writes the same.
-nlohmann::json status_json(std::filesystem::path const& data, std::filesystem::path const& system_config)
+// The self-test's results by check, each check run once.
+using CheckResults = std::map<std::string, nlohmann::json, std::less<>>;
+CheckResults run_checks(
+    std::filesystem::path const& data, LoadedConfig const& config, std::vector<std::string_view> const& names)
+{
+    provisioning::SelfTest test(selftest_settings(data, config));
+    CheckResults results;
+    for (auto name : names)
+        results.emplace(name, check_json(*test.run(name)));
+    return results;
+}
+
+// `checks`: at least reader, printer, display, hub and clock.
+nlohmann::json status_json(std::filesystem::path const& data, CheckResults const& checks)
 {
     nlohmann::json out;
     utsname system {};
@@ -161,12 +175,10 @@ nlohmann::json status_json(std::filesystem::path const& data, std::filesystem::p
                 out["last_sync_at"] = last.value();
         }
     }
-    auto config = load_settings(data, system_config);
-    provisioning::SelfTest test(selftest_settings(data, config));
     for (auto check : { "reader", "printer", "display" })
-        out["peripherals"][check] = check_json(*test.run(check));
-    out["hub"] = check_json(*test.run("hub"));
-    out["clock"] = check_json(*test.run("clock"));
+        out["peripherals"][check] = checks.at(check);
+    out["hub"] = checks.at("hub");
+    out["clock"] = checks.at("clock");
     return out;
 }
 
@@ -176,7 +188,9 @@ int status(Options const& options)
         std::fprintf(stderr, "kioskctl: %s\n", acting.error().detail.c_str());
         return 1;
     }
-    auto out = status_json(options.data, options.system_config);
+    auto out = status_json(options.data,
+        run_checks(options.data, load_settings(options.data, options.system_config),
+            { "reader", "printer", "display", "hub", "clock" }));
     bool const hub_ok = out["hub"]["status"] == "pass";
     if (options.json) {
         std::printf("%s\n", out.dump().c_str());
@@ -326,12 +340,13 @@ int diag(Options const& options)
     for (auto const& problem : config.problems)
         settings["problems"].push_back(problem.detail);
     put("settings.json", settings.dump(2) + "\n");
-    put("status.json", status_json(options.data, options.system_config).dump(2) + "\n");
-    provisioning::SelfTest test(selftest_settings(options.data, config));
-    nlohmann::json checks = nlohmann::json::array();
-    for (auto check : provisioning::check_names())
-        checks.push_back(check_json(*test.run(check)));
-    put("selftest.json", checks.dump(2) + "\n");
+    auto const names = provisioning::check_names();
+    auto const checks = run_checks(options.data, config, { names.begin(), names.end() });
+    put("status.json", status_json(options.data, checks).dump(2) + "\n");
+    nlohmann::json selftest = nlohmann::json::array();
+    for (auto name : names)
+        selftest.push_back(checks.find(name)->second);
+    put("selftest.json", selftest.dump(2) + "\n");
     put("data-files.txt", data_files(options.data));
     put("disk.txt", free_space(options.data) + free_space("/") + free_space("/tmp"));
 

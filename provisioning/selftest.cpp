@@ -126,10 +126,7 @@ struct SelfTest::HubProbe {
     bool enrolled { false };
     std::string identity_error; // "identity.missing", ...
     std::string hub_url;
-    bool answered { false }; // an HTTP answer came back
-    bool accepted { false }; // ... and it was a 2xx for this kiosk
-    std::string error; // "hub.unreachable", "auth.revoked", "http.500"
-    std::int64_t clock_offset { 0 };
+    HubCheck check; // once enrolled
 };
 
 SelfTest::SelfTest(SelfTestSettings settings)
@@ -313,24 +310,9 @@ SelfTest::HubProbe const& SelfTest::probe_hub()
         m_hub->identity_error = identity.error().code;
         return *m_hub;
     }
-    auto const& id = identity.value();
     m_hub->enrolled = true;
-    m_hub->hub_url = id.hub_url;
-    auto timeout = std::chrono::milliseconds(m_settings.hub_timeout_ms);
-    HubClient client(HubClientSettings { id.hub_url, id.ca_file, timeout, timeout });
-    client.set_identity(id.kiosk_id, id.keys.secret_key, id.hub_box_public_key);
-    auto answer = client.request("GET", "/v1/slots");
-    if (!answer) {
-        m_hub->error = answer.error().code;
-        return *m_hub;
-    }
-    m_hub->answered = true;
-    m_hub->clock_offset = client.clock_offset();
-    if (answer.value().ok())
-        m_hub->accepted = true;
-    else
-        m_hub->error = answer.value().error_code().empty() ? "http." + std::to_string(answer.value().status)
-                                                           : answer.value().error_code();
+    m_hub->hub_url = identity.value().hub_url;
+    m_hub->check = check_hub(identity.value(), std::chrono::milliseconds(m_settings.hub_timeout_ms));
     return *m_hub;
 }
 
@@ -346,24 +328,24 @@ CheckResult SelfTest::hub()
             "L'identité de la borne est illisible : kioskctl factory-reset, puis enrôlez-la de nouveau.",
             { { "error", probe.identity_error } });
     }
-    nlohmann::json detail { { "hub_url", probe.hub_url }, { "error", probe.error } };
-    if (probe.accepted)
+    nlohmann::json detail { { "hub_url", probe.hub_url }, { "error", probe.check.error } };
+    if (probe.check.accepted)
         return result(check, CheckStatus::Pass, "Le hub " + probe.hub_url + " répond et accepte la borne.", detail);
-    if (probe.error == "auth.revoked")
+    if (probe.check.error == "auth.revoked")
         return result(check, CheckStatus::Fail,
             "Le hub a révoqué cette borne : kioskctl factory-reset, puis enrôlez-la avec un nouveau code.", detail);
-    if (probe.error == "hub.tls")
+    if (probe.check.error == "hub.tls")
         return result(check, CheckStatus::Fail,
             "Le certificat du hub n'est pas reconnu : vérifiez l'adresse du hub et son certificat.", detail);
-    if (probe.error == "hub.timeout")
+    if (probe.check.error == "hub.timeout")
         return result(check, CheckStatus::Fail,
             "Le hub ne répond pas à temps : vérifiez le réseau (câble, box, pare-feu).", detail);
-    if (!probe.answered)
+    if (!probe.check.answered)
         return result(check, CheckStatus::Fail,
             "Le hub " + probe.hub_url + " ne répond pas : vérifiez le câble réseau, puis que le hub est en service.",
             detail);
     return result(check, CheckStatus::Fail,
-        "Le hub refuse la borne (" + probe.error + ") : contactez l'administrateur du hub.", detail);
+        "Le hub refuse la borne (" + probe.check.error + ") : contactez l'administrateur du hub.", detail);
 }
 
 CheckResult SelfTest::clock()
@@ -381,20 +363,20 @@ CheckResult SelfTest::clock()
                 + ", une date impossible : vérifiez la pile de la carte mère et l'accès au serveur de temps (NTP).",
             detail);
     auto const& probe = probe_hub();
-    if (!probe.answered)
+    if (!probe.check.answered)
         return result(check, CheckStatus::Warn,
             std::string("L'horloge indique le ") + text
                 + " ; elle n'a pas pu être comparée à celle du hub, qui ne répond pas.",
             detail);
-    detail["offset_s"] = probe.clock_offset;
-    if (probe.clock_offset > 60 || probe.clock_offset < -60)
+    detail["offset_s"] = probe.check.clock_offset;
+    if (probe.check.clock_offset > 60 || probe.check.clock_offset < -60)
         return result(check, CheckStatus::Fail,
-            "L'horloge de la borne diffère de celle du hub de " + std::to_string(probe.clock_offset)
+            "L'horloge de la borne diffère de celle du hub de " + std::to_string(probe.check.clock_offset)
                 + " s : vérifiez le serveur de temps (NTP) et le fuseau horaire.",
             detail);
     return result(check, CheckStatus::Pass,
-        std::string("L'horloge est à l'heure (") + text + ", écart avec le hub : " + std::to_string(probe.clock_offset)
-            + " s).",
+        std::string("L'horloge est à l'heure (") + text
+            + ", écart avec le hub : " + std::to_string(probe.check.clock_offset) + " s).",
         detail);
 }
 

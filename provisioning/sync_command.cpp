@@ -205,21 +205,9 @@ int status(Options const& options)
         if (auto last = store.value()->last_sync_at())
             last_sync = last.value();
     }
-    HubClient client(HubClientSettings {
-        id.hub_url, id.ca_file, std::chrono::milliseconds(5000), std::chrono::milliseconds(10000) });
-    client.set_identity(id.kiosk_id, id.keys.secret_key, id.hub_box_public_key);
-    auto answer = client.request("GET", "/v1/slots");
-    std::string hub_state;
-    bool hub_ok = false;
-    if (!answer.ok()) {
-        hub_state = answer.error().code;
-    } else if (answer.value().ok()) {
-        hub_state = "ok";
-        hub_ok = true;
-    } else {
-        hub_state = answer.value().error_code().empty() ? "http." + std::to_string(answer.value().status)
-                                                        : answer.value().error_code();
-    }
+    auto const hub = check_hub(id, std::chrono::milliseconds(10000));
+    std::string const hub_state = hub.accepted ? "ok" : hub.error;
+    bool const hub_ok = hub.accepted;
     if (options.json) {
         nlohmann::json out {
             { "enrolled", true },
@@ -229,7 +217,7 @@ int status(Options const& options)
             { "outbox_depth", depth ? nlohmann::json(*depth) : nlohmann::json(nullptr) },
             { "last_sync_at", last_sync },
             { "hub", hub_state },
-            { "clock_offset_s", client.clock_offset() },
+            { "clock_offset_s", hub.clock_offset },
         };
         std::printf("%s\n", out.dump().c_str());
     } else {
@@ -243,9 +231,9 @@ int status(Options const& options)
             std::printf("Le hub refuse la borne : elle a été révoquée.\n");
         else
             std::printf("Le hub ne répond pas ou refuse la borne (%s).\n", hub_state.c_str());
-        if (client.clock_offset() > 60 || client.clock_offset() < -60)
+        if (hub.clock_offset > 60 || hub.clock_offset < -60)
             std::printf("L'horloge de la borne diffère de celle du hub de %lld s : vérifiez la date et NTP.\n",
-                static_cast<long long>(client.clock_offset()));
+                static_cast<long long>(hub.clock_offset));
     }
     return hub_ok ? 0 : 1;
 }

@@ -199,4 +199,23 @@ Result<HubResponse> HubClient::perform(std::string const& method, std::string co
     return response;
 }
 
+HubCheck check_hub(KioskIdentity const& identity, std::chrono::milliseconds timeout)
+{
+    HubCheck check;
+    HubClient client(HubClientSettings { identity.hub_url, identity.ca_file, timeout, timeout });
+    client.set_identity(identity.kiosk_id, identity.keys.secret_key, identity.hub_box_public_key);
+    auto answer = client.request("GET", "/v1/slots");
+    if (!answer) {
+        check.error = answer.error().code;
+        return check;
+    }
+    check.answered = true;
+    check.clock_offset = client.clock_offset();
+    check.accepted = answer.value().ok();
+    if (!check.accepted)
+        check.error = answer.value().error_code().empty() ? "http." + std::to_string(answer.value().status)
+                                                          : answer.value().error_code();
+    return check;
+}
+
 }

@@ -14,6 +14,7 @@
 #pragma once
 
 #include "sync/crypto.hpp"
+#include "sync/identity.hpp"
 
 #include <atomic>
 #include <chrono>
@@ -84,5 +85,15 @@ private:
     Result<crypto::SecretKey> m_request_key { crypto::SecretKey {} };
     std::atomic<std::int64_t> m_clock_offset { 0 };
 };
+
+// Whether the hub answers and accepts this kiosk now: one signed GET
+// /v1/slots, as `kioskctl sync status` and the self-test ask it.
+struct HubCheck {
+    bool answered { false }; // an HTTP answer came back
+    bool accepted { false }; // ... a 2xx for this kiosk
+    std::string error; // "hub.unreachable", "auth.revoked", "http.500"; empty when accepted
+    std::int64_t clock_offset { 0 }; // the hub's clock minus ours, seconds (once answered)
+};
+HubCheck check_hub(KioskIdentity const& identity, std::chrono::milliseconds timeout);
 
 }
