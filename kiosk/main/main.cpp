@@ -462,9 +462,25 @@ int fail(std::string const& message)
 
 }
 
-// The kiosk, until it stops (or the first-boot wizard asks it to start
-// again, enrolled: `restart`).
-int serve(int argc, char** argv, bool& restart)
+// The kiosk as started again once the first-boot wizard has enrolled it:
+// the same program with the same options. Done at once, before the window,
+// the devices' threads and SDL are torn down: their teardown would race
+// with what they still post (an X error ended the kiosk there once), and
+// exec ends them all (their descriptors are close-on-exec).
+[[noreturn]] void start_again(char** argv)
+{
+    log(LogLevel::Info, "kiosk", "enrolled: starting again in service");
+    // By its own path, not /proc/self/exe: the process keeps its name (ps,
+    // pidof, the journal).
+    std::error_code error;
+    auto self = std::filesystem::read_symlink("/proc/self/exe", error);
+    execv(error ? "/proc/self/exe" : self.c_str(), argv);
+    log(LogLevel::Error, "kiosk", std::string("cannot start again: ") + std::strerror(errno));
+    std::_Exit(1);
+}
+
+// The kiosk, until it stops, or starts again after the first-boot wizard.
+int serve(int argc, char** argv)
 {
     set_log_sink(log_to_stderr);
     // Everything the kiosk writes (outbox, receipts) is for the kiosk's
@@ -769,25 +785,12 @@ int serve(int argc, char** argv, bool& restart)
     session.stop();
     postbox.attach(nullptr);
     running_ui = nullptr;
-    restart = commissioner && commissioner->finished() && !options.scenario;
+    if (commissioner && commissioner->finished() && !options.scenario)
+        start_again(argv);
     return status;
 }
 
 int main(int argc, char** argv)
 {
-    bool restart = false;
-    int status = serve(argc, argv, restart);
-    if (restart) {
-        // Everything of the first run is closed (its window, its files):
-        // the same program, the same options, now enrolled.
-        log(LogLevel::Info, "kiosk", "enrolled: starting again in service");
-        // By its own path, not /proc/self/exe: the process keeps its name
-        // (ps, pidof, the journal).
-        std::error_code error;
-        auto self = std::filesystem::read_symlink("/proc/self/exe", error);
-        execv(error ? "/proc/self/exe" : self.c_str(), argv);
-        log(LogLevel::Error, "kiosk", std::string("cannot start again: ") + std::strerror(errno));
-        return 1;
-    }
-    return status;
+    return serve(argc, argv);
 }
