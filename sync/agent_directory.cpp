@@ -7,6 +7,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
+
 namespace guichet {
 
 HubAgentDirectory::HubAgentDirectory(Answer answer)
@@ -41,8 +43,17 @@ Result<void> HubAgentDirectory::load(std::string_view json)
         auto badge = item.value("badge_sha256", nlohmann::json());
         if (!badge.is_null() && !badge.is_string())
             return Error::make("agents.invalid", "a badge_sha256 is not a string");
+        // No role: a hub from before roles, whose agents are all at the
+        // desk. A role this kiosk does not know grants nothing here.
+        auto role = item.value("role", nlohmann::json("desk"));
+        if (!role.is_string())
+            return Error::make("agents.invalid", "a role is not a string");
+        if (role != "desk" && role != "technician")
+            continue;
+        bool technician = role == "technician";
         agents.push_back(Known { { item["id"].get<std::string>(), item["name"].get<std::string>() },
-            badge.is_string() ? badge.get<std::string>() : std::string(), item["pin_hash"].get<std::string>() });
+            badge.is_string() && !technician ? badge.get<std::string>() : std::string(),
+            item["pin_hash"].get<std::string>(), technician });
     }
     std::lock_guard lock(m_mutex);
     m_agents = std::move(agents);
@@ -58,7 +69,15 @@ Result<void> HubAgentDirectory::load_file(std::filesystem::path const& path)
 std::size_t HubAgentDirectory::size() const
 {
     std::lock_guard lock(m_mutex);
-    return m_agents.size();
+    return static_cast<std::size_t>(
+        std::count_if(m_agents.begin(), m_agents.end(), [](Known const& agent) { return !agent.technician; }));
+}
+
+std::size_t HubAgentDirectory::technicians() const
+{
+    std::lock_guard lock(m_mutex);
+    return static_cast<std::size_t>(
+        std::count_if(m_agents.begin(), m_agents.end(), [](Known const& agent) { return agent.technician; }));
 }
 
 std::optional<AgentIdentity> HubAgentDirectory::badge_holder(std::string_view badge) const
@@ -66,7 +85,7 @@ std::optional<AgentIdentity> HubAgentDirectory::badge_holder(std::string_view ba
     auto digest = crypto::sha256_hex(badge);
     std::lock_guard lock(m_mutex);
     for (auto const& agent : m_agents) {
-        if (!agent.badge_sha256.empty() && agent.badge_sha256 == digest)
+        if (!agent.technician && !agent.badge_sha256.empty() && agent.badge_sha256 == digest)
             return agent.identity;
     }
     return std::nullopt;
@@ -74,11 +93,23 @@ std::optional<AgentIdentity> HubAgentDirectory::badge_holder(std::string_view ba
 
 void HubAgentDirectory::check(std::string agent_id, std::string pin, AgentCheckId id)
 {
+    queue(Job { std::move(agent_id), std::move(pin), id, false });
+    wipe(pin); // moved from, a short string keeps its bytes
+}
+
+void HubAgentDirectory::check_technician(std::string pin, AgentCheckId id)
+{
+    queue(Job { {}, std::move(pin), id, true });
+    wipe(pin);
+}
+
+void HubAgentDirectory::queue(Job job)
+{
     {
         std::lock_guard lock(m_mutex);
-        m_jobs.push_back(Job { std::move(agent_id), std::move(pin), id });
+        m_jobs.push_back(std::move(job));
     }
-    wipe(pin); // moved from, a short string keeps its bytes
+    wipe(job.pin);
     m_wake.notify_one();
 }
 
@@ -96,9 +127,13 @@ void HubAgentDirectory::run()
             wipe(m_jobs.front().pin);
             m_jobs.pop_front();
             // After a badge, that agent's PIN only; without one, the PIN of
-            // any agent who has no badge.
+            // any agent who has no badge. A technician's, for the technician
+            // screens only.
             for (auto const& agent : m_agents) {
-                if (job.agent_id.empty() ? agent.badge_sha256.empty() : agent.identity.id == job.agent_id)
+                if (agent.technician != job.technician)
+                    continue;
+                if (job.technician
+                    || (job.agent_id.empty() ? agent.badge_sha256.empty() : agent.identity.id == job.agent_id))
                     candidates.push_back(agent);
             }
         }
@@ -111,7 +146,7 @@ void HubAgentDirectory::run()
         }
         wipe(job.pin);
         std::string consent;
-        if (found)
+        if (found && !job.technician)
             consent = crypto::sha256_hex(agent_consent_text(found->name));
         m_answer(job.id, std::move(found), std::move(consent));
     }

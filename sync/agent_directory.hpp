@@ -5,7 +5,9 @@
 // their own and answer through a callback (kiosk/main posts an intent).
 //
 // What the file holds: each agent's id and name, the SHA-256 of their
-// badge's UID (never the UID), and the Argon2id hash of their PIN.
+// badge's UID (never the UID), the Argon2id hash of their PIN, and their
+// role ("desk", or "technician"; a list from a hub before roles has none:
+// desk agents all).
 #pragma once
 
 #include "kiosk/core/agent.hpp"
@@ -36,21 +38,26 @@ public:
     Result<void> load(std::string_view json);
     Result<void> load_file(std::filesystem::path const& path);
     std::size_t size() const override;
+    std::size_t technicians() const override;
 
     std::optional<AgentIdentity> badge_holder(std::string_view badge) const override;
     void check(std::string agent_id, std::string pin, AgentCheckId id) override;
+    void check_technician(std::string pin, AgentCheckId id) override;
 
 private:
     struct Known {
         AgentIdentity identity;
         std::string badge_sha256; // empty: the PIN alone
         std::string pin_hash;
+        bool technician { false };
     };
     struct Job {
         std::string agent_id;
         std::string pin;
         AgentCheckId id;
+        bool technician { false };
     };
+    void queue(Job job);
     void run();
 
     Answer m_answer;

@@ -28,11 +28,18 @@ using AgentCheckId = std::uint64_t;
 // The site's agents as the kiosk knows them (pulled from the hub), and the
 // PIN check. Checking is slow on purpose (Argon2id), so check() returns at
 // once and the answer comes back as an intent::AgentChecked with the same id.
+//
+// The site's technicians come in the same list: their PIN (never a badge)
+// opens the technician screens (setup.hpp), and only those. A desk agent's
+// PIN does not open them, nor a technician's agent mode.
 class AgentDirectory {
 public:
     virtual ~AgentDirectory() = default;
-    // How many agents the kiosk knows: none, and agent mode is not offered.
+    // How many desk agents the kiosk knows: none, and agent mode is not
+    // offered.
     virtual std::size_t size() const = 0;
+    // How many technicians: none, and the technician screens cannot open.
+    virtual std::size_t technicians() const = 0;
     // The agent whose badge this is (its UID, upper-case hex), if any.
     virtual std::optional<AgentIdentity> badge_holder(std::string_view badge) const = 0;
     // Checks `pin` for `agent_id` (after their badge), or, `agent_id`
@@ -40,6 +47,9 @@ public:
     // The answer carries the SHA-256 of the consent text the resident will
     // read (agent_consent_text), for the mandate: the core computes no hash.
     virtual void check(std::string agent_id, std::string pin, AgentCheckId id) = 0;
+    // Checks `pin` for every technician; answered in the same way, without
+    // a consent's hash.
+    virtual void check_technician(std::string pin, AgentCheckId id) = 0;
 };
 
 // What the dossier records of an agent who finished it for the resident.

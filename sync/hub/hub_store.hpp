@@ -145,6 +145,11 @@ struct Mediator {
 // site's kiosks (issue 7): with their badge on the card reader and their
 // PIN, or with the PIN alone when they have no badge. The kiosks get the
 // site's agents (GET /v1/agents) and check PINs themselves.
+//
+// A technician is an agent of another kind: their PIN (alone, never a
+// badge) opens the kiosk's technician screens behind a long press in a
+// corner of its welcome screen, and never agent mode; a desk agent's PIN
+// does not open the technician screens.
 struct Agent {
     std::string id; // "paul.leroy"
     std::string display_name; // what the kiosk and the mandate say: "Paul Leroy, agent d'accueil"
@@ -156,6 +161,7 @@ struct Agent {
     std::string pin_hash;
     std::int64_t created_at { 0 };
     std::optional<std::int64_t> disabled_at;
+    bool technician { false }; // the column `role`: "desk" or "technician"
 };
 
 // One line of the help audit log: who did what for which kiosk, when.

@@ -96,6 +96,11 @@ Commands:
                                agent d'accueil". Prints a new 6-digit PIN
                                once, or reads one (4 to 8 digits) from
                                standard input.
+  agent add ID --site SITE --name NAME --technician [--pin-stdin]
+                               Add a technician: their PIN (no badge) opens
+                               the technician screens of the site's kiosks,
+                               after a 5-second press on the top left corner
+                               of the welcome screen; never agent mode.
   agent pin ID [--pin-stdin]   Give an agent a new PIN.
   agent badge ID UID|none      Give an agent a badge, or take it back.
   agent list [--site SITE]     List the agents.
@@ -415,15 +420,19 @@ int agent_command(Arguments const& arguments, HubStore& store)
         if (adding) {
             auto site = arguments.option("site");
             auto name = arguments.option("name");
+            bool technician = arguments.flags.contains("technician");
             if (!site || !name || name->empty())
                 return usage_error("agent add needs --site SITE and --name NAME");
             std::optional<std::string> badge;
             if (auto given = arguments.option("badge")) {
+                if (technician)
+                    return usage_error("a technician has no badge: the PIN alone opens the technician screens");
                 badge = badge_of(*given);
                 if (!badge)
                     return usage_error("--badge is the badge's UID in hex, 4 to 10 bytes");
             }
-            auto added = store.add_agent(Agent { id, *name, *site, badge, hash.value(), protocol::unix_now(), {} });
+            auto added = store.add_agent(
+                Agent { id, *name, *site, badge, hash.value(), protocol::unix_now(), {}, technician });
             if (!added.ok())
                 return failure(added.error());
         } else {
@@ -435,7 +444,11 @@ int agent_command(Arguments const& arguments, HubStore& store)
             std::fprintf(stderr, "PIN for %s, shown once:\n", id.c_str());
             std::printf("%s\n", pin.value().c_str());
         } else {
-            std::printf(adding ? "agent %s added\n" : "PIN of %s set\n", id.c_str());
+            if (!adding)
+                std::printf("PIN of %s set\n", id.c_str());
+            else
+                std::printf(
+                    "%s %s added\n", arguments.flags.contains("technician") ? "technician" : "agent", id.c_str());
         }
         sodium_memzero(pin.value().data(), pin.value().size());
         return 0;
@@ -447,6 +460,9 @@ int agent_command(Arguments const& arguments, HubStore& store)
     if (words.size() == 4 && words[1] == "badge") {
         std::optional<std::string> badge;
         if (words[3] != "none") {
+            auto holder = store.agent(words[2]);
+            if (holder.ok() && holder.value() && holder.value()->technician)
+                return usage_error("a technician has no badge: the PIN alone opens the technician screens");
             badge = badge_of(words[3]);
             if (!badge)
                 return usage_error("the badge is its UID in hex, 4 to 10 bytes, or none");
@@ -463,8 +479,10 @@ int agent_command(Arguments const& arguments, HubStore& store)
             return failure(list.error());
         for (auto const& agent : list.value()) {
             std::printf("%s  %s  %s  %s%s\n", agent.id.c_str(), agent.site_id.c_str(),
-                agent.badge ? "badge" : "PIN alone", agent.display_name.c_str(),
-                agent.disabled_at ? "  (disabled)" : "");
+                agent.technician  ? "technician"
+                    : agent.badge ? "badge"
+                                  : "PIN alone",
+                agent.display_name.c_str(), agent.disabled_at ? "  (disabled)" : "");
         }
         return 0;
     }
@@ -475,8 +493,9 @@ int agent_command(Arguments const& arguments, HubStore& store)
         std::printf("agent %s disabled\n", words[2].c_str());
         return 0;
     }
-    return usage_error("agent add ID --site SITE --name NAME [--badge UID] | agent pin ID | agent badge ID UID|none | "
-                       "agent list | agent disable ID");
+    return usage_error(
+        "agent add ID --site SITE --name NAME [--badge UID | --technician] | agent pin ID | agent badge ID UID|none | "
+        "agent list | agent disable ID");
 }
 
 int mediator_command(Arguments const& arguments, HubStore& store)
@@ -747,7 +766,7 @@ int admin_command(Arguments const& arguments)
 
 int main(int argc, char** argv)
 {
-    auto parsed = parse(argc, argv, { "json", "test-faults", "help", "password-stdin", "pin-stdin" });
+    auto parsed = parse(argc, argv, { "json", "test-faults", "help", "password-stdin", "pin-stdin", "technician" });
     if (!parsed.ok())
         return usage_error(parsed.error().detail);
     auto const& arguments = parsed.value();

@@ -86,6 +86,7 @@ CREATE TABLE IF NOT EXISTS agent (
     pin_hash TEXT NOT NULL,
     created_at BIGINT NOT NULL,
     disabled_at BIGINT,
+    role TEXT NOT NULL DEFAULT 'desk',
     UNIQUE (site_id, badge)
 );
 CREATE TABLE IF NOT EXISTS help_audit (
@@ -123,6 +124,8 @@ CREATE TABLE IF NOT EXISTS catalogue (
     signature TEXT NOT NULL,
     published_at BIGINT NOT NULL
 );
+-- Agents got their role after the first hubs were installed.
+ALTER TABLE agent ADD COLUMN IF NOT EXISTS role TEXT NOT NULL DEFAULT 'desk';
 )sql";
 
 // Two hubs opening an empty database at once would race in CREATE TABLE IF
@@ -151,7 +154,7 @@ struct Statement {
     "d.received_at, d.state, d.state_changed_at, d.exported_at, "
 #define GUICHET_DOSSIER_FROM " FROM dossier d JOIN kiosk k ON k.id = d.kiosk_id"
 #define GUICHET_MEDIATOR_COLUMNS "login, display_name, role, password_hash, created_at, disabled_at"
-#define GUICHET_AGENT_COLUMNS "id, display_name, site_id, badge, pin_hash, created_at, disabled_at"
+#define GUICHET_AGENT_COLUMNS "id, display_name, site_id, badge, pin_hash, created_at, disabled_at, role"
 #define GUICHET_AUDIT_COLUMNS "id, at, help_id, kiosk_id, mediator_login, action, detail"
 
 namespace sql {
@@ -228,7 +231,8 @@ constexpr Statement agent_site { "agent_site", "find the agent's site", "SELECT 
 constexpr Statement badge_holder { "badge_holder", "look for the badge's holder",
     "SELECT 1 FROM agent WHERE site_id = $1 AND badge = $2 AND id <> $3" };
 constexpr Statement add_agent { "add_agent", "add an agent",
-    "INSERT INTO agent(" GUICHET_AGENT_COLUMNS ") VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (id) DO NOTHING" };
+    "INSERT INTO agent(" GUICHET_AGENT_COLUMNS
+    ") VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (id) DO NOTHING" };
 constexpr Statement agent { "agent", "find an agent", "SELECT " GUICHET_AGENT_COLUMNS " FROM agent WHERE id = $1" };
 constexpr Statement agents { "agents", "list agents",
     "SELECT " GUICHET_AGENT_COLUMNS " FROM agent ORDER BY id COLLATE \"C\"" };
@@ -449,6 +453,7 @@ Agent read_agent(pqxx::row const& row)
     agent.pin_hash = text_at(row, 4);
     agent.created_at = int64_at(row, 5);
     agent.disabled_at = optional_int64_at(row, 6);
+    agent.technician = text_at(row, 7) == "technician";
     return agent;
 }
 
@@ -936,10 +941,11 @@ public:
             pqxx::result added;
             try {
                 auto badge = text_or_null(agent.badge);
+                std::string role = agent.technician ? "technician" : "desk";
                 added = agent.disabled_at ? db.run(sql::add_agent, agent.id, agent.display_name, agent.site_id, badge,
-                            agent.pin_hash, agent.created_at, *agent.disabled_at)
+                            agent.pin_hash, agent.created_at, *agent.disabled_at, role)
                                           : db.run(sql::add_agent, agent.id, agent.display_name, agent.site_id, badge,
-                                              agent.pin_hash, agent.created_at, nullptr);
+                                              agent.pin_hash, agent.created_at, nullptr, role);
             } catch (pqxx::unique_violation const&) {
                 // Another hub gave the badge to another agent of the site
                 // since the check and committed: UNIQUE (site_id, badge),

@@ -378,8 +378,9 @@ void Server::State::kiosk_routes()
         },
         where);
 
-    // The site's desk agents, for the kiosk to unlock agent mode with: no
-    // badge in clear (its SHA-256), the PIN's Argon2 hash, never a PIN.
+    // The site's desk agents, for the kiosk to unlock agent mode with, and
+    // its technicians, for its technician screens: no badge in clear (its
+    // SHA-256), the PIN's Argon2 hash, never a PIN.
     http->route("GET", "/v1/agents", [this](HttpRequest const& request, HttpResponse& response) {
         as_kiosk(request, response, [&](Kiosk const& kiosk) {
             auto agents = hub.store().agents(kiosk.site_id);
@@ -391,7 +392,7 @@ void Server::State::kiosk_routes()
                     continue;
                 list.push_back({ { "id", agent.id }, { "name", agent.display_name },
                     { "badge_sha256", agent.badge ? Json(crypto::sha256_hex(*agent.badge)) : Json(nullptr) },
-                    { "pin_hash", agent.pin_hash } });
+                    { "pin_hash", agent.pin_hash }, { "role", agent.technician ? "technician" : "desk" } });
             }
             auto body = Json { { "agents", list } }.dump();
             auto etag = "\"" + crypto::sha256_hex(body) + "\"";

@@ -73,6 +73,7 @@ CREATE TABLE IF NOT EXISTS agent (
     pin_hash TEXT NOT NULL,
     created_at INTEGER NOT NULL,
     disabled_at INTEGER,
+    role TEXT NOT NULL DEFAULT 'desk',
     UNIQUE (site_id, badge)
 );
 CREATE TABLE IF NOT EXISTS help_audit (
@@ -201,10 +202,11 @@ Agent read_agent(Statement& row)
     agent.pin_hash = row.text_column(4);
     agent.created_at = row.int64_column(5);
     agent.disabled_at = row.optional_int64_column(6);
+    agent.technician = row.text_column(7) == "technician";
     return agent;
 }
 
-constexpr char const* agent_columns = "id, display_name, site_id, badge, pin_hash, created_at, disabled_at";
+constexpr char const* agent_columns = "id, display_name, site_id, badge, pin_hash, created_at, disabled_at, role";
 
 AuditEntry read_audit(Statement& row)
 {
@@ -706,7 +708,7 @@ public:
                 return Error::make("hub.unknown_site", "no site " + agent.site_id);
             GUICHET_TRY(badge_is_free(db, agent.site_id, agent.badge, agent.id));
             auto insert = GUICHET_TRY(db.prepare(std::string("INSERT INTO agent(") + agent_columns
-                    + ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) ON CONFLICT(id) DO NOTHING",
+                    + ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8) ON CONFLICT(id) DO NOTHING",
                 "add an agent"));
             GUICHET_TRY(insert.bind(1, std::string_view(agent.id)));
             GUICHET_TRY(insert.bind(2, std::string_view(agent.display_name)));
@@ -715,6 +717,7 @@ public:
             GUICHET_TRY(insert.bind(5, std::string_view(agent.pin_hash)));
             GUICHET_TRY(insert.bind(6, agent.created_at));
             GUICHET_TRY(insert.bind(7, agent.disabled_at));
+            GUICHET_TRY(insert.bind(8, std::string_view(agent.technician ? "technician" : "desk")));
             GUICHET_TRY(insert.step());
             if (sqlite::changes(db.connection()) == 0)
                 return Error::make("hub.agent_exists", "an agent has this id");
@@ -1061,6 +1064,18 @@ Result<std::unique_ptr<HubStore>> open_sqlite_hub_store(std::filesystem::path co
     }
     auto connection = GUICHET_TRY(open_connection(path));
     GUICHET_TRY(sqlite::execute(connection.get(), schema, "create the hub schema"));
+    // Agents got their role after the first hubs were installed: their
+    // store gets the column, every agent a desk agent. Under a write lock,
+    // for two hubs starting together on the same file.
+    {
+        auto transaction = GUICHET_TRY(sqlite::Transaction::begin_immediate(connection.get(), "add the agents' role"));
+        auto has_role = GUICHET_TRY(sqlite::query_int64(connection.get(),
+            "SELECT count(*) FROM pragma_table_info('agent') WHERE name = 'role'", "look for the agents' role"));
+        if (has_role == 0)
+            GUICHET_TRY(sqlite::execute(connection.get(),
+                "ALTER TABLE agent ADD COLUMN role TEXT NOT NULL DEFAULT 'desk'", "add the agents' role"));
+        GUICHET_TRY(transaction.commit());
+    }
     return std::unique_ptr<HubStore>(new SqliteHubStore(path, std::move(connection)));
 }
 

@@ -40,6 +40,16 @@ listed=$("$hub_bin" agent list --site chalons)
   || fail "agent list says: $listed"
 check "agents: PINs drawn or read, badges one holder a site, disabled kept"
 
+# A technician: the PIN alone, never a badge; listed as such.
+echo 97531 | "$hub_bin" agent add tech.nord --site chalons --name "Technicien Nord" --technician --pin-stdin \
+  | grep -q "technician tech.nord added" || fail "agent add --technician did not add a technician"
+"$hub_bin" agent add tech.sud --site chalons --name "Technicien Sud" --technician --badge 0A0B0C0D 2>/dev/null \
+  && fail "a technician was given a badge"
+"$hub_bin" agent badge tech.nord 0A0B0C0D 2>/dev/null && fail "a technician got a badge afterwards"
+"$hub_bin" agent list --site chalons | grep -q "^tech.nord  chalons  technician  Technicien Nord$" \
+  || fail "agent list does not show the technician: $("$hub_bin" agent list --site chalons)"
+check "technicians: added with --technician, PIN alone, listed"
+
 # Admin API without the token: refused.
 status=$(curl -s -o /dev/null -w '%{http_code}' --cacert "$work/hub/tls/ca.pem" "$url/admin/v1/kiosks")
 [[ "$status" == 401 ]] || fail "the admin API answered $status without a token"

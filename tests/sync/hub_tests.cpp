@@ -15,6 +15,7 @@
 #include <gtest/gtest.h>
 #include <httplib.h>
 #include <pqxx/pqxx>
+#include <sqlite3.h>
 
 #include <atomic>
 #include <chrono>
@@ -512,6 +513,44 @@ TEST_P(HubStoreTest, AgentsBelongToASiteEachBadgeToOneAgentAndDisablingKeepsThem
     EXPECT_FALSE(store().agent("paul.leroy").value()->badge) << "a departed agent's badge is taken back";
     ASSERT_TRUE(store().set_agent_badge("lea.martin", std::string("04A1B2C3D4E5F6")).ok());
     EXPECT_EQ(store().disable_agent("nobody", 500).error().code, "hub.unknown_agent");
+}
+
+// A technician is an agent whose PIN opens the kiosk's technician screens.
+// A store from before roles gets the column, its agents desk agents.
+TEST_P(HubStoreTest, TechniciansAreKeptAndAStoreFromBeforeRolesGetsTheColumn)
+{
+    hub::Agent paul { "paul.leroy", "Paul Leroy", "mairie", {}, "$argon2id$pin", 100, {} };
+    ASSERT_TRUE(store().add_agent(paul).ok());
+    m_store.reset();
+    if (GetParam() == "postgres") {
+        pqxx::connection connection(m_url);
+        pqxx::nontransaction(connection).exec("ALTER TABLE agent DROP COLUMN role");
+    } else {
+        sqlite3* raw = nullptr;
+        ASSERT_EQ(sqlite3_open((m_scratch.path() / "hub.db").c_str(), &raw), SQLITE_OK);
+        EXPECT_EQ(sqlite3_exec(raw, "ALTER TABLE agent DROP COLUMN role", nullptr, nullptr, nullptr), SQLITE_OK);
+        sqlite3_close(raw);
+    }
+    auto opened = hub::open_hub_store(m_url);
+    ASSERT_TRUE(opened.ok()) << opened.error().detail;
+    m_store = opened.release_value();
+    auto found = store().agent("paul.leroy").value();
+    ASSERT_TRUE(found);
+    EXPECT_FALSE(found->technician);
+
+    hub::Agent tech { "tech.nord", "Technicien Nord", "mairie", {}, "$argon2id$tech", 200, {}, true };
+    ASSERT_TRUE(store().add_agent(tech).ok());
+    EXPECT_TRUE(store().agent("tech.nord").value()->technician);
+    auto mairie = store().agents(std::string("mairie")).value();
+    ASSERT_EQ(mairie.size(), 2U);
+    EXPECT_FALSE(mairie[0].technician);
+    EXPECT_TRUE(mairie[1].technician);
+    // Opened again: the column is not added twice.
+    m_store.reset();
+    auto again = hub::open_hub_store(m_url);
+    ASSERT_TRUE(again.ok()) << again.error().detail;
+    m_store = again.release_value();
+    EXPECT_TRUE(store().agent("tech.nord").value()->technician);
 }
 
 // The open data's daily files, as `kiosk-hub open-data` writes them for a

@@ -353,6 +353,10 @@ TEST_F(UplinkTest, TheSitesAgentsComeFromTheHubWithoutTheirBadgesInClearAndPinsA
                         "lea.martin", "Léa Martin", "mairie", {}, crypto::hash_password("2468").value(), 100, {} })
                     .ok());
     ASSERT_TRUE(m_hub->store().add_agent(hub::Agent { "gone", "Parti", "mairie", {}, pin_hash, 100, 200 }).ok());
+    ASSERT_TRUE(m_hub->store()
+                    .add_agent(hub::Agent { "tech.nord", "Technicien Nord", "mairie", {},
+                        crypto::hash_password("97531").value(), 100, {}, true })
+                    .ok());
     start_uplink();
     // The list is in use first, then kept on disk (one rename, so a file
     // that exists is whole): wait for both.
@@ -366,7 +370,9 @@ TEST_F(UplinkTest, TheSitesAgentsComeFromTheHubWithoutTheirBadgesInClearAndPinsA
         std::filesystem::status(kiosk_folder() / "agents.json").permissions() & std::filesystem::perms::others_read,
         std::filesystem::perms::none);
     auto list = Json::parse(kept)["agents"];
-    ASSERT_EQ(list.size(), 2U) << "a disabled agent is not sent";
+    ASSERT_EQ(list.size(), 3U) << "a disabled agent is not sent";
+    EXPECT_EQ(list[2]["role"], "technician");
+    EXPECT_EQ(list[0]["role"], "desk");
 
     std::mutex mutex;
     std::vector<std::pair<AgentCheckId, std::optional<AgentIdentity>>> answers;
@@ -384,9 +390,12 @@ TEST_F(UplinkTest, TheSitesAgentsComeFromTheHubWithoutTheirBadgesInClearAndPinsA
     directory.check("paul.leroy", "2468", 2); // Léa's PIN is not Paul's
     directory.check("", "2468", 3); // the PIN alone: Léa, who has no badge
     directory.check("", "123456", 4); // Paul has a badge: not by PIN alone
+    directory.check_technician("97531", 5);
+    directory.check_technician("2468", 6); // a desk agent's PIN: not a technician's
+    directory.check("", "97531", 7); // a technician's PIN: not agent mode
     ASSERT_TRUE(eventually([&] {
         std::lock_guard lock(mutex);
-        return answers.size() == 4;
+        return answers.size() == 7;
     }));
     std::lock_guard lock(mutex);
     ASSERT_TRUE(answers[0].second);
@@ -395,9 +404,24 @@ TEST_F(UplinkTest, TheSitesAgentsComeFromTheHubWithoutTheirBadgesInClearAndPinsA
     ASSERT_TRUE(answers[2].second);
     EXPECT_EQ(answers[2].second->id, "lea.martin");
     EXPECT_FALSE(answers[3].second);
-    EXPECT_EQ(consent, crypto::sha256_hex(agent_consent_text("Léa Martin")));
+    ASSERT_TRUE(answers[4].second);
+    EXPECT_EQ(answers[4].second->id, "tech.nord");
+    EXPECT_FALSE(answers[5].second);
+    EXPECT_FALSE(answers[6].second);
+    EXPECT_EQ(consent, crypto::sha256_hex(agent_consent_text("Léa Martin"))) << "no consent for a technician";
+    EXPECT_EQ(directory.size(), 2U) << "desk agents";
+    EXPECT_EQ(directory.technicians(), 1U);
     EXPECT_FALSE(directory.load(R"({"agents": [{"id": 3}]})").ok());
     EXPECT_EQ(directory.size(), 2U) << "a bad list leaves the kept one";
+    // A role this kiosk does not know grants nothing; no role is a desk
+    // agent's (a hub from before roles).
+    ASSERT_TRUE(
+        directory
+            .load(R"({"agents": [{"id": "x", "name": "X", "badge_sha256": null, "pin_hash": "h", "role": "chef"},
+                              {"id": "y", "name": "Y", "badge_sha256": null, "pin_hash": "h"}]})")
+            .ok());
+    EXPECT_EQ(directory.size(), 1U);
+    EXPECT_EQ(directory.technicians(), 0U);
 }
 
 TEST_F(UplinkTest, UsageEventsReachTheHubOnceAndOnlyWhatIsAnonymous)

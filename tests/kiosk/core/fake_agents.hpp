@@ -15,6 +15,7 @@ namespace guichet {
 class FakeAgents final : public AgentDirectory {
 public:
     std::size_t size() const override { return 2; }
+    std::size_t technicians() const override { return technician_count; }
     std::optional<AgentIdentity> badge_holder(std::string_view badge) const override
     {
         if (badge == "04A1B2C3D4E5F6")
@@ -25,10 +26,15 @@ public:
     {
         checks.push_back({ agent_id, pin, id });
     }
+    // Recorded as the agent "technician", whose PIN is 97531.
+    void check_technician(std::string pin, AgentCheckId id) override { checks.push_back({ "technician", pin, id }); }
     // The answer the real directory would give to the last check.
     intent::AgentChecked answer() const
     {
         auto const& [agent_id, pin, id] = checks.back();
+        if (agent_id == "technician")
+            return { id,
+                pin == "97531" ? std::optional(AgentIdentity { "tech.nord", "Technicien Nord" }) : std::nullopt, {} };
         if (agent_id == "paul.leroy" && pin == "123456")
             return { id, AgentIdentity { "paul.leroy", "Paul Leroy, agent d'accueil" }, "c0ffee" };
         if (agent_id.empty() && pin == "2468")
@@ -36,6 +42,7 @@ public:
         return { id, std::nullopt, {} };
     }
     std::vector<std::tuple<std::string, std::string, AgentCheckId>> checks;
+    std::size_t technician_count { 1 };
 };
 
 // The PIN pad opened, `pin` typed and sent, and the directory's answer.
