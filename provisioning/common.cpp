@@ -88,14 +88,7 @@ std::optional<std::string> capture(std::vector<std::string> const& argv)
 
 std::string format_time(std::int64_t unix_seconds)
 {
-    if (unix_seconds <= 0)
-        return "jamais";
-    std::time_t t = static_cast<std::time_t>(unix_seconds);
-    std::tm local {};
-    localtime_r(&t, &local);
-    char text[32];
-    std::strftime(text, sizeof text, "%d/%m/%Y %H:%M:%S", &local);
-    return text;
+    return provisioning::format_local_time(unix_seconds);
 }
 
 }

@@ -111,20 +111,6 @@ std::optional<Options> parse(std::vector<std::string_view> const& arguments, int
     return options;
 }
 
-std::string os_name()
-{
-    std::ifstream in("/etc/os-release");
-    for (std::string line; std::getline(in, line);) {
-        if (line.starts_with("PRETTY_NAME=")) {
-            auto value = line.substr(12);
-            if (value.size() >= 2 && value.front() == '"')
-                value = value.substr(1, value.size() - 2);
-            return value;
-        }
-    }
-    return "unknown";
-}
-
 // Everything `status` says, as JSON; `diag` writes the same.
 // The self-test's results by check, each check run once.
 using CheckResults = std::map<std::string, nlohmann::json, std::less<>>;
@@ -142,39 +128,21 @@ CheckResults run_checks(
 nlohmann::json status_json(std::filesystem::path const& data, CheckResults const& checks)
 {
     nlohmann::json out;
-    utsname system {};
-    uname(&system);
-    auto catalogue = Uplink::current_catalogue(data / "catalogue");
-    out["versions"] = { { "guichet", GUICHET_VERSION },
-        { "catalogue", catalogue ? catalogue->filename().string().substr(0, 12) : std::string("shipped") },
-        { "os", os_name() }, { "kernel", system.release } };
-    auto identity = load_identity(data / identity_file_name);
-    out["enrolled"] = identity.ok();
-    std::optional<crypto::Bytes> box_key;
-    if (identity) {
-        auto const& id = identity.value();
-        out["kiosk_id"] = id.kiosk_id;
-        out["site"] = { { "id", id.site_id }, { "name", id.site_name } };
-        out["hub_url"] = id.hub_url;
-        out["enrolled_at"] = id.enrolled_at;
-        box_key = id.hub_box_public_key;
+    auto facts = provisioning::read_kiosk_facts(data);
+    out["versions"] = { { "guichet", GUICHET_VERSION }, { "catalogue", facts.catalogue }, { "os", facts.os },
+        { "kernel", facts.kernel } };
+    out["enrolled"] = facts.enrolled;
+    if (facts.enrolled) {
+        out["kiosk_id"] = facts.kiosk_id;
+        out["site"] = { { "id", facts.site_id }, { "name", facts.site_name } };
+        out["hub_url"] = facts.hub_url;
+        out["enrolled_at"] = facts.enrolled_at;
     } else {
-        out["identity_error"] = identity.error().code;
+        out["identity_error"] = facts.identity_error;
     }
-    out["outbox_depth"] = nullptr;
-    out["usage_depth"] = nullptr;
-    out["last_sync_at"] = 0;
-    std::error_code error;
-    if (box_key && std::filesystem::exists(data / "kiosk.db", error)) {
-        if (auto store = SqliteStore::open(data / "kiosk.db", *box_key)) {
-            if (auto depth = store.value()->outbox_depth())
-                out["outbox_depth"] = depth.value();
-            if (auto depth = store.value()->usage_depth())
-                out["usage_depth"] = depth.value();
-            if (auto last = store.value()->last_sync_at())
-                out["last_sync_at"] = last.value();
-        }
-    }
+    out["outbox_depth"] = facts.outbox_depth ? nlohmann::json(*facts.outbox_depth) : nlohmann::json(nullptr);
+    out["usage_depth"] = facts.usage_depth ? nlohmann::json(*facts.usage_depth) : nlohmann::json(nullptr);
+    out["last_sync_at"] = facts.last_sync_at;
     for (auto check : { "reader", "printer", "display" })
         out["peripherals"][check] = checks.at(check);
     out["hub"] = checks.at("hub");

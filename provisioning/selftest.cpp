@@ -6,7 +6,10 @@
 #include "kiosk/core/printer.hpp"
 #include "sync/hub_client.hpp"
 #include "sync/identity.hpp"
+#include "sync/sqlite_store.hpp"
+#include "sync/uplink.hpp"
 
+#include <sys/utsname.h>
 #include <unistd.h>
 
 #include <array>
@@ -352,21 +355,17 @@ CheckResult SelfTest::clock()
 {
     constexpr std::string_view check = "clock";
     auto const now = std::time(nullptr);
-    char text[32];
-    std::tm local {};
-    localtime_r(&now, &local);
-    std::strftime(text, sizeof text, "%d/%m/%Y %H:%M", &local);
+    auto const text = format_local_time(now, "%d/%m/%Y %H:%M");
     nlohmann::json detail { { "now", static_cast<std::int64_t>(now) } };
     if (now < earliest_sane_time)
         return result(check, CheckStatus::Fail,
-            std::string("L'horloge indique le ") + text
+            "L'horloge indique le " + text
                 + ", une date impossible : vérifiez la pile de la carte mère et l'accès au serveur de temps (NTP).",
             detail);
     auto const& probe = probe_hub();
     if (!probe.check.answered)
         return result(check, CheckStatus::Warn,
-            std::string("L'horloge indique le ") + text
-                + " ; elle n'a pas pu être comparée à celle du hub, qui ne répond pas.",
+            "L'horloge indique le " + text + " ; elle n'a pas pu être comparée à celle du hub, qui ne répond pas.",
             detail);
     detail["offset_s"] = probe.check.clock_offset;
     if (probe.check.clock_offset > 60 || probe.check.clock_offset < -60)
@@ -375,9 +374,75 @@ CheckResult SelfTest::clock()
                 + " s : vérifiez le serveur de temps (NTP) et le fuseau horaire.",
             detail);
     return result(check, CheckStatus::Pass,
-        std::string("L'horloge est à l'heure (") + text
-            + ", écart avec le hub : " + std::to_string(probe.check.clock_offset) + " s).",
+        "L'horloge est à l'heure (" + text + ", écart avec le hub : " + std::to_string(probe.check.clock_offset)
+            + " s).",
         detail);
+}
+
+namespace {
+
+std::string os_name()
+{
+    std::ifstream in("/etc/os-release");
+    for (std::string line; std::getline(in, line);) {
+        if (line.starts_with("PRETTY_NAME=")) {
+            auto value = line.substr(12);
+            if (value.size() >= 2 && value.front() == '"')
+                value = value.substr(1, value.size() - 2);
+            return value;
+        }
+    }
+    return "unknown";
+}
+
+}
+
+std::string format_local_time(std::int64_t unix_seconds, char const* format)
+{
+    if (unix_seconds <= 0)
+        return "jamais";
+    std::time_t t = static_cast<std::time_t>(unix_seconds);
+    std::tm local {};
+    localtime_r(&t, &local);
+    char text[64];
+    if (std::strftime(text, sizeof text, format, &local) == 0)
+        return {};
+    return text;
+}
+
+KioskFacts read_kiosk_facts(std::filesystem::path const& data)
+{
+    KioskFacts facts;
+    utsname system {};
+    uname(&system);
+    facts.kernel = system.release;
+    facts.os = os_name();
+    auto catalogue = Uplink::current_catalogue(data / "catalogue");
+    facts.catalogue = catalogue ? catalogue->filename().string().substr(0, 12) : std::string("shipped");
+    auto identity = load_identity(data / identity_file_name);
+    if (!identity) {
+        facts.identity_error = identity.error().code;
+        return facts;
+    }
+    auto const& id = identity.value();
+    facts.enrolled = true;
+    facts.kiosk_id = id.kiosk_id;
+    facts.site_id = id.site_id;
+    facts.site_name = id.site_name;
+    facts.hub_url = id.hub_url;
+    facts.enrolled_at = id.enrolled_at;
+    std::error_code error;
+    if (std::filesystem::exists(data / "kiosk.db", error)) {
+        if (auto store = SqliteStore::open(data / "kiosk.db", id.hub_box_public_key)) {
+            if (auto depth = store.value()->outbox_depth())
+                facts.outbox_depth = depth.value();
+            if (auto depth = store.value()->usage_depth())
+                facts.usage_depth = depth.value();
+            if (auto last = store.value()->last_sync_at())
+                facts.last_sync_at = last.value();
+        }
+    }
+    return facts;
 }
 
 }

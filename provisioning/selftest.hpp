@@ -79,4 +79,27 @@ private:
     std::unique_ptr<HubProbe> m_hub;
 };
 
+// What the kiosk is, read from its data folder: `kioskctl status` prints
+// it, the technician screens show it.
+struct KioskFacts {
+    bool enrolled { false };
+    std::string identity_error; // when not enrolled: "identity.missing"...
+    std::string kiosk_id;
+    std::string site_id;
+    std::string site_name;
+    std::string hub_url;
+    std::int64_t enrolled_at { 0 };
+    std::string catalogue; // the installed one's version, or "shipped"
+    std::string os; // /etc/os-release's PRETTY_NAME
+    std::string kernel;
+    std::optional<std::size_t> outbox_depth; // none: not enrolled, or the store did not read
+    std::optional<std::size_t> usage_depth;
+    std::int64_t last_sync_at { 0 };
+};
+KioskFacts read_kiosk_facts(std::filesystem::path const& data);
+
+// A time in the kiosk's time zone, as strftime's `format`; "jamais" for 0
+// (a sync that never happened).
+std::string format_local_time(std::int64_t unix_seconds, char const* format = "%d/%m/%Y %H:%M:%S");
+
 }

@@ -11,6 +11,8 @@
 #include <filesystem>
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
+
 #include <random>
 #include <set>
 
@@ -520,7 +522,12 @@ private:
         // is full), then kept for the next start.
         if (m_shared.callbacks.on_agents)
             m_shared.callbacks.on_agents(response->body);
-        log(LogLevel::Info, "sync", std::to_string(answer["agents"].size()) + " desk agent(s) from the hub");
+        auto technicians = std::count_if(answer["agents"].begin(), answer["agents"].end(), [](Json const& agent) {
+            return agent.is_object() && agent.contains("role") && agent["role"] == "technician";
+        });
+        log(LogLevel::Info, "sync",
+            std::to_string(answer["agents"].size() - static_cast<std::size_t>(technicians)) + " desk agent(s) and "
+                + std::to_string(technicians) + " technician(s) from the hub");
         if (auto written = write_private_file(file, response->body); !written.ok()) {
             log(LogLevel::Error, "sync", "the list of agents cannot be kept: " + written.error().detail);
             return;

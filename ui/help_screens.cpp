@@ -144,26 +144,47 @@ void Screens::agent_gate(Canvas& canvas, Session const& session, std::vector<Int
     canvas.fill(Rect { 0, 0, screen_width, screen_height }, colour::scrim);
     Rect panel { 560, 60, 1360, 1020 };
     canvas.fill(panel, colour::surface, 20);
-    canvas.text(
-        canvas.fonts().title, N_("Espace agent"), panel.x0, 90, panel.x1 - panel.x0, colour::text, Align::Centre);
-    canvas.say(N_("Espace agent"));
-    canvas.say(N_("Tapez votre code d'agent."));
-    auto who = gate.holder ? fill(N_("Bonjour {name}. Tapez votre code."), { { "name", gate.holder->name } })
-                           : std::string(N_("Tapez votre code d'agent."));
-    canvas.text(canvas.fonts().body, who, panel.x0 + 40, 170, panel.x1 - panel.x0 - 80, colour::text, Align::Centre);
+    if (gate.technician) {
+        // The technicians' screens speak French only (setup_screens.cpp).
+        auto as_is = canvas.verbatim();
+        std::string const title = "Accès technicien"; // verbatim
+        canvas.text(canvas.fonts().title, title, panel.x0, 90, panel.x1 - panel.x0, colour::text, Align::Centre);
+        canvas.say_as_is("Accès technicien. Tapez votre code de technicien."); // verbatim
+        canvas.text(canvas.fonts().body, "Tapez votre code de technicien.", panel.x0 + 40, 170, // verbatim
+            panel.x1 - panel.x0 - 80, colour::text, Align::Centre);
+    } else {
+        canvas.text(
+            canvas.fonts().title, N_("Espace agent"), panel.x0, 90, panel.x1 - panel.x0, colour::text, Align::Centre);
+        canvas.say(N_("Espace agent"));
+        canvas.say(N_("Tapez votre code d'agent."));
+        auto who = gate.holder ? fill(N_("Bonjour {name}. Tapez votre code."), { { "name", gate.holder->name } })
+                               : std::string(N_("Tapez votre code d'agent."));
+        canvas.text(
+            canvas.fonts().body, who, panel.x0 + 40, 170, panel.x1 - panel.x0 - 80, colour::text, Align::Centre);
+    }
 
     // One dot a digit: what is typed never shows.
     std::string dots;
     for (std::size_t i = 0; i < gate.pin.size(); ++i)
         dots += i == 0 ? "●" : " ●";
-    canvas.box(Rect { 700, 240, 1220, 330 }, colour::background, colour::primary, 3, 12);
+    // Under a greeting of two lines ("Bonjour Paul Leroy, agent
+    // d'accueil. Tapez votre code.").
+    canvas.box(Rect { 700, 262, 1220, 342 }, colour::background, colour::primary, 3, 12);
     if (gate.checking)
-        canvas.text(canvas.fonts().body, N_("Vérification…"), 700, 262, 520, colour::text_muted, Align::Centre);
+        canvas.text(canvas.fonts().body, N_("Vérification…"), 700, 280, 520, colour::text_muted, Align::Centre);
     else
-        canvas.text(canvas.fonts().title, dots, 700, 252, 520, colour::primary, Align::Centre);
+        canvas.text(canvas.fonts().title, dots, 700, 268, 520, colour::primary, Align::Centre);
     if (gate.error)
-        canvas.text(canvas.fonts().bold, *gate.error, panel.x0 + 40, 345, panel.x1 - panel.x0 - 80, colour::error,
+        canvas.text(canvas.fonts().bold, *gate.error, panel.x0 + 40, 352, panel.x1 - panel.x0 - 80, colour::error,
             Align::Centre);
+    // No technician known: no code can open anything, the sentence says
+    // what to do instead.
+    if (gate.technician && !session.technicians_known()) {
+        if (canvas.button(
+                "agent:close", N_("Fermer"), Rect { 760, 930, 1160, 1000 }, ButtonStyle::Secondary, glyph::close))
+            out.emplace_back(intent::CloseAgentGate {});
+        return;
+    }
 
     // The pad: 1 to 9, then erase, 0, confirm; in that order in every
     // language, as on a phone.

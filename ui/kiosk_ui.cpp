@@ -38,7 +38,8 @@ constexpr char const* font_bold = "/usr/share/fonts/truetype/dejavu/DejaVuSans-B
 constexpr char const* font_icons = "/usr/share/fonts/truetype/font-awesome/fontawesome-webfont.ttf";
 
 // French text needs Latin-1 and Latin Extended-A (œ), typographic quotes
-// and dashes, the ellipsis, the euro sign and the keyboard's ⇧ and ⌫.
+// and dashes, the ellipsis, the euro sign, the keyboard's ⇧ and ⌫, and the
+// PIN pad's ● (one a digit typed).
 // Turkish (ğ ı ş) is in Latin Extended-A too.
 constexpr ImWchar latin_ranges[] = {
     0x0020,
@@ -61,6 +62,8 @@ constexpr ImWchar latin_ranges[] = {
     0x21E7,
     0x232B,
     0x232B,
+    0x25CF,
+    0x25CF,
     0,
 };
 // Arabic is drawn from its presentation forms, which ui/bidi.cpp joins the
@@ -165,6 +168,18 @@ struct KioskUi::Impl {
     ScreenKey shown_screen { Screen::Attract, 0, 0, false, false };
     Millis screen_shown_at { 0 };
     bool swallowing_touch { false };
+
+    // The technician's way in: a finger held on the welcome screen's top
+    // left corner (corner_size, in design pixels) for corner_hold opens
+    // their PIN pad. Where a resident has no reason to press that long.
+    static constexpr float corner_size = 160;
+    static constexpr Millis corner_hold { 5000 };
+    std::optional<Millis> corner_since;
+    bool corner_fired { false };
+    float corner_progress { 0 }; // as the bar shows it
+    bool corner_redraw { false };
+    bool corner_pressed() const { return corner_since.has_value() && !corner_fired; }
+    void watch_corner();
     ScreenKey current_screen() const
     {
         return ScreenKey { session.screen(), session.runner() ? session.runner()->step_index() : 0, screens.view_page(),
@@ -244,7 +259,7 @@ struct KioskUi::Impl {
         std::vector<Intent>& out);
     void dispatch_posted();
     void note_screen_change();
-    bool needs_frame() const { return !pointer_steps.empty() || drawn_revision != session.revision(); }
+    bool needs_frame() const { return !pointer_steps.empty() || drawn_revision != session.revision() || corner_redraw; }
     Result<void> settle();
     std::string describe_screen() const;
 
@@ -654,6 +669,44 @@ void KioskUi::Impl::note_screen_change()
     pointer_position = ImVec2(-FLT_MAX, -FLT_MAX);
 }
 
+void KioskUi::Impl::watch_corner()
+{
+    bool const in_corner = pointer_down && !swallowing_touch && session.screen() == Screen::Attract
+        && !screens.has_overlay(session) && pointer_position.x >= 0 && pointer_position.y >= 0
+        && pointer_position.x < corner_size * scale && pointer_position.y < corner_size * scale;
+    if (!in_corner) {
+        if (corner_since) {
+            corner_since.reset();
+            corner_fired = false;
+            corner_progress = 0;
+            screens.set_corner_press(0);
+            corner_redraw = true;
+        }
+        return;
+    }
+    auto const now = clock.monotonic();
+    if (!corner_since)
+        corner_since = now;
+    if (corner_fired)
+        return;
+    auto const held = now - *corner_since;
+    if (held >= corner_hold) {
+        corner_fired = true;
+        corner_progress = 0;
+        screens.set_corner_press(0);
+        corner_redraw = true;
+        session.dispatch(intent::OpenTechnicianGate {});
+        return;
+    }
+    // Nothing shows for a tap: the bar starts after a second.
+    float const progress = held < Millis(1000) ? 0 : float(held.count()) / float(corner_hold.count());
+    if (progress != corner_progress) {
+        corner_progress = progress;
+        screens.set_corner_press(progress);
+        corner_redraw = true;
+    }
+}
+
 void KioskUi::Impl::dispatch_posted()
 {
     std::vector<Intent> intents;
@@ -721,6 +774,7 @@ void KioskUi::Impl::render_frame(std::filesystem::path const* screenshot)
     io.MouseDown[0] = pointer_down;
     ImGui::NewFrame();
 
+    corner_redraw = false;
     record.clear();
     std::vector<Intent> intents;
     draw_layers(display(session.large_text(), session.high_contrast()), locale, record, nullptr, intents);
@@ -1137,6 +1191,9 @@ int KioskUi::run()
             auto wait = (*deadline - impl.clock.monotonic()).count();
             timeout = int(std::clamp<long long>(wait, 0, 60'000));
         }
+        // A finger held on the corner: its bar grows ten times a second.
+        if (impl.corner_pressed())
+            timeout = timeout < 0 ? 100 : std::min(timeout, 100);
         if (beat_every > 0) {
             // Wake in time for the next beat, even with nothing to draw.
             auto const since
@@ -1160,6 +1217,8 @@ int KioskUi::run()
             impl.render_frame();
             impl.remote_help_after_frame();
         }
+        // After the frame, which took in the finger's press.
+        impl.watch_corner();
         if (beat_every > 0 && std::chrono::steady_clock::now() - last_beat >= impl.heartbeat_every) {
             last_beat = std::chrono::steady_clock::now();
             impl.heartbeat();
@@ -1187,6 +1246,7 @@ Result<void> KioskUi::Impl::settle()
             handle_event(event);
         dispatch_posted();
         session.dispatch(intent::Tick {});
+        watch_corner();
         bool busy = needs_frame();
         render_frame();
         quiet = busy ? 0 : quiet + 1;
@@ -1358,6 +1418,35 @@ Result<void> KioskUi::Impl::perform(Action const& action, ManualClock& manual_cl
             manual_clock.advance(step);
             session.dispatch(intent::Tick {});
         }
+        return settle();
+    }
+    case ActionKind::HoldCorner: {
+        // A finger down on the corner, held while the clock moves, then
+        // lifted: frames are drawn as the kiosk would (its bar grows). A
+        // person's moment first, as before a tap (the touch guard).
+        manual_clock.advance(Millis(500));
+        auto const& size = ImGui::GetIO().DisplaySize;
+        SDL_Event event {};
+        event.tfinger.touchId = 1;
+        event.tfinger.x = 40 * scale / size.x;
+        event.tfinger.y = 40 * scale / size.y;
+        event.tfinger.pressure = 1;
+        event.tfinger.windowID = SDL_GetWindowID(window);
+        event.type = SDL_FINGERDOWN;
+        if (SDL_PushEvent(&event) < 0)
+            return Error::make("scenario.input", SDL_GetError());
+        GUICHET_TRY(settle());
+        auto end = manual_clock.monotonic() + action.duration;
+        while (manual_clock.monotonic() < end) {
+            manual_clock.advance(std::min<Millis>(Millis(500), end - manual_clock.monotonic()));
+            session.dispatch(intent::Tick {});
+            watch_corner();
+            render_frame();
+        }
+        GUICHET_TRY(settle());
+        event.type = SDL_FINGERUP;
+        if (SDL_PushEvent(&event) < 0)
+            return Error::make("scenario.input", SDL_GetError());
         return settle();
     }
     case ActionKind::Card: {

@@ -130,6 +130,8 @@ Result<std::vector<Action>> parse_scenario(std::string_view text)
             action.kind = ActionKind::ExpectSaid;
         else if (command == "expect-not-said")
             action.kind = ActionKind::ExpectNotSaid;
+        else if (command == "hold-corner")
+            action.kind = ActionKind::HoldCorner;
         else
             return line_error(line_number, "unknown action '" + std::string(command) + "'");
 
@@ -195,7 +197,7 @@ Result<std::vector<Action>> parse_scenario(std::string_view text)
                 return line_error(line_number, "within needs a duration above zero");
             action.duration = duration.value();
         }
-        if (action.kind == ActionKind::Wait) {
+        if (action.kind == ActionKind::Wait || action.kind == ActionKind::HoldCorner) {
             auto duration = parse_duration(action.argument, line_number);
             if (!duration)
                 return duration.release_error();

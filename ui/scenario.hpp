@@ -27,13 +27,14 @@ enum class ActionKind {
     ExpectSound, // expect-sound success|failure: the last sound played
     ExpectSaid, // expect-said "text": in the last sentence the voice was asked to say
     ExpectNotSaid, // expect-not-said "text": not in it
+    HoldCorner, // hold-corner 5s: a finger on the top left corner, for that long (the technician's entry)
 };
 
 struct Action {
     ActionKind kind;
     std::string argument;
     bool by_id { false }; // tap #id
-    Millis duration { 0 }; // wait: how long; expect: within how long (0: the usual 5 s)
+    Millis duration { 0 }; // wait, hold-corner: how long; expect: within how long (0: the usual 5 s)
     int line { 0 };
     std::string detail; // card insert NAME: the NAME
 };

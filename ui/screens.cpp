@@ -342,6 +342,8 @@ void Screens::attract(Canvas& canvas, Session const& session, std::vector<Intent
     // Never spoken on its own (nobody may be there); « Réécouter » is not
     // on it. Kept so that every screen has its sentence.
     canvas.say(N_("Bonjour. Touchez l'écran pour commencer."));
+    if (m_corner_press > 0)
+        canvas.fill(Rect { 0, 0, screen_width * m_corner_press, 14 }, colour::on_primary);
     canvas.text(canvas.fonts().huge, attract_greeting, 0, 250, screen_width, colour::on_primary, Align::Centre);
     canvas.text(canvas.fonts().title, N_("Faites vos démarches ici, simplement."), 0, 400, screen_width,
         colour::on_primary, Align::Centre);

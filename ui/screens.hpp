@@ -63,6 +63,10 @@ public:
     // Drops everything cached from the session that ended (QR code of the
     // tracking code, keyboard state).
     void wipe();
+    // How far a press on the welcome screen's top left corner has gone
+    // towards opening the technician's PIN pad (0 to 1): a bar grows along
+    // the top edge, so the technician knows to keep pressing.
+    void set_corner_press(float progress) { m_corner_press = progress; }
 
     // Where the step's text box was drawn in the last frame (design px),
     // if the screen has one: the mediator's view places the field there.
@@ -141,6 +145,7 @@ private:
     // Which part of a long review is shown, and for which screen.
     std::size_t m_review_page { 0 };
     Screen m_last_screen { Screen::Attract };
+    float m_corner_press { 0 };
     CardStage m_card_stage { CardStage::Consent };
     std::string m_qr_text;
     std::vector<bool> m_qr_modules;

@@ -1,7 +1,8 @@
 // The first-boot wizard's screens (kiosk/core/setup.hpp), for the
-// technician who installs the kiosk: in French only, drawn verbatim (never
-// looked up in the residents' translation tables), with the same buttons,
-// keyboards and top bar as the residents' screens.
+// technician who installs the kiosk, and its technician screens later: in
+// French only, drawn verbatim (never looked up in the residents'
+// translation tables), with the same buttons, keyboards and top bar as the
+// residents' screens.
 #include "ui/keyboard.hpp"
 #include "ui/pictograms.hpp"
 #include "ui/screens.hpp"
@@ -23,6 +24,22 @@ void field(Canvas& canvas, std::string const& value, Rect box)
     canvas.fill(Rect { end.x + 6, end.y + 4, end.x + 11, end.y + 70 }, colour::primary);
 }
 
+void network_line(Canvas& canvas, Setup const& setup, float x, float y, float width)
+{
+    if (setup.looking) {
+        canvas.icon(glyph::hourglass, x + 30, y + 25, colour::text_muted, canvas.fonts().title);
+        canvas.text(canvas.fonts().bold, "Recherche du réseau…", x + 100, y, width - 100);
+    } else if (setup.network.connected) {
+        canvas.icon(glyph::check_circle, x + 30, y + 25, colour::success, canvas.fonts().title);
+        canvas.text(canvas.fonts().bold, "Réseau connecté : " + setup.network.address + ".", x + 100, y, width - 100);
+    } else {
+        canvas.icon(glyph::error, x + 30, y + 25, colour::error, canvas.fonts().title);
+        canvas.text(canvas.fonts().bold,
+            "Pas de réseau : branchez le câble réseau de la borne, puis touchez « Vérifier à nouveau ».", x + 100,
+            y - 20, width - 100, colour::error);
+    }
+}
+
 }
 
 void Screens::setup_top_bar(Canvas& canvas, Session const& session, std::vector<Intent>& out)
@@ -30,12 +47,18 @@ void Screens::setup_top_bar(Canvas& canvas, Session const& session, std::vector<
     auto as_is = canvas.verbatim();
     canvas.fill(Rect { 0, 0, screen_width, top_bar_height }, colour::surface);
     canvas.fill(Rect { 0, top_bar_height - 4, screen_width, top_bar_height }, colour::primary);
-    auto stage = session.setup()->stage;
-    bool can_go_back = stage == SetupStage::HubAddress || stage == SetupStage::Code || stage == SetupStage::Done;
+    auto const& setup = *session.setup();
+    auto stage = setup.stage;
+    bool can_go_back = stage == SetupStage::HubAddress || stage == SetupStage::Code || stage == SetupStage::Done
+        || (setup.maintenance && stage == SetupStage::Checks);
     if (can_go_back && canvas.button("back", "Retour", top_bar::back, ButtonStyle::Secondary, glyph::back))
         out.emplace_back(intent::Back {});
-    canvas.text(canvas.fonts().control, "Mise en service de la borne", 400, 50, screen_width - 800, colour::text,
-        Align::Centre);
+    canvas.text(canvas.fonts().control, setup.maintenance ? "Maintenance de la borne" : "Mise en service de la borne",
+        400, 50, screen_width - 800, colour::text, Align::Centre);
+    // The way back to the residents, from every technician screen.
+    if (setup.maintenance
+        && canvas.button("setup:close", "Fermer", top_bar::help, ButtonStyle::Secondary, glyph::close))
+        out.emplace_back(intent::SetupClose {});
 }
 
 void Screens::setup(Canvas& canvas, Session const& session, std::vector<Intent>& out)
@@ -53,19 +76,7 @@ void Screens::setup(Canvas& canvas, Session const& session, std::vector<Intent>&
             margin, 290, width, colour::text_muted);
         Rect panel { margin, 430, screen_width - margin, 600 };
         canvas.fill(panel, colour::surface, 12);
-        if (setup.looking) {
-            canvas.icon(glyph::hourglass, panel.x0 + 70, 515, colour::text_muted, canvas.fonts().title);
-            canvas.text(canvas.fonts().bold, "Recherche du réseau…", panel.x0 + 140, 490, width - 200);
-        } else if (setup.network.connected) {
-            canvas.icon(glyph::check_circle, panel.x0 + 70, 515, colour::success, canvas.fonts().title);
-            canvas.text(canvas.fonts().bold, "Réseau connecté : " + setup.network.address + ".", panel.x0 + 140, 490,
-                width - 200);
-        } else {
-            canvas.icon(glyph::error, panel.x0 + 70, 515, colour::error, canvas.fonts().title);
-            canvas.text(canvas.fonts().bold,
-                "Pas de réseau : branchez le câble réseau de la borne, puis touchez « Vérifier à nouveau ».",
-                panel.x0 + 140, 470, width - 200, colour::error);
-        }
+        network_line(canvas, setup, panel.x0 + 40, 490, width - 100);
         if (!setup.looking
             && canvas.button("setup:network", "Vérifier à nouveau", Rect { margin, 640, margin + 520, 750 },
                 ButtonStyle::Secondary, glyph::refresh))
@@ -149,9 +160,46 @@ void Screens::setup(Canvas& canvas, Session const& session, std::vector<Intent>&
             if (canvas.button("setup:recheck", "Relancer les tests", Rect { margin, 930, margin + 520, 1040 },
                     ButtonStyle::Secondary, glyph::refresh))
                 out.emplace_back(intent::SetupRecheck {});
-            if (canvas.button("setup:checked", "Continuer", next_button, ButtonStyle::Primary, glyph::next))
+            if (!setup.maintenance
+                && canvas.button("setup:checked", "Continuer", next_button, ButtonStyle::Primary, glyph::next))
                 out.emplace_back(intent::Next {});
         }
+        break;
+    }
+    case SetupStage::Overview: {
+        canvas.say_as_is("Maintenance de la borne. Touchez Tester les appareils, ou Fermer.");
+        canvas.text(canvas.fonts().title, "Bonjour " + setup.technician + ".", margin, 175, width);
+        float y = 265;
+        auto row = [&](std::string const& label, std::string const& value, bool bad = false) {
+            canvas.text_line(canvas.fonts().bold, label, margin + 30, y, 560);
+            float height = canvas.text(
+                canvas.fonts().body, value, margin + 620, y, width - 650, bad ? colour::error : colour::text);
+            y += std::max(62.0f, height + 14);
+        };
+        canvas.fill(Rect { margin, 250, screen_width - margin, 670 }, colour::surface, 12);
+        if (!setup.summary) {
+            row("Borne", "Lecture…");
+        } else {
+            auto const& summary = *setup.summary;
+            row("Borne", summary.kiosk_id + ", site « " + summary.site_name + " »");
+            row("Hub", summary.hub_url);
+            row("Logiciel",
+                "Guichet " + summary.software + ", catalogue "
+                    + (summary.catalogue == "shipped" ? std::string("d'origine") : summary.catalogue));
+            row("Système", summary.system);
+            row("Dossiers en attente",
+                summary.outbox_depth ? std::to_string(*summary.outbox_depth) + " dossier(s)"
+                                     : std::string("illisibles (kioskctl status)"),
+                !summary.outbox_depth);
+            row("Dernier envoi au hub", summary.last_sync);
+        }
+        network_line(canvas, setup, margin, 720, width);
+        if (!setup.looking
+            && canvas.button("setup:network", "Vérifier à nouveau", Rect { margin, 930, margin + 520, 1040 },
+                ButtonStyle::Secondary, glyph::refresh))
+            out.emplace_back(intent::SetupLookAgain {});
+        if (canvas.button("setup:test", "Tester les appareils", next_button, ButtonStyle::Primary, glyph::play))
+            out.emplace_back(intent::SetupRecheck {});
         break;
     }
     case SetupStage::Done: {

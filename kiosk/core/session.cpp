@@ -211,6 +211,9 @@ std::optional<Millis> Session::unanswered_print_deadline() const
 
 std::optional<Millis> Session::screen_deadline() const
 {
+    // The technician's screens and PIN pad close after a while untouched.
+    if ((m_setup && m_setup->maintenance) || (m_screen == Screen::Attract && m_agent_gate && m_agent_gate->technician))
+        return m_agent_activity + m_config.agent_idle;
     if (m_screen == Screen::Attract || m_screen == Screen::Setup)
         return std::nullopt;
     if (!m_idle_warning_since) {
@@ -238,7 +241,9 @@ std::optional<Millis> Session::screen_deadline() const
 
 void Session::handle(intent::Activity const&)
 {
-    if (m_screen == Screen::Attract) {
+    // The technician's PIN pad on the welcome screen: the finger that
+    // opened it lifts, and its keys are touched, without starting a visit.
+    if (m_screen == Screen::Attract && !m_agent_gate) {
         m_screen = Screen::Home;
         ++m_revision;
     }
@@ -272,6 +277,54 @@ void Session::setup_checks()
 bool Session::handle_setup(Intent const& any)
 {
     auto& setup = *m_setup;
+    if (setup.maintenance) {
+        // The technician screens close by themselves once left untouched.
+        if (std::holds_alternative<intent::Tick>(any)) {
+            if (m_clock.monotonic() - m_agent_activity < m_config.agent_idle)
+                return false;
+            close_maintenance("no touch for a while");
+            return true;
+        }
+        bool answer = std::holds_alternative<intent::SetupNetworkSeen>(any)
+            || std::holds_alternative<intent::SetupChecked>(any) || std::holds_alternative<intent::SetupDescribed>(any)
+            || std::holds_alternative<intent::PrinterChanged>(any) || std::holds_alternative<intent::ReaderChanged>(any)
+            || std::holds_alternative<intent::CardPresence>(any) || std::holds_alternative<intent::PrintFinished>(any)
+            || std::holds_alternative<intent::AgentChecked>(any) || std::holds_alternative<intent::BadgeRead>(any)
+            || std::holds_alternative<intent::StatusAnswered>(any)
+            || std::holds_alternative<intent::CatalogueArrived>(any)
+            || std::holds_alternative<intent::SlotsArrived>(any) || std::holds_alternative<intent::HelpNewsArrived>(any)
+            || std::holds_alternative<intent::HelpLineChanged>(any);
+        if (!answer)
+            m_agent_activity = m_clock.monotonic();
+        if (auto const* described = std::get_if<intent::SetupDescribed>(&any)) {
+            if (described->id != setup.request)
+                return false;
+            setup.summary = described->summary;
+            // As the wizard's checks name it.
+            setup.kiosk_id = described->summary.kiosk_id;
+            setup.site_name = described->summary.site_name;
+            return true;
+        }
+        if (std::holds_alternative<intent::SetupClose>(any)) {
+            close_maintenance("closed by the technician");
+            return true;
+        }
+        if (std::holds_alternative<intent::SetupRecheck>(any) && setup.stage == SetupStage::Overview) {
+            setup.stage = SetupStage::Checks;
+            setup_checks();
+            return true;
+        }
+        if (std::holds_alternative<intent::Back>(any) && setup.stage == SetupStage::Checks) {
+            // Late results are ignored: the checks are asked for again.
+            ++m_setup_requests;
+            setup.checking = false;
+            setup.stage = SetupStage::Overview;
+            return true;
+        }
+        if (std::holds_alternative<intent::Next>(any) || std::holds_alternative<intent::Back>(any)
+            || std::holds_alternative<intent::SetupFinish>(any))
+            return false;
+    }
     // The devices' news is kept for when the kiosk serves (their handlers
     // change no screen but the card flow's); nothing else (a badge, a help
     // line, a catalogue: there is no uplink yet) acts on the wizard.
@@ -314,7 +367,7 @@ bool Session::handle_setup(Intent const& any)
         return true;
     }
     if (std::holds_alternative<intent::SetupLookAgain>(any)) {
-        if (setup.stage != SetupStage::Network || setup.looking)
+        if ((setup.stage != SetupStage::Network && setup.stage != SetupStage::Overview) || setup.looking)
             return false;
         setup.looking = true;
         setup.request = ++m_setup_requests;
@@ -401,6 +454,7 @@ bool Session::handle_setup(Intent const& any)
             return true;
         case SetupStage::Enrolling:
         case SetupStage::Done:
+        case SetupStage::Overview:
             return false;
         }
         return false;
@@ -420,10 +474,62 @@ bool Session::handle_setup(Intent const& any)
         case SetupStage::Network:
         case SetupStage::Enrolling:
         case SetupStage::Checks: // enrolled: there is no going back to the code
+        case SetupStage::Overview:
             return false;
         }
     }
     return false;
+}
+
+// [SECTION] The technician screens (setup.hpp)
+
+constexpr char const* no_technician_sentence
+    = "Aucun technicien n'est connu de cette borne : ajoutez-en un sur " // verbatim
+      "le hub (kiosk-hub agent add --technician), ou utilisez kioskctl."; // verbatim
+
+void Session::handle(intent::OpenTechnicianGate const&)
+{
+    // On the welcome screen only: between two visits, nothing personal
+    // about, nothing of a resident's lost.
+    if (m_screen != Screen::Attract || m_agent_gate || !m_commissioner)
+        return;
+    m_agent_gate.emplace();
+    m_agent_gate->technician = true;
+    m_agent_activity = m_clock.monotonic();
+    if (!m_agents || m_agents->technicians() == 0)
+        // The technician's, in French only.
+        m_agent_gate->error = no_technician_sentence;
+    else if (agent_locked())
+        m_agent_gate->error = locked_sentence();
+    log(LogLevel::Info, "technician", "the technician's PIN pad opens");
+    ++m_revision;
+}
+
+void Session::open_maintenance(AgentIdentity const& technician)
+{
+    end_session();
+    m_setup.emplace();
+    auto& setup = *m_setup;
+    setup.maintenance = true;
+    setup.technician = technician.name;
+    setup.stage = SetupStage::Overview;
+    setup.request = ++m_setup_requests;
+    setup.looking = true;
+    m_commissioner->look_at_network(setup.request);
+    m_commissioner->describe(setup.request);
+    m_screen = Screen::Setup;
+    m_agent_activity = m_clock.monotonic();
+    // The technician's id, as for an agent: who opened them.
+    log(LogLevel::Info, "technician", "technician screens opened by " + technician.id);
+    ++m_revision;
+}
+
+void Session::close_maintenance(char const* why)
+{
+    ++m_setup_requests; // answers still on their way are not waited for
+    m_setup.reset();
+    log(LogLevel::Info, "technician", std::string("technician screens closed: ") + why);
+    end_session();
 }
 
 void Session::set_out_of_service(bool out_of_service)
@@ -1185,6 +1291,9 @@ bool Session::agent_locked() const
 std::string Session::locked_sentence() const
 {
     auto minutes = std::chrono::duration_cast<std::chrono::minutes>(m_config.agent_lockout).count();
+    if (m_agent_gate && m_agent_gate->technician)
+        return "Trop de codes faux : l'accès technicien est bloqué pendant " + std::to_string(minutes) // verbatim
+            + " minutes.";
     return fill(minutes > 1 ? N_("Trop de codes faux : le mode agent est bloqué pendant {n} minutes.")
                             : N_("Trop de codes faux : le mode agent est bloqué pendant {n} minute."),
         { { "n", std::to_string(minutes) } });
@@ -1233,7 +1342,7 @@ void Session::handle(intent::BadgeRead const& read)
     if (read.id != m_badge_read || read.badge.empty() || !m_agents || m_agent)
         return;
     auto holder = m_agents->badge_holder(read.badge);
-    if (!holder || (m_agent_gate && m_agent_gate->checking))
+    if (!holder || (m_agent_gate && (m_agent_gate->checking || m_agent_gate->technician)))
         return;
     if (m_agent_gate)
         guichet::wipe(m_agent_gate->pin);
@@ -1269,6 +1378,8 @@ void Session::handle(intent::AgentPinSubmit const&)
 {
     if (!m_agent_gate || m_agent_gate->checking || m_agent_gate->pin.size() < 4 || !m_agents)
         return;
+    if (m_agent_gate->technician && m_agents->technicians() == 0)
+        return;
     ++m_revision;
     // A try counts when it is made, not when its answer comes: an answer
     // that is never heard (the visit ended meanwhile) still counted.
@@ -1287,7 +1398,11 @@ void Session::handle(intent::AgentPinSubmit const&)
     std::string pin = m_agent_gate->pin;
     guichet::wipe(m_agent_gate->pin);
     m_agent_gate->pin.clear();
-    m_agents->check(m_agent_gate->holder ? m_agent_gate->holder->id : std::string(), std::move(pin), ++m_agent_checks);
+    if (m_agent_gate->technician)
+        m_agents->check_technician(std::move(pin), ++m_agent_checks);
+    else
+        m_agents->check(
+            m_agent_gate->holder ? m_agent_gate->holder->id : std::string(), std::move(pin), ++m_agent_checks);
     guichet::wipe(pin); // moved from, a short string keeps its bytes
 }
 
@@ -1310,7 +1425,12 @@ void Session::handle(intent::AgentChecked const& checked)
     }
     m_wrong_pins = 0;
     keep_agent_lock();
+    bool technician = m_agent_gate->technician;
     m_agent_gate.reset();
+    if (technician) {
+        open_maintenance(*checked.agent);
+        return;
+    }
     m_agent = AgentMode { *checked.agent, m_clock.unix_seconds(), checked.consent_sha256, std::nullopt, {} };
     m_agent_activity = m_clock.monotonic();
     // The agent's id, not the resident's: who acted is what the log is for.
@@ -1475,6 +1595,12 @@ void Session::handle(intent::Tick const&)
     if (m_desk_job != 0 && m_desk_print_noted != m_desk_job && !ticket_shown
         && now - m_desk_print_started >= m_config.print_timeout)
         note_print(m_desk_job, PrintOutcome::Failed);
+    if (m_screen == Screen::Attract && m_agent_gate && m_agent_gate->technician && !m_agent_gate->checking
+        && now - m_agent_activity >= m_config.agent_idle) {
+        guichet::wipe(m_agent_gate->pin);
+        m_agent_gate.reset();
+        ++m_revision;
+    }
     if (m_screen == Screen::Attract || m_screen == Screen::Setup)
         return;
     if (m_screen == Screen::Status && m_follow_up && m_follow_up->pending

@@ -276,6 +276,16 @@ struct SetupChecked {
 struct SetupLookAgain { };
 struct SetupRecheck { };
 struct SetupFinish { };
+// The technician screens (setup.hpp): a 5-second press on the top left
+// corner of the welcome screen opens the PIN pad for a technician's PIN
+// (AgentPinKey... as for an agent); what the kiosk is comes back described;
+// "Fermer" closes them.
+struct OpenTechnicianGate { };
+struct SetupDescribed {
+    SetupRequestId id { 0 };
+    KioskSummary summary;
+};
+struct SetupClose { };
 
 }
 
@@ -292,7 +302,7 @@ using Intent = std::variant<intent::Activity, intent::StillHere, intent::OpenThe
     intent::ChooseLanguage, intent::Reprint, intent::Listen, intent::ChangeVolume, intent::Lost, intent::OpenDisplay,
     intent::CloseDisplay, intent::ToggleLargeText, intent::ToggleHighContrast, intent::Rate, intent::RateReason,
     intent::SetupNetworkSeen, intent::SetupEnrolled, intent::SetupChecked, intent::SetupLookAgain, intent::SetupRecheck,
-    intent::SetupFinish>;
+    intent::SetupFinish, intent::OpenTechnicianGate, intent::SetupDescribed, intent::SetupClose>;
 
 struct SessionConfig {
     Millis idle_warning_after { 45'000 };
@@ -333,6 +343,9 @@ struct SessionConfig {
 // The PIN pad while it is open: whose badge was laid (if one was), the
 // digits typed so far (wiped once sent), and what went wrong.
 struct AgentGate {
+    // A technician's PIN, for the technician screens (setup.hpp), rather
+    // than an agent's.
+    bool technician { false };
     std::optional<AgentIdentity> holder;
     std::string pin;
     bool checking { false };
@@ -450,6 +463,9 @@ public:
     // its attract screen, `hub_url` already typed (the image's setting) or
     // empty. The Commissioner must outlive the session.
     void start_setup(Commissioner& commissioner, std::string const& hub_url);
+    // Who does the technician screens' work on an enrolled kiosk; none:
+    // they do not open. Must outlive the session.
+    void set_commissioner(Commissioner* commissioner) { m_commissioner = commissioner; }
     std::optional<Setup> const& setup() const { return m_setup; }
 
     // Completed démarches by id, as the store counted them: the home screen
@@ -475,6 +491,7 @@ public:
     // The site's agents; null: agent mode is not offered.
     void set_agent_directory(AgentDirectory* agents) { m_agents = agents; }
     bool agents_known() const { return m_agents && m_agents->size() > 0; }
+    bool technicians_known() const { return m_agents && m_agents->technicians() > 0; }
     std::optional<AgentGate> const& agent_gate() const { return m_agent_gate; }
     std::optional<AgentMode> const& agent_mode() const { return m_agent; }
     // The resident must say yes before the agent acts on their démarche:
@@ -587,7 +604,12 @@ private:
     void handle(intent::SetupLookAgain const&) { }
     void handle(intent::SetupRecheck const&) { }
     void handle(intent::SetupFinish const&) { }
+    void handle(intent::SetupDescribed const&) { }
+    void handle(intent::SetupClose const&) { }
+    void handle(intent::OpenTechnicianGate const&);
     void setup_checks();
+    void open_maintenance(AgentIdentity const& technician);
+    void close_maintenance(char const* why);
     void handle(intent::Activity const&);
     void handle(intent::ChooseLanguage const&);
     void handle(intent::Listen const&);

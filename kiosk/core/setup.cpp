@@ -19,6 +19,8 @@ std::string_view to_string(SetupStage stage)
         return "checks";
     case SetupStage::Done:
         return "done";
+    case SetupStage::Overview:
+        return "overview";
     }
     return "unknown";
 }

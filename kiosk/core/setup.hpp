@@ -5,14 +5,24 @@
 // devices' self-test with live results, and done: the kiosk starts in
 // service.
 //
+// The same screens open later on an enrolled kiosk as its technician
+// screens (maintenance): a technician presses the top left corner of the
+// welcome screen for 5 seconds and types their PIN (a technician of the
+// site, from the hub: agent.hpp). They see what the kiosk is (its id, site,
+// hub, versions, the dossiers waiting to leave, the network) and can run
+// the devices' self-test again; the kiosk goes back to its welcome screen
+// when they close them, or after 2 minutes without a touch.
+//
 // The work is done behind the Commissioner port (kiosk/main: the network
 // interfaces, sync's enrollment, provisioning's self-test), on its own
 // threads; its answers come back as intents. Nothing here is personal: the
-// wizard runs before any resident, and its texts are for the technician,
+// wizard runs before any resident, the technician screens between two
+// (the visit ends before they open), and the texts are for the technician,
 // in French.
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -27,6 +37,7 @@ enum class SetupStage {
     Enrolling, // waiting for the hub
     Checks, // each device's self-test, live
     Done, // "La borne est prête"
+    Overview, // the technician screens' first: what the kiosk is, how it is
 };
 
 std::string_view to_string(SetupStage stage);
@@ -54,6 +65,18 @@ struct NetworkSeen {
     std::string address; // "192.168.1.23 (enp1s0)"
 };
 
+// What the technician screens say the kiosk is (as `kioskctl status`).
+struct KioskSummary {
+    std::string kiosk_id;
+    std::string site_name;
+    std::string hub_url;
+    std::string software; // "0.1.0"
+    std::string catalogue; // its version, or "shipped"
+    std::string system; // "Debian GNU/Linux 12 (bookworm), noyau 6.1.0-26-amd64"
+    std::optional<std::size_t> outbox_depth; // none: the store did not read
+    std::string last_sync; // "22/11/2026 à 08:05" (the kiosk's time), "jamais"
+};
+
 // kiosk/main does the wizard's work. Each call returns at once; its answer
 // is posted back as an intent carrying the same id.
 class Commissioner {
@@ -65,6 +88,8 @@ public:
     virtual void enroll(SetupRequestId id, std::string const& hub_url, std::string const& code) = 0;
     // One intent::SetupChecked per check, in order, the last with `last`.
     virtual void run_checks(SetupRequestId id) = 0;
+    // intent::SetupDescribed (the technician screens).
+    virtual void describe(SetupRequestId id) = 0;
     // "Terminer": the kiosk starts in service (kiosk/main restarts it).
     virtual void finish() = 0;
 };
@@ -83,6 +108,11 @@ struct Setup {
     std::string site_name;
     std::vector<SetupCheck> checks;
     bool checking { false };
+    // The technician screens of an enrolled kiosk, opened by `technician`
+    // (their name, from the hub), rather than the first-boot wizard.
+    bool maintenance { false };
+    std::string technician;
+    std::optional<KioskSummary> summary; // once described
 };
 
 // "hub.example.fr" → "https://hub.example.fr"; a trailing '/' dropped.

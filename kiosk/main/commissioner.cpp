@@ -55,14 +55,25 @@ KioskCommissioner::KioskCommissioner(
 KioskCommissioner::~KioskCommissioner()
 {
     std::lock_guard lock(m_mutex);
-    for (auto& thread : m_threads)
-        thread.join();
+    for (auto& work : m_threads)
+        work.thread.join();
 }
 
 void KioskCommissioner::start(std::function<void()> work)
 {
     std::lock_guard lock(m_mutex);
-    m_threads.emplace_back(std::move(work));
+    std::erase_if(m_threads, [](Work& done) {
+        if (!*done.over)
+            return false;
+        done.thread.join();
+        return true;
+    });
+    auto over = std::make_shared<std::atomic<bool>>(false);
+    m_threads.push_back(Work { std::thread([work = std::move(work), over] {
+                                  work();
+                                  *over = true;
+                              }),
+        over });
 }
 
 void KioskCommissioner::look_at_network(SetupRequestId id)
@@ -122,6 +133,24 @@ void KioskCommissioner::run_checks(SetupRequestId id)
             m_post(intent::SetupChecked {
                 id, SetupCheck { result->check, outcome, result->message }, i + 1 == names.size() });
         }
+    });
+}
+
+void KioskCommissioner::describe(SetupRequestId id)
+{
+    start([this, id] {
+        auto facts = provisioning::read_kiosk_facts(m_settings.data);
+        KioskSummary summary;
+        summary.kiosk_id = facts.kiosk_id;
+        summary.site_name = facts.site_name;
+        summary.hub_url = facts.hub_url;
+        summary.software = m_settings.software_version;
+        summary.catalogue = facts.catalogue;
+        summary.system = facts.os + ", noyau " + facts.kernel; // verbatim: the technician's
+        summary.outbox_depth = facts.outbox_depth;
+        summary.last_sync
+            = provisioning::format_local_time(facts.last_sync_at, "%d/%m/%Y à %H:%M"); // verbatim: a format
+        m_post(intent::SetupDescribed { id, std::move(summary) });
     });
 }
 

@@ -10,6 +10,7 @@
 #include <atomic>
 #include <filesystem>
 #include <functional>
+#include <memory>
 #include <mutex>
 #include <thread>
 #include <vector>
@@ -33,6 +34,7 @@ public:
     void look_at_network(SetupRequestId id) override;
     void enroll(SetupRequestId id, std::string const& hub_url, std::string const& code) override;
     void run_checks(SetupRequestId id) override;
+    void describe(SetupRequestId id) override;
     void finish() override;
     bool finished() const { return m_finished; }
 
@@ -44,7 +46,13 @@ private:
     std::function<void()> m_done;
     std::atomic<bool> m_finished { false };
     std::mutex m_mutex;
-    std::vector<std::thread> m_threads;
+    // Each piece of work and whether it is over: over, it is joined when
+    // the next starts (the technician screens open for months).
+    struct Work {
+        std::thread thread;
+        std::shared_ptr<std::atomic<bool>> over;
+    };
+    std::vector<Work> m_threads;
 };
 
 // The first interface that is up with an address, as "192.168.1.23

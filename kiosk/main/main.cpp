@@ -673,10 +673,11 @@ int serve(int argc, char** argv)
     CardDevices cards(options, clock, postbox, board);
     Session session(catalogue, clock, outbox, printers.value()->printer(), options.session);
     // Not enrolled: the first-boot wizard, on the same screen. Its end
-    // starts the kiosk again, which then finds its identity.
+    // starts the kiosk again, which then finds its identity. Enrolled: the
+    // technician screens, behind a technician's PIN.
     ui::KioskUi* running_ui = nullptr;
     std::unique_ptr<KioskCommissioner> commissioner;
-    if (not_enrolled) {
+    {
         CommissionerSettings settings;
         settings.data = options.data;
         settings.hub_ca = options.hub_ca;
@@ -691,7 +692,10 @@ int serve(int argc, char** argv)
                 if (running_ui && !scenario)
                     running_ui->quit();
             });
-        session.start_setup(*commissioner, options.hub_url);
+        if (not_enrolled)
+            session.start_setup(*commissioner, options.hub_url);
+        else
+            session.set_commissioner(commissioner.get());
     }
     session.set_card_reader(cards.reader());
     session.set_help_line(help_line.get());

@@ -7,7 +7,10 @@
 # refused with the technician's sentence, the right one enrolls, the
 # self-test shows every check's result, and "Ouvrir la borne aux habitants"
 # ends it. Then the kiosk, started again, serves residents, and the hub
-# knows it. Screenshots in WORKDIR/screenshots.
+# knows it. Later, a technician of the site (kiosk-hub agent add
+# --technician) reopens the technician screens with a 5-second press on the
+# welcome screen's top left corner and their PIN; a desk agent's PIN does
+# not open them. Screenshots in WORKDIR/screenshots.
 # Usage: setup_wizard.sh KIOSK KIOSK_HUB KIOSKCTL WORKDIR
 set -euo pipefail
 kiosk=$1 hub=$2 kioskctl=$3 work=$4
@@ -93,6 +96,10 @@ SCENARIO
   || fail "the kiosk does not serve after the wizard: $(tail -20 "$work/kiosk2.log")"
 check "started again, the kiosk opens on its attract screen and offers démarches"
 
+# The site's technician, and a desk agent, for the technician screens below.
+echo 97531 | "$hub" agent add tech.nord --site essai --name "Technicien Nord" --technician --pin-stdin >/dev/null
+echo 2468 | "$hub" agent add lea.martin --site essai --name "Léa Martin" --pin-stdin >/dev/null
+
 # The end that scenarios cannot show: after "Ouvrir la borne aux habitants"
 # the kiosk starts itself again (re-exec), enrolled, under the same name.
 # A second kiosk in a window of its own X server (Xvfb), driven as a
@@ -129,3 +136,79 @@ kill -0 "$kiosk_pid" 2>/dev/null || fail "the kiosk did not survive its restart:
 [[ $(cat "/proc/$kiosk_pid/comm") == kiosk ]] || fail "the restarted kiosk is named $(cat "/proc/$kiosk_pid/comm")"
 grep -q "sync: kiosk k-" "$work/kiosk3.log" || fail "the restarted kiosk did not find its identity"
 check "the real end: the kiosk started itself again (same pid, same name), enrolled, and is ready"
+
+# The technician's hidden entry, with a mouse held down as a finger would
+# be (real SDL events, real time): 5.5 s on the top left corner of the
+# welcome screen, then the PIN on the pad, then "Fermer".
+wait_log "1 desk agent(s) and 1 technician(s) from the hub" 1
+pad_key() { # pad_key DIGIT|ok: a click on the PIN pad's key
+  local i
+  case $1 in ok) i=11 ;; 0) i=10 ;; *) i=$(($1 - 1)) ;; esac
+  xdotool mousemove $((640 + (i % 3) * 220 + 100)) $((420 + (i / 3) * 130 + 55)) click 1
+  sleep 0.2
+}
+sleep 0.5
+xdotool mousemove 40 40 mousedown 1 && sleep 5.5 && xdotool mouseup 1
+wait_log "the technician's PIN pad opens" 1
+for key in 9 7 5 3 1 ok; do pad_key "$key"; done
+wait_log "technician screens opened by tech.nord" 1
+wait_log "setup: network" 2
+sleep 1 # past the touch guard of a screen that just opened
+xdotool mousemove 1782 75 click 1 # "Fermer", at the top right
+wait_log "technician screens closed: closed by the technician" 1
+kill -0 "$kiosk_pid" 2>/dev/null || fail "the kiosk died in the technician screens: $(tail -5 "$work/kiosk3.log")"
+if grep -q "97531" "$work/kiosk3.log"; then fail "the technician's PIN is in the kiosk's log"; fi
+check "the technician's entry: a 5.5 s press on the corner, the PIN on the pad, the technician screens, closed"
+kill "$kiosk_pid" && wait "$kiosk_pid" 2>/dev/null || true
+kiosk_pid=""
+
+# The same, seen: a scenario on the kiosk's data, with the list of agents
+# it kept. A short press opens nothing (and its release starts a visit, as
+# any touch); a desk agent's PIN is refused; the technician's opens the
+# screens, whose self-test runs; "Fermer" goes back to the welcome screen.
+[[ -f $work/data2/agents.json ]] || fail "the kiosk did not keep the site's agents"
+cat >"$work/technician.scn" <<'SCENARIO'
+expect-screen attract
+hold-corner 2s
+expect-not "Accès technicien"
+expect-screen home
+wait 3min
+expect-screen attract
+hold-corner 5s
+expect "Accès technicien"
+expect "Tapez votre code de technicien."
+tap #agent:key:2
+tap #agent:key:4
+tap #agent:key:6
+tap #agent:key:8
+tap "Valider"
+expect "Code faux. Encore 4 essais." within 10s
+tap #agent:key:9
+tap #agent:key:7
+tap #agent:key:5
+tap #agent:key:3
+tap #agent:key:1
+screenshot 07-technician-pin
+tap "Valider"
+expect "Bonjour Technicien Nord." within 10s
+expect "Maintenance de la borne"
+expect "Dossiers en attente"
+expect "Vérifier à nouveau" within 10s
+expect "Guichet 0.1.0"
+screenshot 08-technician-overview
+tap "Tester les appareils"
+expect "Les appareils de la borne"
+expect "enrôlée pour « Maison France Services d'Essai »."
+expect "Relancer les tests" within 60s
+expect "L'imprimante est simulée"
+screenshot 09-technician-checks
+tap "Retour"
+expect "Bonjour Technicien Nord."
+tap "Fermer"
+expect-screen attract
+SCENARIO
+"$kiosk" --headless --scenario "$work/technician.scn" --screenshots "$work/screenshots" --data "$work/data2" \
+  --printer "pdf:$work/receipts2" --card sim --speech none >>"$work/kiosk.out" 2>"$work/kiosk4.log" \
+  || fail "the technician's scenario failed: $(tail -20 "$work/kiosk4.log")"
+grep -q "technician screens opened by tech.nord" "$work/kiosk4.log" || fail "the technician's entry was not logged"
+check "the technician screens: a short press opens nothing, a desk agent's PIN is refused, the technician's opens them"

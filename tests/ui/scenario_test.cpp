@@ -22,10 +22,11 @@ wait 500ms
 wait 2min
 screenshot 07-receipt
 expect "Message de Marie" within 30s   # another program's pace
+hold-corner 5s
 )");
     ASSERT_TRUE(parsed) << parsed.error().detail;
     auto const& actions = parsed.value();
-    ASSERT_EQ(actions.size(), 12u);
+    ASSERT_EQ(actions.size(), 13u);
     EXPECT_EQ(actions[0].kind, ActionKind::Tap);
     EXPECT_EQ(actions[0].argument, "Signaler un problème");
     EXPECT_FALSE(actions[0].by_id);
@@ -43,6 +44,8 @@ expect "Message de Marie" within 30s   # another program's pace
     EXPECT_EQ(actions[11].kind, ActionKind::Expect);
     EXPECT_EQ(actions[11].argument, "Message de Marie");
     EXPECT_EQ(actions[11].duration, Millis(30'000));
+    EXPECT_EQ(actions[12].kind, ActionKind::HoldCorner);
+    EXPECT_EQ(actions[12].duration, Millis(5'000));
 }
 
 TEST(Scenario, ErrorsNameTheLine)
@@ -58,6 +61,8 @@ TEST(Scenario, ErrorsNameTheLine)
         { "tap", "line 1: an argument is missing" },
         { "wait 31", "line 1: unknown duration unit ''" },
         { "wait soon", "line 1: a duration is a number and a unit" },
+        { "hold-corner", "line 1: an argument is missing" },
+        { "hold-corner long", "line 1: a duration is a number and a unit" },
         { "wait 2000min", "line 1: a duration of more than a day" },
         { "tap \"A\" \"B\"", "line 1: unexpected text after the argument" },
         { "expect \"A\" soon", "line 1: unexpected text after the argument: soon" },

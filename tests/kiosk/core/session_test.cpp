@@ -1727,6 +1727,7 @@ public:
         enrolls.push_back({ id, hub_url, code });
     }
     void run_checks(SetupRequestId id) override { checks.push_back(id); }
+    void describe(SetupRequestId id) override { describes.push_back(id); }
     void finish() override { ++finished; }
 
     struct Enroll {
@@ -1737,8 +1738,16 @@ public:
     std::vector<SetupRequestId> looks;
     std::vector<Enroll> enrolls;
     std::vector<SetupRequestId> checks;
+    std::vector<SetupRequestId> describes;
     int finished { 0 };
 };
+
+void type_pin(Session& session, std::string const& pin)
+{
+    for (char digit : pin)
+        session.dispatch(intent::AgentPinKey { digit });
+    session.dispatch(intent::AgentPinSubmit {});
+}
 
 void type(Session& session, std::string const& text)
 {
@@ -1855,6 +1864,127 @@ TEST_F(SessionTest, TheWizardTakesNothingButItsOwnIntents)
     session.dispatch(intent::SetupFinish {});
     EXPECT_EQ(commissioner.finished, 0);
     EXPECT_EQ(session.setup()->stage, SetupStage::Network);
+}
+
+// [SECTION] The technician screens (setup.hpp)
+
+TEST_F(SessionTest, ATechniciansPinOnTheWelcomeScreenOpensTheTechnicianScreensAndADesksDoesNot)
+{
+    FakeAgents agents;
+    RecordingCommissioner commissioner;
+    session.set_agent_directory(&agents);
+    session.set_commissioner(&commissioner);
+    // Not during a visit: a resident's démarche is never cut short.
+    start();
+    session.dispatch(intent::OpenTechnicianGate {});
+    EXPECT_FALSE(session.agent_gate());
+    session.dispatch(intent::EndSession {});
+    ASSERT_EQ(session.screen(), Screen::Attract);
+
+    session.dispatch(intent::OpenTechnicianGate {});
+    ASSERT_TRUE(session.agent_gate());
+    EXPECT_TRUE(session.agent_gate()->technician);
+    session.dispatch(intent::Activity {});
+    EXPECT_EQ(session.screen(), Screen::Attract) << "the finger that lifts starts no visit";
+    type_pin(session, "2468");
+    ASSERT_EQ(agents.checks.size(), 1U);
+    EXPECT_EQ(std::get<0>(agents.checks[0]), "technician") << "checked as a technician's";
+    session.dispatch(agents.answer());
+    ASSERT_TRUE(session.agent_gate()) << "a desk agent's PIN opens nothing here";
+    EXPECT_EQ(session.agent_gate()->error, "Code faux. Encore 4 essais.");
+    EXPECT_FALSE(session.agent_mode());
+
+    type_pin(session, "97531");
+    session.dispatch(agents.answer());
+    EXPECT_FALSE(session.agent_gate());
+    EXPECT_FALSE(session.agent_mode()) << "a technician never opens agent mode";
+    ASSERT_EQ(session.screen(), Screen::Setup);
+    ASSERT_TRUE(session.setup());
+    auto const& setup = *session.setup();
+    EXPECT_TRUE(setup.maintenance);
+    EXPECT_EQ(setup.technician, "Technicien Nord");
+    EXPECT_EQ(setup.stage, SetupStage::Overview);
+    ASSERT_EQ(commissioner.describes.size(), 1U);
+    ASSERT_EQ(commissioner.looks.size(), 1U);
+    KioskSummary summary;
+    summary.kiosk_id = "k-7";
+    summary.outbox_depth = 3;
+    session.dispatch(intent::SetupDescribed { commissioner.describes[0] + 100, summary });
+    EXPECT_FALSE(setup.summary) << "an answer to another request";
+    session.dispatch(intent::SetupDescribed { commissioner.describes[0], summary });
+    ASSERT_TRUE(setup.summary);
+    EXPECT_EQ(setup.summary->outbox_depth, 3U);
+    EXPECT_EQ(setup.kiosk_id, "k-7") << "the self-test's screen names the kiosk";
+
+    // The devices' self-test, and back; the wizard's steps are not open.
+    session.dispatch(intent::Next {});
+    EXPECT_EQ(setup.stage, SetupStage::Overview);
+    session.dispatch(intent::SetupRecheck {});
+    EXPECT_EQ(setup.stage, SetupStage::Checks);
+    ASSERT_EQ(commissioner.checks.size(), 1U);
+    EXPECT_TRUE(setup.checking);
+    session.dispatch(intent::Back {});
+    EXPECT_EQ(setup.stage, SetupStage::Overview);
+    session.dispatch(
+        intent::SetupChecked { commissioner.checks[0], SetupCheck { "reader", CheckOutcome::Pass, "ok" }, true });
+    EXPECT_FALSE(setup.checking) << "a late result is not taken";
+    session.dispatch(intent::SetupFinish {});
+    EXPECT_EQ(commissioner.finished, 0) << "the kiosk does not start again";
+    // Nothing of the residents' reaches the technician screens.
+    session.dispatch(intent::OpenHelp {});
+    session.dispatch(intent::StartDemarche { "signalement" });
+    EXPECT_EQ(session.screen(), Screen::Setup);
+
+    session.dispatch(intent::SetupClose {});
+    EXPECT_EQ(session.screen(), Screen::Attract);
+    EXPECT_FALSE(session.setup());
+}
+
+TEST_F(SessionTest, TheTechnicianScreensCloseAfterTwoMinutesUntouchedAndNeedAKnownTechnician)
+{
+    FakeAgents agents;
+    RecordingCommissioner commissioner;
+    session.set_agent_directory(&agents);
+    session.set_commissioner(&commissioner);
+    session.dispatch(intent::OpenTechnicianGate {});
+    type_pin(session, "97531");
+    session.dispatch(agents.answer());
+    ASSERT_EQ(session.screen(), Screen::Setup);
+    clock.advance(Millis(100'000));
+    session.dispatch(intent::SetupLookAgain {}); // a touch
+    clock.advance(Millis(100'000));
+    session.dispatch(intent::Tick {});
+    EXPECT_EQ(session.screen(), Screen::Setup) << "touched 100 s ago";
+    ASSERT_TRUE(session.next_deadline());
+    EXPECT_EQ(*session.next_deadline(), clock.monotonic() + Millis(20'000));
+    clock.advance(Millis(20'000));
+    session.dispatch(intent::Tick {});
+    EXPECT_EQ(session.screen(), Screen::Attract);
+    EXPECT_FALSE(session.setup());
+
+    // The PIN pad left open on the welcome screen closes as well.
+    session.dispatch(intent::OpenTechnicianGate {});
+    ASSERT_TRUE(session.agent_gate());
+    clock.advance(Millis(120'000));
+    session.dispatch(intent::Tick {});
+    EXPECT_FALSE(session.agent_gate());
+
+    // No technician known (none on the hub yet): the pad says so and
+    // checks nothing.
+    agents.technician_count = 0;
+    session.dispatch(intent::OpenTechnicianGate {});
+    ASSERT_TRUE(session.agent_gate());
+    ASSERT_TRUE(session.agent_gate()->error);
+    EXPECT_NE(session.agent_gate()->error->find("Aucun technicien"), std::string::npos);
+    auto asked = agents.checks.size();
+    type_pin(session, "97531");
+    EXPECT_EQ(agents.checks.size(), asked);
+
+    // Without a commissioner, nothing opens.
+    session.dispatch(intent::CloseAgentGate {});
+    session.set_commissioner(nullptr);
+    session.dispatch(intent::OpenTechnicianGate {});
+    EXPECT_FALSE(session.agent_gate());
 }
 
 TEST(NormaliseHubUrlTest, AddressesAreMadeWholeOrRefusedWithASentence)
