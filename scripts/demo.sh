@@ -44,6 +44,12 @@ fi
 if ! "$hub_bin" agent list 2>/dev/null | grep -q lea.moreau; then
   echo 2468 | "$hub_bin" agent add lea.moreau --site demo --name "Léa Moreau, agent d'accueil" --pin-stdin >/dev/null
 fi
+# A technician of the site, PIN 97531, for the technician screens (a
+# 5-second press on the welcome screen's top left corner).
+if ! "$hub_bin" agent list 2>/dev/null | grep -q tech.demo; then
+  echo 97531 | "$hub_bin" agent add tech.demo --site demo --name "Technicien de démonstration" --technician \
+    --pin-stdin >/dev/null
+fi
 # A mediator for the console (/console), its password drawn once and kept
 # beside the hub's data for the demo to show.
 if [[ ! -f "$var/hub/demo-mediator-password" ]]; then
@@ -69,6 +75,8 @@ echo "demo: the hub's fleet page: https://localhost:$port/fleet (user admin, pas
 echo "      the CA to trust is $var/hub/tls/ca.pem); dossiers: $hub_bin dossiers"
 echo "demo: the mediators' console: https://localhost:$port/console (login camille, password"
 echo "      $(cat "$var/hub/demo-mediator-password")); press « Aide » on the kiosk, then « Un conseiller à distance »"
+echo "demo: agent mode: « Aide », « Un agent de l'accueil », PIN 2468; the technician screens: press the"
+echo "      welcome screen's top left corner 5 seconds, PIN 97531"
 
 if [[ -z "${DISPLAY:-}" ]]; then
   display=:${GUICHET_DISPLAY:-99}
