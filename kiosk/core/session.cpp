@@ -279,11 +279,21 @@ bool Session::handle_setup(Intent const& any)
     auto& setup = *m_setup;
     if (setup.maintenance) {
         // The technician screens close by themselves once left untouched.
-        if (std::holds_alternative<intent::Tick>(any)) {
+        // Time still counts a silent printer's job as failed.
+        if (auto const* tick = std::get_if<intent::Tick>(&any)) {
+            handle(*tick);
             if (m_clock.monotonic() - m_agent_activity < m_config.agent_idle)
                 return false;
             close_maintenance("no touch for a while");
             return true;
+        }
+        // The kiosk goes on between two visits: a print's outcome is
+        // counted, a new catalogue or week of slots waits for the welcome
+        // screen, which the technician screens close onto.
+        if (std::holds_alternative<intent::PrintFinished>(any) || std::holds_alternative<intent::CatalogueArrived>(any)
+            || std::holds_alternative<intent::SlotsArrived>(any)) {
+            std::visit([this](auto const& i) { handle(i); }, any);
+            return false;
         }
         bool answer = std::holds_alternative<intent::SetupNetworkSeen>(any)
             || std::holds_alternative<intent::SetupChecked>(any) || std::holds_alternative<intent::SetupDescribed>(any)

@@ -1935,9 +1935,17 @@ TEST_F(SessionTest, ATechniciansPinOnTheWelcomeScreenOpensTheTechnicianScreensAn
     session.dispatch(intent::StartDemarche { "signalement" });
     EXPECT_EQ(session.screen(), Screen::Setup);
 
+    // A catalogue that arrives meanwhile is in use once they close.
+    auto newer = std::make_shared<Catalogue>(test_catalogue());
+    newer->demarches.pop_back();
+    auto before = session.catalogue().demarches.size();
+    session.dispatch(intent::CatalogueArrived { newer });
+    EXPECT_EQ(session.catalogue().demarches.size(), before);
+
     session.dispatch(intent::SetupClose {});
     EXPECT_EQ(session.screen(), Screen::Attract);
     EXPECT_FALSE(session.setup());
+    EXPECT_EQ(session.catalogue().demarches.size(), before - 1);
 }
 
 TEST_F(SessionTest, TheTechnicianScreensCloseAfterTwoMinutesUntouchedAndNeedAKnownTechnician)
