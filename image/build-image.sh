@@ -238,7 +238,8 @@ mkfs.vfat -F 32 -s 2 -h $((esp_start * 2048)) -n GUICHET-ESP --invariant --offse
 log "data partition"
 data=$work/data
 kiosk_ids=$(chroot "$root" id -u kiosk):$(chroot "$root" id -g kiosk)
-mkdir -p "$data/kiosk" "$data/cups/upper" "$data/cups/work"
+mkdir -p "$data/kiosk" "$data/cups/upper" "$data/cups/work" "$data/journal"
+chmod 2755 "$data/journal"
 chown "$kiosk_ids" "$data/kiosk"
 chmod 0700 "$data/kiosk"
 find "$data" -exec touch -h -d "@$epoch" {} +

@@ -16,8 +16,9 @@ write() { mkdir -p "$(dirname "$root/$1")"; cat >"$root/$1"; }
 
 # [SECTION] The machine's identity
 # Every kiosk is the same image: the host name is the same everywhere, the
-# machine id is left empty so that systemd makes one at each boot (the root
-# is read-only, docs/image.md says what that costs).
+# machine id is left empty; the initramfs (scripts/init-bottom/
+# guichet-machine-id) makes one at the first boot and keeps it on the data
+# partition.
 echo guichet >"$root/etc/hostname"
 write etc/hosts <<'EOF'
 127.0.0.1	localhost
@@ -54,7 +55,8 @@ for stamp in etc/.updated var/.updated; do
     printf 'TIMESTAMP_NSEC=%s000000000\n' "$SOURCE_DATE_EPOCH" >"$root/$stamp"
 done
 in_root systemd-hwdb update
-# The journal is in memory (journald.conf.d/guichet.conf).
+# The journal is on the data partition (etc/fstab), mounted over the tmpfs
+# of /var/log: nothing of it is in the root.
 rm -rf "$root/var/log/journal"
 
 # [SECTION] CUPS: local only, no job kept after printing, the receipts' queue

@@ -45,8 +45,9 @@ packages=(
   libx11-dev libxext-dev
   # the appliance image (image/build-image.sh) and its boot test
   # (tests/image): mmdebstrap, the file systems made without mounting them,
-  # qemu with OVMF's UEFI, and tesseract reading the screen it shows
-  mmdebstrap e2fsprogs dosfstools mtools fdisk qemu-system-x86 ovmf tesseract-ocr tesseract-ocr-fra
+  # qemu with OVMF's UEFI (qemu-img: a disk over the image, rebooted), and
+  # tesseract reading the screen it shows
+  mmdebstrap e2fsprogs dosfstools mtools fdisk qemu-system-x86 qemu-utils ovmf tesseract-ocr tesseract-ocr-fra
   # the mediator console's end-to-end test: Debian's Chromium, driven by
   # playwright-core from npm (tests/e2e; no browser download)
   chromium

@@ -2,7 +2,8 @@
 """Boots the appliance image under qemu-system-x86_64 with software
 emulation (TCG, never KVM: CI machines may have none) and checks it as a
 technician would: from a shell on a serial port (the --test-console hook),
-through the QEMU monitor's screendump, and by killing the kiosk.
+through the QEMU monitor's screendump, by killing the kiosk, and by
+rebooting it (what the previous boot logged, the same machine id).
 
     boot_check.py --image DIR/guichet.img --out DIR [--timeout SECONDS]
 
@@ -228,14 +229,20 @@ def main():
     for path in (shell_sock, monitor_sock):
         if os.path.exists(path):
             os.unlink(path)
+    # The guest writes to a disk of its own over the image (qcow2), which
+    # stays as built; the disk lasts across the reboot.
+    disk = os.path.join(out, "disk.qcow2")
+    if os.path.exists(disk):
+        os.unlink(disk)
+    subprocess.run(["qemu-img", "create", "-q", "-f", "qcow2", "-F", "raw", "-b", os.path.abspath(args.image), disk],
+                   check=True)
     qemu = [
         "qemu-system-x86_64",
         "-machine", "q35", "-accel", "tcg,thread=multi",
         "-smp", args.cpus, "-m", args.memory,
         "-drive", f"if=pflash,format=raw,unit=0,readonly=on,file={OVMF_CODE}",
         "-drive", f"if=pflash,format=raw,unit=1,file={vars_copy}",
-        # -snapshot: the guest's writes go to a temporary file, the image stays as built.
-        "-drive", f"file={os.path.abspath(args.image)},format=raw,if=virtio", "-snapshot",
+        "-drive", f"file={disk},format=qcow2,if=virtio",
         # virtio-vga: wlroots 0.15 (cage) needs a DRM driver that imports PRIME
         # buffers, which bochs-drm (-vga std) does not.
         "-vga", "virtio", "-display", "none",
@@ -244,23 +251,33 @@ def main():
         "-serial", f"file:{os.path.join(out, 'console.log')}",
         "-serial", f"unix:{shell_sock},server=on,wait=off",
         "-monitor", f"unix:{monitor_sock},server=on,wait=off",
+        # A reboot ends qemu: the test starts it again on the same disk.
         "-no-reboot",
     ]
     say("starting " + " ".join(qemu))
     qemu_log = open(os.path.join(out, "qemu.log"), "w")
-    process = subprocess.Popen(qemu, stdout=qemu_log, stderr=subprocess.STDOUT)
+    processes = [subprocess.Popen(qemu, stdout=qemu_log, stderr=subprocess.STDOUT)]
     boot_start = time.monotonic()
+
+    def boot_again():
+        for path in (shell_sock, monitor_sock):
+            if os.path.exists(path):
+                os.unlink(path)
+        processes.append(subprocess.Popen(qemu, stdout=qemu_log, stderr=subprocess.STDOUT))
+        return processes[-1]
+
     try:
-        return run_checks(args, out, process, boot_start, shell_sock, monitor_sock)
+        return run_checks(args, out, processes[0], boot_start, shell_sock, monitor_sock, boot_again)
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
+        for process in processes:
+            process.terminate()
+            try:
+                process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                process.kill()
 
 
-def run_checks(args, out, process, boot_start, shell_sock, monitor_sock):
+def run_checks(args, out, process, boot_start, shell_sock, monitor_sock, boot_again):
     deadline = boot_start + args.timeout
     monitor = Monitor(monitor_sock, time.monotonic() + 30)
     shell = Shell(shell_sock, os.path.join(out, "shell.log"), time.monotonic() + 30)
@@ -326,9 +343,18 @@ def run_checks(args, out, process, boot_start, shell_sock, monitor_sock):
                        "systemd-analyze cat-config systemd/logind.conf | grep -E '^(NAutoVTs|ReserveVT)='")
     check(vts.split() == ["inactive", "inactive", "inactive", "NAutoVTs=0", "ReserveVT=0"],
           "no getty on any virtual terminal, none in reserve", " ".join(vts.split()))
-    _, journal = shell.run("systemd-analyze cat-config systemd/journald.conf | grep -E '^(Storage|RuntimeMaxUse)='")
-    check(journal.split() == ["Storage=volatile", "RuntimeMaxUse=48M"], "the journal is size-limited",
-          " ".join(journal.split()))
+    _, journal = shell.run("systemd-analyze cat-config systemd/journald.conf "
+                           "| grep -E '^(Storage|RuntimeMaxUse|SystemMaxUse)='")
+    check(journal.split() == ["Storage=persistent", "RuntimeMaxUse=48M", "SystemMaxUse=64M"],
+          "the journal is kept and size-limited", " ".join(journal.split()))
+    _, journal_at = shell.run("findmnt -no SOURCE /var/log/journal; blkid -L GUICHET-DATA; "
+                              "ls /var/log/journal; cat /etc/machine-id")
+    lines = journal_at.splitlines()
+    check(len(lines) == 4 and lines[0].startswith(lines[1] + "[/journal]") and lines[2] == lines[3]
+          and re.fullmatch(r"[0-9a-f]{32}", lines[3]) is not None,
+          "the journal is on the data partition, in the folder of the machine id", " | ".join(lines))
+    _, kept_id = shell.run("cat /data/machine-id")
+    check(lines[3:] == [kept_id.strip()], "the machine id is the one kept on the data partition", kept_id.strip())
     _, cups = shell.run("grep -E '^(PreserveJobFiles|PreserveJobHistory|Browsing) ' /etc/cups/cupsd.conf | sort; "
                         "lpstat -p recus")
     check("PreserveJobFiles No" in cups and "PreserveJobHistory No" in cups and "Browsing No" in cups
@@ -416,9 +442,39 @@ def run_checks(args, out, process, boot_start, shell_sock, monitor_sock):
                  f"{restarts_after}, 'Watchdog timeout' logged {watchdog.strip()} time(s)"):
             say(f"FIGURE frozen kiosk to a new one on screen: {time.monotonic() - frozen_at:.1f}s (WatchdogSec=30)")
 
-    shell.run("systemctl --no-pager --failed")
     print(shell.run("systemctl --no-pager --failed")[1])
     print(shell.run("systemd-analyze 2>/dev/null || true")[1])
+
+    # 6. Reboot: the morning after. The machine id is the same, and the
+    # journal still has the previous boot, the watchdog's restart in it.
+    _, machine_id = shell.run("cat /etc/machine-id")
+    shell.run("journalctl --flush; sync")
+    shell.send("systemctl reboot")
+    reboot_at = time.monotonic()
+    try:
+        process.wait(timeout=180)
+    except subprocess.TimeoutExpired:
+        check(False, "the guest reboots (qemu ends at its reset, -no-reboot)")
+        return 1
+    boot_again()
+    shell = Shell(shell_sock, os.path.join(out, "shell-after-reboot.log"), time.monotonic() + 30)
+    if check(shell.wait_ready(time.monotonic() + args.timeout), "after a reboot, the test hook's shell answers"):
+        again = wait_kiosk_active(shell, time.monotonic() + args.timeout)
+        if check(again is not None, "after a reboot, the kiosk is active again"):
+            say(f"FIGURE reboot to the kiosk active again: {time.monotonic() - reboot_at:.1f}s")
+        _, machine_id_after = shell.run("cat /etc/machine-id")
+        check(machine_id_after == machine_id and len(machine_id) == 32, "the machine id is kept across a reboot",
+              f"{machine_id} then {machine_id_after}")
+        # One line a boot, each with its 32-digit boot id (a header, in some
+        # versions, has none).
+        _, boots = shell.run("journalctl --list-boots --no-pager")
+        listed = [line for line in boots.splitlines() if re.search(r"\b[0-9a-f]{32}\b", line)]
+        check(len(listed) >= 2, "the journal keeps the previous boot", " | ".join(boots.splitlines()))
+        _, watchdog = shell.run("journalctl -b -1 -u guichet-kiosk.service --no-pager | grep -c 'Watchdog timeout'")
+        check(watchdog.strip() not in ("", "0"), "the previous boot's watchdog restart is in the journal",
+              watchdog.strip())
+        print(shell.run("systemctl --no-pager --failed")[1])
+
     say(f"{len(failures)} check(s) failed: {failures}" if failures else "every check passed")
     return 1 if failures else 0
 

@@ -21,7 +21,7 @@ if [[ $(id -u) -ne 0 ]]; then
     exit 77
 fi
 missing=()
-for tool in mmdebstrap mkfs.ext4 mkfs.vfat mcopy sfdisk qemu-system-x86_64 cpack /usr/bin/python3; do
+for tool in mmdebstrap mkfs.ext4 mkfs.vfat mcopy sfdisk qemu-system-x86_64 qemu-img cpack /usr/bin/python3; do
     command -v "$tool" >/dev/null || missing+=("$tool")
 done
 for file in /usr/share/OVMF/OVMF_CODE_4M.fd /usr/share/OVMF/OVMF_VARS_4M.fd; do
