@@ -257,10 +257,15 @@ void Session::start_setup(Commissioner& commissioner, std::string const& hub_url
     m_setup.emplace();
     m_setup->hub_url = hub_url.empty() ? "https://" : hub_url;
     m_screen = Screen::Setup;
-    m_setup->request = ++m_setup_requests;
-    m_setup->looking = true;
-    m_commissioner->look_at_network(m_setup->request);
+    look_at_network();
     ++m_revision;
+}
+
+void Session::look_at_network()
+{
+    m_setup->looking = true;
+    m_setup->network_request = ++m_setup_requests;
+    m_commissioner->look_at_network(m_setup->network_request);
 }
 
 void Session::setup_checks()
@@ -298,16 +303,14 @@ bool Session::handle_setup(Intent const& any)
         bool answer = std::holds_alternative<intent::SetupNetworkSeen>(any)
             || std::holds_alternative<intent::SetupChecked>(any) || std::holds_alternative<intent::SetupDescribed>(any)
             || std::holds_alternative<intent::PrinterChanged>(any) || std::holds_alternative<intent::ReaderChanged>(any)
-            || std::holds_alternative<intent::CardPresence>(any) || std::holds_alternative<intent::PrintFinished>(any)
-            || std::holds_alternative<intent::AgentChecked>(any) || std::holds_alternative<intent::BadgeRead>(any)
-            || std::holds_alternative<intent::StatusAnswered>(any)
-            || std::holds_alternative<intent::CatalogueArrived>(any)
-            || std::holds_alternative<intent::SlotsArrived>(any) || std::holds_alternative<intent::HelpNewsArrived>(any)
+            || std::holds_alternative<intent::CardPresence>(any) || std::holds_alternative<intent::AgentChecked>(any)
+            || std::holds_alternative<intent::BadgeRead>(any) || std::holds_alternative<intent::StatusAnswered>(any)
+            || std::holds_alternative<intent::HelpNewsArrived>(any)
             || std::holds_alternative<intent::HelpLineChanged>(any);
         if (!answer)
             m_agent_activity = m_clock.monotonic();
         if (auto const* described = std::get_if<intent::SetupDescribed>(&any)) {
-            if (described->id != setup.request)
+            if (described->id != setup.summary_request)
                 return false;
             setup.summary = described->summary;
             // As the wizard's checks name it.
@@ -325,8 +328,8 @@ bool Session::handle_setup(Intent const& any)
             return true;
         }
         if (std::holds_alternative<intent::Back>(any) && setup.stage == SetupStage::Checks) {
-            // Late results are ignored: the checks are asked for again.
-            ++m_setup_requests;
+            // Late results are ignored (not checking): the checks are asked
+            // for again, under a new id, when the technician comes back.
             setup.checking = false;
             setup.stage = SetupStage::Overview;
             return true;
@@ -368,7 +371,7 @@ bool Session::handle_setup(Intent const& any)
         return true;
     }
     if (auto const* seen = std::get_if<intent::SetupNetworkSeen>(&any)) {
-        if (seen->id != setup.request || !setup.looking)
+        if (seen->id != setup.network_request || !setup.looking)
             return false;
         setup.looking = false;
         setup.network = seen->network;
@@ -379,9 +382,7 @@ bool Session::handle_setup(Intent const& any)
     if (std::holds_alternative<intent::SetupLookAgain>(any)) {
         if ((setup.stage != SetupStage::Network && setup.stage != SetupStage::Overview) || setup.looking)
             return false;
-        setup.looking = true;
-        setup.request = ++m_setup_requests;
-        m_commissioner->look_at_network(setup.request);
+        look_at_network();
         return true;
     }
     if (auto const* enrolled = std::get_if<intent::SetupEnrolled>(&any)) {
@@ -523,10 +524,9 @@ void Session::open_maintenance(AgentIdentity const& technician)
     setup.maintenance = true;
     setup.technician = technician.name;
     setup.stage = SetupStage::Overview;
-    setup.request = ++m_setup_requests;
-    setup.looking = true;
-    m_commissioner->look_at_network(setup.request);
-    m_commissioner->describe(setup.request);
+    look_at_network();
+    setup.summary_request = ++m_setup_requests;
+    m_commissioner->describe(setup.summary_request);
     m_screen = Screen::Setup;
     m_agent_activity = m_clock.monotonic();
     // The technician's id, as for an agent: who opened them.

@@ -608,6 +608,7 @@ private:
     void handle(intent::SetupClose const&) { }
     void handle(intent::OpenTechnicianGate const&);
     void setup_checks();
+    void look_at_network();
     void open_maintenance(AgentIdentity const& technician);
     void close_maintenance(char const* why);
     void handle(intent::Activity const&);

@@ -97,7 +97,9 @@ public:
 // The wizard's state, held by the Session while Screen::Setup shows.
 struct Setup {
     SetupStage stage { SetupStage::Network };
-    SetupRequestId request { 0 }; // the answer awaited
+    SetupRequestId request { 0 }; // the answer awaited: enrollment, checks
+    SetupRequestId network_request { 0 }; // the network's, which may come meanwhile
+    SetupRequestId summary_request { 0 }; // the technician screens' description
     bool looking { false }; // the network is being looked at
     NetworkSeen network;
     std::string hub_url; // as typed ("https://" to start with)

@@ -1906,6 +1906,14 @@ TEST_F(SessionTest, ATechniciansPinOnTheWelcomeScreenOpensTheTechnicianScreensAn
     EXPECT_EQ(setup.stage, SetupStage::Overview);
     ASSERT_EQ(commissioner.describes.size(), 1U);
     ASSERT_EQ(commissioner.looks.size(), 1U);
+    // The self-test asked for before the network and the description came:
+    // both are still taken.
+    session.dispatch(intent::SetupRecheck {});
+    session.dispatch(intent::SetupNetworkSeen { commissioner.looks[0], NetworkSeen { true, "10.0.2.15 (eth0)" } });
+    EXPECT_FALSE(setup.looking);
+    EXPECT_EQ(setup.network.address, "10.0.2.15 (eth0)");
+    session.dispatch(intent::Back {});
+    commissioner.checks.clear();
     KioskSummary summary;
     summary.kiosk_id = "k-7";
     summary.outbox_depth = 3;
