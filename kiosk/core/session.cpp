@@ -142,12 +142,8 @@ Session::~Session()
 
 void Session::dispatch(Intent const& intent)
 {
-    if (m_screen == Screen::Setup) {
-        if (handle_setup(intent))
-            ++m_revision;
-        return;
-    }
-    // What devices and time report is not the resident doing something.
+    // What devices, time and the kiosk's own workers report is not the
+    // resident (or the agent, or the technician) doing something.
     bool is_time = std::holds_alternative<intent::Tick>(intent) || std::holds_alternative<intent::PrintFinished>(intent)
         || std::holds_alternative<intent::PrinterChanged>(intent)
         || std::holds_alternative<intent::StatusAnswered>(intent)
@@ -155,7 +151,18 @@ void Session::dispatch(Intent const& intent)
         || std::holds_alternative<intent::SlotsArrived>(intent)
         || std::holds_alternative<intent::HelpNewsArrived>(intent)
         || std::holds_alternative<intent::HelpLineChanged>(intent) || std::holds_alternative<intent::BadgeRead>(intent)
-        || std::holds_alternative<intent::AgentChecked>(intent);
+        || std::holds_alternative<intent::AgentChecked>(intent)
+        || std::holds_alternative<intent::SetupNetworkSeen>(intent)
+        || std::holds_alternative<intent::SetupEnrolled>(intent) || std::holds_alternative<intent::SetupChecked>(intent)
+        || std::holds_alternative<intent::SetupDescribed>(intent);
+    if (m_screen == Screen::Setup) {
+        // The technician screens close after a while untouched.
+        if (!is_time)
+            m_agent_activity = m_clock.monotonic();
+        if (handle_setup(intent))
+            ++m_revision;
+        return;
+    }
     bool is_raw_touch = std::holds_alternative<intent::Activity>(intent);
     if (is_raw_touch) {
         if (!m_idle_warning_since)
@@ -300,15 +307,6 @@ bool Session::handle_setup(Intent const& any)
             std::visit([this](auto const& i) { handle(i); }, any);
             return false;
         }
-        bool answer = std::holds_alternative<intent::SetupNetworkSeen>(any)
-            || std::holds_alternative<intent::SetupChecked>(any) || std::holds_alternative<intent::SetupDescribed>(any)
-            || std::holds_alternative<intent::PrinterChanged>(any) || std::holds_alternative<intent::ReaderChanged>(any)
-            || std::holds_alternative<intent::CardPresence>(any) || std::holds_alternative<intent::AgentChecked>(any)
-            || std::holds_alternative<intent::BadgeRead>(any) || std::holds_alternative<intent::StatusAnswered>(any)
-            || std::holds_alternative<intent::HelpNewsArrived>(any)
-            || std::holds_alternative<intent::HelpLineChanged>(any);
-        if (!answer)
-            m_agent_activity = m_clock.monotonic();
         if (auto const* described = std::get_if<intent::SetupDescribed>(&any)) {
             if (described->id != setup.summary_request)
                 return false;
@@ -505,8 +503,7 @@ void Session::handle(intent::OpenTechnicianGate const&)
     if (m_screen != Screen::Attract || m_agent_gate || !m_commissioner)
         return;
     m_agent_gate.emplace();
-    m_agent_gate->technician = true;
-    m_agent_activity = m_clock.monotonic();
+    m_agent_gate->technician = true; // its idle time runs from this touch (dispatch)
     if (!m_agents || m_agents->technicians() == 0)
         // The technician's, in French only.
         m_agent_gate->error = no_technician_sentence;
