@@ -50,10 +50,6 @@ LoadedConfig load_settings(
 provisioning::SelfTestSettings selftest_settings(std::filesystem::path const& data, LoadedConfig const& config);
 nlohmann::json check_json(provisioning::CheckResult const& result);
 
-// A time as the technician reads it, "23/11/2026 14:05:09" (local), or
-// "jamais" for none.
-std::string format_time(std::int64_t unix_seconds);
-
 // Runs a program and returns what it wrote on stdout (stderr is dropped),
 // or nothing when it cannot be started. Never through a shell.
 std::optional<std::string> capture(std::vector<std::string> const& argv);

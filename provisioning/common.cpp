@@ -10,7 +10,6 @@
 
 #include <array>
 #include <cerrno>
-#include <ctime>
 
 extern char** environ;
 
@@ -84,11 +83,6 @@ std::optional<std::string> capture(std::vector<std::string> const& argv)
     if (WIFEXITED(status) && WEXITSTATUS(status) == 127)
         return std::nullopt;
     return out;
-}
-
-std::string format_time(std::int64_t unix_seconds)
-{
-    return provisioning::format_local_time(unix_seconds);
 }
 
 }

@@ -180,7 +180,7 @@ int status(Options const& options)
     auto depth = out["outbox_depth"];
     std::printf("En attente     %s dossier(s)\nDernier envoi  %s\n",
         depth.is_null() ? "?" : std::to_string(depth.get<std::size_t>()).c_str(),
-        format_time(out["last_sync_at"].get<std::int64_t>()).c_str());
+        provisioning::format_local_time(out["last_sync_at"].get<std::int64_t>()).c_str());
     std::printf("Hub            %s\nHorloge        %s\n", out["hub"]["message"].get<std::string>().c_str(),
         out["clock"]["message"].get<std::string>().c_str());
     return out["enrolled"].get<bool>() && hub_ok ? 0 : 1;

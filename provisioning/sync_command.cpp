@@ -224,7 +224,7 @@ int status(Options const& options)
         std::printf("Borne %s, site « %s » (%s)\nHub : %s\n", id.kiosk_id.c_str(), id.site_name.c_str(),
             id.site_id.c_str(), id.hub_url.c_str());
         std::printf("Dossiers en attente d'envoi : %s\n", depth ? std::to_string(*depth).c_str() : "illisible");
-        std::printf("Dernier envoi accepté : %s\n", format_time(last_sync).c_str());
+        std::printf("Dernier envoi accepté : %s\n", provisioning::format_local_time(last_sync).c_str());
         if (hub_ok)
             std::printf("Le hub répond et accepte la borne.\n");
         else if (hub_state == "auth.revoked")

@@ -269,6 +269,9 @@ struct KioskUi::Impl {
         Immediate, // right after the previous one: the second tap of a double tap
     };
     Result<void> tap(WidgetRecord const& widget, Pace pace = Pace::Person);
+    // A finger down (or up) at `at`, in window pixels, as SDL reports a
+    // touchscreen's.
+    Result<void> push_finger(ImVec2 at, bool down);
     ManualClock* manual_clock { nullptr };
     Result<void> tap_label(std::string const& label);
     Result<void> type_text(std::string const& text);
@@ -1276,21 +1279,26 @@ Result<void> KioskUi::Impl::tap(WidgetRecord const& widget, Pace pace)
     // as much (which also lets the touch guard of a new screen pass).
     if (pace == Pace::Person && manual_clock)
         manual_clock->advance(Millis(500));
+    ImVec2 const centre(widget.rect.centre_x(), widget.rect.centre_y());
+    GUICHET_TRY(push_finger(centre, true));
+    GUICHET_TRY(push_finger(centre, false));
+    return settle();
+}
+
+Result<void> KioskUi::Impl::push_finger(ImVec2 at, bool down)
+{
     auto const& size = ImGui::GetIO().DisplaySize;
     SDL_Event event {};
+    event.type = down ? SDL_FINGERDOWN : SDL_FINGERUP;
     event.tfinger.touchId = 1;
     event.tfinger.fingerId = 0;
-    event.tfinger.x = widget.rect.centre_x() / size.x;
-    event.tfinger.y = widget.rect.centre_y() / size.y;
+    event.tfinger.x = at.x / size.x;
+    event.tfinger.y = at.y / size.y;
     event.tfinger.pressure = 1;
     event.tfinger.windowID = SDL_GetWindowID(window);
-    event.type = SDL_FINGERDOWN;
     if (SDL_PushEvent(&event) < 0)
         return Error::make("scenario.input", SDL_GetError());
-    event.type = SDL_FINGERUP;
-    if (SDL_PushEvent(&event) < 0)
-        return Error::make("scenario.input", SDL_GetError());
-    return settle();
+    return {};
 }
 
 Result<void> KioskUi::Impl::tap_label(std::string const& label)
@@ -1425,16 +1433,8 @@ Result<void> KioskUi::Impl::perform(Action const& action, ManualClock& manual_cl
         // lifted: frames are drawn as the kiosk would (its bar grows). A
         // person's moment first, as before a tap (the touch guard).
         manual_clock.advance(Millis(500));
-        auto const& size = ImGui::GetIO().DisplaySize;
-        SDL_Event event {};
-        event.tfinger.touchId = 1;
-        event.tfinger.x = 40 * scale / size.x;
-        event.tfinger.y = 40 * scale / size.y;
-        event.tfinger.pressure = 1;
-        event.tfinger.windowID = SDL_GetWindowID(window);
-        event.type = SDL_FINGERDOWN;
-        if (SDL_PushEvent(&event) < 0)
-            return Error::make("scenario.input", SDL_GetError());
+        ImVec2 const corner(40 * scale, 40 * scale);
+        GUICHET_TRY(push_finger(corner, true));
         GUICHET_TRY(settle());
         auto end = manual_clock.monotonic() + action.duration;
         while (manual_clock.monotonic() < end) {
@@ -1444,9 +1444,7 @@ Result<void> KioskUi::Impl::perform(Action const& action, ManualClock& manual_cl
             render_frame();
         }
         GUICHET_TRY(settle());
-        event.type = SDL_FINGERUP;
-        if (SDL_PushEvent(&event) < 0)
-            return Error::make("scenario.input", SDL_GetError());
+        GUICHET_TRY(push_finger(corner, false));
         return settle();
     }
     case ActionKind::Card: {
