@@ -13,6 +13,7 @@
 # not open them. Screenshots in WORKDIR/screenshots.
 # Usage: setup_wizard.sh KIOSK KIOSK_HUB KIOSKCTL WORKDIR
 set -euo pipefail
+source "$(dirname "$0")/../lib/hub.sh"
 kiosk=$1 hub=$2 kioskctl=$3 work=$4
 rm -rf "$work"
 mkdir -p "$work/hub" "$work/screenshots"
@@ -26,10 +27,8 @@ trap '[[ -n $hub_pid ]] && kill "$hub_pid" 2>/dev/null; wait 2>/dev/null || true
 "$hub" init >/dev/null
 "$hub" dev-ca --out "$work/hub/tls" >/dev/null
 "$hub" site add essai "Maison France Services d'Essai" >/dev/null
-"$hub" serve --listen 127.0.0.1:0 --port-file "$work/port" >"$work/hub.log" 2>&1 &
-hub_pid=$!
-for _ in $(seq 100); do [[ -s $work/port ]] && break; sleep 0.05; done
-port=$(cat "$work/port")
+start_hub "$hub" "$work"
+port=$hub_port
 code=$("$hub" enroll-code --site essai 2>/dev/null)
 [[ -n $code ]] || fail "no enrollment code"
 

@@ -19,6 +19,7 @@
 #     wipes the data and identity and keeps the software.
 # Usage: technician_test.sh KIOSK KIOSKCTL KIOSK_HUB SOURCE_DIR WORKDIR
 set -uo pipefail
+source "$(dirname "$0")/../lib/hub.sh"
 kiosk=$1 kioskctl=$2 hub=$3 source_dir=$4 work=$5
 rm -rf "$work"
 mkdir -p "$work/hub" "$work/receipts"
@@ -73,10 +74,8 @@ source "$work/cups/env"
 "$hub" init >/dev/null
 "$hub" dev-ca --out "$work/hub/tls" >/dev/null
 "$hub" site add essai "Maison France Services d'Essai" >/dev/null
-"$hub" serve --listen 127.0.0.1:0 --port-file "$work/port" >"$work/hub.log" 2>&1 &
-hub_pid=$!
-for _ in $(seq 100); do [[ -s $work/port ]] && break; sleep 0.05; done
-url=https://localhost:$(cat "$work/port")
+start_hub "$hub" "$work"
+url=https://localhost:$hub_port
 
 # Settings: the image's layer, then the kiosk's.
 echo '{"printer": "cups:'"$CUPS_STACK_PDF_QUEUE"'", "speech": "none"}' >"$work/system.json"

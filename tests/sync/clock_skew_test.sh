@@ -6,6 +6,7 @@
 # with the hub's time once told its own is off (docs/sync.md).
 # Usage: clock_skew_test.sh KIOSK_HUB KIOSKCTL SYNC_SOAK WORKDIR
 set -euo pipefail
+source "$(dirname "$0")/../lib/hub.sh"
 hub_bin=$1 kioskctl=$2 soak=$3 work=$4
 rm -rf "$work"
 mkdir -p "$work"
@@ -16,11 +17,9 @@ command -v faketime >/dev/null || fail "faketime is not installed (scripts/insta
 "$hub_bin" init >/dev/null
 "$hub_bin" dev-ca --out "$work/hub/tls" >/dev/null
 "$hub_bin" site add skew "Site à l'heure" >/dev/null
-"$hub_bin" serve --listen 127.0.0.1:0 --port-file "$work/port" >"$work/hub.log" 2>&1 &
-hub_pid=$!
-trap 'kill "$hub_pid" 2>/dev/null || true; wait 2>/dev/null || true' EXIT
-for _ in $(seq 100); do [[ -s "$work/port" ]] && break; sleep 0.05; done
-port=$(cat "$work/port")
+trap 'kill "${hub_pid:-}" 2>/dev/null || true; wait 2>/dev/null || true' EXIT
+start_hub "$hub_bin" "$work"
+port=$hub_port
 
 total=0
 for offset in -1d +1d; do

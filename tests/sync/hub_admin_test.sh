@@ -5,6 +5,7 @@
 # a technician reads when the kiosk is revoked or the code is wrong.
 # Usage: hub_admin_test.sh KIOSK_HUB KIOSKCTL SYNC_SOAK WORKDIR
 set -euo pipefail
+source "$(dirname "$0")/../lib/hub.sh"
 hub_bin=$1 kioskctl=$2 soak=$3 work=$4
 rm -rf "$work"
 mkdir -p "$work"
@@ -16,12 +17,9 @@ check() { echo "check: $*"; }
 "$hub_bin" dev-ca --out "$work/hub/tls" >/dev/null
 "$hub_bin" site add chalons "Maison France Services de Châlons" >/dev/null
 "$hub_bin" site add chalons "Encore" 2>/dev/null && fail "a site was added twice"
-"$hub_bin" serve --listen 127.0.0.1:0 --port-file "$work/port" --heartbeat-seconds 30 --time-zone Europe/Paris \
-  >"$work/hub.log" 2>&1 &
-hub_pid=$!
-trap 'kill "$hub_pid" 2>/dev/null || true; wait 2>/dev/null || true' EXIT
-for _ in $(seq 100); do [[ -s "$work/port" ]] && break; sleep 0.05; done
-url=https://localhost:$(cat "$work/port")
+trap 'kill "${hub_pid:-}" 2>/dev/null || true; wait 2>/dev/null || true' EXIT
+start_hub "$hub_bin" "$work" --heartbeat-seconds 30 --time-zone Europe/Paris
+url=https://localhost:$hub_port
 token=$("$hub_bin" admin-token)
 api() { curl -sS --cacert "$work/hub/tls/ca.pem" -H "Authorization: Bearer $token" "$@"; }
 

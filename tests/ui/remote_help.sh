@@ -11,6 +11,7 @@
 # languages and judged by $A11Y_CHECK (the a11y tier, docs/languages.md).
 # Usage: remote_help.sh KIOSK KIOSK_HUB KIOSKCTL WORKDIR [--browser | --a11y]
 set -euo pipefail
+source "$(dirname "$0")/../lib/hub.sh"
 kiosk=$1 hub=$2 kioskctl=$3 work=$4 browser=${5:-}
 a11y=()
 if [[ $browser == --a11y ]]; then
@@ -33,10 +34,9 @@ trap cleanup EXIT
 "$hub" site add demo "Maison France Services de test" >/dev/null
 "$hub" catalogue publish "$source_dir/kiosk/catalogue" >/dev/null
 echo "marie-password-123" | "$hub" mediator add marie --name "Marie, médiatrice" --password-stdin >/dev/null
-"$hub" serve --listen 127.0.0.1:0 --port-file "$work/port" >"$work/hub.log" 2>&1 &
-pids+=($!)
-for _ in $(seq 100); do [[ -s $work/port ]] && break; sleep 0.05; done
-port=$(cat "$work/port")
+start_hub "$hub" "$work"
+pids+=("$hub_pid")
+port=$hub_port
 url=https://localhost:$port
 code=$("$hub" enroll-code --site demo 2>/dev/null)
 "$kioskctl" enroll --hub "$url" --code "$code" --ca "$work/hub/tls/ca.pem" --data "$work/data" >/dev/null
